@@ -1,0 +1,40 @@
+# Two commands for a newcomer: `make run` and `make test`. Both create .venv and install first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+DB ?= data/hotline.duckdb
+PORT ?= 8501
+
+.PHONY: install run demo test lint format bench clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+install: $(STAMP)
+
+# Loads the fictional demo city through the real ETL, but only into an empty warehouse.
+demo: install
+	$(PY) -m etl demo --out data/demo_exports --load-if-empty --db $(DB)
+
+run: demo
+	HOTLINE_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+test: install lint
+	$(PY) -m pytest
+
+bench: install
+	$(PY) -m bench load --rows 1000000
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Scale benchmarks. Timings live here, never in the timed test suite."""

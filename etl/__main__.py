@@ -1,0 +1,112 @@
+"""Command line: ``python -m etl load FILE... [--db PATH] [--profile FILE] [--json]`` and ``python -m etl demo``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl.load import LoadSummary, load_files
+from etl.profiles import ProfileError
+from warehouse.connection import WarehouseBusyError
+
+LABELS = {
+    "files": "文件数",
+    "rows_read": "读取行数",
+    "loaded": "新增工单",
+    "updated": "更新工单",
+    "unchanged": "未变工单",
+    "quarantined": "隔离行数",
+    "duplicates": "重复行数",
+    "rejected_files": "拒收文件",
+}
+
+
+def _print_table(summary: LoadSummary) -> None:
+    for res in summary.details:
+        head = f"{res.file}: {res.status}"
+        if res.status == "loaded":
+            head += f"（读取 {res.rows_read} 行：新增 {res.loaded}，更新 {res.updated}，未变 {res.unchanged}，"
+            head += f"隔离 {res.quarantined}，重复 {res.duplicates}；{res.seconds:.1f} 秒）"
+        print(head)
+        if res.message:
+            print(f"  {res.message}")
+    print("合计：" + "，".join(f"{LABELS[k]} {getattr(summary, k)}" for k in LABELS))
+    if summary.quarantined:
+        print("被隔离的行及原因可在「数据」页面查看和下载（表 raw_quarantine）。")
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    try:
+        summary = load_files(args.files, db=args.db, profile=args.profile, mark_demo=args.demo_data)
+    except (ProfileError, WarehouseBusyError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(summary.to_json())
+    else:
+        _print_table(summary)
+    for res in summary.details:
+        if res.status == "rejected":
+            print(f"拒收 {res.file}：{res.message}", file=sys.stderr)
+    return 1 if args.strict and (summary.rejected_files or summary.quarantined) else 0
+
+
+def _warehouse_has_orders(db: str | None) -> bool:
+    from warehouse.connection import connect_read
+
+    try:
+        con = connect_read(db)
+    except FileNotFoundError:
+        return False
+    try:
+        return bool(con.execute("SELECT count(*) FROM stg_work_orders").fetchall()[0][0])
+    except Exception:  # no tables yet
+        return False
+    finally:
+        con.close()
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from etl.demo import write_demo
+
+    if args.load_if_empty and _warehouse_has_orders(args.db):
+        print("数据仓库已有数据，跳过演示数据导入。")
+        return 0
+    kwargs = {"months": args.months, "seed": args.seed}
+    if args.orders_per_month:
+        kwargs["orders_per_month"] = args.orders_per_month
+    paths = write_demo(Path(args.out), **kwargs)
+    for p in paths:
+        print(p)
+    if args.load_if_empty:
+        summary = load_files(paths, db=args.db, mark_demo=True)
+        _print_table(summary)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="12345 热线工单导入")
+    sub = parser.add_subparsers(dest="command", required=True)
+    load = sub.add_parser("load", help="导入工单导出文件（CSV/XLSX）")
+    load.add_argument("files", nargs="+", help="导出文件")
+    load.add_argument("--db", help="数据仓库文件（默认 $HOTLINE_DB 或 data/hotline.duckdb）")
+    load.add_argument("--profile", help="导入配置 TOML（默认内置配置）")
+    load.add_argument("--json", action="store_true", help="输出 JSON 汇总")
+    load.add_argument("--strict", action="store_true", help="有拒收文件或隔离行时以状态码 1 退出")
+    load.add_argument("--demo-data", action="store_true", help="标记为演示数据（每个页面都会提示）")
+    load.set_defaults(func=_cmd_load)
+    demo = sub.add_parser("demo", help="生成虚构城市的演示导出文件")
+    demo.add_argument("--out", default="demo_exports")
+    demo.add_argument("--months", type=int, default=13)
+    demo.add_argument("--orders-per-month", type=int, default=None)
+    demo.add_argument("--seed", type=int, default=12345)
+    demo.add_argument("--load-if-empty", action="store_true", help="数据仓库为空时，生成后立即导入（标记为演示数据）")
+    demo.add_argument("--db", help="数据仓库文件（与 --load-if-empty 一起使用）")
+    demo.set_defaults(func=_cmd_demo)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""Mapping: find the header, match it to the profile, and turn source columns into canonical ones.
+
+Small pure functions, frame in, frame out. The canonical frame keeps, per field, the raw text
+(``<field>``) and the typed value (``<field>__v``), plus flags for cells that are present but unusable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from etl.parsing import (
+    TIMESTAMP_HINT,
+    apply_synonyms,
+    parse_boolean,
+    parse_integer,
+    parse_timestamp,
+    parse_timestamp_series,
+    split_category_path,
+)
+from etl.profiles import CATEGORY_PATH, Profile
+from warehouse.fields import BOOLEAN, FIELD_BY_NAME, FIELDS, INTEGER, PII, TEXT, TIMESTAMP, VOCAB
+
+REQUIRED = ("order_id", "received_at")
+ROW = "__row"
+HEADER_SEARCH_ROWS = 6
+
+
+class UnmappableError(ValueError):
+    """The file's headers do not give the required fields; the whole file is rejected."""
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """canonical field -> the source headers that feed it, in priority order."""
+
+    header_row: int
+    sources: dict[str, tuple[str, ...]]
+    headers: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self.sources.items()}
+
+
+def match_headers(headers: list[str], profile: Profile) -> dict[str, tuple[str, ...]]:
+    present = {h.strip() for h in headers if h is not None}
+    found = {}
+    for field, names in profile.fields.items():
+        hits = tuple(n for n in names if n in present)
+        if hits:
+            found[field] = hits
+    return found
+
+
+def find_header(preview: list[list[str]], profile: Profile) -> ColumnMap:
+    """The header is the first row (of the first few) that names order_id and received_at."""
+    rows = range(len(preview)) if profile.header_row is None else [profile.header_row]
+    for i in rows:
+        if i >= len(preview) or (profile.header_row is None and i >= HEADER_SEARCH_ROWS):
+            break
+        sources = match_headers(preview[i], profile)
+        if all(f in sources for f in REQUIRED):
+            return ColumnMap(i, sources, tuple(h.strip() for h in preview[i]))
+    first = next((r for r in preview if any(c.strip() for c in r)), [])
+    expected = "；".join(f"{FIELD_BY_NAME[f].label_zh}：{'、'.join(profile.fields.get(f, ()))}" for f in REQUIRED)
+    found = "、".join(h.strip() for h in first if h.strip()) or "（无）"
+    raise UnmappableError(
+        f"无法识别表头：找不到必需的列。文件中的表头为：{found}。必需的列（任选其一）为：{expected}。"
+        "请检查是否选错了文件或工作表，或为这种导出格式编写导入配置（--profile）。"
+    )
+
+
+def tidy_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """Trim every cell (exports pad with spaces, tabs and newlines); empty -> null; number the rows
+    (1 = first row under the header) and drop rows with no cell at all (blank lines, formatted
+    but empty spreadsheet rows): they are not data, so they are neither read nor quarantined."""
+    frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
+    frame = frame.select(pl.col(c).cast(pl.String) for c in frame.columns)
+    text = pl.col(pl.String).str.strip_chars()
+    frame = frame.with_columns(pl.when(text == "").then(None).otherwise(text).name.keep())
+    frame = frame.with_row_index(ROW, offset=1)
+    has_data = frame.select(pl.any_horizontal(pl.exclude(ROW).is_not_null())).to_series()
+    return frame if has_data.all() else frame.filter(has_data)  # filtering copies every cell: only if needed
+
+
+def _text(sources: tuple[str, ...]) -> pl.Expr:
+    return pl.coalesce([pl.col(s) for s in sources]) if len(sources) > 1 else pl.col(sources[0])
+
+
+def _typed(field: str, text: pl.Expr, profile: Profile) -> pl.Expr:
+    kind = FIELD_BY_NAME[field].kind
+    synonyms = profile.synonyms.get(field, {})
+    if kind == TIMESTAMP:
+        return parse_timestamp(text, profile.timestamp_formats)
+    if kind == INTEGER:
+        return parse_integer(text)
+    if kind == BOOLEAN:
+        return parse_boolean(text, synonyms)
+    if kind == VOCAB:
+        return apply_synonyms(text, synonyms)
+    return text
+
+
+def _bad_cell(field: str, source: str, profile: Profile, parsed: str | None = None) -> pl.Expr | None:
+    """A message when the source cell is present but unusable; None when every value is usable.
+
+    ``parsed`` names a column already holding the parsed timestamp of ``source`` (parsed once).
+    """
+    spec = FIELD_BY_NAME[field]
+    col = pl.col(source)
+    if spec.kind in (TIMESTAMP, INTEGER, BOOLEAN):
+        typed = pl.col(parsed) if parsed else _typed(field, col, profile)
+        if spec.kind == BOOLEAN:  # a word the profile maps to "" means "not stated", not an error
+            blanks = [k.lower() for k, v in profile.synonyms.get(field, {}).items() if v == ""]
+            typed = pl.when(col.str.to_lowercase().is_in(blanks)).then(pl.lit(False)).otherwise(typed)
+        hint = {TIMESTAMP: TIMESTAMP_HINT, INTEGER: "应为非负整数", BOOLEAN: "应为 是 或 否"}[spec.kind]
+        what = "无法识别为时间" if spec.kind == TIMESTAMP else "无法识别"
+        return pl.when(col.is_not_null() & typed.is_null()).then(
+            pl.format(f"「{source}」的值「{{}}」{what}（{hint}）", col)
+        )
+    if spec.kind == VOCAB:
+        typed = _typed(field, col, profile)
+        allowed = "、".join((*spec.vocabulary, *profile.synonyms.get(field, {})))
+        return pl.when(typed.is_not_null() & ~typed.is_in(list(spec.vocabulary))).then(
+            pl.format(f"「{source}」的值「{{}}」不在取值范围内（可用：{allowed}）", col)
+        )
+    return None
+
+
+def _field_text(spec_name: str, cmap: ColumnMap, profile: Profile) -> pl.Expr:
+    sources = cmap.sources.get(spec_name)
+    if sources:
+        text = _text(sources)
+        if FIELD_BY_NAME[spec_name].kind in (TEXT, PII):  # e.g. channel "Phone" -> "电话"
+            text = apply_synonyms(text, profile.synonyms.get(spec_name, {}))
+        return text
+    if spec_name.startswith("category_l") and CATEGORY_PATH in cmap.sources:
+        return split_category_path(_text(cmap.sources[CATEGORY_PATH]), int(spec_name[-1]) - 1)
+    if spec_name in profile.constants:
+        return pl.lit(profile.constants[spec_name])
+    return pl.lit(None, dtype=pl.String)
+
+
+def _parse_timestamp_sources(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> tuple[pl.DataFrame, dict]:
+    """Parse every timestamp source column once (natively fast for ISO text); name the results."""
+    parsed: dict[str, str] = {}
+    columns = []
+    for spec in FIELDS:
+        if spec.kind != TIMESTAMP:
+            continue
+        for source in cmap.sources.get(spec.name, ()):
+            if source in parsed:  # one column may feed two fields (e.g. created = received = dispatched)
+                continue
+            name = f"__ts{len(parsed)}"
+            parsed[source] = name
+            columns.append(parse_timestamp_series(frame[source], profile.timestamp_formats).alias(name))
+    return frame.with_columns(columns), parsed
+
+
+def _single_source_flag(field: str, profile: Profile) -> pl.Expr | None:
+    """Is the (only) source cell present but unusable? Read off the typed column already computed."""
+    spec = FIELD_BY_NAME[field]
+    text, typed = pl.col(field), pl.col(f"{field}__v")
+    if spec.kind == VOCAB:
+        return typed.is_not_null() & ~typed.is_in(list(spec.vocabulary))
+    if spec.kind not in (TIMESTAMP, INTEGER, BOOLEAN):
+        return None
+    flag = text.is_not_null() & typed.is_null()
+    blanks = [k.lower() for k, v in profile.synonyms.get(field, {}).items() if v == ""]
+    if spec.kind == BOOLEAN and blanks:
+        flag = flag & ~text.str.to_lowercase().is_in(blanks)
+    return flag
+
+
+def to_canonical(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.DataFrame:
+    """One text column per canonical field and one typed column (``<field>__v``) per typed field,
+    plus two flags: some timestamp cell / some other cell is present but unusable. The messages
+    are written later, only for the flagged rows (``describe_bad_cells``): formatting them for a
+    million good rows costs seconds."""
+    frame, parsed = _parse_timestamp_sources(frame, cmap, profile)
+    exprs: list[pl.Expr] = [pl.col(ROW)]
+    bad_ts: list[pl.Expr] = []
+    bad_value: list[pl.Expr] = []
+    for spec in FIELDS:
+        sources = cmap.sources.get(spec.name, ())
+        text = _field_text(spec.name, cmap, profile)
+        exprs.append(text.alias(spec.name))
+        if spec.kind in (TEXT, PII):
+            continue
+        if spec.kind == TIMESTAMP and sources:
+            typed = pl.coalesce([pl.col(parsed[s]) for s in sources])
+        else:
+            typed = _typed(spec.name, text, profile)
+        exprs.append(typed.alias(f"{spec.name}__v"))
+        flags = bad_ts if spec.kind == TIMESTAMP else bad_value
+        if len(sources) == 1:
+            flag = _single_source_flag(spec.name, profile)
+            if flag is not None:
+                flags.append(flag)
+            continue
+        for source in sources:
+            bad = _bad_cell(spec.name, source, profile, parsed.get(source))
+            if bad is not None:
+                exprs.append(bad.is_not_null().alias(f"__bad{len(exprs)}"))
+                flags.append(pl.col(f"__bad{len(exprs) - 1}"))
+    canonical = frame.select(exprs)
+    return canonical.select(
+        pl.exclude("^__bad.*$"), _any(bad_ts).alias("__bad_ts"), _any(bad_value).alias("__bad_value")
+    )
+
+
+def _any(flags: list[pl.Expr]) -> pl.Expr:
+    return pl.any_horizontal(flags) if flags else pl.lit(False)
+
+
+def describe_bad_cells(source: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.DataFrame:
+    """For (a few) source rows: ROW, the timestamp-cell messages and the other-cell messages."""
+    # rechunk: polars 2.1 panics ("i < self.len()") formatting strings of a filtered string-view frame
+    frame, parsed = _parse_timestamp_sources(source.rechunk(), cmap, profile)
+    bad_ts: list[pl.Expr] = []
+    bad_value: list[pl.Expr] = []
+    for spec in FIELDS:
+        for src in cmap.sources.get(spec.name, ()):
+            bad = _bad_cell(spec.name, src, profile, parsed.get(src))
+            if bad is not None:
+                (bad_ts if spec.kind == TIMESTAMP else bad_value).append(bad)
+    return frame.select(ROW, _join(bad_ts).alias("__msg_ts"), _join(bad_value).alias("__msg_value"))
+
+
+def _join(messages: list[pl.Expr]) -> pl.Expr:
+    if not messages:
+        return pl.lit(None, dtype=pl.String)
+    joined = pl.concat_str(messages, separator="；", ignore_nulls=True)
+    return pl.when(joined != "").then(joined)

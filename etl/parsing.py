@@ -1,0 +1,121 @@
+"""Vectorised cell parsers: text expressions in, typed expressions out, null where a cell fails.
+
+A failed cell is recognised by the caller as "text not null, parsed null"; the parsers never
+raise on data, so one bad cell costs one quarantined row, not the file.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Excel's day zero for serial numbers (1900 date system, including Lotus' leap-year bug).
+EXCEL_EPOCH = pl.datetime(1899, 12, 30)
+# Serials outside this window are far more likely ids or amounts than dates (1954..2119).
+SERIAL_MIN, SERIAL_MAX = 20000.0, 80000.0
+YEAR_MIN, YEAR_MAX = 1950, 2100
+
+_TS = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?: (\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\.\d+)?)?$"
+TIMESTAMP_HINT = "支持的写法：2024-03-05 14:02:11、2024/3/5 14:02、2024年3月5日 14时02分11秒、Excel 日期或序列号"
+
+
+def _normalise(text: pl.Expr) -> pl.Expr:
+    """2024年3月5日 14时02分11秒 / 2024/3/5T14:02 -> 2024-3-5 14:02:11 (one space, no units)."""
+    return (
+        text.str.replace_all(r"[年月/]", "-")
+        .str.replace_all("日", " ")
+        .str.replace_all(r"[时分]", ":")
+        .str.replace_all("秒", "")
+        .str.replace_all(r"(\d)T(\d)", "$1 $2")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars(" :")
+        .str.replace_all(r" ?- ?", "-")
+        .str.replace_all(r" ?: ?", ":")
+    )
+
+
+def _from_parts(text: pl.Expr) -> pl.Expr:
+    norm = _normalise(text)
+
+    def part(i: int, default: str = "0") -> pl.Expr:
+        return norm.str.extract(_TS, i).fill_null(default).str.zfill(2)
+
+    iso = pl.concat_str(
+        [
+            part(1),
+            pl.lit("-"),
+            part(2),
+            pl.lit("-"),
+            part(3),
+            pl.lit(" "),
+            part(4),
+            pl.lit(":"),
+            part(5),
+            pl.lit(":"),
+            part(6),
+        ]
+    )
+    parsed = iso.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+    return pl.when(norm.str.contains(_TS)).then(parsed)
+
+
+def _from_serial(text: pl.Expr) -> pl.Expr:
+    days = text.str.strip_chars().cast(pl.Float64, strict=False)
+    ok = days.is_between(SERIAL_MIN, SERIAL_MAX) & text.str.contains(r"^\s*\d+(\.\d+)?\s*$")
+    seconds = (days * 86400.0).round(0).cast(pl.Int64, strict=False)
+    return pl.when(ok).then(EXCEL_EPOCH + pl.duration(seconds=seconds)).cast(pl.Datetime("us"))
+
+
+def parse_timestamp(text: pl.Expr, extra_formats: tuple[str, ...] = ()) -> pl.Expr:
+    """Local (Asia/Shanghai) naive datetimes; null when the text is empty or not a date we know."""
+    candidates = [_from_parts(text), _from_serial(text)]
+    for fmt in extra_formats:
+        candidates.append(text.str.strptime(pl.Datetime("us"), fmt, strict=False).cast(pl.Datetime("us")))
+    ts = pl.coalesce(candidates)
+    # A time-only Excel cell arrives as a day in 1899/1900: a date we must not invent.
+    return pl.when(ts.dt.year().is_between(YEAR_MIN, YEAR_MAX)).then(ts)
+
+
+def parse_timestamp_series(text: pl.Series, extra_formats: tuple[str, ...] = ()) -> pl.Series:
+    """The same result as ``parse_timestamp``, fast: most exports use one ISO form, so that is parsed
+    natively first and only the cells it cannot read go through the general (regex) parser."""
+    fast = text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False, exact=True)
+    fast = fast.dt.replace_time_zone(None) if fast.dtype.time_zone else fast  # type: ignore[union-attr]
+    todo = text.is_not_null() & fast.is_null()
+    if todo.any():
+        idx = todo.arg_true()
+        slow = pl.DataFrame({"t": text.gather(idx)}).select(parse_timestamp(pl.col("t"), extra_formats))
+        fast = fast.scatter(idx, slow.to_series())
+    in_range = fast.dt.year().is_between(YEAR_MIN, YEAR_MAX)
+    return fast.zip_with(in_range.fill_null(False), pl.Series([None], dtype=pl.Datetime("us"))).alias(text.name)
+
+
+def parse_integer(text: pl.Expr) -> pl.Expr:
+    """Counts such as 退单次数; Excel may hand them over as "2.0"."""
+    num = text.str.strip_chars().cast(pl.Float64, strict=False)
+    return pl.when((num == num.round(0)) & (num >= 0) & (num < 1e6)).then(num.cast(pl.Int32))
+
+
+BOOLEAN_WORDS = {
+    "是": "true", "否": "false", "y": "true", "n": "false", "yes": "true", "no": "false",
+    "true": "true", "false": "false", "1": "true", "0": "false", "有效": "true", "无效": "false",
+}  # fmt: skip
+
+
+def apply_synonyms(text: pl.Expr, synonyms: dict[str, str]) -> pl.Expr:
+    """Map source words to canonical ones; a synonym to "" means not evaluated (null)."""
+    if not synonyms:
+        return text
+    mapped = text.replace(synonyms)
+    return pl.when(mapped == "").then(None).otherwise(mapped)
+
+
+def parse_boolean(text: pl.Expr, synonyms: dict[str, str]) -> pl.Expr:
+    words = {**BOOLEAN_WORDS, **{k.lower(): v for k, v in synonyms.items()}}
+    mapped = apply_synonyms(text.str.to_lowercase(), words)
+    return pl.when(mapped == "true").then(True).when(mapped == "false").then(False)
+
+
+def split_category_path(text: pl.Expr, level: int) -> pl.Expr:
+    """ "A->B->C", "A/B/C", "A>B>C" or "A－B－C" -> the level-th part (0-based)."""
+    parts = text.str.replace_all(r"\s*(?:->|—>|→|>|＞|/|／)\s*", "\x1f").str.split("\x1f")
+    return parts.list.get(level, null_on_oob=True).str.strip_chars()

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema, connections, metric definitions and queries. Never imports streamlit."""

@@ -1,0 +1,140 @@
+"""Where the warehouse lives and how it is opened.
+
+DuckDB lets one read-write connection lock the file against every other process, readers
+included. So a writer never opens the live file: it copies it beside itself, changes the copy in
+one transaction, closes it and swaps it in with ``os.replace``. Readers that are open keep the
+old file (its inode) until they reopen; a crash before the swap leaves the live file untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path("data/hotline.duckdb")
+DDL_DIR = Path(__file__).parent / "sql" / "ddl"
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another load holds the warehouse."""
+
+
+def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` beats ``HOTLINE_DB`` beats ``data/hotline.duckdb`` (SPEC §7)."""
+    if db:
+        return Path(db)
+    env = os.environ.get("HOTLINE_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the base tables if missing (idempotent)."""
+    for ddl in sorted(DDL_DIR.glob("*.sql")):
+        con.execute(ddl.read_text(encoding="utf-8"))
+
+
+def connect_read(db: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the live file; raises FileNotFoundError when there is none."""
+    path = resolve_db_path(db)
+    if not path.exists():
+        raise FileNotFoundError(f"数据仓库文件不存在：{path}（请先用 python -m etl load 导入数据）")
+    return duckdb.connect(str(path), read_only=True)
+
+
+class Reader:
+    """A cached read-only connection that reopens when the file was swapped by a load.
+
+    Reopening on a changed (inode, mtime) costs far less than a connection per query.
+    """
+
+    def __init__(self, db: str | os.PathLike[str] | None = None) -> None:
+        self.path = resolve_db_path(db)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    def _current_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        stamp = self._current_stamp()
+        if stamp is None:
+            self.close()
+            raise FileNotFoundError(f"数据仓库文件不存在：{self.path}")
+        if self._con is None or stamp != self._stamp:
+            self.close()
+            self._con = duckdb.connect(str(self.path), read_only=True)
+            self._stamp = stamp
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            with contextlib.suppress(Exception):
+                self._con.close()
+        self._con = None
+        self._stamp = None
+
+
+@contextlib.contextmanager
+def load_lock(path: Path, wait_seconds: float = 30.0) -> Iterator[None]:
+    """Serialise writers: a second load waits up to ``wait_seconds``, then is refused clearly."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as fh:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusyError(f"另一个导入任务正在写入 {path}，请等它完成后再试。") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def writer(db: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a private copy that replaces the live file on success.
+
+    The body runs inside one transaction; any exception (or a killed process) leaves the live
+    file exactly as it was.
+    """
+    path = resolve_db_path(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with load_lock(path):
+        tmp = path.with_name(f".{path.name}.loading-{os.getpid()}")
+        for stale in path.parent.glob(f".{path.name}.loading-*"):
+            stale.unlink(missing_ok=True)
+        if path.exists():
+            shutil.copyfile(path, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            apply_schema(con)
+            con.execute("BEGIN TRANSACTION")
+            yield con
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+            con.close()
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.execute("ROLLBACK")
+            with contextlib.suppress(Exception):
+                con.close()
+            tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+            raise

@@ -1,0 +1,266 @@
+"""Assessment settings (SPEC §3): one TOML file, validated on load, frozen afterwards.
+
+Read when used, never at import: Streamlit keeps modules loaded across reruns, so a value cached
+at import would outlive an edit of the file. Every error names the key and the file, because the
+person fixing it is an analyst with a text editor, not a programmer with a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SETTINGS_PATH = PROJECT_ROOT / "config" / "settings.toml"
+URGENCIES = ("紧急", "一般")
+APPEAL_TYPES = ("咨询", "求助", "投诉", "举报", "建议", "表扬", "其他")
+COMPOSITE_RATES = ("response", "on_time", "resolution", "satisfaction")
+
+
+class SettingsError(ValueError):
+    """A setting is missing, mistyped or out of range; the message names the key."""
+
+
+@dataclass(frozen=True)
+class CompositeWeights:
+    response: float = 0.2
+    on_time: float = 0.0
+    resolution: float = 0.4
+    satisfaction: float = 0.4
+
+    def as_pairs(self) -> tuple[tuple[str, float], ...]:
+        """(rate key, weight) in a fixed order: ``response_rate`` etc."""
+        return tuple((f"{name}_rate", getattr(self, name)) for name in COMPOSITE_RATES)
+
+
+@dataclass(frozen=True)
+class Settings:
+    response_limit_hours: tuple[tuple[str, float], ...] = (("紧急", 2.0),)
+    response_limit_default_hours: float = 24.0
+    urgent_due_hours: float = 24.0
+    due_workdays_by_type: tuple[tuple[str, int], ...] = (("咨询", 3), ("求助", 3))
+    due_workdays_default: int = 7
+    partial_resolution_weight: float = 0.0
+    basic_satisfaction_weight: float = 1.0
+    composite_weights: CompositeWeights = field(default_factory=CompositeWeights)
+    min_sample: int = 10
+    red_black_size: int = 5
+    repeat_window_days: int = 30
+    units_file: Path | None = None
+    default_group: str = "未分组"
+    as_of: dt.datetime | None = None
+    source: Path | None = None
+
+    def response_limit_seconds(self, urgency: str | None) -> int:
+        """Calendar-time limit; an empty urgency is 一般 (SPEC §3)."""
+        hours = dict(self.response_limit_hours).get(urgency or "一般", self.response_limit_default_hours)
+        return round(hours * 3600)
+
+    def due_workdays(self, appeal_type: str | None) -> int:
+        return dict(self.due_workdays_by_type).get(appeal_type or "", self.due_workdays_default)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values, for the About page, the report and ``meta``."""
+        d = asdict(self)
+        d["response_limit_hours"] = dict(self.response_limit_hours)
+        d["due_workdays_by_type"] = dict(self.due_workdays_by_type)
+        for key in ("units_file", "source"):
+            d[key] = _show_path(d[key])
+        d["as_of"] = self.as_of.isoformat(sep=" ") if self.as_of else None
+        return d
+
+    def fingerprint(self) -> str:
+        rules = {k: v for k, v in self.to_dict().items() if k != "source"}
+        return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+    def unit_groups(self) -> dict[str, str]:
+        """department -> group from the units file; {} when the file is absent."""
+        if self.units_file is None or not self.units_file.exists():
+            return {}
+        with self.units_file.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"department", "group"} - set(reader.fieldnames or ())
+            if missing:
+                raise SettingsError(f"{self.units_file}: 缺少列 {sorted(missing)} (columns department,group needed)")
+            groups = {}
+            for row in reader:
+                dept, group = (row["department"] or "").strip(), (row["group"] or "").strip()
+                if dept:
+                    groups[dept] = group or self.default_group
+            return groups
+
+
+def _show_path(path: Path | None) -> str | None:
+    """Project paths shown relative to the project root, so docs and fingerprints travel."""
+    if path is None:
+        return None
+    try:
+        return Path(path).resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def settings_path() -> Path:
+    env = os.environ.get("HOTLINE_SETTINGS")
+    return Path(env) if env else DEFAULT_SETTINGS_PATH
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Read and validate the settings file (``HOTLINE_SETTINGS`` or config/settings.toml).
+
+    A missing default file gives the SPEC defaults; a missing file that was named explicitly is an
+    error, since silently assessing with defaults would publish numbers under the wrong rules.
+    """
+    explicit = path is not None or "HOTLINE_SETTINGS" in os.environ
+    p = Path(path) if path is not None else settings_path()
+    if not p.exists():
+        if explicit:
+            raise SettingsError(f"设置文件不存在 (settings file not found): {p}")
+        return Settings(units_file=PROJECT_ROOT / "config" / "units.csv")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{p}: TOML 格式错误 (invalid TOML): {exc}") from exc
+    return parse_settings(data, source=p)
+
+
+def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings:
+    """Validate a parsed TOML document; unknown keys are errors (they are usually typos)."""
+    v = _Validator(data, str(source or "<settings>"))
+    resp = v.table("response_limit_hours")
+    due = v.table("due_derivation")
+    wtype = v.table("due_derivation.workdays_by_type", due.get("workdays_by_type", {}))
+    weights = v.table("composite_weights")
+    v.check_keys(resp, "response_limit_hours", (*URGENCIES, "default"))
+    v.check_keys(due, "due_derivation", ("urgent_hours", "workdays_by_type"))
+    v.check_keys(wtype, "due_derivation.workdays_by_type", (*APPEAL_TYPES, "default"))
+    v.check_keys(weights, "composite_weights", COMPOSITE_RATES)
+    cw = CompositeWeights(
+        **{k: v.number(weights, f"composite_weights.{k}", d, lo=0.0) for k, d in asdict(CompositeWeights()).items()}
+    )
+    if sum(asdict(cw).values()) <= 0:
+        raise SettingsError(f"{v.src}: composite_weights 之和必须大于 0 (weights must sum to > 0)")
+    units = v.text(data, "units_file", "config/units.csv")
+    base = Settings()
+    return Settings(
+        response_limit_hours=tuple(
+            (u, v.number(resp, f"response_limit_hours.{u}", d or 0, lo=0, strict=True))
+            for u, d in _merged(base.response_limit_hours, resp, URGENCIES)
+        ),
+        response_limit_default_hours=v.number(resp, "response_limit_hours.default", 24.0, lo=0, strict=True),
+        urgent_due_hours=v.number(due, "due_derivation.urgent_hours", 24.0, lo=0, strict=True),
+        due_workdays_by_type=tuple(
+            (t, v.integer(wtype, f"due_derivation.workdays_by_type.{t}", d or 0, lo=1))
+            for t, d in _merged(base.due_workdays_by_type, wtype, APPEAL_TYPES)
+        ),
+        due_workdays_default=v.integer(wtype, "due_derivation.workdays_by_type.default", 7, lo=1),
+        partial_resolution_weight=v.number(data, "partial_resolution_weight", 0.0, lo=0.0, hi=1.0),
+        basic_satisfaction_weight=v.number(data, "basic_satisfaction_weight", 1.0, lo=0.0, hi=1.0),
+        composite_weights=cw,
+        min_sample=v.integer(data, "min_sample", 10, lo=1),
+        red_black_size=v.integer(data, "red_black_size", 5, lo=0),
+        repeat_window_days=v.integer(data, "repeat_window_days", 30, lo=1),
+        units_file=(PROJECT_ROOT / units)
+        if units and not Path(units).is_absolute()
+        else (Path(units) if units else None),
+        default_group=v.text(data, "default_group", "未分组") or "未分组",
+        as_of=_parse_as_of(v.text(data, "as_of", ""), v.src),
+        source=source,
+    )
+
+
+def _merged(
+    defaults: tuple[tuple[str, Any], ...], table: dict[str, Any], order: tuple[str, ...]
+) -> list[tuple[str, Any]]:
+    """Per-key overrides on top of the SPEC defaults: a file that leaves out 紧急 keeps 2 hours."""
+    known = dict(defaults)
+    return [(k, known.get(k)) for k in order if k in known or k in table]
+
+
+_TOP_KEYS = (
+    "partial_resolution_weight",
+    "basic_satisfaction_weight",
+    "min_sample",
+    "red_black_size",
+    "repeat_window_days",
+    "units_file",
+    "default_group",
+    "as_of",
+    "response_limit_hours",
+    "due_derivation",
+    "composite_weights",
+)
+
+
+class _Validator:
+    def __init__(self, data: dict[str, Any], src: str) -> None:
+        self.data, self.src = data, src
+        self.check_keys(data, "", _TOP_KEYS)
+
+    def fail(self, key: str, msg: str) -> SettingsError:
+        return SettingsError(f"{self.src}: 设置项 {key} {msg}")
+
+    def check_keys(self, table: dict[str, Any], name: str, allowed: tuple[str, ...]) -> None:
+        for key in table:
+            if key not in allowed:
+                full = f"{name}.{key}" if name else key
+                raise self.fail(full, f"未知 (unknown setting; allowed: {', '.join(allowed)})")
+
+    def table(self, key: str, value: Any = None) -> dict[str, Any]:
+        value = self.data.get(key, {}) if value is None else value
+        if not isinstance(value, dict):
+            raise self.fail(key, "必须是表 (must be a [table])")
+        return value
+
+    def number(
+        self,
+        table: dict[str, Any],
+        key: str,
+        default: float,
+        lo: float | None = None,
+        hi: float | None = None,
+        strict: bool = False,
+    ) -> float:
+        value = table.get(key.rsplit(".", 1)[-1], default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(key, f"必须是数字 (must be a number), got {value!r}")
+        if lo is not None and (value <= lo if strict else value < lo):
+            raise self.fail(
+                key, f"必须{'>' if strict else '≥'} {lo} (must be {'>' if strict else '>='} {lo}), got {value!r}"
+            )
+        if hi is not None and value > hi:
+            raise self.fail(key, f"必须 ≤ {hi} (must be <= {hi}), got {value!r}")
+        return float(value)
+
+    def integer(self, table: dict[str, Any], key: str, default: int, lo: int) -> int:
+        value = table.get(key.rsplit(".", 1)[-1], default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(key, f"必须是整数 (must be an integer), got {value!r}")
+        if value < lo:
+            raise self.fail(key, f"必须 ≥ {lo} (must be >= {lo}), got {value!r}")
+        return value
+
+    def text(self, table: dict[str, Any], key: str, default: str) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            raise self.fail(key, f"必须是字符串 (must be a string), got {value!r}")
+        return value.strip()
+
+
+def _parse_as_of(text: str, src: str) -> dt.datetime | None:
+    """'' = derived from the data; a bare date pins the end (23:59:59) of that day."""
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(23, 59, 59))
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise SettingsError(f"{src}: 设置项 as_of 无法解析 (use 'YYYY-MM-DD HH:MM:SS' or ''), got {text!r}") from None

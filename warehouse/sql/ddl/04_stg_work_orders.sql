@@ -1,0 +1,30 @@
+-- one row per order (latest snapshot), typed; the phone only as a keyed hash, no names or content.
+CREATE TABLE IF NOT EXISTS stg_work_orders (
+    order_id            VARCHAR NOT NULL,
+    received_at         TIMESTAMP NOT NULL,
+    channel             VARCHAR,
+    appeal_type         VARCHAR,
+    category_l1         VARCHAR,
+    category_l2         VARCHAR,
+    category_l3         VARCHAR,
+    citizen_phone_hash  VARCHAR,
+    county              VARCHAR,
+    township            VARCHAR,
+    department          VARCHAR,
+    urgency             VARCHAR,
+    dispatched_at       TIMESTAMP,
+    responded_at        TIMESTAMP,
+    due_at              TIMESTAMP,
+    closed_at           TIMESTAMP,
+    status              VARCHAR,
+    return_count        INTEGER,
+    callback_at         TIMESTAMP,
+    resolution          VARCHAR,
+    satisfaction        VARCHAR,
+    is_valid            BOOLEAN,
+    is_exempt           BOOLEAN,
+    row_hash            UBIGINT NOT NULL,  -- hash of every typed value and the clear-text PII
+    load_id             BIGINT NOT NULL,
+    source_file         VARCHAR NOT NULL,
+    source_row          BIGINT NOT NULL
+);
