@@ -1,0 +1,125 @@
+"""The example profiles on the real public exports in ../shared/data/external (never copied here).
+
+Baltimore 311 (CSV, US 12-hour timestamps) and the TipDM 2020 message board 附件4 (XLSX, text and
+native Excel datetime cells). The counts are the exact result of loading each file into an empty
+warehouse; README "What the example profiles give" quotes them.
+
+Both profiles let one source header feed two timestamp fields (CreatedDate -> received_at and
+dispatched_at; 留言时间 -> received_at and dispatched_at, 答复时间 -> responded_at and closed_at).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from etl.load import load_files
+from etl.profiles import load_profile
+
+ROOT = Path(__file__).resolve().parents[2]
+BALTIMORE_PROFILE = ROOT / "etl" / "profiles" / "baltimore311.toml"
+TAIDI_PROFILE = ROOT / "etl" / "profiles" / "taidi2020.toml"
+BALTIMORE_CSV = Path("baltimore311_sample_2014_2019") / "311_sample.csv"
+TAIDI_XLSX = Path("taidi2020_zhihuizhengwu") / "attachment4_messages_with_replies.xlsx"
+
+def query(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def counts(summary) -> dict[str, int]:
+    keys = ("files", "rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates", "rejected_files")
+    return {k: getattr(summary, k) for k in keys}
+
+
+def test_profiles_state_the_mapping_decisions() -> None:
+    balt = load_profile(BALTIMORE_PROFILE)
+    assert balt.fields["order_id"][0] == "ServiceRequestNum"
+    assert balt.fields["received_at"][0] == balt.fields["dispatched_at"][0] == "CreatedDate"
+    assert balt.fields["department"][0] == "Agency" and balt.fields["county"][0] == "CouncilDistrict"
+    assert "StatusDate" not in balt.fields["responded_at"]  # no first-contact time in 311 exports
+    assert balt.constants == {"appeal_type": "求助"}
+    assert balt.synonyms["is_valid"]["Closed (Duplicate)"] == "false"
+    assert balt.timestamp_formats[0] == "%m/%d/%Y %I:%M:%S %p"
+
+    taidi = load_profile(TAIDI_PROFILE)
+    assert taidi.fields["received_at"][0] == taidi.fields["dispatched_at"][0] == "留言时间"
+    assert taidi.fields["responded_at"][0] == taidi.fields["closed_at"][0] == "答复时间"
+    assert taidi.fields["content"][:2] == ("留言详情", "留言主题")
+    assert "留言主题" not in taidi.fields.get("category_l1", ())
+    assert taidi.constants == {"channel": "网络", "status": "已答复"}
+    assert taidi.sheet == "Sheet1"
+
+
+def test_baltimore311_sample(external: Path, db: Path) -> None:
+    path = external / BALTIMORE_CSV
+    summary = load_files([path], db=db, profile=BALTIMORE_PROFILE)
+    assert counts(summary) == {
+        "files": 1, "rows_read": 10000, "loaded": 10000, "updated": 0, "unchanged": 0,
+        "quarantined": 0, "duplicates": 0, "rejected_files": 0,
+    }  # fmt: skip
+    assert query(db, "SELECT count(*) FROM raw_quarantine") == [(0,)]
+
+    # the first row of the file: 12-hour clock read, CreatedDate also the dispatch time
+    assert query(
+        db,
+        """SELECT received_at, dispatched_at, due_at, closed_at, department, county, township, category_l1,
+                  channel, status, appeal_type, is_valid, responded_at, satisfaction
+           FROM stg_work_orders WHERE order_id = '18-00269879'""",
+    ) == [(
+        datetime(2018, 4, 12, 11, 11, 26), datetime(2018, 4, 12, 11, 11, 26), datetime(2018, 4, 13, 11, 11, 26),
+        datetime(2018, 4, 12, 12, 45, 47), "Transportation", "6", "Dorchester", "TRT-Traffic Signal Repairs",
+        "Phone", "Closed", "求助", True, None, None,
+    )]  # fmt: skip
+    # PM hours: 01:06:56 PM -> 13:06:56
+    assert query(db, "SELECT received_at FROM stg_work_orders WHERE order_id = '18-00838880'") == [
+        (datetime(2018, 11, 13, 13, 6, 56),)
+    ]
+    # what the assessment sees
+    assert query(
+        db,
+        """SELECT count(*) FILTER (WHERE dispatched_at IS DISTINCT FROM received_at),
+                  count(*) FILTER (WHERE is_valid = FALSE), count(*) FILTER (WHERE due_at IS NULL),
+                  count(*) FILTER (WHERE closed_at IS NULL), count(*) FILTER (WHERE county IS NULL),
+                  count(DISTINCT department), min(received_at), max(received_at)
+           FROM stg_work_orders""",
+    ) == [(0, 217, 286, 208, 888, 16, datetime(2014, 1, 1, 3, 53, 10), datetime(2019, 2, 13, 15, 33, 54))]
+
+    again = load_files([path], db=db, profile=BALTIMORE_PROFILE)
+    assert (again.loaded, again.unchanged, again.quarantined) == (0, 10000, 0)
+
+
+def test_taidi2020_attachment4(external: Path, db: Path) -> None:
+    path = external / TAIDI_XLSX
+    summary = load_files([path], db=db, profile=TAIDI_PROFILE)
+    assert counts(summary) == {
+        "files": 1, "rows_read": 2816, "loaded": 2816, "updated": 0, "unchanged": 0,
+        "quarantined": 0, "duplicates": 0, "rejected_files": 0,
+    }  # fmt: skip
+    assert summary.details[0].sheet == "Sheet1"
+    assert query(db, "SELECT count(*) FROM raw_quarantine") == [(0,)]
+
+    cols = "received_at, dispatched_at, responded_at, closed_at, channel, status, appeal_type, department"
+    assert query(db, f"SELECT {cols} FROM stg_work_orders WHERE order_id = '2549'") == [(
+        datetime(2019, 4, 25, 9, 32, 9), datetime(2019, 4, 25, 9, 32, 9), datetime(2019, 5, 10, 14, 56, 53),
+        datetime(2019, 5, 10, 14, 56, 53), "网络", "已答复", None, None,
+    )]  # fmt: skip
+    # 2759: 留言时间 is a native Excel datetime cell; 27610: 答复时间 "2018/4/24" has no time of day
+    assert query(db, "SELECT received_at FROM stg_work_orders WHERE order_id = '2759'") == [
+        (datetime(2019, 4, 8, 8, 37, 20),)
+    ]
+    assert query(db, "SELECT closed_at FROM stg_work_orders WHERE order_id = '27610'") == [(datetime(2018, 4, 24),)]
+    # the tab/newline wrapping of 留言详情 is trimmed; the pseudonymous user id is the caller name
+    content, name = query(db, "SELECT content, citizen_name FROM raw_work_orders WHERE order_id = '2549'")[0]
+    assert content.startswith("2019年4月以来") and content.endswith("合法性在哪？") and name == "A00045581"
+    assert query(
+        db,
+        """SELECT count(*) FILTER (WHERE closed_at < received_at), count(*) FILTER (WHERE responded_at <> closed_at),
+                  min(received_at), max(closed_at)
+           FROM stg_work_orders""",
+    ) == [(0, 0, datetime(2011, 4, 2, 18, 0, 54), datetime(2020, 1, 9, 11, 0, 5))]

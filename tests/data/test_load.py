@@ -1,0 +1,271 @@
+"""The loader end to end on real temporary DuckDB files: readers, quarantine, idempotence,
+snapshots, rollback, PII. Each test builds its exports the way hotline platforms write them."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+import xlsxwriter
+
+from etl import load as load_module
+from etl.load import load_files
+from tests.conftest import HEADER, order_row, write_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def counts(summary) -> dict[str, int]:
+    keys = ("files", "rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates", "rejected_files")
+    return {k: getattr(summary, k) for k in keys}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings_are_detected(tmp_path: Path, db: Path, encoding: str) -> None:
+    rows = [order_row("E1", 来电人="鑫淼"), order_row("E2", 诉求内容="反映噪声扰民问题")]
+    if encoding == "gb18030":
+        rows.append(order_row("E3", 诉求内容="㐀 字库外的字 𠀀"))  # only GB18030 encodes these
+    path = write_csv(tmp_path / f"x-{encoding}.csv", rows, encoding)
+    summary = load_files([path], db=db)
+    assert summary.loaded == len(rows) and summary.quarantined == 0
+    assert query(db, "SELECT citizen_name FROM raw_work_orders WHERE order_id = 'E1'") == [("鑫淼",)]
+    if encoding == "gb18030":
+        assert query(db, "SELECT content FROM raw_work_orders WHERE order_id = 'E3'") == [("㐀 字库外的字 𠀀",)]
+
+
+def _write_xlsx(path: Path, title: str | None = None, sheet: str = "Sheet1", extra_sheet: bool = False) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    if extra_sheet:
+        book.add_worksheet("说明").write(0, 0, "本表为导出说明")
+    ws = book.add_worksheet(sheet)
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    top = 0
+    if title:
+        ws.write(0, 0, title)
+        top = 1
+    header = ["工单号", "来电时间", "来电类别", "承办单位", "转办时间", "办结时间", "满意度评价"]
+    ws.write_row(top, 0, header)
+    ws.write_row(top + 1, 0, ["X1", None, "投诉", "市水务局", "2024/3/5 10:00", "2024年3月6日 9时0分0秒", "非常满意"])
+    ws.write_datetime(top + 1, 1, datetime(2024, 3, 5, 8, 30), stamp)  # a real Excel date cell
+    ws.write_row(top + 2, 0, ["X2", 45356.5, "咨询", "", "", "", "未评价"])  # an Excel serial as a number
+    ws.write_row(top + 3, 0, [1003, "2024-03-05 14:02:11", "求助", "市水务局", 45356.75, "", ""])  # numeric id
+    book.close()
+    return path
+
+
+def test_xlsx_with_title_row_date_cells_and_serials(tmp_path: Path, db: Path) -> None:
+    path = _write_xlsx(tmp_path / "b.xlsx", title="云溪市12345热线工单导出（2024年3月）")
+    summary = load_files([path], db=db)
+    assert counts(summary) | {} == {
+        "files": 1, "rows_read": 3, "loaded": 3, "updated": 0, "unchanged": 0,
+        "quarantined": 0, "duplicates": 0, "rejected_files": 0,
+    }  # fmt: skip
+    got = dict(query(db, "SELECT order_id, received_at FROM stg_work_orders"))
+    assert got == {
+        "X1": datetime(2024, 3, 5, 8, 30),
+        "X2": datetime(2024, 3, 5, 12, 0),
+        "1003": datetime(2024, 3, 5, 14, 2, 11),
+    }
+    rows = query(db, "SELECT dispatched_at, satisfaction FROM stg_work_orders WHERE order_id IN ('X1', '1003') ORDER BY 1")
+    assert rows == [(datetime(2024, 3, 5, 10, 0), "满意"), (datetime(2024, 3, 5, 18, 0), None)]
+
+
+def test_xlsx_chosen_sheet_through_a_profile(tmp_path: Path, db: Path) -> None:
+    path = _write_xlsx(tmp_path / "c.xlsx", sheet="工单", extra_sheet=True)
+    profile = tmp_path / "p.toml"
+    profile.write_text('name = "sheet"\n[read]\nsheet = "工单"\n', encoding="utf-8")
+    assert load_files([path], db=db, profile=profile).loaded == 3
+    missing = tmp_path / "q.toml"
+    missing.write_text('name = "sheet"\n[read]\nsheet = "不存在"\n', encoding="utf-8")
+    res = load_files([path], db=tmp_path / "other.duckdb", profile=missing)
+    assert res.rejected_files == 1 and "不存在" in res.details[0].message and "工单" in res.details[0].message
+
+
+def messy_rows() -> list[dict[str, str]]:
+    return [
+        order_row("M1"),
+        order_row(""),  # missing order id
+        order_row("M2", received=""),  # missing received_at
+        order_row("M3", received="待补录"),  # unparseable received_at
+        order_row("M4", 办结时间="2024-03-32 10:00"),  # unparseable other timestamp
+        order_row("M5", 满意度="还行"),  # vocabulary
+        order_row("M6", 紧急程度="很急"),  # vocabulary
+        order_row("M7", 办结时间="2024-03-04 10:00:00"),  # closed before received
+        order_row("M8", 派单时间="2024-03-05 08:00:00"),  # dispatched before received
+        order_row("M9", 满意度="不满意"),  # superseded by the next M9
+        order_row("M9", 满意度="满意"),
+        order_row("M10"),
+        order_row("M10"),  # identical repeat
+        order_row("M10"),  # identical repeat
+        order_row("M11", 紧急程度="特急", 满意度="非常不满意", 是否解决="解决"),  # synonyms, valid
+    ]
+
+
+def test_every_quarantine_reason(tmp_path: Path, db: Path) -> None:
+    path = write_csv(tmp_path / "messy.csv", messy_rows(), "gbk")
+    summary = load_files([path], db=db)
+    assert counts(summary) == {
+        "files": 1, "rows_read": 15, "loaded": 4, "updated": 0, "unchanged": 0,
+        "quarantined": 9, "duplicates": 2, "rejected_files": 0,
+    }  # fmt: skip
+    rows = query(db, "SELECT source_row, order_id, reason_code, reason, raw_record FROM raw_quarantine ORDER BY 1")
+    by_row = {r[0]: r for r in rows}
+    assert {r: by_row[r][2] for r in by_row} == {
+        2: "missing_order_id", 3: "missing_received_at", 4: "bad_received_at", 5: "bad_timestamp",
+        6: "bad_value", 7: "bad_value", 8: "chronology", 9: "chronology", 10: "superseded",
+    }  # fmt: skip
+    assert "「办结时间」的值「2024-03-32 10:00」无法识别为时间" in by_row[5][3]
+    assert "「满意度」的值「还行」不在取值范围内" in by_row[6][3]
+    assert "办结时间 2024-03-04 10:00:00 早于受理时间" in by_row[8][3]
+    assert "派单时间 2024-03-05 08:00:00 早于受理时间" in by_row[9][3]
+    assert "第 11 行" in by_row[10][3]
+    assert json.loads(by_row[4][4])["受理时间"] == "待补录"  # the whole original row is kept
+    assert set(json.loads(by_row[6][4])) == set(HEADER)
+    loaded = dict(query(db, "SELECT order_id, satisfaction FROM stg_work_orders"))
+    assert loaded == {"M1": "满意", "M9": "满意", "M10": "满意", "M11": "不满意"}
+    assert query(db, "SELECT urgency, resolution FROM stg_work_orders WHERE order_id = 'M11'") == [("紧急", "已解决")]
+    log = query(db, "SELECT rows_read, loaded, quarantined, duplicates, status FROM load_log")
+    assert log == [(15, 4, 9, 2, "loaded")]
+
+
+def test_unmappable_file_is_rejected_whole(tmp_path: Path, db: Path) -> None:
+    good = write_csv(tmp_path / "good.csv", [order_row("G1")])
+    bad = write_csv(tmp_path / "bad.csv", [{"编码": "1", "时间": "2024-03-05"}], header=["编码", "时间"])
+    summary = load_files([good, bad], db=db)
+    assert summary.rejected_files == 1 and summary.loaded == 1 and summary.files == 2
+    message = summary.details[1].message
+    assert "编码、时间" in message and "工单编号、工单号、编号" in message and "受理时间、来电时间、登记时间" in message
+    assert query(db, "SELECT count(*) FROM stg_work_orders") == [(1,)]
+    assert query(db, "SELECT status FROM load_log WHERE file_name = 'bad.csv'") == [("rejected",)]
+
+
+def test_reloading_the_same_file_changes_nothing(tmp_path: Path, db: Path) -> None:
+    path = write_csv(tmp_path / "m.csv", messy_rows())
+    first = load_files([path], db=db)
+    before = (db.stat().st_ino, db.stat().st_mtime_ns)
+    again = load_files([path], db=db)
+    assert counts(again) == {
+        "files": 1, "rows_read": first.rows_read, "loaded": 0, "updated": 0, "unchanged": first.rows_read,
+        "quarantined": 0, "duplicates": 0, "rejected_files": 0,
+    }  # fmt: skip
+    assert (db.stat().st_ino, db.stat().st_mtime_ns) == before
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(path.read_bytes())  # same bytes under another name: still the same export
+    assert load_files([copy], db=db).unchanged == first.rows_read
+
+
+def test_later_snapshot_replaces_the_order(tmp_path: Path, db: Path) -> None:
+    march = write_csv(tmp_path / "03.csv", [order_row("S1", 办结时间="", 满意度="", 回访时间=""), order_row("S2")])
+    april = write_csv(
+        tmp_path / "04.csv",
+        [order_row("S1", 办结时间="2024-04-02 10:00:00", 满意度="基本满意"), order_row("S2"), order_row("S3")],
+    )
+    load_files([march], db=db)
+    summary = load_files([april], db=db)
+    assert (summary.loaded, summary.updated, summary.unchanged) == (1, 1, 1)
+    assert query(db, "SELECT closed_at, satisfaction, source_file FROM stg_work_orders WHERE order_id = 'S1'") == [
+        (datetime(2024, 4, 2, 10, 0), "基本满意", "04.csv")
+    ]
+    assert query(db, "SELECT count(*), count(DISTINCT order_id) FROM stg_work_orders") == [(3, 3)]
+    assert query(db, "SELECT count(*), count(DISTINCT order_id) FROM raw_work_orders") == [(3, 3)]
+
+
+def test_failure_midway_leaves_the_warehouse_as_it_was(tmp_path: Path, db: Path, monkeypatch) -> None:
+    load_files([write_csv(tmp_path / "base.csv", [order_row("B1")])], db=db)
+    before = query(db, "SELECT order_id, satisfaction FROM stg_work_orders"), query(db, "SELECT count(*) FROM load_log")
+    real = load_module.apply_file
+    calls = {"n": 0}
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full (injected)")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(load_module, "apply_file", failing)
+    one = write_csv(tmp_path / "one.csv", [order_row("B1", 满意度="不满意"), order_row("B2")])
+    two = write_csv(tmp_path / "two.csv", [order_row("B3")])
+    with pytest.raises(RuntimeError, match="injected"):
+        load_files([one, two], db=db)
+    after = query(db, "SELECT order_id, satisfaction FROM stg_work_orders"), query(db, "SELECT count(*) FROM load_log")
+    assert after == before
+    assert not list(db.parent.glob(".*loading*"))  # no half-written copy left behind
+    monkeypatch.setattr(load_module, "apply_file", real)
+    assert load_files([one, two], db=db).loaded == 2  # and the next load succeeds
+
+
+READER = """
+import sys, time, duckdb
+from warehouse.connection import Reader
+reader = Reader(sys.argv[1])
+seen, errors = set(), 0
+deadline = time.time() + float(sys.argv[2])
+while time.time() < deadline:
+    try:
+        seen.add(reader.connection().execute("SELECT count(*) FROM stg_work_orders").fetchall()[0][0])
+    except Exception as exc:
+        errors += 1
+        print("ERR", exc, file=sys.stderr)
+    time.sleep(0.02)
+print(sorted(seen), errors)
+"""
+
+
+def test_reader_process_keeps_working_during_a_load(tmp_path: Path, db: Path) -> None:
+    load_files([write_csv(tmp_path / "a.csv", [order_row(f"R{i}") for i in range(5)])], db=db)
+    big = write_csv(tmp_path / "b.csv", [order_row(f"N{i}") for i in range(20000)])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", READER, str(db), "6"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    import time
+
+    time.sleep(1.5)  # the reader is open and querying
+    assert load_files([big], db=db).loaded == 20000
+    out, err = proc.communicate(timeout=60)
+    seen, errors = out.rsplit(" ", 1)
+    assert int(errors) == 0, err
+    assert json.loads(seen) == [5, 20005]  # the old data during the load, the new data after it
+
+
+def test_personal_data_stops_at_the_raw_layer(tmp_path: Path, db: Path) -> None:
+    rows = [order_row("P1", 联系电话="139-1234-5678"), order_row("P2", 联系电话="+86 13912345678")]
+    load_files([write_csv(tmp_path / "p.csv", rows)], db=db)
+    stg_cols = {r[0] for r in query(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'stg_work_orders'")}
+    assert not stg_cols & {"citizen_name", "citizen_phone", "content"}
+    hashes = query(db, "SELECT DISTINCT citizen_phone_hash FROM stg_work_orders")
+    assert len(hashes) == 1 and "13912345678" not in hashes[0][0]  # same caller, one hash
+    key = db.parent / "phone_hash.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    other = tmp_path / "other" / "hotline.duckdb"
+    load_files([write_csv(tmp_path / "p2.csv", rows)], db=other)
+    assert query(other, "SELECT DISTINCT citizen_phone_hash FROM stg_work_orders") != hashes  # keyed, not plain
+
+
+def test_cli_json_summary(tmp_path: Path, db: Path) -> None:
+    path = write_csv(tmp_path / "messy.csv", messy_rows())
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOTLINE_DB": str(tmp_path / "ignored.duckdb")}
+    out = subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(path), "--db", str(db), "--json"],
+        capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+    )  # fmt: skip
+    got = json.loads(out.stdout)
+    assert {k: got[k] for k in ("files", "rows_read", "loaded", "quarantined", "duplicates", "rejected_files")} == {
+        "files": 1, "rows_read": 15, "loaded": 4, "quarantined": 9, "duplicates": 2, "rejected_files": 0,
+    }  # fmt: skip
+    assert db.exists() and not (tmp_path / "ignored.duckdb").exists()
