@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
 from etl.load import LoadSummary, load_files
 from etl.profiles import ProfileError
+from warehouse import audit
+from warehouse.backups import WarehouseCorruptError
 from warehouse.connection import WarehouseBusyError
 
 LABELS = {
@@ -39,9 +42,14 @@ def _print_table(summary: LoadSummary) -> None:
 def _cmd_load(args: argparse.Namespace) -> int:
     try:
         summary = load_files(args.files, db=args.db, profile=args.profile, mark_demo=args.demo_data)
-    except (ProfileError, WarehouseBusyError) as exc:
+    except (ProfileError, WarehouseBusyError, WarehouseCorruptError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    audit.record(
+        "load", getpass.getuser(), "cli", db=summary.db, files=[r.file for r in summary.details],
+        loaded=summary.loaded, updated=summary.updated, quarantined=summary.quarantined,
+        rejected_files=summary.rejected_files,
+    )  # fmt: skip
     if args.json:
         print(summary.to_json())
     else:

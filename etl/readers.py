@@ -12,7 +12,9 @@ import codecs
 import contextlib
 import csv
 import io
+import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,10 @@ import polars as pl
 SNIFF_BYTES = 64 * 1024
 CHUNK_BYTES = 8 * 1024 * 1024
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+# Clear limits against oversized input (each overridable by an environment variable of that name).
+MAX_FILE_MB = 8192  # HOTLINE_MAX_FILE_MB: one export file
+MAX_XLSX_EXPANDED_MB = 2048  # HOTLINE_MAX_XLSX_EXPANDED_MB: an XLSX's unzipped contents
+MAX_XLSX_RATIO = 200  # real exports compress 5-20x; a bomb, thousands
 
 
 class ReadError(ValueError):
@@ -49,10 +55,37 @@ def detect_encoding(path: Path) -> str:
         return "gb18030"
 
 
+def _limit(name: str, default_mb: int) -> int:
+    return int(float(os.environ.get(name, default_mb)) * 2**20)
+
+
+def check_excel_container(path: Path) -> None:
+    """Refuse what is not an XLSX, or would expand into far more than it looks (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            expanded = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise ReadError(f"{path.name} 不是有效的 XLSX 文件（可能已损坏，或是改了扩展名的其他文件）") from None
+    size = max(path.stat().st_size, 1)
+    limit = _limit("HOTLINE_MAX_XLSX_EXPANDED_MB", MAX_XLSX_EXPANDED_MB)
+    if expanded > limit or expanded / size > MAX_XLSX_RATIO:
+        raise ReadError(
+            f"{path.name} 解压后有 {expanded / 2**20:.0f} MB（压缩比 {expanded / size:.0f} 倍），超过上限 "
+            f"{limit / 2**20:.0f} MB / {MAX_XLSX_RATIO} 倍：请拆分文件，或改为导出 CSV。"
+        )
+
+
 def open_source(path: Path, encoding: str = "auto", sheet: str | int | None = None) -> SourceFile:
     if not path.exists():
         raise ReadError(f"文件不存在：{path}")
+    size, limit = path.stat().st_size, _limit("HOTLINE_MAX_FILE_MB", MAX_FILE_MB)
+    if size > limit:
+        raise ReadError(
+            f"{path.name} 有 {size / 2**20:.0f} MB，超过单个文件上限 {limit / 2**20:.0f} MB：请按月拆分后导入。"
+        )
     if path.suffix.lower() in EXCEL_SUFFIXES:
+        if path.suffix.lower() != ".xls":  # legacy .xls is not a zip; calamine bounds it itself
+            check_excel_container(path)
         return SourceFile(path, "excel", None, _pick_sheet(path, sheet))
     enc = detect_encoding(path) if encoding in ("auto", "", None) else encoding
     return SourceFile(path, "csv", enc)
@@ -105,18 +138,24 @@ def utf8_csv(src: SourceFile) -> Iterator[Path]:
 def preview_rows(src: SourceFile, n_rows: int = 8) -> list[list[str]]:
     """The first rows as text, header or not: enough to find the header under a title row."""
     if src.kind == "excel":
-        frame = pl.read_excel(
-            src.path,
-            sheet_name=src.sheet,
-            has_header=False,
-            infer_schema_length=0,
-            read_options={"n_rows": n_rows},
-        )
+        try:
+            frame = pl.read_excel(
+                src.path,
+                sheet_name=src.sheet,
+                has_header=False,
+                infer_schema_length=0,
+                read_options={"n_rows": n_rows},
+            )
+        except Exception as exc:  # calamine's own error types
+            raise ReadError(f"无法读取 Excel 文件 {src.path.name}：{str(exc).splitlines()[0]}") from None
         return [["" if v is None else str(v) for v in row] for row in frame.rows()]
     with open(src.path, "rb") as fh:
         head = fh.read(SNIFF_BYTES)
     text = head.decode(src.encoding or "utf-8", errors="ignore").lstrip("\ufeff")
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text.replace("\0", ""), newline="")))
+    except csv.Error as exc:
+        raise ReadError(f"无法解析 CSV 文件 {src.path.name} 的表头：{exc}") from None
     return rows[:n_rows]
 
 
@@ -143,5 +182,5 @@ def read_frame(src: SourceFile, header_row: int = 0) -> pl.DataFrame:
             )
         except pl.exceptions.NoDataError:
             raise ReadError(f"文件 {src.path.name} 是空的") from None
-        except pl.exceptions.ComputeError as exc:
+        except pl.exceptions.PolarsError as exc:
             raise ReadError(f"无法解析 CSV 文件 {src.path.name}：{str(exc).splitlines()[0]}") from None

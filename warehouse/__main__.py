@@ -21,6 +21,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from warehouse import cli_admin
+from warehouse.backups import WarehouseCorruptError
 from warehouse.calendar import Period
 from warehouse.connection import connect_read, writer
 from warehouse.metrics import fetch_build_info, rebuild
@@ -198,6 +200,10 @@ COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction], None], Callable
     "rankings": (_add_rankings, cmd_rankings),
     "metrics-doc": (_add_metrics_doc, cmd_metrics_doc),
     "rebuild": (_add_rebuild, cmd_rebuild),
+    "users": (cli_admin.add_users, cli_admin.cmd_users),
+    "check": (cli_admin.add_check, cli_admin.cmd_check),
+    "backups": (cli_admin.add_backups, cli_admin.cmd_backups),
+    "restore": (cli_admin.add_restore, cli_admin.cmd_restore),
 }
 
 
@@ -209,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command][1](args)
-    except (FileNotFoundError, SettingsError, ValueError) as exc:
+    except (FileNotFoundError, SettingsError, ValueError, WarehouseCorruptError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     except duckdb.CatalogException as exc:

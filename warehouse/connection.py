@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.backups import WarehouseCorruptError, corrupt_message, keep_version
+
 DEFAULT_DB = Path("data/hotline.duckdb")
 DDL_DIR = Path(__file__).parent / "sql" / "ddl"
 
@@ -45,7 +47,16 @@ def connect_read(db: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyCon
     path = resolve_db_path(db)
     if not path.exists():
         raise FileNotFoundError(f"数据仓库文件不存在：{path}（请先用 python -m etl load 导入数据）")
-    return duckdb.connect(str(path), read_only=True)
+    return _open_read_only(path)
+
+
+def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as exc:
+        if "not a valid DuckDB database" in str(exc) or "Corrupt" in str(exc):
+            raise WarehouseCorruptError(corrupt_message(path, exc)) from None
+        raise
 
 
 class Reader:
@@ -73,7 +84,7 @@ class Reader:
             raise FileNotFoundError(f"数据仓库文件不存在：{self.path}")
         if self._con is None or stamp != self._stamp:
             self.close()
-            self._con = duckdb.connect(str(self.path), read_only=True)
+            self._con = _open_read_only(self.path)
             self._stamp = stamp
         return self._con
 
@@ -115,13 +126,17 @@ def writer(db: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDBPy
     """
     path = resolve_db_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with load_lock(path):
+    with load_lock(path, float(os.environ.get("HOTLINE_LOCK_WAIT", 30))):
         tmp = path.with_name(f".{path.name}.loading-{os.getpid()}")
         for stale in path.parent.glob(f".{path.name}.loading-*"):
             stale.unlink(missing_ok=True)
         if path.exists():
             shutil.copyfile(path, tmp)
-        con = duckdb.connect(str(tmp))
+        try:
+            con = duckdb.connect(str(tmp))
+        except duckdb.IOException as exc:
+            tmp.unlink(missing_ok=True)
+            raise WarehouseCorruptError(corrupt_message(path, exc)) from None
         try:
             apply_schema(con)
             con.execute("BEGIN TRANSACTION")
@@ -129,6 +144,9 @@ def writer(db: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDBPy
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
             con.close()
+            if os.environ.get("HOTLINE_CRASH_BEFORE_SWAP"):  # fault-injection hook for the kill tests
+                os.kill(os.getpid(), 9)
+            keep_version(path)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(Exception):

@@ -1,0 +1,102 @@
+"""Faults: a load killed with SIGKILL, two loads at once, a corrupt warehouse and its restore."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.load import load_files
+from warehouse.backups import WarehouseCorruptError, list_backups, restore, verify
+from warehouse.connection import WarehouseBusyError, connect_read, load_lock
+from tests.conftest import order_row, write_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def count(db: Path) -> tuple[int, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT (SELECT count(*) FROM stg_work_orders), (SELECT count(*) FROM load_log)").fetchall()[
+            0
+        ]
+    finally:
+        con.close()
+
+
+def _load_cmd(path: Path, db: Path) -> list[str]:
+    return [sys.executable, "-m", "etl", "load", str(path), "--db", str(db), "--json"]
+
+
+def test_sigkill_midway_and_just_before_the_swap_lose_nothing(tmp_path: Path, db: Path) -> None:
+    load_files([write_csv(tmp_path / "base.csv", [order_row(f"K{i}") for i in range(50)])], db=db)
+    before = count(db)
+    big = write_csv(tmp_path / "big.csv", [order_row(f"B{i}") for i in range(200000)])
+    other = write_csv(tmp_path / "other.csv", [order_row(f"C{i}") for i in range(1000)])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    killed = 0
+    for delay in (0.5, 1.0, 1.5):  # somewhere in reading, checking or writing
+        proc = subprocess.Popen(
+            _load_cmd(big, db), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        if proc.returncode == 0:  # finished before the kill (a fast machine): nothing more to kill
+            before = count(db)
+            break
+        assert count(db) == before
+    env_crash = {**env, "HOTLINE_CRASH_BEFORE_SWAP": "1"}  # everything written, killed at the last moment
+    proc = subprocess.run(_load_cmd(other, db), cwd=ROOT, env=env_crash, capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    assert count(db) == before
+    assert killed >= 1
+    summary = load_files([big, other], db=db)  # and the next load succeeds, cleaning the half-written copy
+    assert summary.loaded + summary.unchanged == 201000
+    assert not list(db.parent.glob(".*loading*"))
+
+
+def test_a_second_load_waits_and_is_refused_clearly(tmp_path: Path, db: Path, monkeypatch) -> None:
+    load_files([write_csv(tmp_path / "a.csv", [order_row("A1")])], db=db)
+    monkeypatch.setenv("HOTLINE_LOCK_WAIT", "0.5")
+    with load_lock(db):
+        with pytest.raises(WarehouseBusyError, match="另一个导入任务"):
+            load_files([write_csv(tmp_path / "b.csv", [order_row("B1")])], db=db)
+    assert load_files([tmp_path / "b.csv"], db=db).loaded == 1
+
+
+def test_corrupt_warehouse_gives_a_clear_error_and_restores(tmp_path: Path, db: Path) -> None:
+    load_files([write_csv(tmp_path / "a.csv", [order_row("A1")])], db=db)
+    load_files([write_csv(tmp_path / "b.csv", [order_row("B1")])], db=db)
+    assert len(list_backups(db)) == 1  # the version before the second load
+    db.write_bytes(os.urandom(4096) + db.read_bytes()[4096:])  # a disk fault in the header
+    with pytest.raises(WarehouseCorruptError, match="restore"):
+        connect_read(db)
+    with pytest.raises(WarehouseCorruptError):
+        verify(db)
+    out = subprocess.run(
+        [sys.executable, "-m", "warehouse", "restore", "--db", str(db)], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    verify(db)
+    assert count(db) == (1, 1)  # the previous version: only a.csv
+    assert list(db.parent.glob("hotline.duckdb.replaced-*"))  # the broken file is kept, not deleted
+    assert load_files([tmp_path / "b.csv"], db=db).loaded == 1
+
+
+def test_backups_are_pruned_to_the_configured_number(tmp_path: Path, db: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOTLINE_KEEP_BACKUPS", "2")
+    for i in range(4):
+        load_files([write_csv(tmp_path / f"{i}.csv", [order_row(f"P{i}")])], db=db)
+    assert len(list_backups(db)) == 2
+    with pytest.raises(ValueError):
+        restore(db, 5)

@@ -1,0 +1,120 @@
+"""The last N versions of the warehouse, kept for free, and one command to go back to one.
+
+Every load swaps a new file in over the live one. Just before the swap, the live file gets a
+second name (a hard link) under ``backups/``: no bytes are copied, the old version simply stays
+on disk. A warehouse that turns out corrupt (a disk fault, a hand edit) is then one
+``python -m warehouse restore`` away from the previous good version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_KEEP = 5
+
+
+class WarehouseCorruptError(RuntimeError):
+    """The warehouse file cannot be read; the message says how to restore it."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken_at: dt.datetime
+    size_bytes: int
+
+
+def backup_dir(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def keep_count() -> int:
+    return max(0, int(os.environ.get("HOTLINE_KEEP_BACKUPS", DEFAULT_KEEP)))
+
+
+def keep_version(db_path: Path) -> Path | None:
+    """Give the live file a name under backups/ (hard link; a copy where links are impossible)."""
+    if not db_path.exists() or keep_count() == 0:
+        return None
+    folder = backup_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    target = folder / f"{db_path.stem}.{stamp}{db_path.suffix}"
+    try:
+        os.link(db_path, target)
+    except OSError:
+        shutil.copyfile(db_path, target)
+    prune(db_path)
+    return target
+
+
+def list_backups(db_path: Path) -> list[Backup]:
+    """Newest first."""
+    folder = backup_dir(db_path)
+    if not folder.exists():
+        return []
+    found = []
+    for p in folder.glob(f"{db_path.stem}.*{db_path.suffix}"):
+        stamp = p.name[len(db_path.stem) + 1 : -len(db_path.suffix) or None]
+        try:
+            taken = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%f")
+        except ValueError:
+            continue
+        found.append(Backup(p, taken, p.stat().st_size))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def prune(db_path: Path) -> None:
+    for old in list_backups(db_path)[keep_count() :]:
+        old.path.unlink(missing_ok=True)
+
+
+def verify(db_path: Path) -> None:
+    """Open read-only and read every table in full, so DuckDB checks every block's checksum."""
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseCorruptError(corrupt_message(db_path, exc)) from None
+    try:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        for table in tables:
+            con.sql(f'SELECT * FROM "{table}"').to_arrow_table()  # names come from the catalogue
+    except duckdb.Error as exc:
+        raise WarehouseCorruptError(corrupt_message(db_path, exc)) from None
+    finally:
+        con.close()
+
+
+def corrupt_message(db_path: Path, exc: Exception) -> str:
+    versions = list_backups(db_path)
+    hint = (
+        f"可用 `python -m warehouse restore --db {db_path}` 恢复到最近的备份（共 {len(versions)} 个，"
+        f"最新 {versions[0].taken_at:%Y-%m-%d %H:%M:%S}）。"
+        if versions
+        else "没有可用的备份：请重新导入原始导出文件。"
+    )
+    return f"数据仓库文件 {db_path} 无法读取，可能已损坏（{str(exc).splitlines()[0]}）。{hint}"
+
+
+def restore(db_path: Path, which: int = 0) -> Backup:
+    """Put backup number ``which`` (0 = newest) back as the live file; the current one is kept too."""
+    versions = list_backups(db_path)
+    if not versions:
+        raise FileNotFoundError(f"{backup_dir(db_path)} 中没有备份")
+    if not 0 <= which < len(versions):
+        raise ValueError(f"只有 {len(versions)} 个备份（0 = 最新）")
+    chosen = versions[which]
+    verify(chosen.path)
+    if db_path.exists():
+        broken = db_path.with_name(f"{db_path.name}.replaced-{dt.datetime.now():%Y%m%dT%H%M%S}")
+        os.replace(db_path, broken)
+    tmp = db_path.with_name(f".{db_path.name}.restoring")
+    shutil.copyfile(chosen.path, tmp)
+    os.replace(tmp, db_path)
+    return chosen
