@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 import duckdb
 import polars as pl
+
+from warehouse.calendar import Period
+from warehouse.drilldown import fetch_orders
+from warehouse.metrics import fetch_as_of, fetch_build_info, fetch_monthly
+from warehouse.rankings import fetch_ranking, fetch_totals
 
 
 def fetch_is_demo(con: duckdb.DuckDBPyConnection) -> bool:
@@ -38,3 +46,82 @@ def fetch_quarantine_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         """SELECT source_file, reason_code, count(*) AS row_count
            FROM raw_quarantine GROUP BY 1, 2 ORDER BY 1, 3 DESC"""
     ).pl()
+
+
+def fetch_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    """One row per month present in the city metrics (assessment or received month), oldest first."""
+    return [row[0] for row in con.sql("SELECT month FROM met_city_month ORDER BY month").fetchall()]
+
+
+def fetch_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """One row per unit per level (township within its county) with its ranking group."""
+    return con.sql(
+        "SELECT level, unit, county, group_name, order_count FROM dim_units ORDER BY level, group_name, unit"
+    ).pl()
+
+
+# -- the data calls of the overview, rankings, trends and about pages, for the benchmark -------------
+
+
+def bench_period(con: duckdb.DuckDBPyConnection) -> Period:
+    """The dashboard's default period: the latest month whose last day the data reaches."""
+    months, as_of = fetch_months(con), fetch_as_of(con)
+    for month in reversed(months):
+        if as_of is None or as_of.date() >= Period.month(month).end:
+            return Period.month(month)
+    return Period.month(months[-1])
+
+
+def _quarter(con: duckdb.DuckDBPyConnection) -> Period:
+    end = bench_period(con).start
+    return Period.quarter(end.year, (end.month - 1) // 3 + 1)
+
+
+def _busiest(con: duckdb.DuckDBPyConnection, level: str) -> tuple[str, str | None]:
+    """(unit, county) of the level's unit with the most orders: the heaviest drill-down."""
+    sql = "SELECT unit, county FROM dim_units WHERE level = ? ORDER BY order_count DESC, unit LIMIT 1"
+    return con.sql(sql, params=[level]).fetchall()[0]
+
+
+def _trend(con: duckdb.DuckDBPyConnection, level: str) -> pl.DataFrame:
+    end = bench_period(con).end
+    return fetch_monthly(con, level, dt.date(end.year - 1, end.month, 1), end)
+
+
+def _drill(con: duckdb.DuckDBPyConnection, part: str) -> pl.DataFrame:
+    unit, _ = _busiest(con, "department")
+    return fetch_orders(con, "department", unit, bench_period(con), "response_rate", part)
+
+
+BENCH_CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = [
+    ("frame.is_demo", fetch_is_demo),
+    ("frame.build_info", fetch_build_info),
+    ("frame.months", fetch_months),
+    ("frame.units", fetch_units),
+    ("overview.totals", lambda con: fetch_totals(con, bench_period(con))),
+    ("overview.totals_previous", lambda con: fetch_totals(con, bench_period(con).previous())),
+    ("overview.volume_by_month", lambda con: fetch_monthly(con, "city", end=bench_period(con).end)),
+    ("overview.red_black.county", lambda con: fetch_ranking(con, "county", bench_period(con))),
+    ("overview.red_black.department", lambda con: fetch_ranking(con, "department", bench_period(con))),
+    ("rankings.county.month", lambda con: fetch_ranking(con, "county", bench_period(con))),
+    ("rankings.department.month", lambda con: fetch_ranking(con, "department", bench_period(con))),
+    ("rankings.township.month", lambda con: fetch_ranking(con, "township", bench_period(con))),
+    ("rankings.department.quarter", lambda con: fetch_ranking(con, "department", _quarter(con))),
+    (
+        "rankings.department.year",
+        lambda con: fetch_ranking(con, "department", Period.year(bench_period(con).start.year)),
+    ),
+    (
+        "rankings.township.range",
+        lambda con: fetch_ranking(
+            con, "township", Period.between(bench_period(con).start.replace(day=5), bench_period(con).end)
+        ),
+    ),
+    ("rankings.drilldown.numerator", lambda con: _drill(con, "numerator")),
+    ("rankings.drilldown.denominator", lambda con: _drill(con, "denominator")),
+    ("rankings.drilldown.excluded", lambda con: _drill(con, "excluded")),
+    ("trends.county", lambda con: _trend(con, "county")),
+    ("trends.department", lambda con: _trend(con, "department")),
+    ("trends.township", lambda con: _trend(con, "township")),
+    ("trends.city", lambda con: _trend(con, "city")),
+]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+
 import polars as pl
 import streamlit as st
 
-from warehouse import queries
+from warehouse import drilldown, metrics, queries, rankings
+from warehouse.calendar import Period
 from warehouse.connection import Reader, resolve_db_path
+from warehouse.queries_admin import fetch_raw_order
+from warehouse.settings import load_settings, settings_path
 
 
 @st.cache_resource
@@ -14,8 +20,15 @@ def _reader(db_path: str) -> Reader:
     return Reader(db_path)
 
 
+_OPEN_LOCK = threading.Lock()
+
+
 def _con():
-    return _reader(str(resolve_db_path())).connection()
+    """A cursor of the process-wide read-only connection: a DuckDB connection must not be shared by
+    Streamlit's script threads, a cursor per call is cheap. The lock keeps two sessions from
+    reopening (and closing) the connection at once right after a load swapped the file."""
+    with _OPEN_LOCK:
+        return _reader(str(resolve_db_path())).connection().cursor()
 
 
 def warehouse_stamp() -> tuple[int, int] | None:
@@ -46,3 +59,81 @@ def load_history(stamp: tuple[int, int] | None) -> pl.DataFrame:
 @st.cache_data(ttl=600, max_entries=32)
 def quarantine_summary(stamp: tuple[int, int] | None) -> pl.DataFrame:
     return queries.fetch_quarantine_summary(_con())
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def build_info(stamp: tuple[int, int] | None) -> dict[str, str | None]:
+    """As-of time and its source, calendar fallback years, settings recorded by the last rebuild."""
+    return metrics.fetch_build_info(_con())
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def months(stamp: tuple[int, int] | None) -> list[dt.date]:
+    return queries.fetch_months(_con())
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def units(stamp: tuple[int, int] | None) -> pl.DataFrame:
+    return queries.fetch_units(_con())
+
+
+# -- rankings, totals, trends, drill-down (overview, rankings, trends pages) ------------------------
+# Periods travel as plain values (start, end, kind) so the cache key is obvious and hashable.
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def ranking(stamp: tuple[int, int] | None, level: str, start: dt.date, end: dt.date, kind: str) -> pl.DataFrame:
+    """The league table of a level for a period (all groups; the page picks one)."""
+    return rankings.fetch_ranking(_con(), level, Period(start, end, kind))
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def totals_with_previous(stamp: tuple[int, int] | None, start: dt.date, end: dt.date, kind: str) -> tuple[dict, dict]:
+    """City totals for the period and for the period before it (the KPI change)."""
+    period = Period(start, end, kind)
+    con = _con()
+    return rankings.fetch_totals(con, period), rankings.fetch_totals(con, period.previous())
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def monthly(stamp: tuple[int, int] | None, level: str, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """met_<level>_month rows (level may be 'city') for the months from start to end."""
+    return metrics.fetch_monthly(_con(), level, start, end)
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def orders(
+    stamp: tuple[int, int] | None,
+    level: str,
+    unit: str,
+    county: str | None,
+    start: dt.date,
+    end: dt.date,
+    kind: str,
+    metric: str,
+    part: str,
+) -> pl.DataFrame:
+    """The orders behind one figure of one unit (numerator, denominator or excluded)."""
+    return drilldown.fetch_orders(_con(), level, unit, Period(start, end, kind), metric, part, county)
+
+
+def settings_in_force() -> tuple[dict, str]:
+    """The settings file as it reads now and its fingerprint (may differ from the last rebuild's);
+    cached per file path and modification time, so an edit shows on the next rerun."""
+    path = settings_path()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        mtime = None
+    return _settings(str(path), mtime)
+
+
+@st.cache_data(ttl=600, max_entries=8)
+def _settings(path: str, mtime: int | None) -> tuple[dict, str]:
+    settings = load_settings(path if mtime is not None else None)
+    return settings.to_dict(), settings.fingerprint()
+
+
+def raw_order(stamp: tuple[int, int] | None, order_id: str) -> pl.DataFrame:
+    """Admin look-up of one order's personal data: deliberately NOT cached (every view is audited)."""
+    return fetch_raw_order(_con(), order_id)

@@ -1,0 +1,46 @@
+"""管理 admin: accounts, the audit log, and the audited look-up of one order's personal data."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from pages.components import data
+from pages.components.auth import page_access
+from pages.components.labels import t
+from pages.components.layout import page_header
+from warehouse import audit
+from warehouse.users import list_users
+
+lang = page_header("page_admin")
+access = page_access()
+if not access.sees_unmasked:
+    st.error(t("no_permission", lang))
+    st.stop()
+
+st.subheader(t("admin_users", lang))
+users = list_users()
+if users:
+    st.dataframe(
+        pl.DataFrame([{"name": u.name, "role": t("role_" + u.role, lang), "county": u.county or ""} for u in users]),
+        hide_index=True,
+    )
+st.caption(t("admin_users_hint", lang))
+
+st.subheader(t("admin_lookup", lang))
+st.caption(t("admin_lookup_hint", lang))
+order_id = st.text_input(t("field_order_id", lang), key="admin_order_id").strip()
+if order_id:
+    found = data.raw_order(data.warehouse_stamp(), order_id)
+    audit.record("view_unmasked", access.user.name, access.role, order_id=order_id, found=found.height)
+    if found.is_empty():
+        st.info(t("admin_not_found", lang))
+    else:
+        st.dataframe(found.transpose(include_header=True, column_names=["value"]), hide_index=True)
+
+st.subheader(t("admin_audit", lang))
+events = audit.read_events(200)
+if events:
+    st.dataframe(pl.DataFrame(events).with_columns(pl.col("details").cast(pl.String)), hide_index=True)
+else:
+    st.info(t("admin_audit_empty", lang))

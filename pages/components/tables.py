@@ -1,0 +1,196 @@
+"""Pure table shaping for people: a ranking frame in, a frame with catalogue labels out.
+
+Rates arrive as fractions 0–1 from warehouse.rankings and are shown as percentages; nothing here
+aggregates — numerators and denominators are the ranking's own counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from pages.components.labels import LABELS, metric_label, t
+from warehouse.registry import METRIC_BY_KEY, METRICS, RANKING_RATES, get_metric
+
+DRILL_COLUMNS = (
+    "order_id", "received_at", "dispatched_at", "responded_at", "effective_due_at", "closed_at", "appeal_type",
+    "category_l1", "category_l2", "county", "township", "department", "urgency_level", "status", "return_count",
+    "resolution", "satisfaction", "exclusion_reason",
+)  # fmt: skip
+
+
+def change_arrow(change: int | None) -> str:
+    """+2 -> '↑2', -1 -> '↓1', 0 -> '–' (held), None -> '' (not ranked in one of the two periods)."""
+    if change is None:
+        return ""
+    return f"↑{change}" if change > 0 else (f"↓{-change}" if change < 0 else "–")
+
+
+def flags_text(row: dict[str, Any], lang: str) -> str:
+    flags = []
+    if row.get("sample_flag"):
+        flags.append(t("flag_insufficient", lang))
+    if row.get("is_red"):
+        flags.append(t("flag_red", lang))
+    if row.get("is_black"):
+        flags.append(t("flag_black", lang))
+    if row.get("indistinguishable"):
+        flags.append(t("flag_indistinguishable", lang))
+    if row.get("score_missing_rates") and row.get("score") is not None:
+        missing = "、".join(metric_label(k, lang) for k in row["score_missing_rates"].split(","))
+        flags.append(f"{t('flag_score_partial', lang)}（{missing}）")
+    return "、".join(flags)
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 2)
+
+
+def _interval(low: float | None, high: float | None, scale: float = 100) -> str:
+    return "" if low is None or high is None else f"{scale * low:.1f}–{scale * high:.1f}"
+
+
+def ranking_table(ranking: pl.DataFrame, lang: str, detail: bool = False, for_export: bool = False) -> pl.DataFrame:
+    """The league table as people read it: rank, change arrow, unit, counts, the four rates in %,
+    score, flags; ``detail`` adds numerators, denominators and the 95% intervals."""
+    rate_suffix = t("unit_percent", lang) if for_export else ""
+    rows = []
+    for r in ranking.iter_rows(named=True):
+        row: dict[str, Any] = {}
+        if for_export:
+            row[t("period_kind", lang)] = r["period"]
+            row[t("group_name", lang)] = r["group_name"]
+        row[t("rank", lang)] = r["rank"]
+        row[t("rank_change", lang)] = change_arrow(r["rank_change"])
+        row[t("unit", lang)] = r["unit"]
+        row[metric_label("dispatched_count", lang)] = r["dispatched_count"]
+        row[metric_label("assessed_count", lang)] = r["assessed_count"]
+        for key in RANKING_RATES:
+            m = get_metric(key)
+            row[metric_label(key, lang) + rate_suffix] = _pct(r[key])
+            if detail or for_export:
+                for part in (m.numerator, m.denominator):
+                    name = metric_label(part, lang)
+                    if name not in row:
+                        row[name] = r[part]
+                row[f"{metric_label(key, lang)} {t('interval_suffix', lang)}"] = _interval(
+                    r[f"{key}_low"], r[f"{key}_high"]
+                )
+        row[metric_label("score", lang)] = None if r["score"] is None else round(r["score"], 2)
+        if detail or for_export:
+            row[f"{metric_label('score', lang)} {t('interval_suffix', lang)}"] = _interval(
+                r["score_low"], r["score_high"], 1
+            )
+        row[t("flags", lang)] = flags_text(r, lang)
+        rows.append(row)
+    if not rows:
+        return pl.DataFrame()
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def ranking_column_config(table: pl.DataFrame, lang: str) -> dict[str, Any]:
+    """Percent formatting for rate columns, counts with separators, widths that fit Chinese headers
+    (about 14 px per character) so nothing but long unit names is cut."""
+    rate_names = {metric_label(k, lang) for k in RANKING_RATES}
+    score = metric_label("score", lang)
+    config: dict[str, Any] = {}
+    for name in table.columns:
+        width = max(56, 14 * len(name) + 20) if lang == "zh" else None
+        if name in rate_names:
+            config[name] = st.column_config.NumberColumn(name, format="%.1f%%", width=width)
+        elif name == score:
+            config[name] = st.column_config.NumberColumn(name, format="%.1f", width=width)
+        elif name in (t("rank", lang), t("rank_change", lang)):
+            config[name] = st.column_config.Column(name, width=width)
+        elif name == t("unit", lang):
+            config[name] = st.column_config.TextColumn(name, width=150)
+        elif table.schema[name].is_integer() or table.schema[name].is_float():
+            config[name] = st.column_config.NumberColumn(name, format="localized", width=width)
+    return config
+
+
+def red_black(ranking: pl.DataFrame, lang: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The red list (top) and black list (bottom) of one ranking group, as small tables."""
+
+    def shape(frame: pl.DataFrame) -> pl.DataFrame:
+        frame = frame.sort(["rank", "unit"])
+        return pl.DataFrame(
+            {
+                t("rank", lang): frame["rank"],
+                t("unit", lang): frame["unit"],
+                metric_label("score", lang): frame["score"].round(1),
+                t("rank_change", lang): [change_arrow(c) for c in frame["rank_change"]],
+            }
+        )
+
+    return shape(ranking.filter(pl.col("is_red"))), shape(ranking.filter(pl.col("is_black")))
+
+
+def orders_table(orders: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Drill-down orders with labelled columns (no personal data: fct_work_orders has none)."""
+    cols = [c for c in DRILL_COLUMNS if c in orders.columns]
+    reasons = {"invalid": t("exclusion_invalid", lang), "exempt": t("exclusion_exempt", lang)}
+    if "exclusion_reason" in cols:
+        orders = orders.with_columns(pl.col("exclusion_reason").replace_strict(reasons, default=None))
+    return orders.select(cols).rename({c: t(f"field_{c}", lang) for c in cols})
+
+
+def trend_table(units: pl.DataFrame, city: pl.DataFrame, metric: str, unit_col: str, lang: str) -> pl.DataFrame:
+    """The figures behind a trend chart: month, unit, value (in % for rates), numerator, denominator."""
+    m = get_metric(metric)
+    city = city.with_columns(pl.lit(t("city_average", lang)).alias(unit_col))
+    cols = [unit_col, "month", metric] + [c for c in (m.numerator, m.denominator) if c]
+    frame = pl.concat([units.select(cols), city.select(cols)], how="vertical_relaxed")
+    frame = frame.with_columns(pl.col("month").dt.strftime("%Y-%m"))
+    frame = frame.with_columns((pl.col(metric) * (100 if m.is_rate else 1)).round(2))
+    names = {unit_col: t("unit", lang), "month": t("month", lang), metric: metric_label(metric, lang)}
+    if m.is_rate:
+        names[metric] += t("unit_percent", lang)
+    names.update({c: metric_label(c, lang) for c in (m.numerator, m.denominator) if c})
+    return frame.rename(names)
+
+
+def metric_definitions(lang: str, rates: bool = True) -> pl.DataFrame:
+    """The registry as a table: name, definition, unit, direction, numerator ÷ denominator, settings.
+    ``rates`` picks the rates and the score; otherwise the counts they are built from."""
+    rows = []
+    for m in METRICS:
+        if (m.is_rate or m.key == "score") != rates:
+            continue
+        direction = {True: t("higher_better", lang), False: t("lower_better", lang), None: ""}[m.higher_is_better]
+        formula = f"{metric_label(m.numerator, lang)} ÷ {metric_label(m.denominator, lang)}" if m.numerator else ""
+        unit_key = "unit_points_name" if m.unit == "points" else f"unit_{m.unit}"
+        rows.append(
+            {
+                t("metric_name", lang): metric_label(m.key, lang),
+                t("definition", lang): m.definition_en if lang == "en" else m.definition_zh,
+                t("metric_unit", lang): t(unit_key, lang),
+                t("direction", lang): direction,
+                t("formula", lang): formula,
+                t("related_settings", lang): "、".join(t(f"setting_{s}", lang) for s in m.settings),
+            }
+        )
+    frame = pl.DataFrame(rows)
+    return frame if rates else frame.drop(t("direction", lang), t("formula", lang))
+
+
+def settings_table(settings: dict[str, Any], lang: str) -> pl.DataFrame:
+    """Settings as (label, value) rows; nested values written out as 'key: value' pairs."""
+
+    def show(value: Any) -> str:
+        if isinstance(value, dict):
+            name = {k: metric_label(f"{k}_rate", lang) if f"{k}_rate" in METRIC_BY_KEY else k for k in value}
+            return "；".join(f"{name[k]} {v}" for k, v in value.items())
+        return "—" if value is None else str(value)
+
+    rows = [
+        {
+            t("setting", lang): t(f"setting_{k}", lang) if f"setting_{k}" in LABELS else k,
+            t("setting_value", lang): show(v),
+        }
+        for k, v in settings.items()
+        if k != "source"
+    ]
+    return pl.DataFrame(rows)

@@ -1,0 +1,54 @@
+"""排名: league tables per level (departments within their group, townships within their county)."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from pages.components import data
+from pages.components.charts import build_score_figure
+from pages.components.drill import drilldown_panel
+from pages.components.export import to_csv_bytes, to_xlsx_bytes
+from pages.components.filters import period_label, sidebar_filters
+from pages.components.labels import level_label, t
+from pages.components.layout import page_header
+from pages.components.tables import ranking_column_config, ranking_table
+
+lang = page_header("page_rankings")
+f = sidebar_filters(lang)
+stamp, p = data.warehouse_stamp(), f.period
+full = data.ranking(stamp, f.level, p.start, p.end, p.kind)
+ranking = full if f.group is None else full.filter(pl.col("group_name") == f.group)
+if ranking.is_empty():
+    st.info(t("no_units_level", lang), icon=":material/event_busy:")
+    st.stop()
+
+group = f" · {f.group}" if f.group else ""
+ranked = int(ranking["rank"].is_not_null().sum())
+st.caption(
+    t("rankings_caption", lang).format(
+        level=level_label(f.level, lang), group=group, period=period_label(p, lang), n=ranking.height, ranked=ranked
+    )
+)
+detail = st.toggle(t("show_detail", lang), key="rk_detail")
+table = ranking_table(ranking, lang, detail=detail)
+height = 35 * (table.height + 1) + 3
+st.dataframe(table, hide_index=True, width="stretch", height=height, column_config=ranking_column_config(table, lang))
+st.caption(t("rankings_legend", lang).format(n=data.settings_in_force()[0]["min_sample"]))
+
+export = ranking_table(ranking, lang, for_export=True)
+name = f"{t('page_rankings', lang)}_{level_label(f.level, lang)}{'_' + f.group if f.group else ''}_{p.label}"
+c1, c2, _ = st.columns([1, 1, 4])
+c1.download_button(t("download_csv", lang), to_csv_bytes(export), f"{name}.csv", "text/csv", icon=":material/download:")
+xlsx = to_xlsx_bytes(export, sheet_name=t("page_rankings", lang))
+c2.download_button(t("download_xlsx", lang), xlsx, f"{name}.xlsx", icon=":material/table_view:")
+
+st.subheader(t("score_chart_title", lang))
+if ranked:
+    st.plotly_chart(build_score_figure(ranking, lang), width="stretch")
+    st.caption(t("score_chart_note", lang))
+else:
+    st.info(t("no_ranked_units", lang), icon=":material/info:")
+
+with st.expander(t("drill_title", lang), icon=":material/list_alt:"):
+    drilldown_panel(ranking, f.level, p, lang)

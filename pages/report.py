@@ -1,0 +1,58 @@
+"""通报: the monthly public report — pick a month, preview the bulletin, download PDF, HTML and Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from pages.components import data
+from pages.components.filters import latest_complete_month, period_label
+from pages.components.labels import t
+from pages.components.layout import page_header
+from pages.components.report_data import monthly_report, settings_key
+from warehouse.calendar import Period
+
+MIME = {
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+lang = page_header("page_report")
+stamp = data.warehouse_stamp()
+months = data.months(stamp)
+as_of = data.build_info(stamp).get("as_of")
+options = [m.strftime("%Y-%m") for m in reversed(months)]
+default = latest_complete_month(months, dt.datetime.fromisoformat(as_of) if as_of else None).strftime("%Y-%m")
+if st.session_state.get("report_month") not in options:
+    st.session_state["report_month"] = default
+st.caption(t("report_intro", lang))
+month = st.selectbox(
+    t("report_month", lang), options, key="report_month", format_func=lambda m: period_label(Period.month(m), lang)
+)
+
+try:
+    with st.spinner(t("report_generating", lang)):
+        report = monthly_report(stamp, month, settings_key())
+except Exception as exc:  # a report that cannot be built is explained, never a traceback
+    st.error(t("report_failed", lang).format(error=exc), icon=":material/error:")
+    st.stop()
+
+if report["is_partial"]:
+    st.warning(t("report_partial", lang).format(as_of=report["as_of"]), icon=":material/schedule:")
+cols = st.columns(3)
+for col, ext in zip(cols, ("pdf", "html", "xlsx"), strict=True):
+    col.download_button(
+        t(f"report_download_{ext}", lang),
+        data=report[ext],
+        file_name=f"{report['stem']}.{ext}",
+        mime=MIME[ext],
+        icon=":material/download:",
+        on_click="ignore",
+        width="stretch",
+        key=f"report_dl_{ext}",
+    )
+st.caption(t("report_cli_hint", lang).format(month=month))
+st.subheader(t("report_preview", lang))
+st.iframe(report["html"], height=1000)

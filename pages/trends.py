@@ -1,0 +1,47 @@
+"""趋势: one metric over the months for chosen units, against the city as a whole."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from pages.components import data
+from pages.components.charts import build_trend_figure
+from pages.components.filters import sidebar_filters, trend_window
+from pages.components.labels import metric_label, t
+from pages.components.layout import page_header
+from pages.components.tables import trend_table
+from warehouse.registry import LEVELS, RANKING_RATES, RATES
+
+TREND_METRICS = ("score", *RANKING_RATES, *(m.key for m in RATES if m.key not in RANKING_RATES))
+
+lang = page_header("page_trends")
+f = sidebar_filters(lang)
+stamp = data.warehouse_stamp()
+start, end = trend_window(f.period, data.months(stamp))
+unit_col = LEVELS[f.level].unit_col
+units = data.units(stamp).filter(pl.col("level") == f.level)
+if f.group is not None:
+    units = units.filter(pl.col("group_name") == f.group)
+options = units.sort("order_count", descending=True)["unit"].to_list()
+
+left, right = st.columns([1, 2])
+metric = left.selectbox(
+    t("trend_metric", lang), TREND_METRICS, format_func=lambda k: metric_label(k, lang), key="tr_metric"
+)
+chosen = right.multiselect(t("trend_units", lang), options, default=options[:3], key=f"tr_units_{f.level}_{f.group}")
+
+monthly = data.monthly(stamp, f.level, start, end)
+if f.level == "township":
+    monthly = monthly.filter(pl.col("county") == f.group)
+selected = monthly.filter(pl.col(unit_col).is_in(chosen))
+city = data.monthly(stamp, "city", start, end)
+st.caption(t("trend_caption", lang).format(start=start.strftime("%Y-%m"), end=end.strftime("%Y-%m")))
+if not chosen:
+    st.info(t("trend_pick_units", lang), icon=":material/touch_app:")
+st.plotly_chart(build_trend_figure(selected, city, metric, unit_col, lang), width="stretch")
+
+with st.expander(t("trend_table", lang), icon=":material/table_rows:"):
+    table = trend_table(selected, city, metric, unit_col, lang)
+    config = {c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns[2:3]}
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config)

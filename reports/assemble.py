@@ -1,0 +1,250 @@
+"""Collect every figure of the monthly public report (SPEC §6) into one plain data structure.
+
+Rates, scores and ranks come from ``warehouse.rankings`` (the same exact computation as the league
+tables and the CLI), trends from ``warehouse.metrics``, volume breakdowns from ``reports.queries`` over
+``fct_work_orders``. Nothing here reads a raw_* table, and nothing personal is selected: the report is
+public, so only unit names, category names and counts ever enter it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from reports import queries
+from warehouse.calendar import Period
+from warehouse.metrics import fetch_build_info, fetch_monthly
+from warehouse.queries import fetch_is_demo
+from warehouse.rankings import fetch_ranking, fetch_totals
+from warehouse.settings import PROJECT_ROOT, Settings, load_settings
+
+REPORT_CONFIG = PROJECT_ROOT / "config" / "report.toml"
+TOP_CATEGORIES = 10
+TOP_RISERS = 5
+TOP_HANDLING = 5
+TREND_MONTHS = 12
+# Applied when a ranking is read (warehouse.rankings); everything else was applied at the last rebuild.
+RANK_TIME_SETTINGS = (
+    "partial_resolution_weight",
+    "basic_satisfaction_weight",
+    "composite_weights",
+    "min_sample",
+    "red_black_size",
+)
+RANK_COLUMNS = (
+    "unit", "group_name", "rank", "previous_rank", "rank_change", "score", "is_ranked", "sample_flag", "is_red",
+    "is_black", "indistinguishable", "score_missing_rates", "received_count", "dispatched_count", "assessed_count",
+    "closed_count", "overdue_open_count", "returned_count", "response_rate", "on_time_rate", "resolution_rate",
+    "satisfaction_rate", "return_rate",
+)  # fmt: skip
+TREND_COLUMNS = (
+    "received_count", "dispatched_count", "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate",
+)  # fmt: skip
+
+
+class ReportError(ValueError):
+    """The report cannot be made (no such month, empty warehouse); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """config/report.toml: the names printed on the bulletin (the warehouse knows no city name)."""
+
+    city_name: str = ""
+    issuer: str = ""
+    demo_city_name: str = "云溪市"
+
+
+def load_report_config(path: str | os.PathLike[str] | None = None) -> ReportConfig:
+    """``HOTLINE_REPORT_CONFIG`` or config/report.toml; a missing default file gives the defaults."""
+    p = Path(path or os.environ.get("HOTLINE_REPORT_CONFIG") or REPORT_CONFIG)
+    if not p.exists():
+        if path is not None or "HOTLINE_REPORT_CONFIG" in os.environ:
+            raise ReportError(f"通报设置文件不存在：{p}")
+        return ReportConfig()
+    data = tomllib.loads(p.read_text(encoding="utf-8"))
+    unknown = set(data) - {"city_name", "issuer", "demo_city_name"}
+    if unknown:
+        raise ReportError(f"{p}: 未知设置项 {sorted(unknown)}（可用 city_name, issuer, demo_city_name）")
+    return ReportConfig(**{k: str(v).strip() for k, v in data.items()})
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the bulletin prints, as plain values (rates 0–1, counts int, scores 0–100)."""
+
+    month: str  # "2026-10"
+    year_num: int
+    month_num: int
+    city: str
+    title_lines: tuple[str, ...]
+    issuer: str
+    is_demo: bool
+    as_of: str | None
+    as_of_source: str | None
+    is_partial: bool  # the data stops before the month's last day
+    generated_at: str
+    settings: dict[str, Any]  # the settings the figures were computed with (build-time + rank-time)
+    settings_fingerprint: str | None
+    settings_changed: bool  # the settings file changed since the last rebuild
+    totals: dict[str, Any]
+    prev_totals: dict[str, Any] | None
+    trend: list[dict[str, Any]]
+    channels: list[dict[str, Any]]
+    appeal_types: list[dict[str, Any]]
+    categories: list[dict[str, Any]]
+    risers: list[dict[str, Any]]
+    counties: list[dict[str, Any]]
+    departments: list[tuple[str, list[dict[str, Any]]]]  # (group, rows), largest group first
+    red_black: list[dict[str, Any]]
+    overdue_units: list[dict[str, Any]]
+    returned_units: list[dict[str, Any]]
+
+    @property
+    def title(self) -> str:
+        return " ".join(self.title_lines)
+
+    @property
+    def month_label(self) -> str:
+        return f"{self.year_num}年{self.month_num}月"
+
+
+def assemble_report(
+    con: duckdb.DuckDBPyConnection,
+    month: str,
+    settings: Settings | None = None,
+    config: ReportConfig | None = None,
+    city: str | None = None,
+    title: str | None = None,
+) -> ReportData:
+    """All figures for ``month`` ('YYYY-MM'); ``city``/``title`` override config/report.toml."""
+    period = Period.month(month)
+    settings = settings or load_settings()
+    config = config or load_report_config()
+    available = queries.fetch_available_months(con)
+    if period.start not in available:
+        span = f"{available[0]:%Y-%m} 至 {available[-1]:%Y-%m}" if available else "无（请先导入数据）"
+        raise ReportError(f"{period.label} 没有数据。可选月份：{span}")
+    prev = period.previous()
+    totals = fetch_totals(con, period, settings)
+    prev_totals = fetch_totals(con, prev, settings) if prev.start in available else None
+    info = fetch_build_info(con)
+    is_demo = fetch_is_demo(con)
+    city_name = city if city is not None else (config.city_name or (config.demo_city_name if is_demo else ""))
+    hotline = f"{city_name}12345政务服务便民热线"
+    title_lines = (title,) if title else (hotline, f"{period.start.year}年{period.start.month}月运行情况通报")
+    as_of = info.get("as_of")
+    used, changed = _settings_used(info, settings)
+    counties = _ranking_rows(con, "county", period, settings)
+    departments = _ranking_rows(con, "department", period, settings)
+    return ReportData(
+        month=period.label,
+        year_num=period.start.year,
+        month_num=period.start.month,
+        city=city_name,
+        title_lines=title_lines,
+        issuer=config.issuer or hotline,
+        is_demo=is_demo,
+        as_of=as_of,
+        as_of_source=info.get("as_of_source"),
+        is_partial=bool(as_of) and dt.datetime.fromisoformat(as_of).date() < period.end,
+        generated_at=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        settings=used,
+        settings_fingerprint=info.get("settings_fingerprint"),
+        settings_changed=changed,
+        totals=totals,
+        prev_totals=prev_totals,
+        trend=_trend(con, period),
+        channels=_shares(queries.fetch_received_by_channel(con, period.start), totals["received_count"]),
+        appeal_types=_shares(queries.fetch_received_by_appeal_type(con, period.start), totals["received_count"]),
+        **_hot_topics(con, period, prev, totals["received_count"], has_prev=prev_totals is not None),
+        counties=counties,
+        departments=_by_group(departments),
+        red_black=_red_black(counties, departments),
+        overdue_units=_top(departments, "overdue_open_count"),
+        returned_units=_top(departments, "returned_count"),
+    )
+
+
+def _settings_used(info: dict[str, str | None], settings: Settings) -> tuple[dict[str, Any], bool]:
+    """Limits, due dates, repeat window and as-of took effect at the last rebuild (recorded in meta);
+    weights, minimum sample and list size are read now. The report states exactly that mix."""
+    current = settings.to_dict()
+    built = json.loads(info["settings_json"]) if info.get("settings_json") else dict(current)
+    used = {**built, **{k: current[k] for k in RANK_TIME_SETTINGS}}
+    drop = {"source"}
+    changed = {k: v for k, v in built.items() if k not in drop} != {k: v for k, v in current.items() if k not in drop}
+    return used, changed
+
+
+def _trend(con: duckdb.DuckDBPyConnection, period: Period) -> list[dict[str, Any]]:
+    first = period.start
+    for _ in range(TREND_MONTHS - 1):
+        first = Period.month(first - dt.timedelta(days=1)).start
+    frame = fetch_monthly(con, "city", first, period.start)
+    return [
+        {"month": row["month"].strftime("%Y-%m"), **{k: row[k] for k in TREND_COLUMNS}}
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def _shares(rows: list[dict[str, Any]], total: int) -> list[dict[str, Any]]:
+    return [{**r, "share": r["received_count"] / total if total else None} for r in rows]
+
+
+def _hot_topics(
+    con: duckdb.DuckDBPyConnection, period: Period, prev: Period, total: int, has_prev: bool
+) -> dict[str, Any]:
+    """Top categories of the month, and the categories that grew most against the month before
+    (none when the warehouse has no month before: a zero there is not a count, it is no data)."""
+    rows = queries.fetch_received_by_category(con, period.start, prev.start)
+    if not has_prev:
+        top = [{**r, "prev_received_count": None, "share": r["received_count"] / total if total else None,
+                "increase": None, "growth": None} for r in rows if r["received_count"] > 0]  # fmt: skip
+        return {"categories": top[:TOP_CATEGORIES], "risers": []}
+    for r in rows:
+        r["share"] = r["received_count"] / total if total else None
+        r["increase"] = r["received_count"] - r["prev_received_count"]
+        r["growth"] = r["increase"] / r["prev_received_count"] if r["prev_received_count"] else None
+    top = [r for r in rows if r["received_count"] > 0][:TOP_CATEGORIES]
+    risers = sorted((r for r in rows if r["increase"] > 0), key=lambda r: (-r["increase"], r["category_l2"]))
+    return {"categories": top, "risers": risers[:TOP_RISERS]}
+
+
+def _ranking_rows(con: duckdb.DuckDBPyConnection, level: str, period: Period, settings: Settings) -> list[dict]:
+    frame = fetch_ranking(con, level, period, settings)
+    return [{k: row[k] for k in RANK_COLUMNS} for row in frame.iter_rows(named=True)]
+
+
+def _by_group(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row["group_name"], []).append(row)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def _red_black(counties: list[dict], departments: list[dict]) -> list[dict[str, Any]]:
+    """One entry per ranking group: its red (top) and black (bottom) list as flagged by the ranking."""
+    out = []
+    groups = _by_group(departments)
+    for level, label, rows in (("county", "区县", counties), ("department", "承办单位", departments)):
+        for group, members in groups if level == "department" else [(None, rows)]:
+            group = group if len(groups) > 1 else None  # one group: no need to name it
+            red = [r for r in members if r["is_red"]]
+            black = [r for r in members if r["is_black"]]
+            if red or black:
+                out.append({"level": level, "level_label": label, "group": group, "red": red, "black": black})
+    return out
+
+
+def _top(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The units with the most overdue / returned orders (ties broken by name), zeros left out."""
+    hits = sorted((r for r in rows if r[key]), key=lambda r: (-r[key], r["unit"]))
+    return hits[:TOP_HANDLING]

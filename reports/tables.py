@@ -1,0 +1,275 @@
+"""The bulletin's tables as typed cells, shared by the HTML/PDF and the XLSX renderers.
+
+A cell keeps its raw value and a kind (count, pct, score, text), so the PDF prints "93.1%" while the
+workbook stores 0.931… with a per-cent format — one source for both, formatted at the edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from reports.narrative import count_change, fmt_count, fmt_pct, fmt_score, pp_change, rank_change_mark, score_change
+
+if TYPE_CHECKING:
+    from reports.assemble import ReportData
+
+KINDS = ("text", "label", "count", "pct", "score")  # label: short text that never wraps
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    kind: str = "text"
+    mark: str = ""  # a footnote mark printed after the value ('*': not distinguishable from a neighbour)
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    header: tuple[str, ...]
+    rows: list[tuple[Cell, ...]]
+    note: str | None = None
+    classes: tuple[str, ...] = field(default_factory=tuple)  # per-row CSS class ('' = none)
+    widths: tuple[int, ...] | None = None  # relative column widths (HTML)
+
+
+def _pp_text(rate: float | None, prev: float | None) -> str:
+    diff = pp_change(rate, prev)
+    if diff is None:
+        return "—"
+    return "持平" if diff == 0 else f"{'+' if diff > 0 else '−'}{abs(diff)} 个百分点"
+
+
+def _count_text(count: int | None, prev: int | None) -> str:
+    text = count_change(count, prev)
+    return text.replace("环比", "").replace("增长 ", "+").replace("下降 ", "−").replace("与上月", "") or "—"
+
+
+def _compare_rows(r: ReportData, items: tuple[tuple[str, str, str], ...]) -> list[tuple[Cell, ...]]:
+    """(key, label, kind) -> rows 指标 | 本月 | 上月 | 变化."""
+    t, p = r.totals, r.prev_totals or {}
+    rows = []
+    for key, label, kind in items:
+        cur, prev = t.get(key), p.get(key)
+        if kind == "pct":
+            change = _pp_text(cur, prev)
+        elif kind == "score":
+            change = (
+                score_change(cur, prev).replace("比上月提高 ", "+").replace("比上月下降 ", "−").replace("与上月", "")
+            )
+        else:
+            change = _count_text(cur, prev)
+        rows.append((Cell(label), Cell(cur, kind), Cell(prev if r.prev_totals else None, kind), Cell(change or "—")))
+    return rows
+
+
+OVERVIEW_ITEMS = (
+    ("received_count", "受理量（件）", "count"),
+    ("direct_answer_count", "直接答复量（件）", "count"),
+    ("direct_answer_rate", "直接答复率", "pct"),
+    ("dispatched_count", "派单量（件）", "count"),
+    ("assessed_count", "考核工单量（件）", "count"),
+    ("response_rate", "响应率", "pct"),
+    ("on_time_rate", "按时办结率", "pct"),
+    ("resolution_rate", "解决率", "pct"),
+    ("satisfaction_rate", "满意率", "pct"),
+    ("score", "全市综合得分（分）", "score"),
+)
+HANDLING_ITEMS = (
+    ("assessed_count", "考核工单量（件）", "count"),
+    ("closed_count", "已办结（件）", "count"),
+    ("closed_on_time_count", "按时办结（件）", "count"),
+    ("on_time_due_count", "应办结（件）", "count"),
+    ("on_time_rate", "按时办结率", "pct"),
+    ("overdue_open_count", "超期未办结（件）", "count"),
+    ("returned_count", "退单量（件）", "count"),
+    ("return_rate", "退单率", "pct"),
+    ("callback_count", "回访量（件）", "count"),
+    ("callback_rate", "回访率", "pct"),
+    ("satisfied_count", "满意（件）", "count"),
+    ("basically_satisfied_count", "基本满意（件）", "count"),
+    ("dissatisfied_count", "不满意（件）", "count"),
+    ("satisfaction_rate", "满意率", "pct"),
+    ("resolved_count", "已解决（件）", "count"),
+    ("partially_resolved_count", "部分解决（件）", "count"),
+    ("unresolved_count", "未解决（件）", "count"),
+    ("resolution_rate", "解决率", "pct"),
+    ("repeat_count", "重复诉求（件）", "count"),
+    ("repeat_rate", "重复诉求率", "pct"),
+)
+COMPARE = (34, 20, 20, 26)  # 指标 | 本月 | 上月 | 变化
+RANK_HEADER = ("名次", "单位", "派单量", "考核量", "响应率", "按时办结率", "解决率", "满意率", "综合得分", "名次变化")
+RANK_WIDTHS = (7, 24, 8, 8, 8, 10, 8, 8, 9, 10)
+
+
+def ranking_table(key: str, title: str, rows: list[dict[str, Any]], unit_label: str) -> Table:
+    out, classes = [], []
+    for x in rows:
+        rank = Cell(x["rank"], "count") if x["rank"] is not None else Cell(x["sample_flag"] or "未排名", "label")
+        out.append(
+            (
+                rank,
+                Cell(x["unit"]),
+                Cell(x["dispatched_count"], "count"),
+                Cell(x["assessed_count"], "count"),
+                *(Cell(x[k], "pct") for k in ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")),
+                Cell(x["score"], "score", "*" if x["indistinguishable"] else ""),
+                Cell(rank_change_mark(x["rank_change"]) if x["rank"] is not None else "—"),
+            )
+        )
+        classes.append(
+            "red" if x["is_red"] else ("black" if x["is_black"] else ("unranked" if x["rank"] is None else ""))
+        )
+    header = (RANK_HEADER[0], unit_label, *RANK_HEADER[2:])
+    note = (
+        "红色底纹为红榜、灰色底纹为黑榜；名次变化：↑ 上升、↓ 下降、— 上月未排名；"
+        "得分后标 * 的单位与相邻名次单位的得分在 95% 置信水平下差异不显著，名次仅供参考。"
+    )
+    return Table(key, title, header, out, note, tuple(classes), RANK_WIDTHS)
+
+
+def build_tables(r: ReportData) -> dict[str, Table]:
+    """Every table of the bulletin keyed by name; the numbering (表1…) is the template's job."""
+    share = ("名称", "受理量（件）", "占比")
+    tables = {
+        "overview": Table(
+            "overview", "主要指标", ("指标", "本月", "上月", "变化"), _compare_rows(r, OVERVIEW_ITEMS), widths=COMPARE
+        ),
+        "channels": Table("channels", "受理渠道", ("受理渠道", *share[1:]), _shares(r.channels)),
+        "appeal_types": Table("appeal_types", "诉求类型", ("诉求类型", *share[1:]), _shares(r.appeal_types)),
+        "categories": Table(
+            "categories",
+            f"诉求量前 {len(r.categories)} 位的问题",
+            ("序号", "一级分类", "二级分类", "受理量（件）", "占比", "上月（件）", "环比"),
+            [
+                (
+                    Cell(i, "count"),
+                    Cell(c["category_l1"]),
+                    Cell(c["category_l2"]),
+                    Cell(c["received_count"], "count"),
+                    Cell(c["share"], "pct"),
+                    Cell(c["prev_received_count"], "count"),
+                    Cell(_count_text(c["received_count"], c["prev_received_count"]) if r.prev_totals else "—"),
+                )
+                for i, c in enumerate(r.categories, 1)
+            ],
+            widths=(6, 18, 20, 14, 10, 14, 12),
+        ),
+        "risers": Table(
+            "risers",
+            "环比增加最多的问题",
+            ("一级分类", "二级分类", "本月（件）", "上月（件）", "增加（件）", "增长率"),
+            [
+                (
+                    Cell(c["category_l1"]),
+                    Cell(c["category_l2"]),
+                    Cell(c["received_count"], "count"),
+                    Cell(c["prev_received_count"], "count"),
+                    Cell(c["increase"], "count"),
+                    Cell(c["growth"], "pct") if c["growth"] is not None else Cell("上月无"),
+                )
+                for c in r.risers
+            ],
+            widths=(20, 24, 14, 14, 14, 14),
+        ),
+        "handling": Table(
+            "handling",
+            "办理情况指标",
+            ("指标", "本月", "上月", "变化"),
+            _compare_rows(r, HANDLING_ITEMS),
+            widths=COMPARE,
+        ),
+        "overdue_units": Table(
+            "overdue_units",
+            "超期未办结较多的承办单位",
+            ("承办单位", "分组", "超期未办结（件）", "考核工单（件）"),
+            [
+                (
+                    Cell(u["unit"]),
+                    Cell(u["group_name"]),
+                    Cell(u["overdue_open_count"], "count"),
+                    Cell(u["assessed_count"], "count"),
+                )
+                for u in r.overdue_units
+            ],
+            widths=(40, 20, 20, 20),
+        ),
+        "returned_units": Table(
+            "returned_units",
+            "退单较多的承办单位",
+            ("承办单位", "分组", "退单量（件）", "派单量（件）", "退单率"),
+            [
+                (
+                    Cell(u["unit"]),
+                    Cell(u["group_name"]),
+                    Cell(u["returned_count"], "count"),
+                    Cell(u["dispatched_count"], "count"),
+                    Cell(u["return_rate"], "pct"),
+                )
+                for u in r.returned_units
+            ],
+            widths=(34, 18, 16, 16, 16),
+        ),
+        "counties": ranking_table("counties", "区县综合排名", r.counties, "区县"),
+    }
+    for i, (group, rows) in enumerate(r.departments):
+        title = f"承办单位综合排名（{group}）" if len(r.departments) > 1 else "承办单位综合排名"
+        tables[f"departments_{i}"] = ranking_table(f"departments_{i}", title, rows, "承办单位")
+    for i, entry in enumerate(r.red_black):
+        tables[f"red_black_{i}"] = red_black_table(f"red_black_{i}", entry)
+    return tables
+
+
+def red_black_table(key: str, entry: dict[str, Any]) -> Table:
+    """Red and black list of one ranking group side by side: 名次 单位 得分 | 名次 单位 得分."""
+    red, black = entry["red"], entry["black"]
+    rows = []
+    for i in range(max(len(red), len(black))):
+        cells: list[Cell] = []
+        for side in (red, black):
+            x = side[i] if i < len(side) else None
+            cells += [Cell(x["rank"], "count"), Cell(x["unit"]), Cell(x["score"], "score")] if x else [Cell("")] * 3
+        rows.append(tuple(cells))
+    group = f"（{entry['group']}）" if entry["group"] else ""
+    title = f"{entry['level_label']}红黑榜{group}"
+    header = ("红榜名次", "单位", "得分", "黑榜名次", "单位", "得分")
+    return Table(key, title, header, rows, widths=(9, 27, 12, 9, 27, 12))
+
+
+def _shares(rows: list[dict[str, Any]]) -> list[tuple[Cell, ...]]:
+    return [(Cell(x["name"]), Cell(x["received_count"], "count"), Cell(x["share"], "pct")) for x in rows]
+
+
+def trend_table(r: ReportData) -> Table:
+    """The months behind the trend charts (workbook only): volume by received month, rates by assessment month."""
+    keys = ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
+    rows = [
+        (
+            Cell(x["month"]),
+            Cell(x["received_count"], "count"),
+            Cell(x["dispatched_count"], "count"),
+            *(Cell(x[k], "pct") for k in keys),
+        )
+        for x in r.trend
+    ]
+    header = ("月份", "受理量（件）", "派单量（件）", "响应率", "按时办结率", "解决率", "满意率")
+    return Table("trend", f"近 {len(rows)} 个月走势", header, rows)
+
+
+def settings_table(lines: list[tuple[str, str]]) -> Table:
+    return Table(
+        "settings", "本期采用的考核设置", ("设置", "取值"), [(Cell(a), Cell(b)) for a, b in lines], widths=(20, 80)
+    )
+
+
+def cell_text(cell: Cell) -> str:
+    """How a cell reads in the bulletin (HTML/PDF)."""
+    if cell.kind == "count":
+        return fmt_count(cell.value)
+    if cell.kind == "pct":
+        return fmt_pct(cell.value)
+    if cell.kind == "score":
+        return fmt_score(cell.value)
+    return "—" if cell.value is None else str(cell.value)

@@ -1,0 +1,46 @@
+"""AppTest of the 通报 page: renders, labels from the catalogue, a month change changes the preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _preview(at: AppTest) -> str:
+    frames = [el for el in at.main if el.type == "iframe"]
+    assert len(frames) == 1
+    return frames[0].proto.srcdoc
+
+
+def test_report_page_previews_and_offers_three_files(app_env: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("pages/report.py").run()
+    assert not at.exception
+    assert at.title[0].value == "通报"
+    assert any("演示数据" in w.value for w in at.warning)
+    month = at.selectbox(key="report_month")
+    assert month.label == "通报月份" and month.value == "2026-10"
+    buttons = {b.label: b.proto for b in at.get("download_button")}
+    assert set(buttons) == {"下载 PDF", "下载 HTML", "下载 Excel"}
+    assert buttons["下载 PDF"].url.endswith(".pdf") and buttons["下载 Excel"].url.endswith(".xlsx")
+    first = _preview(at)
+    assert "2026年10月运行情况通报" in first and "演示数据" in first
+
+    month.set_value("2026-09").run()
+    assert not at.exception
+    second = _preview(at)
+    assert second != first
+    assert "2026年9月运行情况通报" in second and "2026年10月运行情况通报" not in second
+
+
+def test_report_page_in_english(app_env: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "en"  # the sidebar's language choice, as the router keeps it
+    at.run()
+    at.switch_page("pages/report.py").run()
+    assert not at.exception
+    assert at.selectbox(key="report_month").label == "Report month"
+    assert {b.label for b in at.get("download_button")} == {"Download PDF", "Download HTML", "Download Excel"}

@@ -1,0 +1,45 @@
+"""The 通报 page in the real server and headless Chromium: the report is built, the preview shows the
+bulletin (its title inside the iframe), the three downloads are offered; a screenshot is saved."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.browser import ARGS, CHROMIUM, streamlit_server, wait_for_page
+
+SHOTS = Path(__file__).parent / "screenshots"
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must install chromium (see .ci/run)")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_report_page_shows_the_bulletin(browser, demo_db: Path) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    with streamlit_server(demo_db, env={"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1400}, locale="zh-CN")
+        page.goto(f"{url}/report")
+        wait_for_page(page, "通报")
+        # building the report (charts, PDF) takes seconds: wait for its outputs, not for the status widget
+        for label in ("下载 PDF", "下载 HTML", "下载 Excel"):
+            page.get_by_role("button", name=label).wait_for(timeout=90_000)
+        frame = page.frame_locator("iframe").first
+        frame.get_by_text("2026年10月运行情况通报").first.wait_for(timeout=30_000)
+        frame.get_by_text("一、总体情况").wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.wait_for_timeout(1500)  # chart images inside the iframe decode after the text
+        page.screenshot(path=str(SHOTS / "report_preview.png"), full_page=True)
