@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas  # noqa: F401 - imported once here: Streamlit/Plotly import it lazily per thread and can race
 import streamlit as st
 
 from pages.components.auth import current_access, login_page, logout_button
@@ -42,5 +43,7 @@ pages = [
     if (ROOT / path).exists() and access.may_open(url)
 ]
 if access.may_open("admin"):
-    pages.append(st.Page("pages/admin.py", title=t("page_admin", lang), icon=":material/shield_person:", url_path="admin"))
+    pages.append(
+        st.Page("pages/admin.py", title=t("page_admin", lang), icon=":material/shield_person:", url_path="admin")
+    )
 st.navigation(pages).run()

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from pages.components import data
+from pages.components.auth import audit_export
 from pages.components.charts import build_score_figure
 from pages.components.drill import drilldown_panel
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
@@ -39,9 +40,11 @@ st.caption(t("rankings_legend", lang).format(n=data.settings_in_force()[0]["min_
 export = ranking_table(ranking, lang, for_export=True)
 name = f"{t('page_rankings', lang)}_{level_label(f.level, lang)}{'_' + f.group if f.group else ''}_{p.label}"
 c1, c2, _ = st.columns([1, 1, 4])
-c1.download_button(t("download_csv", lang), to_csv_bytes(export), f"{name}.csv", "text/csv", icon=":material/download:")
+c1.download_button(t("download_csv", lang), to_csv_bytes(export), f"{name}.csv", "text/csv", icon=":material/download:",
+                   on_click=audit_export, args=(f"{name}.csv",))  # fmt: skip
 xlsx = to_xlsx_bytes(export, sheet_name=t("page_rankings", lang))
-c2.download_button(t("download_xlsx", lang), xlsx, f"{name}.xlsx", icon=":material/table_view:")
+c2.download_button(t("download_xlsx", lang), xlsx, f"{name}.xlsx", icon=":material/table_view:",
+                   on_click=audit_export, args=(f"{name}.xlsx",))  # fmt: skip
 
 st.subheader(t("score_chart_title", lang))
 if ranked:

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from pages.components import data
+from pages.components.auth import audit_export
 from pages.components.filters import latest_complete_month, period_label
 from pages.components.labels import t
 from pages.components.layout import page_header
@@ -49,7 +50,8 @@ for col, ext in zip(cols, ("pdf", "html", "xlsx"), strict=True):
         file_name=f"{report['stem']}.{ext}",
         mime=MIME[ext],
         icon=":material/download:",
-        on_click="ignore",
+        on_click=audit_export,
+        args=(f"{report['stem']}.{ext}",),
         width="stretch",
         key=f"report_dl_{ext}",
     )

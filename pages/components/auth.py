@@ -87,6 +87,22 @@ def page_access() -> Access:
     return st.session_state.get("access") or Access(User("anonymous", "public"))
 
 
+def audit_export(file_name: str) -> None:
+    """Every download of figures or order lists is written to the audit log (who, what, when)."""
+    access = page_access()
+    audit.record("export", access.user.name, access.role, file=file_name)
+
+
+def audited(file_name: str, make):
+    """Wrap a lazy download's data function so producing the file is audited."""
+
+    def produce():
+        audit_export(file_name)
+        return make()
+
+    return produce
+
+
 def logout_button(access: Access, lang: str) -> None:
     if access.user is DEMO_USER:
         st.sidebar.caption(t("demo_no_login", lang))

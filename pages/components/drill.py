@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from pages.components import data
+from pages.components.auth import audit_export
 from pages.components.export import to_csv_bytes
 from pages.components.labels import metric_label, t
 from pages.components.tables import orders_table
@@ -53,4 +54,6 @@ def drilldown_panel(ranking: pl.DataFrame, level: str, period: Period, lang: str
         mime="text/csv",
         icon=":material/download:",
         key=f"{key}_download",
+        on_click=audit_export,
+        args=(f"orders_{unit}_{metric}_{part}_{period.label}.csv",),
     )

@@ -13,21 +13,19 @@ import io
 import polars as pl
 import xlsxwriter
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from warehouse import excel
+
+DANGEROUS_PREFIXES = excel.FORMULA_PREFIXES
 
 
 def neutralise(value: str) -> str:
     """'=1+1' -> "'=1+1"; anything else unchanged."""
-    return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
+    return excel.neutralise_cell(value)
 
 
 def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every text column (and every column name) neutralised; other dtypes untouched."""
-    text_cols = [c for c, dtype in frame.schema.items() if dtype == pl.String]
-    out = frame.with_columns(
-        pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]")).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c in text_cols
-    )
+    """Every text column (warehouse.excel's rule, shared with the evidence pack) and every column name."""
+    out = excel.neutralise_frame(frame)
     return out.rename({c: neutralise(c) for c in out.columns})
 
 

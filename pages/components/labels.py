@@ -540,10 +540,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_source_row": ("行号", "Row"),
     "col_reason": ("原因说明", "Reason in full"),
     "col_raw_record": ("原始行（已打码）", "Original row (masked)"),
-    "col_missing_county_rate": ("缺区县占比", "No county"),
-    "col_missing_department_rate": ("缺承办单位占比", "No department"),
-    "col_unevaluated_rate": ("未评价占比", "Not evaluated"),
-    "col_quick_close_rate": ("5 分钟内办结占比", "Closed < 5 min"),
+    "col_missing_county_rate": ("缺区县占比", "No county, share"),
+    "col_missing_department_rate": ("缺承办单位占比", "No department, share"),
+    "col_unevaluated_rate": ("未评价占比", "Not evaluated, share"),
+    "col_quick_close_rate": ("5 分钟内办结占比", "Closed < 5 min, share"),
     "field_category_l3": ("三级分类", "Sub-subcategory"),
 }
 

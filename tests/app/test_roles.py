@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from etl.load import load_files
 from tests.conftest import order_row, write_csv
 from warehouse import audit
-from warehouse.users import User, add_user
+from warehouse.users import User
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PASSWORD = "a long enough password"
@@ -85,3 +85,17 @@ def test_county_scoped_leader_sees_only_that_countys_townships(env: Path) -> Non
     scoped.switch_page("pages/rankings.py").run()
     scoped.sidebar.radio(key="f_level").set_value("township").run()
     assert scoped.sidebar.selectbox(key="f_county").options == ["松屿县", "青岚区"]
+
+
+def test_downloads_are_audited(env: Path) -> None:
+    import streamlit as st
+
+    from pages.components.auth import audited
+
+    st.session_state["access"] = None
+    from warehouse.access import Access
+
+    st.session_state["access"] = Access(User("zhou", "oversight"))
+    assert audited("证据包.xlsx", lambda: b"bytes")() == b"bytes"
+    event = audit.read_events()[0]
+    assert (event["event"], event["user"], event["details"]["file"]) == ("export", "zhou", "证据包.xlsx")

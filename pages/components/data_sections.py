@@ -1,0 +1,153 @@
+"""The two interactive parts of the data page: uploading an export and browsing the quarantine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from pages.components import oversight_data as od
+from pages.components.auth import audited, page_access
+from pages.components.export import to_csv_bytes, to_xlsx_bytes
+from pages.components.labels import t
+from pages.components.oversight_tables import (
+    QUARANTINE_COLUMNS,
+    SUMMARY_COLUMNS,
+    file_stamp,
+    present,
+    show_table,
+    with_reason_labels,
+    with_status_labels,
+)
+from pages.components.upload import (
+    ACCEPTED_TYPES,
+    discard_upload,
+    load_upload,
+    mapping_frame,
+    preview_upload,
+    save_upload,
+    summary_frame,
+)
+from warehouse import audit
+from warehouse.connection import WarehouseBusyError
+
+RESULT_KEY = "dp_result"
+QUARANTINE_SHOWN = 1000
+
+
+def _saved(upload) -> Path:
+    """The upload saved once per file (Streamlit reruns the page on every click)."""
+    saved = st.session_state.get("dp_saved")
+    if not saved or saved[0] != upload.file_id or not Path(saved[1]).exists():
+        if saved:
+            discard_upload(Path(saved[1]))
+        path = save_upload(upload.name, upload.getvalue())
+        st.session_state["dp_saved"] = (upload.file_id, str(path))
+    return Path(st.session_state["dp_saved"][1])
+
+
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def _preview(path: str, size: int, mtime: int):
+    return preview_upload(Path(path))
+
+
+def _show_result(lang: str) -> None:
+    result = st.session_state.get(RESULT_KEY)
+    if not result:
+        return
+    kind, payload = result
+    if kind == "error":
+        st.error(t("dp_load_failed", lang).format(error=payload), icon=":material/error:")
+        return
+    summary, table = payload
+    if summary["rejected_files"]:
+        st.error(table["message"][0] or t("dp_rejected", lang), icon=":material/block:")
+    elif summary["files"] and table["status"][0] == "already_loaded":
+        st.info(t("dp_already", lang), icon=":material/info:")
+    else:
+        st.success(t("dp_loaded", lang).format(**summary), icon=":material/task_alt:")
+    show_table(with_status_labels(table.rename({"status": "load_status"}), lang, "load_status"), SUMMARY_COLUMNS, lang)
+
+
+def upload_section(lang: str) -> None:
+    """Pick a file, see what the loader makes of it, then load it with the same ETL as the CLI."""
+    _show_result(lang)
+    key = f"dp_upload_{st.session_state.get('dp_uploads', 0)}"  # a new key after each load empties the widget
+    upload = st.file_uploader(t("dp_uploader", lang), type=list(ACCEPTED_TYPES), help=t("dp_uploader_help", lang),
+                              key=key)  # fmt: skip
+    if upload is None:
+        st.caption(t("dp_upload_steps", lang))
+        return
+    path = _saved(upload)
+    stat = path.stat()
+    with st.spinner(t("dp_preview_title", lang)):
+        preview = _preview(str(path), stat.st_size, stat.st_mtime_ns)
+    st.markdown(f"**{t('dp_preview_title', lang)}**")
+    if not preview.ok:
+        st.error(f"{t('dp_rejected', lang)}\n\n{preview.error}", icon=":material/block:")
+        return
+    sheet = preview.sheet or "—"
+    encoding = preview.encoding or "—"
+    st.caption(t("dp_detected", lang).format(kind=preview.kind, encoding=encoding, sheet=sheet, row=preview.header_row))
+    bad = sum(preview.quarantine_reasons.values())
+    st.write(t("dp_check", lang).format(rows=preview.rows_read, good=preview.good, bad=bad, dup=preview.duplicates))
+    with st.expander(t("dp_mapping", lang), expanded=True, icon=":material/account_tree:"):
+        show_table(mapping_frame(preview, lang), ("source", "field", "priority"), lang)
+        if preview.unmapped:
+            st.caption(t("dp_unmapped", lang).format(cols="、".join(preview.unmapped)))
+        if preview.missing_fields:
+            st.caption(t("dp_missing", lang).format(fields="、".join(preview.missing_fields)))
+    if st.button(t("dp_load", lang), type="primary", icon=":material/upload:", help=t("dp_load_help", lang)):
+        with st.spinner(t("dp_loading", lang)):
+            try:
+                summary = load_upload(path)
+            except (WarehouseBusyError, OSError, ValueError) as exc:
+                st.session_state[RESULT_KEY] = ("error", str(exc))
+            else:
+                access = page_access()
+                audit.record("load", access.user.name, access.role, db=summary.db, files=[path.name],
+                             loaded=summary.loaded, updated=summary.updated, quarantined=summary.quarantined,
+                             rejected_files=summary.rejected_files)  # fmt: skip
+                counts = {k: v for k, v in vars(summary).items() if k != "details"}
+                st.session_state[RESULT_KEY] = ("done", (counts, summary_frame(summary)))
+                discard_upload(path)
+                st.session_state.pop("dp_saved", None)
+                st.session_state["dp_uploads"] = st.session_state.get("dp_uploads", 0) + 1
+        st.rerun()
+
+
+def quarantine_section(stamp, summary: pl.DataFrame, lang: str) -> None:
+    """Quarantined rows by file and reason, masked; downloadable (CSV/XLSX, formulas neutralised)."""
+    if summary.is_empty():
+        st.success(t("dp_q_empty", lang), icon=":material/task_alt:")
+        return
+    files = sorted(summary["source_file"].unique().to_list())
+    reasons = summary.group_by("reason_code").agg(pl.sum("row_count")).sort("row_count", descending=True)
+    labels = dict(zip(reasons["reason_code"], with_reason_labels(reasons, lang)["reason_code"], strict=True))
+    left, right = st.columns(2)
+    file = left.selectbox(t("file_name", lang), [None, *files], key="dp_q_file",
+                          format_func=lambda v: v or t("dp_all_files", lang))  # fmt: skip
+    reason = right.selectbox(t("reason_code", lang), [None, *labels], key="dp_q_reason",
+                             format_func=lambda v: labels[v] if v else t("dp_all_reasons", lang))  # fmt: skip
+    chosen = summary
+    if file:
+        chosen = chosen.filter(pl.col("source_file") == file)
+    if reason:
+        chosen = chosen.filter(pl.col("reason_code") == reason)
+    total = int(chosen["row_count"].sum())
+    shown = t("dp_q_shown", lang).format(k=QUARANTINE_SHOWN) if total > QUARANTINE_SHOWN else ""
+    st.caption(t("dp_q_count", lang).format(n=total, shown=shown))
+    rows = with_reason_labels(od.quarantine_rows(stamp, file, reason, QUARANTINE_SHOWN), lang)
+    show_table(rows, QUARANTINE_COLUMNS, lang)
+
+    def export() -> pl.DataFrame:
+        full = with_reason_labels(od.quarantine_rows(stamp, file, reason, None), lang)
+        return present(full, QUARANTINE_COLUMNS, lang)[0]
+
+    name = file_stamp(t("dp_tab_quarantine", lang), file or "", labels.get(reason, "") if reason else "")
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button(t("download_csv", lang), audited(f"{name}.csv", lambda: to_csv_bytes(export())), f"{name}.csv", "text/csv",
+                       icon=":material/download:", on_click="ignore", key="dp_q_csv")  # fmt: skip
+    c2.download_button(t("download_xlsx", lang), audited(f"{name}.xlsx", lambda: to_xlsx_bytes(export(), t("dp_tab_quarantine", lang))),
+                       f"{name}.xlsx", icon=":material/table_view:", on_click="ignore", key="dp_q_xlsx")  # fmt: skip

@@ -1,0 +1,125 @@
+"""Cached data access for the hot-topics, unit-profile and data pages.
+
+Every function takes the warehouse stamp first (it changes when a load swaps the file, so caches
+follow the data) and plain values after it; periods travel as (start, end, kind). They share the
+process-wide read-only connection of ``pages.components.data``: one reader per process, so a load's
+swap is seen by all pages at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from pages.components.data import _con
+from warehouse import evidence, hotwords, quality, queries_orders
+from warehouse.calendar import Period
+
+Stamp = tuple[int, int] | None
+
+
+def _p(start: dt.date, end: dt.date, kind: str) -> Period:
+    return Period(start, end, kind)
+
+
+# -- hot topics -------------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def category_by_county(stamp: Stamp, start: dt.date, end: dt.date, kind: str, category: str) -> pl.DataFrame:
+    return queries_orders.fetch_category_by_county(_con(), _p(start, end, kind), category)
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def category_risers(stamp: Stamp, start: dt.date, end: dt.date, kind: str, county: str | None) -> pl.DataFrame:
+    return queries_orders.fetch_category_risers(_con(), _p(start, end, kind), county)
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def category_issues(stamp: Stamp, start: dt.date, end: dt.date, kind: str, county: str | None) -> pl.DataFrame:
+    return queries_orders.fetch_category_issues(_con(), _p(start, end, kind), county)
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def unit_issues(stamp: Stamp, level: str, start: dt.date, end: dt.date, kind: str, group: str | None) -> pl.DataFrame:
+    return queries_orders.fetch_unit_issues(_con(), level, _p(start, end, kind), group)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def hot_words(
+    stamp: Stamp, start: dt.date, end: dt.date, kind: str, county: str | None, category_l1: str | None
+) -> hotwords.HotWords:
+    """Word counts only: the content itself never leaves warehouse.hotwords."""
+    return hotwords.fetch_hot_words(_con(), _p(start, end, kind), county=county, category_l1=category_l1)
+
+
+# -- unit profile -----------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def unit_row(
+    stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str
+) -> dict[str, Any] | None:
+    return queries_orders.fetch_unit_ranking_row(_con(), level, unit, _p(start, end, kind), county)
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def unit_trend(stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date) -> pl.DataFrame:
+    return queries_orders.fetch_unit_trend(_con(), level, unit, start, end, county)
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def unit_categories(
+    stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str
+) -> pl.DataFrame:
+    return queries_orders.fetch_unit_categories(_con(), level, unit, _p(start, end, kind), county)
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def order_list(
+    stamp: Stamp,
+    level: str,
+    unit: str,
+    county: str | None,
+    start: dt.date,
+    end: dt.date,
+    kind: str,
+    which: str,
+    limit: int,
+) -> pl.DataFrame:
+    """One of ORDER_LISTS of the unit, newest first, at most ``limit`` orders."""
+    return queries_orders.fetch_order_list(_con(), which, level, unit, _p(start, end, kind), county, limit)
+
+
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def evidence_pack(
+    stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str
+) -> bytes:
+    return evidence.build_evidence_pack(_con(), level, unit, _p(start, end, kind), county)
+
+
+# -- data page --------------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=600, max_entries=8)
+def volume_by_month(stamp: Stamp) -> pl.DataFrame:
+    return queries_orders.fetch_volume_by_month(_con())
+
+
+@st.cache_data(ttl=600, max_entries=8)
+def quality_by_month(stamp: Stamp) -> pl.DataFrame:
+    return quality.fetch_quality_by_month(_con())
+
+
+@st.cache_data(ttl=600, max_entries=8)
+def quality_by_file(stamp: Stamp) -> pl.DataFrame:
+    return quality.fetch_quality_by_file(_con())
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def quarantine_rows(stamp: Stamp, source_file: str | None, reason_code: str | None, limit: int | None) -> pl.DataFrame:
+    """Quarantined rows, personal data masked (the original row is shown for fixing the export)."""
+    return quality.fetch_quarantine_rows(_con(), source_file, reason_code, limit)

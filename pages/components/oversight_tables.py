@@ -1,0 +1,126 @@
+"""Tables and KPI cards of the hot-topics, unit-profile and data pages, shaped for people.
+
+Rates arrive as fractions 0–1 and are shown as percentages; column names come from the label
+catalogue (or the metric registry); flags read 是/否. Nothing here aggregates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from pages.components.kpi import delta_colour, explain, format_delta, format_value
+from pages.components.labels import LABELS, metric_label, t
+from warehouse.registry import METRIC_BY_KEY
+
+# The columns each table shows, in order (the test binds every one to a distinct label in both languages).
+UNIT_KPIS = (
+    "score", "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "return_rate", "repeat_rate",
+)  # fmt: skip
+ISSUE_COLUMNS = ("dispatched_count", "returned_count", "return_rate", "assessed_count", "repeat_count", "repeat_rate")
+CATEGORY_COLUMNS = (
+    "category_l1", "category_l2", "assessed_count", "dissatisfied_count", "overdue_open_count", "returned_count",
+    "repeat_count", "satisfaction_rate", "city_satisfaction_rate", "satisfaction_shortfall",
+)  # fmt: skip
+HISTORY_COLUMNS = (
+    "load_id", "file_name", "load_status", "rows_read", "loaded", "updated", "unchanged", "quarantined",
+    "duplicates", "encoding", "sheet", "profile", "started_at", "seconds", "message",
+)  # fmt: skip
+QUALITY_COLUMNS = (
+    "order_count", "missing_county_count", "missing_county_rate", "missing_department_count",
+    "missing_department_rate", "unevaluated_count", "unevaluated_rate", "quick_close_count", "quick_close_rate",
+)  # fmt: skip
+SUMMARY_COLUMNS = (
+    "file_name", "load_status", "rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates", "message",
+)  # fmt: skip
+QUARANTINE_COLUMNS = ("source_file", "source_row", "order_id", "reason_code", "reason", "raw_record")
+LIST_COLUMNS = (
+    "order_id", "received_at", "dispatched_at", "effective_due_at", "closed_at", "appeal_type", "category_l1",
+    "category_l2", "category_l3", "county", "township", "department", "status", "return_count", "resolution",
+    "satisfaction", "repeat_of_order_id",
+)  # fmt: skip
+
+
+def col_label(key: str, lang: str) -> str:
+    """A column's name for people: catalogue first (col_/field_ keys), then the metric registry."""
+    for candidate in (f"col_{key}", f"field_{key}", key):
+        if candidate in LABELS:
+            return t(candidate, lang)
+    return metric_label(key, lang) if key in METRIC_BY_KEY else key
+
+
+def present(frame: pl.DataFrame, columns: tuple[str, ...] | list[str], lang: str) -> tuple[pl.DataFrame, dict]:
+    """Select ``columns`` (those present), rates in %, booleans as 是/否, labelled; plus column config."""
+    cols = [c for c in columns if c in frame.columns]
+    out = frame.select(cols)
+    config: dict[str, Any] = {}
+    exprs = []
+    for c in cols:
+        name, dtype = col_label(c, lang), out.schema[c]
+        if c.endswith("_rate"):
+            exprs.append((pl.col(c) * 100).round(1).alias(c))
+            config[name] = st.column_config.NumberColumn(name, format="%.1f%%")
+        elif dtype == pl.Boolean:
+            exprs.append(pl.when(pl.col(c)).then(pl.lit(t("yes", lang))).otherwise(pl.lit(t("no", lang))).alias(c))
+        elif dtype.is_float():
+            exprs.append(pl.col(c).round(1))
+            config[name] = st.column_config.NumberColumn(name, format="%.1f")
+        elif dtype.is_integer():
+            config[name] = st.column_config.NumberColumn(name, format="localized")
+        elif isinstance(dtype, pl.Datetime):
+            config[name] = st.column_config.DatetimeColumn(name, format="YYYY-MM-DD HH:mm")
+        elif dtype == pl.Date:
+            config[name] = st.column_config.DateColumn(name, format="YYYY-MM")
+        elif dtype == pl.String:
+            exprs.append(pl.col(c).fill_null("—"))
+    out = out.with_columns(exprs) if exprs else out
+    return out.rename({c: col_label(c, lang) for c in cols}), config
+
+
+def show_table(frame: pl.DataFrame, columns: tuple[str, ...] | list[str], lang: str, where: Any = st, **kw) -> None:
+    """``present`` then ``st.dataframe`` without the index, full width."""
+    table, config = present(frame, columns, lang)
+    where.dataframe(table, hide_index=True, width="stretch", column_config=config, **kw)
+
+
+def with_reason_labels(frame: pl.DataFrame, lang: str, column: str = "reason_code") -> pl.DataFrame:
+    """Quarantine reason codes as sentences people know (unknown codes stay as they are)."""
+    labels = {k[len("reason_") :]: t(k, lang) for k in LABELS if k.startswith("reason_") and k != "reason_code"}
+    return frame.with_columns(pl.col(column).replace(labels))
+
+
+def with_status_labels(frame: pl.DataFrame, lang: str, column: str = "status") -> pl.DataFrame:
+    labels = {k[len("status_") :]: t(k, lang) for k in LABELS if k.startswith("status_")}
+    return frame.with_columns(pl.col(column).replace(labels))
+
+
+def unit_kpis(row: dict[str, Any], city: dict[str, Any], lang: str, per_row: int = 4) -> None:
+    """Rank (with its change) and the unit's rates with their distance from the city as a whole."""
+    cards: list[tuple[str, str, str | None, str, str, Any]] = []
+    if row.get("rank"):
+        rank, change = f"{row['rank']} / {row['ranked_units']}", row.get("rank_change")
+        delta = None if change is None else (t("up_rank_same", lang) if change == 0 else f"{change:+d}")
+    else:
+        rank, change, delta = t("flag_insufficient", lang) if row.get("sample_flag") else "—", None, None
+    help_text = t("up_rank_help", lang).format(group=row.get("group_name") or "", n=row.get("ranked_units", 0))
+    cards.append(
+        (t("rank", lang), rank, delta, "off" if change == 0 else "normal", help_text, "off" if change == 0 else "auto")
+    )
+    for key in UNIT_KPIS:
+        delta = format_delta(key, row.get(key), city.get(key), lang)
+        cards.append((metric_label(key, lang), format_value(key, row.get(key)), delta, delta_colour(key),
+                      explain(key, row, lang), "auto"))  # fmt: skip
+    for start in range(0, len(cards), per_row):
+        for col, (label, value, delta, colour, help_text, arrow) in zip(
+            st.columns(per_row), cards[start : start + per_row], strict=False
+        ):
+            col.metric(label, value, delta=delta, delta_color=colour, help=help_text, border=True, delta_arrow=arrow)
+
+
+def file_stamp(prefix: str, *parts: str) -> str:
+    """A download file name: the parts joined, no path separators, with today's date."""
+    name = "_".join(p.replace("/", "-").replace("\\", "-") for p in (prefix, *parts) if p)
+    return f"{name}_{dt.date.today():%Y%m%d}"

@@ -1,0 +1,95 @@
+"""单位画像: the oversight view of one unit — its rates against the city over time, the categories
+that pull it down, the orders behind its weak figures, and the evidence pack for a hearing."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from pages.components import data
+from pages.components import oversight_data as od
+from pages.components.auth import audited, page_access
+from pages.components.charts import build_trend_figure
+from pages.components.filters import period_label, sidebar_filters, trend_window
+from pages.components.labels import metric_label, t
+from pages.components.layout import page_header
+from pages.components.oversight_charts import build_category_gap_figure
+from pages.components.oversight_tables import CATEGORY_COLUMNS, LIST_COLUMNS, file_stamp, show_table, unit_kpis
+from warehouse.queries_orders import ORDER_LISTS
+from warehouse.registry import RANKING_RATES
+
+TREND_METRICS = ("score", *RANKING_RATES, "return_rate", "repeat_rate")
+LIST_LIMIT = 500
+
+lang = page_header("page_unit_profile")
+f = sidebar_filters(lang)
+stamp, p = data.warehouse_stamp(), f.period
+units = data.units(stamp).filter(pl.col("level") == f.level)
+if f.group is not None:
+    units = units.filter(pl.col("group_name") == f.group)
+options = units.sort(["order_count", "unit"], descending=[True, False])["unit"].to_list()
+scope = page_access().county_scope  # a county-scoped leader: that county and its townships only
+if scope and f.level == "department":
+    options = []
+elif scope and f.level == "county":
+    options = [u for u in options if u == scope]
+if not options:
+    st.info(t("up_no_units", lang), icon=":material/domain_disabled:")
+    st.stop()
+unit = st.selectbox(t("unit", lang), options, key=f"up_unit_{f.level}_{f.group}")
+county = f.group if f.level == "township" else None
+key = (stamp, f.level, unit, county)
+
+row = od.unit_row(*key, p.start, p.end, p.kind)
+if row is None:
+    st.info(t("up_no_orders", lang).format(unit=unit, period=period_label(p, lang)), icon=":material/event_busy:")
+    st.stop()
+st.caption(t("up_caption", lang).format(period=period_label(p, lang)))
+unit_kpis(row, data.totals_with_previous(stamp, p.start, p.end, p.kind)[0], lang)
+evidence_name = file_stamp(t("up_evidence_file", lang), unit, p.label) + ".xlsx"
+st.download_button(
+    t("up_evidence", lang),
+    data=audited(evidence_name, lambda: od.evidence_pack(*key, p.start, p.end, p.kind)),
+    file_name=evidence_name,
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    help=t("up_evidence_help", lang),
+    icon=":material/folder_zip:",
+    type="primary",
+    on_click="ignore",
+)
+
+st.subheader(t("up_trend_title", lang))
+pick, _ = st.columns([1, 2])
+# one widget per language (the browser keeps showing the old language's label otherwise), one remembered choice
+st.session_state.setdefault(f"up_metric_{lang}", st.session_state.get("up_metric", "score"))
+metric = pick.selectbox(t("trend_metric", lang), TREND_METRICS, format_func=lambda k: metric_label(k, lang),
+                        key=f"up_metric_{lang}")  # fmt: skip
+st.session_state["up_metric"] = metric
+trend = od.unit_trend(*key, *trend_window(p, data.months(stamp)))
+own = trend.filter(pl.col("series") == "unit").with_columns(pl.lit(unit).alias("unit"))
+st.plotly_chart(
+    build_trend_figure(own, trend.filter(pl.col("series") == "city"), metric, "unit", lang), width="stretch"
+)
+
+st.subheader(t("up_categories_title", lang))
+categories = od.unit_categories(*key, p.start, p.end, p.kind)
+if categories.is_empty():
+    st.info(t("up_no_categories", lang), icon=":material/info:")
+else:
+    if (categories["satisfaction_shortfall"] > 0).any():
+        st.plotly_chart(build_category_gap_figure(categories, unit, lang), width="stretch")
+    else:
+        st.success(t("up_no_gap", lang), icon=":material/thumb_up:")
+    st.caption(t("up_categories_note", lang))
+    show_table(categories, CATEGORY_COLUMNS, lang)
+
+st.subheader(t("up_lists_title", lang))
+counts = {which: int(row.get(metric_key) or 0) for which, metric_key in ORDER_LISTS.items()}
+tabs = st.tabs([f"{t('up_list_' + which, lang)} · {counts[which]:,}" for which in ORDER_LISTS])
+for tab, which in zip(tabs, ORDER_LISTS, strict=True):
+    if not counts[which]:
+        tab.info(t("up_list_empty", lang), icon=":material/check_circle:")
+        continue
+    shown = t("up_list_shown", lang).format(k=LIST_LIMIT) if counts[which] > LIST_LIMIT else ""
+    tab.caption(t("up_list_note", lang).format(n=counts[which], shown=shown))
+    show_table(od.order_list(*key, p.start, p.end, p.kind, which, LIST_LIMIT), LIST_COLUMNS, lang, where=tab)

@@ -1,0 +1,147 @@
+"""AppTest of 数据: upload (mapping shown before loading, then the same ETL as the CLI), load history,
+quarantine with reasons, data quality; and the upload helpers on their own."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pages.components.upload import mapping_frame, preview_upload, save_upload
+from tests.app.pages import open_page, plotly_specs
+from tests.conftest import csv_text, order_row
+
+PAGE = "pages/data.py"
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in (*at.markdown, *at.caption, *at.success, *at.error, *at.info, *at.warning)]
+    return "\n".join(parts)
+
+
+def _upload(at, name: str, content: bytes):
+    at.file_uploader[0].set_value((name, content, "text/csv")).run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture
+def clicks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest resets ``PagesManager.uses_pages_directory`` before every run, so layout.route_through_app
+    reruns every script once and the rerun drops a button's click; in a real server it flips only once."""
+    from pages.components import layout
+
+    monkeypatch.setattr(layout, "route_through_app", lambda: None)
+
+
+@pytest.fixture
+def own_copy(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clicks: None) -> Path:
+    """A private copy of the demo warehouse (with its phone-hash key): uploads must not touch the shared one."""
+    folder = tmp_path / "wh"
+    folder.mkdir()
+    for item in demo_db.parent.iterdir():
+        if item.is_file() and not item.name.endswith(".lock"):
+            shutil.copy(item, folder / item.name)
+    monkeypatch.setenv("HOTLINE_DB", str(folder / demo_db.name))
+    monkeypatch.delenv("HOTLINE_KEY_FILE", raising=False)
+    return folder / demo_db.name
+
+
+def test_data_page_tabs_and_labels(app_env: Path) -> None:
+    at = open_page(PAGE)
+    assert not at.exception
+    assert at.title[0].value == "数据"
+    assert any("演示数据" in w.value for w in at.warning)
+    assert [tab.label for tab in at.tabs] == ["导入文件", "导入记录", "隔离区", "数据质量"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["月份数"] == "4" and int(metrics["工单总数"].replace(",", "")) > 1500
+    history = at.dataframe[0].value
+    assert {"文件", "状态", "读取行数", "隔离"} <= set(history.columns)
+    assert set(history["状态"]) == {"已导入"}
+    quarantine = at.dataframe[1].value
+    assert {"原因", "原因说明", "原始行（已打码）"} <= set(quarantine.columns)
+    assert not quarantine["原始行（已打码）"].str.contains(r"1[3-9]\d{9}").any()
+    assert "缺少工单编号" in set(quarantine["原因"]) or "时间先后矛盾" in set(quarantine["原因"])
+    assert len(at.get("download_button")) == 2
+    quality = plotly_specs(at)[-1]
+    assert quality["layout"]["yaxis"]["tickformat"] == ".0%" and len(quality["data"]) == 4
+    by_file = at.dataframe[-1].value
+    assert "5 分钟内办结占比" in by_file.columns and by_file["隔离行"].sum() == int(metrics["隔离行数"])
+
+
+def test_quarantine_filter_changes_the_rows(app_env: Path) -> None:
+    at = open_page(PAGE)
+    before = at.dataframe[1].value
+    box = at.selectbox(key="dp_q_reason")
+    box.set_value(box.options[1]).run()
+    assert not at.exception
+    after = at.dataframe[1].value
+    assert len(after) < len(before) and after["原因"].nunique() == 1
+
+
+def test_an_upload_shows_the_mapping_then_loads(own_copy: Path) -> None:
+    at = open_page(PAGE)
+    rows = [order_row(f"UP{i:04d}", received="2026-10-20 09:00:00", 派单时间="2026-10-20 10:00:00",
+                      首次联系时间="2026-10-20 11:00:00", 办结时间="2026-10-22 10:00:00",
+                      回访时间="2026-10-23 10:00:00") for i in range(20)]  # fmt: skip
+    rows.append(order_row("", received="2026-10-20 09:00:00"))  # a row without an order id: quarantined
+    _upload(at, "浏览器上传.csv", csv_text(rows).encode("gb18030"))
+    text = _texts(at)
+    assert "识别结果（尚未导入）" in text and "编码：gb18030" in text and "表头在第 1 行" in text
+    assert "读取 21 行，可导入 20 行，将隔离 1 行" in text
+    mapping = at.dataframe[0].value
+    assert dict(zip(mapping["源表头"], mapping["标准字段"], strict=True))["受理时间"] == "受理时间 (received_at)"
+    with duckdb.connect(str(own_copy), read_only=True) as con:
+        assert not con.sql("SELECT count(*) FROM stg_work_orders WHERE order_id LIKE 'UP%'").fetchall()[0][0]
+    next(b for b in at.button if b.label == "导入").click().run()
+    assert not at.exception
+    assert "导入完成：新增 20" in _texts(at)
+    history = at.dataframe[1].value
+    assert history["文件"].iloc[0] == "浏览器上传.csv" and history["新增"].iloc[0] == 20
+    with duckdb.connect(str(own_copy), read_only=True) as con:
+        assert con.sql("SELECT count(*) FROM stg_work_orders WHERE order_id LIKE 'UP%'").fetchall()[0][0] == 20
+
+
+def test_an_unmappable_file_is_rejected_before_loading(own_copy: Path) -> None:
+    at = open_page(PAGE)
+    _upload(at, "wrong.csv", "姓名,年龄\n张三,30\n".encode())
+    assert any("无法识别表头" in e.value and "姓名" in e.value for e in at.error)
+    assert not [b for b in at.button if b.label == "导入"]
+
+
+def test_the_first_load_can_come_from_the_browser(db: Path, monkeypatch: pytest.MonkeyPatch, clicks: None) -> None:
+    monkeypatch.setenv("HOTLINE_DB", str(db))
+    at = open_page(PAGE)
+    assert not at.exception
+    assert any("数据仓库还是空的" in i.value for i in at.info)
+    _upload(at, "first.csv", csv_text([order_row(f"F{i}") for i in range(3)]).encode())
+    next(b for b in at.button if b.label == "导入").click().run()
+    assert not at.exception
+    assert db.exists()
+    assert [tab.label for tab in at.tabs][:2] == ["导入文件", "导入记录"]
+    assert "导入完成：新增 3" in _texts(at)
+
+
+def test_upload_helpers(tmp_path: Path) -> None:
+    path = save_upload("../../etc/工单 2026:10.csv", csv_text([order_row("A1"), order_row("A2")]).encode("utf-8-sig"),
+                       tmp_path)  # fmt: skip
+    assert path.parent == tmp_path and path.name == "工单 2026_10.csv"
+    preview = preview_upload(path)
+    assert preview.ok and preview.encoding == "utf-8-sig" and preview.header_row == 1
+    assert preview.rows_read == 2 and preview.good == 2 and not preview.unmapped
+    assert "due_at" not in preview.missing_fields and not preview.missing_fields
+    frame = mapping_frame(preview, "en")
+    assert frame["source"][0] == "工单编号" and frame["field"][0] == "order_id (工单编号)"
+    bad = preview_upload(save_upload("x.csv", b"a,b\n1,2\n", tmp_path))
+    assert not bad.ok and "无法识别表头" in (bad.error or "")
+
+
+def test_data_page_in_english(app_env: Path) -> None:
+    at = open_page(PAGE)
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Data"
+    assert [tab.label for tab in at.tabs] == ["Upload", "Load history", "Quarantine", "Data quality"]
+    assert "Status" in at.dataframe[0].value.columns

@@ -1,0 +1,240 @@
+"""The evidence pack (证据材料) a people's-congress committee takes into a hearing on one unit (SPEC §1).
+
+One XLSX: a cover (unit, period, as-of time, settings fingerprint, what each sheet holds), the
+unit's rates with numerators, denominators and 95% Wilson intervals against the city and its rank
+(exactly the league table's figures), the monthly trend, the categories that pull it down, and the
+order lists behind the unsatisfied, overdue, returned and repeat figures. No personal data at all:
+no names, phones or content. Every text cell that could run as a formula is neutralised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import duckdb
+import polars as pl
+import xlsxwriter
+
+from warehouse.calendar import Period
+from warehouse.excel import neutralise_cell, neutralise_frame
+from warehouse.fields import FIELD_BY_NAME
+from warehouse.metrics import fetch_build_info
+from warehouse.queries import fetch_is_demo
+from warehouse.queries_orders import (
+    ORDER_LISTS,
+    fetch_order_list,
+    fetch_unit_categories,
+    fetch_unit_ranking_row,
+    fetch_unit_trend,
+)
+from warehouse.rankings import fetch_totals
+from warehouse.registry import METRIC_BY_KEY, RATES, get_level
+
+MAX_LIST_ROWS = 20_000
+TREND_MONTHS = 13
+SHEETS = {
+    "cover": ("封面", "本材料的对象、期间、数据截止时间、设置指纹和各工作表说明。"),
+    "rates": ("指标", "本单位各项率（分子、分母、95% Wilson 区间）与全市对比；与排名页同一口径。"),
+    "trend": ("月度趋势", "近 13 个月本单位与全市的各项率和综合得分（按派单月份）。"),
+    "categories": ("拖累分类", "本单位各二级分类的不满意、超期未办结、退单、重复诉求数，满意率与全市同类对比。"),
+    "unsatisfied": ("不满意工单", "期间内派单、满意度为不满意的考核工单。"),
+    "overdue": ("超期未办结工单", "期间内派单、截至数据截止时间已过办理时限仍未办结的考核工单。"),
+    "bounced": ("退单工单", "期间内派单、退单次数 ≥ 1 的工单（推诿）。"),
+    "repeat": ("重复诉求工单", "期间内派单、同一来电号码同一二级分类在窗口期内再次来电的考核工单。"),
+}
+_EXTRA_LABELS = {
+    "month": "月份",
+    "series": "对象",
+    "effective_due_at": "办理时限（含推算）",
+    "urgency_level": "紧急程度",
+    "is_overdue_open": "超期未办结",
+    "is_returned": "退单",
+    "is_repeat": "重复诉求",
+    "repeat_of_order_id": "前次工单编号",
+    "category": "分类",
+    "satisfaction_rate": "满意率",
+    "city_satisfaction_rate": "全市同类满意率",
+    "satisfaction_shortfall": "较全市少满意（件）",
+}
+_RATE_KEYS = tuple(m.key for m in RATES if m.key != "direct_answer_rate")
+
+
+def build_evidence_pack(
+    con: duckdb.DuckDBPyConnection, level: str, unit: str, period: Period, county: str | None = None
+) -> bytes:
+    """The XLSX bytes for one unit of ``level`` (a township with its ``county``) over ``period``."""
+    row = fetch_unit_ranking_row(con, level, unit, period, county)
+    if row is None:
+        raise ValueError(f"{period.label} 期间没有派给「{unit}」的工单，无法生成证据材料")
+    start = _months_back(period.end, TREND_MONTHS)
+    lists = {kind: fetch_order_list(con, kind, level, unit, period, county, MAX_LIST_ROWS) for kind in ORDER_LISTS}
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    fmt = _formats(wb)
+    _write_table(wb, fmt, SHEETS["cover"][0], _cover(con, level, unit, period, row, lists), {})
+    rates = _rates(row, fetch_totals(con, period))
+    _write_table(wb, fmt, SHEETS["rates"][0], rates, {rates.height - 1: fmt["num"]})  # the score is 0–100
+    trend = fetch_unit_trend(con, level, unit, start, period.end, county)
+    trend = trend.with_columns(pl.col("series").replace({"unit": "本单位", "city": "全市"}))
+    _write_table(wb, fmt, SHEETS["trend"][0], trend.select("month", "series", pl.exclude("month", "series")), {})
+    _write_table(wb, fmt, SHEETS["categories"][0], fetch_unit_categories(con, level, unit, period, county, 1000), {})
+    for kind, frame in lists.items():
+        _write_table(wb, fmt, SHEETS[kind][0], frame, {})
+    wb.close()
+    return buf.getvalue()
+
+
+def _months_back(end: dt.date, months: int) -> dt.date:
+    index = end.year * 12 + end.month - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _cover(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    unit: str,
+    period: Period,
+    row: dict[str, Any],
+    lists: dict[str, pl.DataFrame],
+) -> pl.DataFrame:
+    info = fetch_build_info(con)
+    lvl = get_level(level)
+    if row["rank"]:
+        rank = f"第 {row['rank']} 名 / {row['ranked_units']} 个已排名单位"
+        change = row["rank_change"]
+        if change is not None:
+            rank += f"，较上期{'上升' if change > 0 else '下降'} {abs(change)} 名" if change else "，与上期持平"
+    else:
+        rank = f"未排名（{row['sample_flag'] or '无综合得分'}）"
+    items = [
+        ("单位", unit),
+        ("层级", lvl.label_zh),
+        ("所属区县" if level == "township" else "排名分组", row["county"] if level == "township" else row["group_name"]),
+        ("期间", f"{period.start.isoformat()} 至 {period.end.isoformat()}（{period.label}）"),
+        ("排名", rank),
+        ("得分区间与相邻单位重叠", {True: "是（名次差异在统计上不可区分）", False: "否"}.get(row["indistinguishable"], "—")),
+        ("数据截止时间", info.get("as_of") or "—"),
+        ("设置指纹", info.get("settings_fingerprint") or "—"),
+        ("指标计算时间", info.get("metrics_built_at") or "—"),
+        ("生成时间", dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")),
+        ("数据性质", "演示数据（虚构城市，不代表任何真实地区）" if fetch_is_demo(con) else "正式导入数据"),
+        ("个人信息", "本材料不含来电人姓名、联系电话和诉求内容。"),
+    ]  # fmt: skip
+    for key, (sheet, what) in SHEETS.items():
+        note = what
+        if key in lists:
+            total = int(row.get(ORDER_LISTS[key]) or 0)
+            note += f" 共 {total} 件" + (f"，列出最近 {MAX_LIST_ROWS} 件。" if total > lists[key].height else "。")
+        items.append((f"工作表「{sheet}」", note))
+    return pl.DataFrame(items, schema={"项目": pl.String, "内容": pl.String}, orient="row")
+
+
+def _rates(row: dict[str, Any], city: dict[str, Any]) -> pl.DataFrame:
+    records = []
+    for key in (*_RATE_KEYS, "score"):
+        metric = METRIC_BY_KEY[key]
+        num, den = metric.numerator, metric.denominator
+        records.append(
+            {
+                "指标": metric.label_zh,
+                "指标代码": key,
+                "本单位": row.get(key),
+                "分子": float(row[num]) if num and row.get(num) is not None else None,
+                "分母": float(row[den]) if den and row.get(den) is not None else None,
+                "95%区间下限": row.get(f"{key}_low"),
+                "95%区间上限": row.get(f"{key}_high"),
+                "全市": city.get(key),
+                "全市分子": float(city[num]) if num and city.get(num) is not None else None,
+                "全市分母": float(city[den]) if den and city.get(den) is not None else None,
+                "定义": metric.definition_zh,
+            }
+        )
+    return pl.DataFrame(records, infer_schema_length=None)
+
+
+def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
+    base = {"font_name": "Noto Sans CJK SC", "font_size": 10, "valign": "top"}
+    return {
+        "header": wb.add_format({**base, "bold": True, "bg_color": "#E8EEF5", "bottom": 1, "text_wrap": True}),
+        "text": wb.add_format(base),
+        "wrap": wb.add_format({**base, "text_wrap": True}),
+        "int": wb.add_format({**base, "num_format": "#,##0"}),
+        "num": wb.add_format({**base, "num_format": "0.00"}),
+        "general": wb.add_format({**base, "num_format": "General"}),
+        "pct": wb.add_format({**base, "num_format": "0.0%"}),
+        "datetime": wb.add_format({**base, "num_format": "yyyy-mm-dd hh:mm"}),
+        "date": wb.add_format({**base, "num_format": "yyyy-mm"}),
+    }
+
+
+def _header(col: str) -> str:
+    if col in _EXTRA_LABELS:
+        return _EXTRA_LABELS[col]
+    if col in METRIC_BY_KEY:
+        return METRIC_BY_KEY[col].label_zh
+    if col in FIELD_BY_NAME:
+        return FIELD_BY_NAME[col].label_zh
+    return col
+
+
+def _column_format(col: str, dtype: pl.DataType, fmt: dict[str, Any]) -> tuple[Any, int]:
+    """(cell format, width) per column: rates as %, counts as integers, timestamps as dates."""
+    if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
+        return fmt["datetime"], 17
+    if dtype == pl.Date:
+        return fmt["date"], 10
+    if col in ("分子", "分母", "全市分子", "全市分母"):
+        return fmt["general"], 10
+    if dtype.is_float():
+        is_rate = col.endswith(("_rate", "_low", "_high")) or col in ("本单位", "全市", "95%区间下限", "95%区间上限")
+        return (fmt["pct"], 12) if is_rate and col != "score" else (fmt["num"], 12)
+    if dtype.is_integer():
+        return fmt["int"], 11
+    return fmt["text"], 0
+
+
+def _excel_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """Timestamps as Excel serial days (local time, as stored), booleans as 是/否, text neutralised."""
+    epoch = dt.datetime(1899, 12, 30)
+    exprs = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.Datetime) or dtype == pl.Date:
+            exprs.append(((col.cast(pl.Datetime("us")) - epoch).dt.total_microseconds() / 86_400_000_000).alias(name))
+        elif dtype == pl.Boolean:
+            exprs.append(pl.when(col).then(pl.lit("是")).when(~col).then(pl.lit("否")).alias(name))
+        else:
+            exprs.append(col)
+    return neutralise_frame(frame.select(exprs))
+
+
+def _write_table(
+    wb: xlsxwriter.Workbook, fmt: dict[str, Any], name: str, frame: pl.DataFrame, row_formats: dict[int, Any]
+) -> None:
+    """One sheet: a header row, then the frame; ``row_formats`` overrides the column formats of some rows."""
+    ws = wb.add_worksheet(name)
+    headers = [neutralise_cell(_header(c)) for c in frame.columns]
+    ws.write_row(0, 0, headers, fmt["header"])
+    values = _excel_values(frame)
+    for i, col in enumerate(frame.columns):
+        cell_fmt, width = _column_format(col, frame.schema[col], fmt)
+        if not width:  # text: as wide as its longest value (a CJK character is two columns), capped
+            sample = values[col].head(500).cast(pl.String).drop_nulls()
+            longest = max((_display_width(v) for v in sample), default=0)
+            width = min(max(longest, _display_width(headers[i])) + 2, 60)
+            cell_fmt = fmt["wrap"] if longest > 60 else cell_fmt
+        ws.set_column(i, i, max(width, _display_width(headers[i]) + 2), cell_fmt)
+    for r, row in enumerate(values.iter_rows(), start=1):
+        if r - 1 in row_formats:
+            ws.write_row(r, 0, row, row_formats[r - 1])
+        else:
+            ws.write_row(r, 0, row)
+    ws.freeze_panes(1, 0)
+    if frame.height:
+        ws.autofilter(0, 0, frame.height, len(frame.columns) - 1)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))

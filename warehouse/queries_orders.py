@@ -1,0 +1,326 @@
+"""Order-level queries behind the hot-topics, unit-profile and data pages (SPEC §1, §4, §5).
+
+The data page's quality figures and quarantine view are in ``warehouse.quality``; every call of the
+three pages is listed in ``BENCH_CALLS`` at the end. Plain values in, Polars frames out; values are bound parameters, identifiers come from fixed
+allow-lists. Everything reads ``fct_work_orders`` (no personal data), the ``met_*`` tables or the
+load bookkeeping, filtered on a date column first so it stays fast at 10 million orders. Counts use
+the metric registry's predicates, so a list of orders always has as many rows as its figure.
+Rates are sum over sum of the counts at the grain stated; unit rates come from the met tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from warehouse import quality, queries
+from warehouse.calendar import Period
+from warehouse.drilldown import part_metric
+from warehouse.metrics import fetch_monthly
+from warehouse.rankings import fetch_ranking
+from warehouse.registry import CITY, METRIC_BY_KEY, get_level
+
+CATEGORY_COLUMNS = ("category_l1", "category_l2")
+# order list -> the registry count it lists (its numerator predicate and date basis)
+ORDER_LISTS: dict[str, str] = {
+    "unsatisfied": "dissatisfied_count",
+    "overdue": "overdue_open_count",
+    "bounced": "returned_count",
+    "repeat": "repeat_count",
+}
+LIST_COLUMNS = (
+    "order_id", "received_at", "dispatched_at", "effective_due_at", "closed_at", "appeal_type", "category_l1",
+    "category_l2", "category_l3", "county", "township", "department", "urgency_level", "status", "return_count",
+    "resolution", "satisfaction", "is_overdue_open", "is_returned", "is_repeat", "repeat_of_order_id",
+)  # fmt: skip
+TREND_COLUMNS = (
+    "dispatched_count", "assessed_count", "responded_on_time_count", "closed_on_time_count", "on_time_due_count",
+    "resolution_answered_count", "resolved_weighted", "satisfaction_answered_count", "satisfied_weighted",
+    "dissatisfied_count", "overdue_open_count", "returned_count", "repeat_count", "response_rate", "on_time_rate",
+    "resolution_rate", "satisfaction_rate", "return_rate", "repeat_rate", "score",
+)  # fmt: skip
+UNIT_ISSUE_COLUMNS = (
+    "group_name", "county", "unit", "dispatched_count", "returned_count", "return_rate", "assessed_count",
+    "repeat_count", "repeat_rate", "dissatisfied_count", "overdue_open_count",
+)  # fmt: skip
+
+
+def _where(key: str) -> str:
+    return METRIC_BY_KEY[key].where or "FALSE"
+
+
+def _category(column: str) -> str:
+    if column not in CATEGORY_COLUMNS:
+        raise ValueError(f"分类层级应为 {CATEGORY_COLUMNS} 之一：{column!r}")
+    return column
+
+
+def _span(period: Period) -> dict[str, dt.date]:
+    return {"start": period.start, "end": period.end}
+
+
+def fetch_category_by_county(
+    con: duckdb.DuckDBPyConnection, period: Period, category: str = "category_l1"
+) -> pl.DataFrame:
+    """One row per county × category: orders received in the period (county/category None when empty)."""
+    col = _category(category)
+    sql = f"""SELECT county, {col} AS category, count(*) AS received_count
+              FROM fct_work_orders WHERE received_date BETWEEN $start AND $end
+              GROUP BY ALL ORDER BY received_count DESC, county, category"""
+    return con.sql(sql, params=_span(period)).pl()
+
+
+def fetch_category_risers(
+    con: duckdb.DuckDBPyConnection, period: Period, county: str | None = None, limit: int = 15
+) -> pl.DataFrame:
+    """One row per category_l2 (with its l1) that grew: orders received in the period against the
+    previous period (``Period.previous``), the change and the change rate; largest increase first."""
+    prev = period.previous()
+    params: dict[str, Any] = {"pstart": prev.start, "start": period.start, "end": period.end, "limit": limit}
+    county_clause = ""
+    if county is not None:
+        county_clause, params["county"] = "AND county = $county", county
+    sql = f"""
+        WITH counts AS (
+            SELECT category_l1, category_l2,
+                   count(*) FILTER (WHERE received_date >= $start) AS received_count,
+                   count(*) FILTER (WHERE received_date < $start) AS previous_count
+            FROM fct_work_orders
+            WHERE received_date BETWEEN $pstart AND $end AND category_l2 IS NOT NULL {county_clause}
+            GROUP BY ALL
+        )
+        SELECT *, received_count - previous_count AS change_count,
+               (received_count - previous_count) / NULLIF(previous_count, 0) AS change_rate
+        FROM counts WHERE received_count > previous_count
+        ORDER BY change_count DESC, received_count DESC, category_l2 LIMIT $limit"""
+    return con.sql(sql, params=params).pl()
+
+
+def fetch_category_issues(
+    con: duckdb.DuckDBPyConnection, period: Period, county: str | None = None, limit: int = 15
+) -> pl.DataFrame:
+    """One row per category_l2 of the orders dispatched in the period: dispatched, returned (推诿),
+    assessed and repeat complaints, with the return and repeat rates (sum over sum); most repeats first."""
+    params: dict[str, Any] = {**_span(period), "limit": limit}
+    county_clause = ""
+    if county is not None:
+        county_clause, params["county"] = "AND county = $county", county
+    sql = f"""
+        SELECT category_l1, category_l2,
+               count(*) AS dispatched_count,
+               count(*) FILTER (WHERE {_where("returned_count")}) AS returned_count,
+               count(*) FILTER (WHERE {_where("assessed_count")}) AS assessed_count,
+               count(*) FILTER (WHERE {_where("repeat_count")}) AS repeat_count
+        FROM fct_work_orders
+        WHERE dispatched_date BETWEEN $start AND $end AND is_dispatched {county_clause}
+        GROUP BY ALL"""
+    sql = f"""SELECT *, returned_count / NULLIF(dispatched_count, 0) AS return_rate,
+                     repeat_count / NULLIF(assessed_count, 0) AS repeat_rate
+              FROM ({sql}) WHERE repeat_count > 0 OR returned_count > 0
+              ORDER BY repeat_count DESC, returned_count DESC, category_l2 NULLS LAST LIMIT $limit"""
+    return con.sql(sql, params=params).pl()
+
+
+def fetch_unit_issues(
+    con: duckdb.DuckDBPyConnection, level: str, period: Period, group: str | None = None
+) -> pl.DataFrame:
+    """One row per unit of ``level`` (in ``group`` when given): returned and repeat orders with
+    their rates, as the league table computes them (``fetch_ranking``); most repeats first."""
+    ranking = fetch_ranking(con, level, period)
+    if group is not None:
+        ranking = ranking.filter(pl.col("group_name") == group)
+    return ranking.select(UNIT_ISSUE_COLUMNS).sort(
+        ["repeat_count", "returned_count", "unit"], descending=[True, True, False]
+    )
+
+
+def fetch_unit_ranking_row(
+    con: duckdb.DuckDBPyConnection, level: str, unit: str, period: Period, county: str | None = None
+) -> dict[str, Any] | None:
+    """The unit's row of the league table (rank, score, every rate with numerator, denominator and
+    Wilson bounds), or None when nothing was dispatched to it in the period."""
+    ranking = fetch_ranking(con, level, period)
+    rows = ranking.filter(pl.col("unit") == unit)
+    if county is not None and level == "township":
+        rows = rows.filter(pl.col("county") == county)
+    if rows.is_empty():
+        return None
+    row = rows.row(0, named=True)
+    group = ranking.filter(pl.col("group_name") == row["group_name"])
+    row["ranked_units"] = int(group["is_ranked"].sum())
+    return row
+
+
+def fetch_unit_trend(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    unit: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    county: str | None = None,
+) -> pl.DataFrame:
+    """One row per month and series ('unit' | 'city'): counts, rates and score as stored in
+    ``met_<level>_month`` and ``met_city_month`` (never recomputed)."""
+    cols = ["month", *TREND_COLUMNS]
+    own = fetch_monthly(con, level, start, end, unit=unit, county=county).select(cols)
+    city = fetch_monthly(con, "city", start, end).select(cols)
+    if own.is_empty():
+        return own.with_columns(pl.lit("unit").alias("series"))
+    city = city.filter(pl.col("month").is_between(own["month"].min(), own["month"].max()))
+    return pl.concat([own.with_columns(series=pl.lit("unit")), city.with_columns(series=pl.lit("city"))])
+
+
+def _unit_clauses(level: str, unit: str | None, county: str | None, params: dict[str, Any]) -> str:
+    if level == CITY.name:
+        return ""
+    lvl = get_level(level)
+    if unit is None:
+        raise ValueError("需要指定单位 (unit is required)")
+    params["unit"] = unit
+    clause = f" AND {lvl.unit_col} = $unit"
+    if lvl.name == "township":
+        if county is None:
+            raise ValueError("乡镇街道按所属区县区分，请同时指定 county")
+        params["county"] = county
+        clause += " AND county = $county"
+    return clause
+
+
+def fetch_unit_categories(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    unit: str,
+    period: Period,
+    county: str | None = None,
+    limit: int = 15,
+) -> pl.DataFrame:
+    """One row per category (l1, l2) of the unit's orders dispatched in the period: assessed,
+    dissatisfied, overdue-open, returned and repeat counts; its satisfaction rate and the city's for
+    the same category (sum over sum); ``satisfaction_shortfall`` = the unit's answers × (city rate −
+    unit rate), the satisfied answers it lacks against the city. Biggest shortfall first."""
+    params: dict[str, Any] = _span(period)
+    params["limit"] = limit
+    unit_clause = _unit_clauses(level, unit, county, params)
+    counts = f"""
+        count(*) FILTER (WHERE {_where("assessed_count")}) AS assessed_count,
+        count(*) FILTER (WHERE {_where("dissatisfied_count")}) AS dissatisfied_count,
+        count(*) FILTER (WHERE {_where("overdue_open_count")}) AS overdue_open_count,
+        count(*) FILTER (WHERE {_where("returned_count")}) AS returned_count,
+        count(*) FILTER (WHERE {_where("repeat_count")}) AS repeat_count,
+        count(*) FILTER (WHERE {_where("satisfaction_answered_count")}) AS satisfaction_answered_count,
+        coalesce(sum(satisfied_weight) FILTER (WHERE is_assessed), 0)::DOUBLE AS satisfied_weighted"""
+    base = "FROM fct_work_orders WHERE dispatched_date BETWEEN $start AND $end AND is_dispatched"
+    sql = f"""
+        WITH own AS (SELECT category_l1, category_l2, {counts} {base} {unit_clause} GROUP BY ALL),
+        city AS (
+            SELECT category_l1, category_l2,
+                   count(*) FILTER (WHERE {_where("satisfaction_answered_count")}) AS city_answered,
+                   coalesce(sum(satisfied_weight) FILTER (WHERE is_assessed), 0)::DOUBLE AS city_weighted
+            {base} AND category_l2 IN (SELECT category_l2 FROM own) GROUP BY ALL
+        ),
+        rated AS (
+            SELECT o.*, o.satisfied_weighted / NULLIF(o.satisfaction_answered_count, 0) AS satisfaction_rate,
+                   c.city_weighted / NULLIF(c.city_answered, 0) AS city_satisfaction_rate
+            FROM own AS o LEFT JOIN city AS c
+              ON c.category_l1 IS NOT DISTINCT FROM o.category_l1 AND c.category_l2 IS NOT DISTINCT FROM o.category_l2
+        )
+        SELECT *, satisfaction_answered_count * (city_satisfaction_rate - satisfaction_rate) AS satisfaction_shortfall
+        FROM rated
+        ORDER BY satisfaction_shortfall DESC NULLS LAST, dissatisfied_count DESC, overdue_open_count DESC,
+                 category_l2 NULLS LAST
+        LIMIT $limit"""
+    return con.sql(sql, params=params).pl()
+
+
+def fetch_order_list(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    level: str,
+    unit: str | None,
+    period: Period,
+    county: str | None = None,
+    limit: int | None = 500,
+) -> pl.DataFrame:
+    """The orders behind one of the unit's figures (``ORDER_LISTS``: unsatisfied, overdue open,
+    bounced, repeat), newest first: ids, dates, categories and flags — never personal data."""
+    if kind not in ORDER_LISTS:
+        raise ValueError(f"清单类型应为 {tuple(ORDER_LISTS)} 之一：{kind!r}")
+    where, basis = part_metric(ORDER_LISTS[kind], "numerator")
+    params: dict[str, Any] = _span(period)
+    date_col = "dispatched_date" if basis == "dispatched" else "received_date"
+    sql = (
+        f"SELECT {', '.join(LIST_COLUMNS)} FROM fct_work_orders WHERE {date_col} BETWEEN $start AND $end "
+        f"AND ({where}){_unit_clauses(level, unit, county, params)} ORDER BY received_at DESC, order_id"
+    )
+    if limit is not None:
+        sql += " LIMIT $limit"
+        params["limit"] = limit
+    return con.sql(sql, params=params).pl()
+
+
+def fetch_volume_by_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """One row per month of ``met_city_month``: received (by received month), answered directly,
+    dispatched and assessed (by dispatch month)."""
+    return con.sql(
+        """SELECT month, received_count, direct_answer_count, dispatched_count, assessed_count
+           FROM met_city_month ORDER BY month"""
+    ).pl()
+
+
+# -- the 10M benchmark: every data call of the three pages, with representative arguments ----------
+
+
+def _latest_month(con: duckdb.DuckDBPyConnection) -> Period:
+    (month,) = con.sql("SELECT max(month) FROM met_city_month").fetchall()[0]
+    return Period.month(month)
+
+
+def _busiest(con: duckdb.DuckDBPyConnection, level: str) -> tuple[str, str | None]:
+    rows = con.sql(
+        "SELECT unit, county FROM dim_units WHERE level = ? ORDER BY order_count DESC, unit LIMIT 1", params=[level]
+    ).fetchall()
+    return rows[0] if rows else ("", None)
+
+
+def _bench_hot_words(con: duckdb.DuckDBPyConnection) -> object:
+    from warehouse.hotwords import fetch_hot_words
+
+    return fetch_hot_words(con, _latest_month(con))
+
+
+def _bench_evidence(con: duckdb.DuckDBPyConnection) -> object:
+    from warehouse.evidence import build_evidence_pack
+
+    return build_evidence_pack(con, "department", _busiest(con, "department")[0], _latest_month(con))
+
+
+def _dept(con: duckdb.DuckDBPyConnection) -> tuple[str, Period]:
+    return _busiest(con, "department")[0], _latest_month(con)
+
+
+BENCH_CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = [
+    ("hot_topics.category_by_county", lambda con: fetch_category_by_county(con, _latest_month(con))),
+    ("hot_topics.category_risers", lambda con: fetch_category_risers(con, _latest_month(con))),
+    ("hot_topics.category_issues", lambda con: fetch_category_issues(con, _latest_month(con))),
+    ("hot_topics.unit_issues", lambda con: fetch_unit_issues(con, "department", _latest_month(con))),
+    ("hot_topics.hot_words", _bench_hot_words),
+    ("unit_profile.ranking_row", lambda con: fetch_unit_ranking_row(con, "department", *_dept(con))),
+    ("unit_profile.trend", lambda con: fetch_unit_trend(con, "department", _dept(con)[0])),
+    ("unit_profile.categories", lambda con: fetch_unit_categories(con, "department", *_dept(con))),
+    *[
+        (f"unit_profile.list_{kind}", lambda con, kind=kind: fetch_order_list(con, kind, "department", *_dept(con)))
+        for kind in ORDER_LISTS
+    ],
+    # not drawn with the page: built when the download button is pressed (a deferred download)
+    ("unit_profile.evidence_pack_on_click", _bench_evidence),
+    ("data.volume_by_month", fetch_volume_by_month),
+    ("data.quality_by_month", quality.fetch_quality_by_month),
+    ("data.quality_by_file", quality.fetch_quality_by_file),
+    ("data.quarantine_rows", lambda con: quality.fetch_quarantine_rows(con)),
+    ("data.quarantine_summary", queries.fetch_quarantine_summary),
+    ("data.load_history", queries.fetch_load_history),
+]
