@@ -33,8 +33,11 @@ format: install
 test: install lint
 	$(PY) -m pytest
 
+# The scale benchmark (about 20 minutes: 1M and 10M orders); writes docs/benchmarks.md. Bench-only
+# extras (pandas baseline, pyspark) come from requirements-bench.txt.
 bench: install
-	$(PY) -m bench load --rows 1000000
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

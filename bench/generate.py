@@ -78,7 +78,8 @@ def generate_frame(
             rng, ["小区噪声扰民，希望尽快处理", "路灯不亮已经一周", "物业收费不合理", "公交站台破损"], rows
         ),
         "citizen_name": _pick(rng, ["张先生", "李女士", "王先生", "赵女士"], rows),
-        "citizen_phone": pl.Series(rng.integers(13000000000, 19999999999, rows)).cast(pl.String),
+        # a pool of a third as many callers as orders: repeat callers exist, as in every real hotline
+        "citizen_phone": pl.Series(rng.integers(13000000000, 13000000000 + max(rows // 3, 1), rows)).cast(pl.String),
         "county": np.asarray(COUNTIES, dtype=object)[county_idx],
         "township": pl.Series(np.asarray(COUNTIES, dtype=object)[county_idx])
         + pl.Series(rng.integers(1, 9, rows)).cast(pl.String)

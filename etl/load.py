@@ -1,31 +1,46 @@
-"""Loading: read -> map -> check -> one transaction into the warehouse (SPEC §2.1, §7).
+"""Loading: read -> map -> check -> one atomic write into the warehouse (SPEC §2.1, §7).
 
 A load is idempotent per file content (a file whose bytes were loaded before changes nothing and
 all its rows count as unchanged), a later snapshot of an order replaces the earlier one, and the
-whole call is one transaction on a private copy of the warehouse (see warehouse.connection).
+whole call is atomic: it writes a private copy of the warehouse that replaces the live file only when
+everything succeeded (see warehouse.connection); a failure anywhere discards the copy.
+
+Big files stream: a CSV over 256 MB is parsed in pieces (readers.CsvPieces), checked a slice at a
+time (validate.check_in_slices; the next slice is checked while this one is written), and each
+slice is committed inside the private copy, so memory stays bounded at any size.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
+import os
+import queue
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
+from etl import validate
 from etl.keys import phone_hash_key
-from etl.mapping import ColumnMap, UnmappableError, find_header, tidy_cells, to_canonical
+from etl.mapping import ColumnMap, UnmappableError, find_header
 from etl.profiles import Profile, load_profile
-from etl.readers import ReadError, SourceFile, open_source, preview_rows, read_frame
-from etl.validate import Checked, check_rows
+from etl.readers import CsvPieces, ReadError, SourceFile, open_source, preview_rows, read_frames
+from etl.validate import Checked, check_in_slices, merge_checked
 from warehouse.connection import resolve_db_path, writer
 from warehouse.fields import FIELDS, PII, TEXT
 
 SQL_DIR = Path(__file__).parent / "sql"
+T = TypeVar("T")
 COUNTS = ("rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates")
 
 
@@ -58,6 +73,7 @@ class LoadSummary:
     rejected_files: int = 0
     seconds: float = 0.0
     rebuild_seconds: float = 0.0  # of ``seconds``: recomputing the metric tables after the files
+    refresh: str = ""  # how the metric tables were brought up to date: incremental | full
     db: str = ""
     details: list[FileResult] = field(default_factory=list)
 
@@ -75,9 +91,23 @@ class LoadSummary:
 
 @dataclass(frozen=True)
 class Prepared:
+    """A file read and mapped; its rows are checked when asked for, a slice at a time for a load
+    (``slices``) or all at once for a preview (``checked``)."""
+
     source: SourceFile
     cmap: ColumnMap
-    checked: Checked
+    frames: list[pl.DataFrame] | CsvPieces  # the raw cells under the header (readers.read_frames)
+    profile: Profile
+    slice_rows: int | None = None  # None: etl.validate.SLICE_ROWS
+
+    def slices(self, release: bool = False) -> Iterator[Checked]:
+        """Checked slices; ``release`` frees each raw frame once checked (then they can be asked once)."""
+        slice_rows = self.slice_rows or validate.SLICE_ROWS
+        return check_in_slices(self.frames, self.cmap, self.profile, slice_rows, release)
+
+    @functools.cached_property
+    def checked(self) -> Checked:
+        return merge_checked(list(self.slices()))
 
 
 def file_sha256(path: Path) -> str:
@@ -88,13 +118,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def prepare_file(path: Path, profile: Profile) -> Prepared:
-    """Everything that needs no warehouse: read, find the header, map, check. Raises on a bad file."""
+def prepare_file(path: Path, profile: Profile, slice_rows: int | None = None) -> Prepared:
+    """Everything that needs no warehouse: read, find the header, map (and check, when asked).
+    Raises on a file that cannot be read or mapped."""
     src = open_source(path, profile.encoding, profile.sheet)
     cmap = find_header(preview_rows(src), profile)
-    frame = tidy_cells(read_frame(src, cmap.header_row))
-    canonical = to_canonical(frame, cmap, profile)
-    return Prepared(src, cmap, check_rows(canonical, frame, cmap, profile))
+    frames = read_frames(src, cmap.header_row, cmap.sources.get("order_id", ()))
+    return Prepared(src, cmap, frames, profile, slice_rows)
 
 
 def _sql(name: str) -> str:
@@ -118,36 +148,104 @@ def _incoming_columns() -> list[str]:
 
 
 def apply_file(con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key: str) -> FileResult:
-    """Write one checked file into the open transaction; return its counts."""
+    """Write one file into the open transaction, a checked slice at a time; return its counts."""
     name = prep.source.path.name
-    good = prep.checked.good
-    con.register("incoming", good.select(_incoming_columns()).to_arrow(compat_level=pl.CompatLevel.newest()))
     params = {"key": key, "load_id": load_id, "source_file": name}
-    _run_script(con, "incoming_stg", params)
-    _run_script(con, "incoming_known", params)
-    known, same = con.execute("SELECT count(*), count(*) FILTER (WHERE same) FROM incoming_known").fetchall()[0]
-    _run_script(con, "apply_incoming", params)
-    con.execute("DROP VIEW incoming_stg; DROP TABLE incoming_known; DROP TABLE load_params")
-    con.unregister("incoming")
-    quarantine = prep.checked.quarantine.with_columns(
-        pl.lit(load_id, pl.Int64).alias("load_id"), pl.lit(name).alias("source_file")
-    )
-    con.register("incoming_quarantine", quarantine.to_arrow())
-    con.execute("INSERT INTO raw_quarantine BY NAME SELECT * FROM incoming_quarantine")
-    con.unregister("incoming_quarantine")
-    return FileResult(
+    res = FileResult(
         file=name,
         status="loaded",
-        rows_read=prep.checked.rows_read,
-        loaded=good.height - known,
-        updated=known - same,
-        unchanged=same,
-        quarantined=quarantine.height,
-        duplicates=prep.checked.duplicates,
         encoding=prep.source.encoding,
         sheet=prep.source.sheet,
         column_map=prep.cmap.as_dict(),
     )
+    quarantines = []
+    for checked, incoming in _ahead(_with_arrow(prep.slices(release=True))):
+        res.rows_read += checked.rows_read
+        res.duplicates += checked.duplicates
+        quarantines.append(checked.quarantine)
+        if checked.good.height:
+            known, same = _apply_good(con, incoming, params)
+            res.loaded += checked.good.height - known
+            res.updated += known - same
+            res.unchanged += same
+            _settle(con)
+    quarantine = pl.concat(quarantines).sort("source_row") if len(quarantines) > 1 else quarantines[0]
+    quarantine = quarantine.with_columns(pl.lit(load_id, pl.Int64).alias("load_id"), pl.lit(name).alias("source_file"))
+    con.register("incoming_quarantine", quarantine.to_arrow())
+    con.execute("INSERT INTO raw_quarantine BY NAME SELECT * FROM incoming_quarantine")
+    con.unregister("incoming_quarantine")
+    res.quarantined = quarantine.height
+    return res
+
+
+def _settle(con: duckdb.DuckDBPyConnection) -> None:
+    """Commit what is written so far *inside the private copy* and go on in a new transaction.
+
+    DuckDB holds a transaction's new rows in memory until it commits (several GB for a 10M-row
+    file). The load stays atomic all the same: readers never see the copy, and any failure discards
+    it whole (warehouse.connection.writer), so only the final swap publishes anything.
+    """
+    con.execute("COMMIT")
+    con.execute("BEGIN TRANSACTION")
+
+
+def _with_arrow(slices: Iterator[Checked]) -> Iterator[tuple[Checked, pa.Table | None]]:
+    """Each checked slice with its good rows as the Arrow table DuckDB reads."""
+    for checked in slices:
+        good = checked.good
+        arrow = good.select(_incoming_columns()).to_arrow(compat_level=pl.CompatLevel.newest()) if good.height else None
+        yield checked, arrow
+
+
+def _ahead(items: Iterator[T]) -> Iterator[T]:
+    """The items of ``items``, the next one computed in a worker thread while the caller works on this
+    one: Polars (reading, checking) and DuckDB (writing) both release the GIL, so a slice's checks
+    overlap the previous slice's writes. At most one item waits; an error in the worker is raised here."""
+    box: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    end = object()
+
+    def work() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        box.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(end)
+        except BaseException as exc:  # handed to the consumer, raised there
+            box.put(exc)
+
+    worker = threading.Thread(target=work, name="load-checks", daemon=True)
+    worker.start()
+    try:
+        while (item := box.get()) is not end:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            box.get_nowait()
+        worker.join()
+
+
+def _apply_good(con: duckdb.DuckDBPyConnection, incoming: pa.Table, params: dict) -> tuple[int, int]:
+    """Insert or replace the good rows of one slice; (orders already held, of which unchanged)."""
+    con.register("incoming", incoming)
+    _run_script(con, "incoming_stg", params)
+    _run_script(con, "incoming_known", params)
+    known, same = con.execute("SELECT count(*), count(*) FILTER (WHERE same) FROM incoming_known").fetchall()[0]
+    if known > same:
+        _run_script(con, "replace_changed", params)
+    _run_script(con, "apply_incoming", params)
+    con.execute("DROP VIEW incoming_stg; DROP TABLE incoming_known; DROP TABLE load_params")
+    con.unregister("incoming")
+    return known, same
 
 
 def _log(con: duckdb.DuckDBPyConnection, load_id: int, sha: str, path: Path, res: FileResult, profile: str) -> None:
@@ -178,11 +276,12 @@ def _already_loaded(db_path: Path) -> dict[str, int]:
         con.close()
 
 
-def _rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Metric tables follow the data in the same transaction, so readers never see them disagree."""
+def _rebuild_derived(con: duckdb.DuckDBPyConnection, first_load_id: int) -> str:
+    """Metric tables follow the data in the same transaction, so readers never see them disagree.
+    Only what the load changed is recomputed when the warehouse allows it (see warehouse.metrics)."""
     from warehouse import metrics
 
-    metrics.rebuild(con)
+    return metrics.refresh(con, first_load_id)
 
 
 def load_files(
@@ -191,7 +290,7 @@ def load_files(
     profile: str | Path | None = None,
     mark_demo: bool = False,
 ) -> LoadSummary:
-    """Load exports in the order given; one transaction for the whole call."""
+    """Load exports in the order given; atomic for the whole call."""
     started = time.perf_counter()
     db_path = resolve_db_path(db)
     prof = load_profile(profile)
@@ -216,10 +315,22 @@ def load_files(
     return summary
 
 
+# DuckDB may keep a whole load's new blocks in memory (it defaults to 80% of RAM); bounded, it writes
+# them out as it goes. Insertion order is nobody's contract (every reader orders explicitly), and
+# without it bulk writes need not buffer to keep rows in order.
+LOAD_MEMORY_LIMIT = os.environ.get("HOTLINE_LOAD_MEMORY", "2GB")
+
+
+def _tune(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("SET memory_limit = ?", [LOAD_MEMORY_LIMIT])
+    con.execute("SET preserve_insertion_order = false")
+
+
 def _write(todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: LoadSummary, mark_demo: bool) -> None:
     key = phone_hash_key(db_path)
     with writer(db_path) as con:
-        next_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
+        _tune(con)
+        next_id = first_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
         done: dict[str, FileResult] = {}
         for path, sha in todo:
             t0 = time.perf_counter()
@@ -242,5 +353,5 @@ def _write(todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: 
             con.execute("DELETE FROM meta WHERE key = 'is_demo'")
             con.execute("INSERT INTO meta VALUES ('is_demo', 'true')")
         t0 = time.perf_counter()
-        _rebuild_derived(con)
+        summary.refresh = _rebuild_derived(con, first_id)
         summary.rebuild_seconds = round(time.perf_counter() - t0, 3)

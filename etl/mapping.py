@@ -71,17 +71,30 @@ def find_header(preview: list[list[str]], profile: Profile) -> ColumnMap:
     )
 
 
-def tidy_cells(frame: pl.DataFrame) -> pl.DataFrame:
+def tidy_cells(frame: pl.DataFrame, offset: int = 1) -> pl.DataFrame:
     """Trim every cell (exports pad with spaces, tabs and newlines); empty -> null; number the rows
-    (1 = first row under the header) and drop rows with no cell at all (blank lines, formatted
-    but empty spreadsheet rows): they are not data, so they are neither read nor quarantined."""
+    (1 = first row under the header; ``offset`` is the number of the frame's first row when it is a
+    slice of a bigger one) and drop rows with no cell at all (blank lines, formatted but empty
+    spreadsheet rows): they are not data, so they are neither read nor quarantined."""
     frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
     frame = frame.select(pl.col(c).cast(pl.String) for c in frame.columns)
     text = pl.col(pl.String).str.strip_chars()
     frame = frame.with_columns(pl.when(text == "").then(None).otherwise(text).name.keep())
-    frame = frame.with_row_index(ROW, offset=1)
+    frame = frame.with_row_index(ROW, offset=offset)
     has_data = frame.select(pl.any_horizontal(pl.exclude(ROW).is_not_null())).to_series()
     return frame if has_data.all() else frame.filter(has_data)  # filtering copies every cell: only if needed
+
+
+def order_ids(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.Series | None:
+    """The canonical order_id of every row of a raw (untidied) frame, computed exactly as
+    ``to_canonical`` would, from the order-id columns alone; None when no column feeds it."""
+    sources = cmap.sources.get("order_id", ())
+    columns = [c for c in frame.columns if c.strip() in sources]
+    if not columns:
+        return None
+    return tidy_cells(frame.select(columns)).select(_field_text("order_id", cmap, profile).alias("order_id"))[
+        "order_id"
+    ]
 
 
 def _text(sources: tuple[str, ...]) -> pl.Expr:

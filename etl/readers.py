@@ -14,6 +14,7 @@ import csv
 import io
 import os
 import tempfile
+import weakref
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -184,3 +185,113 @@ def read_frame(src: SourceFile, header_row: int = 0) -> pl.DataFrame:
             raise ReadError(f"文件 {src.path.name} 是空的") from None
         except pl.exceptions.PolarsError as exc:
             raise ReadError(f"无法解析 CSV 文件 {src.path.name}：{str(exc).splitlines()[0]}") from None
+
+
+# A big CSV is parsed in pieces of about this size (each piece a Polars frame), so that no copy of the
+# whole file is mapped or held twice; smaller files are read whole, as above.
+CHUNKED_MIN_BYTES = 256 * 2**20
+PIECE_BYTES = 128 * 2**20
+BOM = codecs.BOM_UTF8
+
+
+def read_frames(
+    src: SourceFile, header_row: int = 0, key_columns: tuple[str, ...] = ()
+) -> list[pl.DataFrame] | CsvPieces:
+    """``read_frame``'s rows as a sequence of frames: a list of one frame, or, for a big CSV with the
+    header on its first line, a :class:`CsvPieces` (the columns named in ``key_columns``, compared
+    after trimming, are read for the whole file at once; the rest piece by piece)."""
+    if src.kind != "csv" or header_row != 0 or src.path.stat().st_size <= CHUNKED_MIN_BYTES:
+        return [read_frame(src, header_row)]
+    return CsvPieces(src, key_columns)
+
+
+class CsvPieces:
+    """A big CSV as frames of about ``PIECE_BYTES`` each, parsed each time they are iterated (the
+    file is read again, from the page cache): a whole file of string cells takes about twice its
+    size in memory, a piece at a time takes a piece. The key columns (the order ids, which the
+    duplicate rules need for the whole file before any row is checked) are read in full at once,
+    which also proves the file parses before anything is written."""
+
+    def __init__(self, src: SourceFile, key_columns: tuple[str, ...]) -> None:
+        self.name = src.path.name
+        self.path = src.path
+        if src.encoding not in ("utf-8", "utf-8-sig", "utf8"):
+            with utf8_csv(src) as transcoded:  # kept until this object is gone
+                self.path = transcoded.with_name(transcoded.name + ".pieces")
+                transcoded.rename(self.path)
+            weakref.finalize(self, self.path.unlink, missing_ok=True)
+        self.piece_bytes = PIECE_BYTES
+        self.keys = [self._parse(piece, key_columns) for piece in csv_pieces(self.path, self.piece_bytes)]
+
+    def _parse(self, piece: bytes, key_columns: tuple[str, ...] | None = None) -> pl.DataFrame:
+        try:
+            if key_columns is None:
+                return pl.read_csv(piece, infer_schema=False, truncate_ragged_lines=True, encoding="utf8")
+            header = pl.read_csv(piece, infer_schema=False, n_rows=0, encoding="utf8").columns
+            wanted = [c for c in header if c.strip() in key_columns] or header[:1]
+            return pl.read_csv(piece, infer_schema=False, truncate_ragged_lines=True, encoding="utf8", columns=wanted)
+        except pl.exceptions.NoDataError:
+            raise ReadError(f"文件 {self.name} 是空的") from None
+        except pl.exceptions.PolarsError as exc:
+            raise ReadError(f"无法解析 CSV 文件 {self.name}：{str(exc).splitlines()[0]}") from None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __iter__(self) -> Iterator[pl.DataFrame]:
+        """The pieces in full. Rows may already be written when a piece fails here, so the failure is
+        not a ReadError (a rejected file must leave nothing behind) but fails the whole load."""
+        for piece, keys in zip(csv_pieces(self.path, self.piece_bytes), self.keys, strict=True):
+            try:
+                frame = self._parse(piece)
+            except ReadError as exc:
+                raise RuntimeError(str(exc)) from None
+            if frame.height != keys.height:  # cannot happen: the same bytes, the same parser
+                raise RuntimeError(f"CSV 文件 {self.name} 两次读取的行数不同，文件是否在导入时被改动？")
+            yield frame
+
+
+def csv_pieces(path: Path, piece_bytes: int | None = None) -> Iterator[bytes]:
+    """The file as CSV texts that each start with the header line and end at a line break that is
+    not inside a quoted cell (an even number of quote characters before it: RFC 4180 doubles a
+    quote inside a cell). A UTF-8 BOM is dropped, as Polars drops it when it reads the file."""
+    piece_bytes = piece_bytes or PIECE_BYTES
+    with open(path, "rb") as fh:
+        buf = fh.read(piece_bytes)
+        if buf.startswith(BOM):
+            buf = buf[len(BOM) :]
+        end = _split_point(buf, first=True)
+        while end is None and (more := fh.read(piece_bytes)):  # a header longer than a piece
+            buf += more
+            end = _split_point(buf, first=True)
+        if end is None:
+            yield buf
+            return
+        header, buf = buf[:end], buf[end:]
+        while more := fh.read(piece_bytes):
+            buf += more
+            end = _split_point(buf)
+            if end:
+                yield header + buf[:end]
+                buf = buf[end:]
+        if buf.strip():
+            yield header + buf
+
+
+def _split_point(buf: bytes, first: bool = False) -> int | None:
+    """Just after the first (``first``) or last line break outside quotes; None when there is none."""
+    if first:
+        pos = 0
+        while (nl := buf.find(b"\n", pos)) != -1:
+            if buf.count(b'"', 0, nl) % 2 == 0:
+                return nl + 1
+            pos = nl + 1
+        return None
+    total = buf.count(b'"')
+    tail, right = 0, len(buf)
+    while (nl := buf.rfind(b"\n", 0, right)) != -1:
+        tail += buf.count(b'"', nl, right)
+        if (total - tail) % 2 == 0:
+            return nl + 1
+        right = nl
+    return None

@@ -11,12 +11,17 @@ flags and writes sentences only for those rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import polars as pl
 
-from etl.mapping import ROW, ColumnMap, describe_bad_cells
+from etl.mapping import ROW, ColumnMap, describe_bad_cells, order_ids, tidy_cells, to_canonical
 from etl.profiles import Profile
+from etl.readers import CsvPieces
+
+# A big file is checked in slices of this many rows, so its typed copy never exists whole in memory.
+SLICE_ROWS = 1_000_000
 
 # reason_code, in the order a row's first problem is named.
 REASON_CODES = (
@@ -125,3 +130,67 @@ def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, p
         problems.join(raw, on=ROW, how="left").rename({ROW: "source_row"}).select(QUARANTINE_COLUMNS).sort("source_row")
     )
     return Checked(good=good, quarantine=quarantine, rows_read=source.height, duplicates=dups.len())
+
+
+def check_in_slices(
+    frames: list[pl.DataFrame] | CsvPieces,
+    cmap: ColumnMap,
+    profile: Profile,
+    slice_rows: int = SLICE_ROWS,
+    release: bool = False,
+) -> Iterator[Checked]:
+    """``check_rows`` over the raw frames of one file (``readers.read_frames``: their concatenation is
+    the file; a ``CsvPieces`` is parsed piece by piece), a slice at a time: the union of what it
+    yields (good rows, quarantine, duplicates; ``rows_read`` summed) is exactly ``check_rows`` of
+    the whole file. ``release``: drop each raw frame from the list once it is checked (a load needs
+    each row once; a preview may ask again).
+
+    Repeats are a whole-file matter, so the order ids are settled first: rows of an order that occurs
+    more than once anywhere in the file are held back and checked together at the end (they are
+    few); every other row can only be good or quarantined for its own cells, which one slice decides.
+    """
+    pieces = isinstance(frames, CsvPieces)
+    if not pieces and len(frames) == 1 and frames[0].height <= slice_rows:  # the common case: all at once
+        source = tidy_cells(frames.pop() if release else frames[0])
+        yield check_rows(to_canonical(source, cmap, profile), source, cmap, profile)
+        return
+    ids = [order_ids(frame, cmap, profile) for frame in (frames.keys if pieces else frames)]
+    if any(i is None for i in ids):  # no order-id column at all: every row is quarantined, at once
+        source = tidy_cells(pl.concat(list(frames)))
+        yield check_rows(to_canonical(source, cmap, profile), source, cmap, profile)
+        return
+    every_id = pl.concat(ids)
+    repeated = every_id.filter(every_id.is_not_null() & every_id.is_duplicated()).unique().implode()
+    del ids, every_id
+    held: list[tuple[pl.DataFrame, pl.DataFrame]] = []
+    start = 0
+    for index, frame in enumerate(frames):
+        if release and not pieces:
+            frames[index] = frame.clear()
+        for offset in range(0, frame.height, slice_rows):
+            source = tidy_cells(frame.slice(offset, slice_rows), offset=start + offset + 1)
+            canonical = to_canonical(source, cmap, profile)
+            is_held = canonical["order_id"].is_in(repeated).fill_null(False)  # a missing id is never a repeat
+            if is_held.any():
+                rows = canonical.filter(is_held)[ROW].implode()
+                held.append((canonical.filter(is_held), source.filter(pl.col(ROW).is_in(rows))))
+                canonical = canonical.filter(~is_held)
+            yield replace(check_rows(canonical, source, cmap, profile), rows_read=source.height)
+        start += frame.height
+        del frame
+    if held:
+        canonical = pl.concat([c for c, _ in held])
+        source = pl.concat([s for _, s in held])
+        yield replace(check_rows(canonical, source, cmap, profile), rows_read=0)
+
+
+def merge_checked(parts: list[Checked]) -> Checked:
+    """One Checked from the slices of ``check_in_slices``."""
+    if len(parts) == 1:
+        return parts[0]
+    return Checked(
+        good=pl.concat([p.good for p in parts]),
+        quarantine=pl.concat([p.quarantine for p in parts]).sort("source_row"),
+        rows_read=sum(p.rows_read for p in parts),
+        duplicates=sum(p.duplicates for p in parts),
+    )

@@ -196,6 +196,30 @@ def _add_rebuild(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", help="warehouse file (default: $HOTLINE_DB or data/hotline.duckdb)")
 
 
+def cmd_export_parquet(args: argparse.Namespace) -> int:
+    """The fact and metric tables as month-partitioned Parquet (Hive layout) for a distributed engine."""
+    from warehouse.export import export_parquet
+
+    con = connect_read(args.db)
+    try:
+        manifest = export_parquet(con, args.dir)
+    finally:
+        con.close()
+    for table, info in manifest["tables"].items():
+        print(
+            f"{table}: {info['rows']} rows"
+            + (f", partitioned by {info['partition_by']}" if info["partition_by"] else "")
+        )
+    print(f"wrote {args.dir}")
+    return 0
+
+
+def _add_export_parquet(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export-parquet", help="write fct and met tables as month-partitioned Parquet (Hive layout)")
+    p.add_argument("dir", help="output directory (each table's folder in it is replaced)")
+    p.add_argument("--db", help="warehouse file (default: $HOTLINE_DB or data/hotline.duckdb)")
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction], None], Callable[[argparse.Namespace], int]]] = {
     "rankings": (_add_rankings, cmd_rankings),
     "metrics-doc": (_add_metrics_doc, cmd_metrics_doc),
@@ -204,6 +228,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction], None], Callable
     "check": (cli_admin.add_check, cli_admin.cmd_check),
     "backups": (cli_admin.add_backups, cli_admin.cmd_backups),
     "restore": (cli_admin.add_restore, cli_admin.cmd_restore),
+    "export-parquet": (_add_export_parquet, cmd_export_parquet),
 }
 
 

@@ -1,9 +1,17 @@
 """Build everything derived from ``stg_work_orders``: calendar, facts, units, metric tables.
 
-The loader calls :func:`rebuild` inside its write transaction at the end of every load, so the
+The loader calls :func:`refresh` inside its write transaction at the end of every load, so the
 metric tables always describe exactly the orders that are loaded. Grain: ``met_<level>_day`` holds
-counts only (the partition a future incremental load rewrites, and the base of any date-range
-ranking); ``met_<level>_month`` sums it and adds the rates and the score.
+counts only (the partition an incremental load rewrites, and the base of any date-range ranking);
+``met_<level>_month`` sums it and adds the rates and the score.
+
+A refresh is incremental when it can be: only the fct rows of the orders the load wrote, of the
+open orders whose as-of flags flip, and of the orders right after those in their repeat groups are
+rewritten (fct_scope.sql), and only the day and month rows of the days those orders count on
+(before and after) are recomputed. The
+same SQL files serve the full build and the increment (they read a scope), so there is one formula.
+Anything that could change other rows — other settings, another layout of the derived tables, a
+calendar year that became statutory — makes it a full rebuild.
 """
 
 from __future__ import annotations
@@ -31,6 +39,13 @@ META_KEYS = (
     "settings_fingerprint",
     "metrics_built_at",
 )
+# The layout of the derived tables; a warehouse built under another one gets a full rebuild.
+SCHEMA_VERSION = "2"
+DERIVED_TABLES = (
+    "fct_work_orders",
+    "dim_units",
+    *(f"met_{lv.name}_{g}" for lv in ALL_LEVELS for g in ("day", "month")),
+)
 
 
 _GRAINS = {"day": "day", "month": "month"}
@@ -56,15 +71,70 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | N
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
-    """(Re)build dim_calendar, fct_work_orders, dim_units and every met_* table, and record in
-    ``meta`` the as-of time and the settings used (the report must carry both).
+    """(Re)build dim_calendar, fct_work_orders, dim_units and every met_* table from all of stg, and
+    record in ``meta`` the as-of time and the settings used (the report must carry both)."""
+    _build(con, settings or load_settings(), None)
+
+
+def refresh(con: duckdb.DuckDBPyConnection, first_load_id: int, settings: Settings | None = None) -> str:
+    """Bring the derived tables up to date after a load whose stg rows have ``load_id >= first_load_id``.
+
+    Incremental when the warehouse was built before under the same settings and layout, else a full
+    rebuild; returns which ('incremental' or 'full'). Either way the result equals :func:`rebuild`.
     """
-    settings = settings or load_settings()
+    return _build(con, settings or load_settings(), first_load_id)
+
+
+def _build(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None) -> str:
+    # Every reader orders explicitly; without insertion order DuckDB writes the big tables in parallel.
+    (ordered,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0]
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        return _build_tables(con, settings, first_load_id)
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if str(ordered).lower() == 'true' else 'false'}")
+
+
+def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None) -> str:
     as_of, as_of_source = _resolve_as_of(con, settings)
     start, end = _date_span(con)
+    before = _previous_build(con)
     fallback_years = build_calendar(con, start, end)
     params = _rule_params(settings, as_of)
-    run_sql(con, read_sql("fct_work_orders"), params)
+    old_as_of = before.get("as_of")
+    incremental = (
+        first_load_id is not None
+        and before.get("metrics_schema") == SCHEMA_VERSION
+        and before.get("settings_fingerprint") == settings.fingerprint()
+        and old_as_of is not None
+        and as_of is not None
+        # a year that was Monday-Friday before and is statutory now moves derived due dates
+        and set(_years(before.get("calendar_fallback_years"))) <= set(fallback_years)
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE met_scope_days (day DATE)")
+    if incremental:
+        lo, hi = sorted((dt.datetime.fromisoformat(old_as_of), as_of))
+        run_sql(con, read_sql("fct_scope"), {"first_load_id": first_load_id, "as_of_lo": lo, "as_of_hi": hi})
+        run_sql(con, read_sql("met_scope_days"))  # the days the old rows counted on
+        con.execute("DELETE FROM fct_work_orders WHERE order_id IN (SELECT order_id FROM fct_scope)")
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW fct_source AS "
+            "SELECT * FROM stg_work_orders WHERE order_id IN (SELECT order_id FROM fct_scope)"
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM stg_work_orders "
+            "WHERE (citizen_phone_hash, NULLIF(trim(category_l2), '')) IN "
+            "(SELECT (citizen_phone_hash, NULLIF(trim(category_l2), '')) FROM fct_source)"
+        )
+        run_sql(con, "INSERT INTO fct_work_orders BY NAME " + read_sql("fct_work_orders"), params)
+        run_sql(con, read_sql("met_scope_days"))  # and the days the new rows count on
+    else:
+        con.execute("CREATE OR REPLACE TEMP VIEW fct_source AS SELECT * FROM stg_work_orders")
+        con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM stg_work_orders")
+        run_sql(con, "CREATE OR REPLACE TABLE fct_work_orders AS " + read_sql("fct_work_orders"), params)
+        con.execute("INSERT INTO met_scope_days SELECT cal_date FROM dim_calendar")
+    _build_metric_tables(con, params, incremental)
+    scope = _scope_note(con, incremental)
     groups = settings.unit_groups()
     run_sql(
         con,
@@ -75,9 +145,6 @@ def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) ->
             "default_group": settings.default_group,
         },
     )
-    for level in ALL_LEVELS:
-        run_sql(con, read_sql("met_level_day", level))
-        run_sql(con, read_sql("met_level_month", level), params)
     _write_meta(
         con,
         {
@@ -87,8 +154,64 @@ def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) ->
             "settings_json": json.dumps(settings.to_dict(), ensure_ascii=False, sort_keys=True),
             "settings_fingerprint": settings.fingerprint(),
             "metrics_built_at": dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
+            "metrics_schema": SCHEMA_VERSION,
+            "metrics_refresh": "incremental" if incremental else "full",
+            "metrics_refresh_scope": scope,
         },
     )
+    con.execute("DROP VIEW IF EXISTS temp.fct_source; DROP VIEW IF EXISTS temp.fct_repeat_source")
+    for name in ("fct_scope", "met_scope_days", "met_scope_months", "met_day_dispatched", "met_day_received"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    return "incremental" if incremental else "full"
+
+
+def _build_metric_tables(con: duckdb.DuckDBPyConnection, params: dict[str, Any], incremental: bool) -> None:
+    """Day rows of the days in met_scope_days (one scan of fct for all levels), then their months."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE met_scope_months AS "
+        "SELECT DISTINCT CAST(date_trunc('month', day) AS DATE) AS month FROM met_scope_days"
+    )
+    run_sql(con, read_sql("met_day_dispatched"))
+    run_sql(con, read_sql("met_day_received"))
+    for level in ALL_LEVELS:
+        for grain, key, scope in (("day", "day", "met_scope_days"), ("month", "month", "met_scope_months")):
+            table, body = f"met_{level.name}_{grain}", read_sql(f"met_level_{grain}", level)
+            if incremental:
+                con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {scope})")
+                run_sql(con, f"INSERT INTO {table} BY NAME {body}", params)
+            else:
+                run_sql(con, f"CREATE OR REPLACE TABLE {table} AS {body}", params)
+
+
+def _scope_note(con: duckdb.DuckDBPyConnection, incremental: bool) -> str:
+    """What the build recomputed, for the load history and the benchmark."""
+    days, months = con.execute(
+        "SELECT count(*), count(DISTINCT date_trunc('month', day)) FROM met_scope_days"
+    ).fetchall()[0]
+    orders = con.execute(
+        "SELECT count(*) FROM fct_scope" if incremental else "SELECT count(*) FROM fct_work_orders"
+    ).fetchall()[0][0]
+    if not incremental:
+        return f"full: {orders} orders"
+    return f"incremental: {orders} orders, {days} days in {months} months"
+
+
+def _previous_build(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """What the last build recorded, or {} when some derived table is missing (then: a full build)."""
+    present = {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
+        ).fetchall()
+    }
+    if not set(DERIVED_TABLES) <= present:
+        return {}
+    rows = con.execute("SELECT key, value FROM meta").fetchall()
+    return {key: value for key, value in rows}
+
+
+def _years(text: str | None) -> list[int]:
+    return [int(y) for y in (text or "").split(",") if y]
 
 
 def fetch_build_info(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:

@@ -1,10 +1,5 @@
--- replaces changed orders and adds new ones, in stg and raw alike (statements run in order)
-DELETE FROM stg_work_orders
-WHERE order_id IN (SELECT order_id FROM incoming_known WHERE NOT same);
-
-DELETE FROM raw_work_orders
-WHERE order_id IN (SELECT order_id FROM incoming_known WHERE NOT same);
-
+-- adds new orders and the new snapshots of changed ones (replace_changed.sql removed the old ones
+-- first), in stg and raw alike. Unchanged orders are left as they are.
 INSERT INTO stg_work_orders BY NAME
 SELECT *
 FROM incoming_stg

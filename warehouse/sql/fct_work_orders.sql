@@ -1,8 +1,17 @@
 -- one row per work order (latest snapshot): stg columns plus every assessment flag of SPEC §3 and §4.
 -- Empty unit names are NULL here, so an empty county/department/township is never a unit downstream.
-CREATE OR REPLACE TABLE fct_work_orders AS
-WITH repeats AS (
-    -- narrow: only the columns repeat detection needs go through the window sort
+-- The query reads two temp views: fct_source, the orders to write (all of stg_work_orders for a full
+-- build, the orders of fct_scope.sql for an incremental one), and fct_repeat_source, the orders the
+-- repeat window needs to see (all of stg, or the whole repeat groups of fct_source's orders).
+-- warehouse.metrics writes the result with CREATE TABLE ... AS or INSERT INTO ... BY NAME.
+WITH repeat_candidates AS (
+    SELECT order_id, received_at, citizen_phone_hash, NULLIF(trim(category_l2), '') AS category_key
+    FROM fct_repeat_source
+    WHERE citizen_phone_hash IS NOT NULL AND NULLIF(trim(category_l2), '') IS NOT NULL
+),
+repeats AS (
+    -- narrow: only the columns repeat detection needs go through the window sort, and only for
+    -- callers with two or more orders in one category (nobody else can repeat)
     SELECT order_id, prev_order_id
     FROM (
         SELECT
@@ -10,9 +19,11 @@ WITH repeats AS (
             received_at,
             LAG(order_id) OVER w AS prev_order_id,
             LAG(received_at) OVER w AS prev_received_at
-        FROM stg_work_orders
-        WHERE citizen_phone_hash IS NOT NULL AND NULLIF(trim(category_l2), '') IS NOT NULL
-        WINDOW w AS (PARTITION BY citizen_phone_hash, NULLIF(trim(category_l2), '') ORDER BY received_at, order_id)
+        FROM repeat_candidates
+        WHERE (citizen_phone_hash, category_key) IN (
+            SELECT (citizen_phone_hash, category_key) FROM repeat_candidates GROUP BY ALL HAVING count(*) > 1
+        )
+        WINDOW w AS (PARTITION BY citizen_phone_hash, category_key ORDER BY received_at, order_id)
     )
     WHERE received_at <= prev_received_at + to_days($repeat_window_days)
 ),
@@ -30,7 +41,7 @@ base AS (
         CASE WHEN s.urgency = '紧急' THEN '紧急' ELSE '一般' END AS urgency_level,
         s.dispatched_at IS NOT NULL AS is_dispatched,
         coalesce(r.workdays, $default_workdays) AS due_workdays
-    FROM stg_work_orders AS s
+    FROM fct_source AS s
     LEFT JOIN due_rules AS r ON r.appeal_type = s.appeal_type
 ),
 timed AS (

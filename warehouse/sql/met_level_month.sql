@@ -1,7 +1,8 @@
 -- one row per {level} unit per month: the day counts summed (sum over sum), every rate as numerator ÷
 -- denominator (NULL when the denominator is 0), and the composite score over the rates present, its
 -- weights re-normalised (SPEC §3). Template: identifiers from warehouse.registry.LEVELS only.
-CREATE OR REPLACE TABLE met_{level}_month AS
+-- Only the months listed in met_scope_months are computed; warehouse.metrics writes the result with
+-- CREATE TABLE ... AS (full build) or INSERT ... BY NAME (after deleting those months).
 WITH sums AS (
     SELECT
         {keys}CAST(date_trunc('month', day) AS DATE) AS month,
@@ -9,6 +10,7 @@ WITH sums AS (
         sum(resolved_weighted)::DOUBLE AS resolved_weighted,
         sum(satisfied_weighted)::DOUBLE AS satisfied_weighted
     FROM met_{level}_day
+    WHERE CAST(date_trunc('month', day) AS DATE) IN (SELECT month FROM met_scope_months)
     GROUP BY ALL
 ),
 rated AS (

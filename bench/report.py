@@ -1,0 +1,176 @@
+"""docs/benchmarks.md from the measured results (docs/benchmarks.json) and the hand-written notes
+(bench/notes.md): every figure with the command that produced it, the machine and its load."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "docs" / "benchmarks.json"
+NOTES = Path(__file__).with_name("notes.md")
+QUERY_P95_TARGET_MS = 300
+LOAD_RATIO_TARGET = 1.5
+PEAK_TARGET_MB = 6 * 1024
+
+
+def load_results(path: Path = RESULTS) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"sizes": {}}
+
+
+def save_results(results: dict, path: Path = RESULTS) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _n(rows: int) -> str:
+    return f"{rows // 1_000_000}M" if rows % 1_000_000 == 0 else f"{rows:,}"
+
+
+def _ok(good: bool) -> str:
+    return "met" if good else "**not met**"
+
+
+def render(results: dict) -> str:
+    sizes = sorted(results["sizes"].values(), key=lambda s: s["rows"])
+    out = [
+        "# Benchmarks",
+        "",
+        "Measured by `python -m bench` (bench/); regenerate with the command in each section.",
+        "",
+    ]
+    out += [f"- Machine: {results.get('machine', 'n/a')}", f"- Measured: {results.get('measured_at', 'n/a')}", ""]
+    out += _targets(sizes), ""
+    for size in sizes:
+        out += _size_section(size)
+    if NOTES.exists():
+        out += [NOTES.read_text(encoding="utf-8").rstrip(), ""]
+    return "\n".join(out)
+
+
+def _targets(sizes: list[dict]) -> str:
+    rows = ["## Targets", "", "| target | figure | status |", "|---|---|---|"]
+    for size in sizes:
+        n = _n(size["rows"])
+        utf8 = next((r for r in size.get("load", []) if r["encoding"] == "utf-8"), None)
+        if utf8:
+            limit = LOAD_RATIO_TARGET if size["rows"] >= 10_000_000 else 2.0
+            rows.append(
+                f"| load ≤ {limit}× floor at {n} (UTF-8) | {utf8['project_s']} s vs {utf8['floor_s']} s = "
+                f"{utf8['ratio']}× | {_ok(utf8['ratio'] <= limit)} |"
+            )
+            rows.append(
+                f"| peak memory ≤ 6 GB at {n} | {utf8['project_peak_mb']} MB | {_ok(utf8['project_peak_mb'] <= PEAK_TARGET_MB)} |"
+            )
+        base = size.get("pandas_sqlite", {})
+        if utf8 and "seconds" in base:
+            speedup = base["seconds"] / utf8["project_s"]
+            rows.append(
+                f"| ≥ 7× faster than pandas + SQLite at {n} | {base['seconds']} s / {utf8['project_s']} s = "
+                f"{speedup:.1f}× (pandas alone {base['seconds'] / utf8['floor_s']:.1f}× the floor) | {_ok(speedup >= 7)} |"
+            )
+        calls = [c for c in size.get("queries", {}).get("calls", []) if "p95_ms" in c]
+        if calls:
+            worst = max(calls, key=lambda c: c["p95_ms"])
+            slow = sum(c["p95_ms"] > QUERY_P95_TARGET_MS for c in calls)
+            rows.append(
+                f"| every dashboard call p95 ≤ 300 ms at {n} | worst {worst['name']} {worst['p95_ms']} ms; "
+                f"{slow} of {len(calls)} over | {_ok(slow == 0)} |"
+            )
+        inc = size.get("incremental")
+        if inc:
+            rows.append(
+                f"| monthly load at {n} recomputes only what changed | {inc['refresh']} ({inc['scope']}), "
+                f"{inc['seconds']} s | {_ok(inc['refresh'] == 'incremental')} |"
+            )
+    return "\n".join(rows)
+
+
+def _size_section(size: dict) -> list[str]:
+    n = _n(size["rows"])
+    out = [f"## {n} orders", ""]
+    gen = size.get("generate")
+    if gen:
+        when = " (in an earlier run; this run reused the file)" if gen.get("reused") else ""
+        out += [
+            f"Generated export: {gen['mb']} MB, written in {gen.get('seconds', '?')} s{when} (`bench/generate.py`).",
+            "",
+        ]
+    if size.get("load"):
+        out += [
+            "### Load: the project's ETL against DuckDB's bare `read_csv` (the floor)",
+            "",
+            f"Command: `{size['load_command']}`. Floor = `CREATE TABLE t AS SELECT * FROM read_csv(file)` in a fresh",
+            "DuckDB file; project = `load_files([file])` into an empty warehouse, i.e. `python -m etl load`",
+            "end to end: read, map, check, quarantine, write raw/stg, fct and every metric table, copy-and-swap.",
+            "Each run is its own process; floor and project alternate; best of the runs. Load average before/after: "
+            f"{size.get('load_loadavg', 'n/a')}.",
+            "",
+            "| encoding | file MB | floor s | project s | ratio | file phase s | metrics s | project CPU s "
+            "| floor CPU s | peak MB (project / floor) | warehouse MB | all runs (floor / project) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in size["load"]:
+            out.append(
+                f"| {r['encoding']} | {r['file_mb']} | {r['floor_s']} | {r['project_s']} | {r['ratio']}× | "
+                f"{r['project_file_s']} | {r['project_rebuild_s']} | {r['project_cpu_s']} | {r['floor_cpu_s']} | "
+                f"{r['project_peak_mb']} / {r['floor_peak_mb']} | {r['db_mb']} | {r['floor_runs_s']} / {r['project_runs_s']} |"
+            )
+        out.append("")
+    base = size.get("pandas_sqlite")
+    if base:
+        out += ["### pandas `read_csv` + SQLite `to_sql` (the usual alternative)", ""]
+        if "skipped" in base:
+            out += [f"Skipped: {base['skipped']}.", ""]
+        else:
+            out += [
+                f"Command: `{size['load_command']}` (same run). {base['seconds']} s ({base['read_s']} s of it "
+                f"read_csv), peak {base['peak_mb']} MB, CPU {base['cpu_s']} s; runs {base['runs_s']}.",
+                "",
+            ]
+    rb = size.get("rebuild")
+    if rb:
+        out += [
+            "### Metric rebuild (all of fct, met, dim from stg)",
+            "",
+            f"Command: `python -m warehouse rebuild --db <the {n} warehouse>`: {rb['seconds']} s, peak "
+            f"{rb['peak_mb']} MB, CPU {rb['cpu_s']} s (includes the copy-and-swap of the warehouse file).",
+            "",
+        ]
+    inc = size.get("incremental")
+    if inc:
+        out += [
+            "### Incremental monthly load",
+            "",
+            f"A next-month export ({inc['file_rows']} rows: {inc['loaded']} new orders, {inc['updated']} later "
+            f"snapshots of earlier orders) loaded into a copy of the {n} warehouse "
+            f"({inc['orders_total']} orders after): {inc['seconds']} s end to end (file phase {inc['file_s']} s, "
+            f"metrics {inc['rebuild_s']} s), peak {inc['peak_mb']} MB. Refresh: {inc['scope']}. "
+            f"Command: `{size['load_command']}` (same run).",
+            "",
+        ]
+    q = size.get("queries")
+    if q:
+        found = ", ".join(
+            f"{s['module']}.BENCH_CALLS ({s['calls']} calls{', ' + s['note'] if s.get('note') else ''})"
+            for s in q["sources"]
+        )
+        out += [
+            "### Dashboard data calls",
+            "",
+            f"Command: `{size['load_command']}` (same run) — every entry of {found}, plus",
+            "`warehouse.rankings.fetch_ranking` for each level × month/quarter/year; one warm-up call, then "
+            f"{q.get('runs', '?')} timed runs each, on a read-only connection to the {n} warehouse. Load average "
+            f"before/after: {q.get('loadavg', 'n/a')}.",
+            "",
+            "| call | p50 ms | p95 ms | max ms | |",
+            "|---|---|---|---|---|",
+        ]
+        for c in q["calls"]:
+            if c.get("error"):
+                out.append(f"| {c['name']} | | | | error: {c['error']} |")
+            else:
+                flag = "**over 300 ms**" if c["p95_ms"] > QUERY_P95_TARGET_MS else ""
+                out.append(f"| {c['name']} | {c['p50_ms']} | {c['p95_ms']} | {c['max_ms']} | {flag} |")
+        out.append("")
+    return out

@@ -1,0 +1,58 @@
+"""The benchmark's own parts on tiny data: the generator, the measuring children, the report.
+(No timing is asserted: timings live in docs/benchmarks.md, never in the test suite.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from bench.generate import HEADERS, generate_frame
+from bench.load_bench import measure_load
+from bench.query_bench import time_queries
+from bench.report import render
+from etl.profiles import load_profile
+
+
+def test_generator_is_deterministic_and_speaks_the_default_profile() -> None:
+    a, b = generate_frame(5000, seed=3), generate_frame(5000, seed=3)
+    assert a.equals(b) and a.height == 5000
+    aliases = {name for names in load_profile().fields.values() for name in names}
+    assert set(a.columns) == set(HEADERS.values()) <= aliases
+    assert a["工单编号"].n_unique() == 5000
+    assert a["联系电话"].n_unique() < 5000 / 2  # repeat callers, as real hotlines have
+    dispatched = a.filter(pl.col("派单时间").is_not_null())
+    assert 0.3 < dispatched.height / a.height < 0.6 and (dispatched["派单时间"] >= dispatched["受理时间"]).all()
+
+
+def test_load_and_query_children_on_a_small_export(tmp_path: Path) -> None:
+    keep = tmp_path / "wh" / "hotline.duckdb"
+    (result,) = measure_load(3000, ("utf-8",), repeat=1, workdir=tmp_path, keep_db=keep)
+    assert result["loaded"] == 3000 and result["quarantined"] == 0
+    assert result["floor_s"] > 0 and result["project_s"] > 0 and result["project_peak_mb"] > 0
+    assert keep.exists()
+    timed = time_queries(keep, runs=2)
+    assert {s["module"] for s in timed["sources"]} == {"warehouse.queries", "warehouse.queries_orders"}
+    rankings = [c for c in timed["calls"] if c["name"].startswith("rankings.fetch_ranking.")]
+    assert len(rankings) == 9 and all(c["error"] is None and c["runs"] == 2 for c in rankings)
+
+
+def test_report_states_each_target_and_its_command() -> None:
+    load = {
+        "rows": 10_000_000, "encoding": "utf-8", "file_mb": 2450, "floor_s": 17.0, "project_s": 34.0, "ratio": 2.0,
+        "project_file_s": 20.0, "project_rebuild_s": 12.0, "project_cpu_s": 60, "floor_cpu_s": 30,
+        "project_peak_mb": 5000, "floor_peak_mb": 1100, "db_mb": 1500, "floor_runs_s": [17.0], "project_runs_s": [34.0],
+        "loaded": 10_000_000, "quarantined": 0,
+    }  # fmt: skip
+    size = {
+        "rows": 10_000_000,
+        "load_command": "python -m bench all",
+        "load": [load],
+        "queries": {"sources": [{"module": "m", "calls": 1}], "runs": 20,
+                    "calls": [{"name": "a", "p50_ms": 10, "p95_ms": 400, "max_ms": 500, "runs": 20, "error": None}]},
+    }  # fmt: skip
+    text = render({"machine": "x", "measured_at": "now", "sizes": {"10000000": size}})
+    assert "| load ≤ 1.5× floor at 10M (UTF-8) | 34.0 s vs 17.0 s = 2.0× | **not met** |" in text
+    assert "peak memory ≤ 6 GB at 10M | 5000 MB | met |" in text
+    assert "worst a 400 ms; 1 of 1 over | **not met** |" in text
+    assert "`python -m bench all`" in text

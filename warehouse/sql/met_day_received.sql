@@ -1,0 +1,18 @@
+-- one row per unit per receipt day for every level at once (see met_day_dispatched.sql): the counts that
+-- go by receipt day. Only the days listed in met_scope_days are computed.
+CREATE OR REPLACE TEMP TABLE met_day_received AS
+SELECT
+    CASE GROUPING_ID(county, township, department)
+        WHEN 3 THEN 'county' WHEN 6 THEN 'department' WHEN 1 THEN 'township' WHEN 7 THEN 'city'
+    END AS level,
+    county,
+    township,
+    department,
+    received_date AS day,
+    count(*) AS received_count,
+    count(*) FILTER (WHERE NOT is_dispatched) AS direct_answer_count
+FROM fct_work_orders
+WHERE received_date IN (SELECT day FROM met_scope_days)
+GROUP BY GROUPING SETS (
+    (county, received_date), (department, received_date), (county, township, received_date), (received_date)
+)
