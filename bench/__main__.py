@@ -34,7 +34,8 @@ def cmd_all(args: argparse.Namespace) -> int:
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
     sizes = _sizes(args.rows) + ([30_000_000] if args.huge else [])
-    results = load_results() if args.merge else {"sizes": {}}
+    previous = load_results()
+    results = previous if args.merge else {"sizes": {}}
     results.update(machine=machine(), measured_at=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
     command = "python -m bench " + shlex.join(sys.argv[1:] or ["all"])
     for rows in sizes:
@@ -44,7 +45,7 @@ def cmd_all(args: argparse.Namespace) -> int:
         csv = export_file(work, rows)
         size["generate"] = {"seconds": round(time.perf_counter() - t, 1), "mb": round(csv.stat().st_size / 2**20)}
         if not fresh:  # reused from --workdir: keep the time it took when it was written
-            earlier = load_results()["sizes"].get(str(rows), {}).get("generate", {})
+            earlier = previous["sizes"].get(str(rows), {}).get("generate", {})
             size["generate"] = {**earlier, "mb": size["generate"]["mb"], "reused": True}
         _say(f"{rows}: export ready ({size['generate']})")
         encodings = ("utf-8", "gbk") if rows <= args.gbk_max else ("utf-8",)
