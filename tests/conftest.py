@@ -7,6 +7,7 @@ import io
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl.demo import write_demo
@@ -48,6 +49,21 @@ def csv_text(rows: list[dict[str, str]], header: list[str] | None = None) -> str
 def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", header: list[str] | None = None) -> Path:
     path.write_bytes(csv_text(rows, header).encode(encoding))
     return path
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    """Rows of one query on a warehouse file, through a short read-only connection."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def counts(summary) -> dict[str, int]:
+    """The SPEC §7 summary counts of a load."""
+    keys = ("files", "rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates", "rejected_files")
+    return {k: getattr(summary, k) for k in keys}
 
 
 @pytest.fixture

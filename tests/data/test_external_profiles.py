@@ -17,6 +17,7 @@ import duckdb
 
 from etl.load import load_files
 from etl.profiles import load_profile
+from tests.conftest import counts, query
 
 ROOT = Path(__file__).resolve().parents[2]
 BALTIMORE_PROFILE = ROOT / "etl" / "profiles" / "baltimore311.toml"
@@ -24,17 +25,8 @@ TAIDI_PROFILE = ROOT / "etl" / "profiles" / "taidi2020.toml"
 BALTIMORE_CSV = Path("baltimore311_sample_2014_2019") / "311_sample.csv"
 TAIDI_XLSX = Path("taidi2020_zhihuizhengwu") / "attachment4_messages_with_replies.xlsx"
 
-def query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
-def counts(summary) -> dict[str, int]:
-    keys = ("files", "rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates", "rejected_files")
-    return {k: getattr(summary, k) for k in keys}
 
 
 def test_profiles_state_the_mapping_decisions() -> None:

@@ -17,22 +17,13 @@ import xlsxwriter
 
 from etl import load as load_module
 from etl.load import load_files
-from tests.conftest import HEADER, order_row, write_csv
+from tests.conftest import HEADER, counts, order_row, query, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
-def counts(summary) -> dict[str, int]:
-    keys = ("files", "rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates", "rejected_files")
-    return {k: getattr(summary, k) for k in keys}
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])

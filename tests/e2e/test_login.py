@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from etl.load import load_files
 from tests.conftest import order_row, write_csv
-from tests.e2e.browser import ARGS, CHROMIUM, streamlit_server
+from tests.e2e.browser import streamlit_server
 from warehouse import audit
 from warehouse.users import add_user
 
 pytestmark = pytest.mark.e2e
 
 
-def test_login_wrong_then_right(tmp_path: Path, monkeypatch) -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium (see .ci/run)")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
+def test_login_wrong_then_right(browser, tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "wh" / "hotline.duckdb"
     load_files([write_csv(tmp_path / "real.csv", [order_row(f"R{i}") for i in range(30)])], db=db)  # not demo
     users, log = tmp_path / "users.json", tmp_path / "audit.log"
     add_user("li", "oversight", "a long enough password", path=users)
     env = {"HOTLINE_USERS": str(users), "HOTLINE_AUDIT": str(log)}
     monkeypatch.setenv("HOTLINE_AUDIT", str(log))
-    with streamlit_server(db, env=env) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with streamlit_server(db, env=env) as url:
         page = browser.new_page(viewport={"width": 1200, "height": 800}, locale="zh-CN")
         page.goto(f"{url}/rankings")
         page.get_by_role("heading", name="登录").wait_for(timeout=30000)
@@ -43,5 +35,4 @@ def test_login_wrong_then_right(tmp_path: Path, monkeypatch) -> None:
         page.get_by_role("button", name="登录").click()
         page.get_by_role("heading", name="总览").wait_for(timeout=30000)
         assert page.get_by_text("li · 人大监督").count() == 1
-        browser.close()
     assert [e["event"] for e in audit.read_events()][:2] == ["login", "login_failed"]

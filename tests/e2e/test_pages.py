@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import ARGS, CHROMIUM, ROOT, streamlit_server, wait_for_page
+from tests.e2e.browser import ROOT, streamlit_server, wait_for_page
 
 SHOTS = Path(__file__).parent / "screenshots"
 # (url path, Chinese heading, page file). The default page (总览) is served at the root URL.
@@ -23,20 +22,6 @@ PAGES = [
 ]
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium (see .ci/run)")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,29 +3,14 @@ bulletin (its title inside the iframe), the three downloads are offered; a scree
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import ARGS, CHROMIUM, streamlit_server, wait_for_page
+from tests.e2e.browser import streamlit_server, wait_for_page
 
 SHOTS = Path(__file__).parent / "screenshots"
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium (see .ci/run)")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_report_page_shows_the_bulletin(browser, demo_db: Path) -> None:
