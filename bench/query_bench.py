@@ -17,6 +17,7 @@ QUERIES = """
 import importlib, json, statistics, sys, time
 import duckdb
 from warehouse.calendar import Period
+from warehouse.queries import bench_period
 from warehouse.rankings import fetch_ranking
 
 db, runs = sys.argv[1], int(sys.argv[2])
@@ -30,7 +31,7 @@ for module in ("warehouse.queries", "warehouse.queries_orders"):
         continue
     sources.append({"module": module, "calls": len(listed)})
     calls += [(name, fn) for name, fn in listed]
-latest = con.sql("SELECT max(month) FROM met_city_month WHERE dispatched_count > 0").fetchall()[0][0]
+latest = bench_period(con).start  # the month the pages open on: the latest complete one
 periods = {"month": Period.month(latest.strftime("%Y-%m")),
            "quarter": Period.quarter(latest.year, (latest.month - 1) // 3 + 1), "year": Period.year(latest.year)}
 for level in ("county", "department", "township"):
@@ -53,7 +54,7 @@ for name, fn in calls:
         row.update(p50_ms=round(statistics.median(times), 1), p95_ms=round(times[max(0, int(round(0.95 * len(times))) - 1)], 1),
                    max_ms=round(times[-1], 1), runs=len(times))
     out.append(row)
-print(json.dumps({"sources": sources, "calls": out}, ensure_ascii=False))
+print(json.dumps({"sources": sources, "calls": out, "period": periods["month"].label}, ensure_ascii=False))
 """
 
 REBUILD = """

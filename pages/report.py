@@ -25,7 +25,8 @@ stamp = data.warehouse_stamp()
 months = data.months(stamp)
 as_of = data.build_info(stamp).get("as_of")
 options = [m.strftime("%Y-%m") for m in reversed(months)]
-default = latest_complete_month(months, dt.datetime.fromisoformat(as_of) if as_of else None).strftime("%Y-%m")
+intake = data.intake_months(stamp) or months
+default = latest_complete_month(intake, dt.datetime.fromisoformat(as_of) if as_of else None).strftime("%Y-%m")
 if st.session_state.get("report_month") not in options:
     st.session_state["report_month"] = default
 st.caption(t("report_intro", lang))

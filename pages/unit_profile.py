@@ -86,10 +86,11 @@ else:
 st.subheader(t("up_lists_title", lang))
 counts = {which: int(row.get(metric_key) or 0) for which, metric_key in ORDER_LISTS.items()}
 tabs = st.tabs([f"{t('up_list_' + which, lang)} · {counts[which]:,}" for which in ORDER_LISTS])
+lists = od.order_lists(*key, p.start, p.end, p.kind, LIST_LIMIT) if any(counts.values()) else {}
 for tab, which in zip(tabs, ORDER_LISTS, strict=True):
     if not counts[which]:
         tab.info(t("up_list_empty", lang), icon=":material/check_circle:")
         continue
     shown = t("up_list_shown", lang).format(k=LIST_LIMIT) if counts[which] > LIST_LIMIT else ""
     tab.caption(t("up_list_note", lang).format(n=counts[which], shown=shown))
-    show_table(od.order_list(*key, p.start, p.end, p.kind, which, LIST_LIMIT), LIST_COLUMNS, lang, where=tab)
+    show_table(lists[which], LIST_COLUMNS, lang, where=tab)

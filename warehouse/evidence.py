@@ -24,7 +24,7 @@ from warehouse.metrics import fetch_build_info
 from warehouse.queries import fetch_is_demo
 from warehouse.queries_orders import (
     ORDER_LISTS,
-    fetch_order_list,
+    fetch_order_lists,
     fetch_unit_categories,
     fetch_unit_ranking_row,
     fetch_unit_trend,
@@ -69,7 +69,7 @@ def build_evidence_pack(
     if row is None:
         raise ValueError(f"{period.label} 期间没有派给「{unit}」的工单，无法生成证据材料")
     start = _months_back(period.end, TREND_MONTHS)
-    lists = {kind: fetch_order_list(con, kind, level, unit, period, county, MAX_LIST_ROWS) for kind in ORDER_LISTS}
+    lists = fetch_order_lists(con, level, unit, period, county, MAX_LIST_ROWS)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     fmt = _formats(wb)

@@ -53,6 +53,21 @@ def fetch_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     return [row[0] for row in con.sql("SELECT month FROM met_city_month ORDER BY month").fetchall()]
 
 
+def fetch_intake_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    """The months in which orders were received, oldest first. A month present only through orders
+    dispatched after the data's last day of intake (the spill-over of the last month) is not one."""
+    sql = "SELECT month FROM met_city_month WHERE received_count > 0 ORDER BY month"
+    return [row[0] for row in con.sql(sql).fetchall()]
+
+
+def latest_complete_month(months: list[dt.date], as_of: dt.datetime | None) -> dt.date:
+    """The newest of ``months`` whose last day the data reaches; the newest month when none does."""
+    for month in reversed(months):
+        if as_of is None or as_of.date() >= Period.month(month).end:
+            return month
+    return months[-1]
+
+
 def fetch_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """One row per unit per level (township within its county) with its ranking group."""
     return con.sql(
@@ -64,12 +79,8 @@ def fetch_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def bench_period(con: duckdb.DuckDBPyConnection) -> Period:
-    """The dashboard's default period: the latest month whose last day the data reaches."""
-    months, as_of = fetch_months(con), fetch_as_of(con)
-    for month in reversed(months):
-        if as_of is None or as_of.date() >= Period.month(month).end:
-            return Period.month(month)
-    return Period.month(months[-1])
+    """The period the pages open on: the latest complete month of intake (as the sidebar filters)."""
+    return Period.month(latest_complete_month(fetch_intake_months(con) or fetch_months(con), fetch_as_of(con)))
 
 
 def _quarter(con: duckdb.DuckDBPyConnection) -> Period:

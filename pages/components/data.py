@@ -73,6 +73,11 @@ def months(stamp: tuple[int, int] | None) -> list[dt.date]:
 
 
 @st.cache_data(ttl=600, max_entries=32)
+def intake_months(stamp: tuple[int, int] | None) -> list[dt.date]:
+    return queries.fetch_intake_months(_con())
+
+
+@st.cache_data(ttl=600, max_entries=32)
 def units(stamp: tuple[int, int] | None) -> pl.DataFrame:
     return queries.fetch_units(_con())
 

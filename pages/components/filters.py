@@ -1,8 +1,8 @@
 """The sidebar filters every page shares: period (month, quarter, year, date range), level and group.
 
 Values live in ``st.session_state`` under ``f_*`` keys, so a choice made on one page holds on the
-next. The defaults follow the data: the latest *complete* month present (the as-of time reaches its
-last day), the latest complete quarter, the year of that month.
+next. The defaults follow the data: the latest *complete* month of intake (orders were received in it
+and the as-of time reaches its last day), the latest complete quarter, the year of that month.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pages.components import data
 from pages.components.auth import page_access
 from pages.components.labels import t
 from warehouse.calendar import PERIOD_KINDS, Period
+from warehouse.queries import latest_complete_month
 from warehouse.registry import LEVELS
 
 KEYS = ("f_kind", "f_month", "f_quarter", "f_year", "f_range", "f_level", "f_group", "f_county")
@@ -39,17 +40,12 @@ def keep_filter_state() -> None:
             st.session_state[key] = st.session_state[key]
 
 
-def latest_complete_month(months: list[dt.date], as_of: dt.datetime | None) -> dt.date:
-    """The newest month whose last day the data reaches; the newest month when none does."""
-    for month in reversed(months):
-        if as_of is None or as_of.date() >= Period.month(month).end:
-            return month
-    return months[-1]
-
-
-def period_options(months: list[dt.date], as_of: dt.datetime | None) -> dict[str, tuple[list[str], str]]:
-    """Per period kind: the choices present in the data (newest first, as Period.parse labels) and the default."""
-    done = latest_complete_month(months, as_of)
+def period_options(
+    months: list[dt.date], as_of: dt.datetime | None, intake: list[dt.date] | None = None
+) -> dict[str, tuple[list[str], str]]:
+    """Per period kind: the choices present in the data (newest first, as Period.parse labels) and the
+    default, the latest complete month of ``intake`` (the months with received orders; all when None)."""
+    done = latest_complete_month(intake or months, as_of)
     month_opts = [m.strftime("%Y-%m") for m in reversed(months)]
     quarters = sorted({(m.year, (m.month - 1) // 3 + 1) for m in months}, reverse=True)
     quarter_opts = [f"{y}-Q{q}" for y, q in quarters]
@@ -94,7 +90,7 @@ def sidebar_filters(lang: str, *, levels: bool = True) -> Filters:
     months = data.months(stamp)
     as_of_text = data.build_info(stamp).get("as_of")
     as_of = dt.datetime.fromisoformat(as_of_text) if as_of_text else None
-    options = period_options(months, as_of)
+    options = period_options(months, as_of, data.intake_months(stamp))
     sb = st.sidebar
     sb.subheader(t("filters", lang))
     _seed("f_kind", list(PERIOD_KINDS), "month")

@@ -79,19 +79,11 @@ def unit_categories(
 
 
 @st.cache_data(ttl=600, max_entries=64)
-def order_list(
-    stamp: Stamp,
-    level: str,
-    unit: str,
-    county: str | None,
-    start: dt.date,
-    end: dt.date,
-    kind: str,
-    which: str,
-    limit: int,
-) -> pl.DataFrame:
-    """One of ORDER_LISTS of the unit, newest first, at most ``limit`` orders."""
-    return queries_orders.fetch_order_list(_con(), which, level, unit, _p(start, end, kind), county, limit)
+def order_lists(
+    stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str, limit: int
+) -> dict[str, pl.DataFrame]:
+    """Every one of ORDER_LISTS of the unit (one scan), newest first, at most ``limit`` orders each."""
+    return queries_orders.fetch_order_lists(_con(), level, unit, _p(start, end, kind), county, limit)
 
 
 @st.cache_data(ttl=600, max_entries=4, show_spinner=False)

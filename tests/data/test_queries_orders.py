@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from warehouse.calendar import Period
+from warehouse.drilldown import fetch_orders
 from warehouse.hotwords import fetch_hot_words, name_parts
 from warehouse.metrics import fetch_monthly
 from warehouse.quality import fetch_quality_by_file, fetch_quality_by_month, fetch_quarantine_rows
@@ -22,6 +23,7 @@ from warehouse.queries_orders import (
     fetch_category_issues,
     fetch_category_risers,
     fetch_order_list,
+    fetch_order_lists,
     fetch_unit_categories,
     fetch_unit_issues,
     fetch_unit_ranking_row,
@@ -119,6 +121,21 @@ def test_order_lists_have_as_many_orders_as_the_figures_say(con, month: Period, 
         assert orders["order_id"].is_unique().all()
         assert not {"citizen_name", "citizen_phone", "content", "citizen_phone_hash"} & set(orders.columns)
     assert fetch_order_list(con, "bounced", level, unit, month, county, limit=2).height == min(2, row["returned_count"])
+
+
+@pytest.mark.parametrize("level", ["department", "township"])
+def test_the_lists_of_one_scan_are_the_drilldowns_orders(con, month: Period, level: str) -> None:
+    unit, county = _busiest(con, level)
+    county = county if level == "township" else None
+    lists = fetch_order_lists(con, level, unit, month, county, limit=None)
+    assert list(lists) == list(ORDER_LISTS)
+    for kind, metric in ORDER_LISTS.items():
+        drilled = fetch_orders(con, level, unit, month, metric, "numerator", county)
+        assert sorted(lists[kind]["order_id"]) == sorted(drilled["order_id"]), kind
+        newest_first = lists[kind].sort(["received_at", "order_id"], descending=[True, False])
+        assert lists[kind]["order_id"].to_list() == newest_first["order_id"].to_list()
+    capped = fetch_order_lists(con, level, unit, month, county, limit=3)
+    assert all(capped[k].equals(lists[k].head(3)) for k in ORDER_LISTS)
 
 
 def test_unit_categories_sum_to_the_units_figures(con, month: Period) -> None:
