@@ -13,10 +13,11 @@ import polars as pl
 from etl.parsing import (
     TIMESTAMP_HINT,
     apply_synonyms,
+    finish_timestamp,
     parse_boolean,
     parse_integer,
+    parse_iso_timestamp,
     parse_timestamp,
-    parse_timestamp_series,
     split_category_path,
 )
 from etl.profiles import CATEGORY_PATH, Profile
@@ -78,8 +79,8 @@ def tidy_cells(frame: pl.DataFrame, offset: int = 1) -> pl.DataFrame:
     spreadsheet rows): they are not data, so they are neither read nor quarantined."""
     frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
     frame = frame.select(pl.col(c).cast(pl.String) for c in frame.columns)
-    text = pl.col(pl.String).str.strip_chars()
-    frame = frame.with_columns(pl.when(text == "").then(None).otherwise(text).name.keep())
+    frame = frame.with_columns(pl.col(pl.String).str.strip_chars())  # two steps: one strip per cell, not two
+    frame = frame.with_columns(pl.when(pl.col(pl.String) != "").then(pl.col(pl.String)).name.keep())
     frame = frame.with_row_index(ROW, offset=offset)
     has_data = frame.select(pl.any_horizontal(pl.exclude(ROW).is_not_null())).to_series()
     return frame if has_data.all() else frame.filter(has_data)  # filtering copies every cell: only if needed
@@ -156,19 +157,38 @@ def _field_text(spec_name: str, cmap: ColumnMap, profile: Profile) -> pl.Expr:
 
 
 def _parse_timestamp_sources(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> tuple[pl.DataFrame, dict]:
-    """Parse every timestamp source column once (natively fast for ISO text); name the results."""
+    """Parse every timestamp source column once (the native ISO pass of all of them in one parallel
+    select, the general parser only for what it could not read); name the results."""
     parsed: dict[str, str] = {}
-    columns = []
     for spec in FIELDS:
-        if spec.kind != TIMESTAMP:
-            continue
-        for source in cmap.sources.get(spec.name, ()):
-            if source in parsed:  # one column may feed two fields (e.g. created = received = dispatched)
-                continue
-            name = f"__ts{len(parsed)}"
-            parsed[source] = name
-            columns.append(parse_timestamp_series(frame[source], profile.timestamp_formats).alias(name))
+        if spec.kind == TIMESTAMP:
+            for source in cmap.sources.get(spec.name, ()):
+                # one column may feed two fields (e.g. created = received = dispatched)
+                parsed.setdefault(source, f"__ts{len(parsed)}")
+    if not parsed:
+        return frame, parsed
+    fast = frame.select(parse_iso_timestamp(pl.col(source)).alias(name) for source, name in parsed.items())
+    columns = [
+        finish_timestamp(frame[source], fast[name], profile.timestamp_formats).alias(name)
+        for source, name in parsed.items()
+    ]
     return frame.with_columns(columns), parsed
+
+
+# A typed field of few distinct values (vocabularies, yes/no, counts) is typed once per distinct value
+# and mapped back: the same values for a fraction of the work (a million cells, a handful of words).
+FEW_DISTINCT = 1000
+
+
+def _typed_by_value(series: pl.Series, field: str, profile: Profile) -> pl.Series:
+    """``_typed(field)`` of a text column, computed on its distinct values when they are few."""
+    values = series.drop_nulls().unique()
+    if values.len() > FEW_DISTINCT:
+        return series.to_frame().select(_typed(field, pl.col(series.name), profile)).to_series()
+    typed = pl.DataFrame({"v": values}).select(_typed(field, pl.col("v"), profile)).to_series()
+    if values.is_empty():
+        return pl.Series(series.name, [None] * series.len(), dtype=typed.dtype)
+    return series.replace_strict(values, typed, default=None, return_dtype=typed.dtype)
 
 
 def _single_source_flag(field: str, profile: Profile) -> pl.Expr | None:
@@ -192,6 +212,12 @@ def to_canonical(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.D
     are written later, only for the flagged rows (``describe_bad_cells``): formatting them for a
     million good rows costs seconds."""
     frame, parsed = _parse_timestamp_sources(frame, cmap, profile)
+    by_value = {
+        spec.name: _typed_by_value(frame[sources[0]], spec.name, profile).alias(f"__typed_{spec.name}")
+        for spec in FIELDS
+        if spec.kind in (INTEGER, BOOLEAN, VOCAB) and len(sources := cmap.sources.get(spec.name, ())) == 1
+    }
+    frame = frame.with_columns(by_value.values())
     exprs: list[pl.Expr] = [pl.col(ROW)]
     bad_ts: list[pl.Expr] = []
     bad_value: list[pl.Expr] = []
@@ -203,6 +229,8 @@ def to_canonical(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.D
             continue
         if spec.kind == TIMESTAMP and sources:
             typed = pl.coalesce([pl.col(parsed[s]) for s in sources])
+        elif spec.name in by_value:
+            typed = pl.col(f"__typed_{spec.name}")
         else:
             typed = _typed(spec.name, text, profile)
         exprs.append(typed.alias(f"{spec.name}__v"))

@@ -78,7 +78,19 @@ def parse_timestamp(text: pl.Expr, extra_formats: tuple[str, ...] = ()) -> pl.Ex
 def parse_timestamp_series(text: pl.Series, extra_formats: tuple[str, ...] = ()) -> pl.Series:
     """The same result as ``parse_timestamp``, fast: most exports use one ISO form, so that is parsed
     natively first and only the cells it cannot read go through the general (regex) parser."""
-    fast = text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False, exact=True)
+    fast = pl.select(parse_iso_timestamp(pl.lit(text))).to_series()
+    return finish_timestamp(text, fast, extra_formats)
+
+
+def parse_iso_timestamp(text: pl.Expr) -> pl.Expr:
+    """The native first pass of ``parse_timestamp_series``: 'YYYY-MM-DD HH:MM:SS' cells, null otherwise
+    (several columns in one select are parsed in parallel)."""
+    return text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False, exact=True)
+
+
+def finish_timestamp(text: pl.Series, fast: pl.Series, extra_formats: tuple[str, ...] = ()) -> pl.Series:
+    """``parse_timestamp`` of ``text`` given ``fast`` (``parse_iso_timestamp`` of it): the general parser
+    only for the cells the first pass could not read, then the year window."""
     fast = fast.dt.replace_time_zone(None) if fast.dtype.time_zone else fast  # type: ignore[union-attr]
     todo = text.is_not_null() & fast.is_null()
     if todo.any():
@@ -86,6 +98,8 @@ def parse_timestamp_series(text: pl.Series, extra_formats: tuple[str, ...] = ())
         slow = pl.DataFrame({"t": text.gather(idx)}).select(parse_timestamp(pl.col("t"), extra_formats))
         fast = fast.scatter(idx, slow.to_series())
     in_range = fast.dt.year().is_between(YEAR_MIN, YEAR_MAX)
+    if in_range.all():  # every parsed value in the window (an empty cell stays empty either way)
+        return fast.alias(text.name)
     return fast.zip_with(in_range.fill_null(False), pl.Series([None], dtype=pl.Datetime("us"))).alias(text.name)
 
 
