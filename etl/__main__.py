@@ -22,6 +22,7 @@ LABELS = {
     "quarantined": "隔离行数",
     "duplicates": "重复行数",
     "rejected_files": "拒收文件",
+    "cell_warnings": "单元格提示",
 }
 
 
@@ -30,13 +31,19 @@ def _print_table(summary: LoadSummary) -> None:
         head = f"{res.file}: {res.status}"
         if res.status == "loaded":
             head += f"（读取 {res.rows_read} 行：新增 {res.loaded}，更新 {res.updated}，未变 {res.unchanged}，"
-            head += f"隔离 {res.quarantined}，重复 {res.duplicates}；{res.seconds:.1f} 秒）"
+            head += (
+                f"隔离 {res.quarantined}，重复 {res.duplicates}，单元格提示 {res.cell_warnings}；{res.seconds:.1f} 秒）"
+            )
         print(head)
         if res.message:
             print(f"  {res.message}")
     print("合计：" + "，".join(f"{LABELS[k]} {getattr(summary, k)}" for k in LABELS))
     if summary.quarantined:
         print("被隔离的行及原因可在「数据」页面查看和下载（表 raw_quarantine）。")
+    if summary.cell_warnings:
+        print(
+            "有单元格提示的行已导入（无法识别的是否有效/考核豁免/退单次数按空值处理），见「数据」页面（表 raw_cell_warnings）。"
+        )
 
 
 def _cmd_load(args: argparse.Namespace) -> int:

@@ -41,7 +41,7 @@ from warehouse.fields import FIELDS, PII, TEXT
 
 SQL_DIR = Path(__file__).parent / "sql"
 T = TypeVar("T")
-COUNTS = ("rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates")
+COUNTS = ("rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates", "cell_warnings")
 
 
 @dataclass
@@ -55,6 +55,7 @@ class FileResult:
     unchanged: int = 0
     quarantined: int = 0
     duplicates: int = 0
+    cell_warnings: int = 0  # loaded rows with a yes/no or count cell that could not be read (raw_cell_warnings)
     encoding: str | None = None
     sheet: str | None = None
     column_map: dict[str, list[str]] = field(default_factory=dict)
@@ -70,6 +71,7 @@ class LoadSummary:
     unchanged: int = 0
     quarantined: int = 0
     duplicates: int = 0
+    cell_warnings: int = 0
     rejected_files: int = 0
     seconds: float = 0.0
     rebuild_seconds: float = 0.0  # of ``seconds``: recomputing the metric tables after the files
@@ -158,11 +160,12 @@ def apply_file(con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key
         sheet=prep.source.sheet,
         column_map=prep.cmap.as_dict(),
     )
-    quarantines = []
+    quarantines, warnings = [], []
     for checked, incoming in _ahead(_with_arrow(prep.slices(release=True))):
         res.rows_read += checked.rows_read
         res.duplicates += checked.duplicates
         quarantines.append(checked.quarantine)
+        warnings.append(checked.warnings)
         if checked.good.height:
             known, same = _apply_good(con, incoming, params)
             res.loaded += checked.good.height - known
@@ -170,12 +173,19 @@ def apply_file(con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key
             res.unchanged += same
             _settle(con)
     quarantine = pl.concat(quarantines).sort("source_row") if len(quarantines) > 1 else quarantines[0]
-    quarantine = quarantine.with_columns(pl.lit(load_id, pl.Int64).alias("load_id"), pl.lit(name).alias("source_file"))
-    con.register("incoming_quarantine", quarantine.to_arrow())
-    con.execute("INSERT INTO raw_quarantine BY NAME SELECT * FROM incoming_quarantine")
-    con.unregister("incoming_quarantine")
-    res.quarantined = quarantine.height
+    res.quarantined = _append(con, "raw_quarantine", quarantine, load_id, name)
+    res.cell_warnings = _append(con, "raw_cell_warnings", pl.concat(warnings), load_id, name)
     return res
+
+
+def _append(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, load_id: int, name: str) -> int:
+    """Insert one file's quarantined rows or cell warnings, stamped with the load and the file."""
+    if rows.height:
+        rows = rows.with_columns(pl.lit(load_id, pl.Int64).alias("load_id"), pl.lit(name).alias("source_file"))
+        con.register("incoming_rows", rows.to_arrow())
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")  # table: one of two names above
+        con.unregister("incoming_rows")
+    return rows.height
 
 
 def _settle(con: duckdb.DuckDBPyConnection) -> None:

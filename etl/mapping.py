@@ -206,11 +206,17 @@ def _single_source_flag(field: str, profile: Profile) -> pl.Expr | None:
     return flag
 
 
+# Which flag a present-but-unusable cell raises: timestamps and vocabularies quarantine the row (SPEC
+# §2.1); a yes/no or count cell that cannot be read does not (SPEC §2.1 does not list it): the row is
+# loaded with that value empty and the cell is reported as a warning (raw_cell_warnings).
+_FLAG_GROUP = {TIMESTAMP: "__bad_ts", VOCAB: "__bad_value", BOOLEAN: "__bad_soft", INTEGER: "__bad_soft"}
+
+
 def to_canonical(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.DataFrame:
     """One text column per canonical field and one typed column (``<field>__v``) per typed field,
-    plus two flags: some timestamp cell / some other cell is present but unusable. The messages
-    are written later, only for the flagged rows (``describe_bad_cells``): formatting them for a
-    million good rows costs seconds."""
+    plus three flags: some timestamp cell / vocabulary cell / yes-no or count cell is present but
+    unusable (``_FLAG_GROUP``). The messages are written later, only for the flagged rows
+    (``describe_bad_cells``): formatting them for a million good rows costs seconds."""
     frame, parsed = _parse_timestamp_sources(frame, cmap, profile)
     by_value = {
         spec.name: _typed_by_value(frame[sources[0]], spec.name, profile).alias(f"__typed_{spec.name}")
@@ -219,8 +225,7 @@ def to_canonical(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.D
     }
     frame = frame.with_columns(by_value.values())
     exprs: list[pl.Expr] = [pl.col(ROW)]
-    bad_ts: list[pl.Expr] = []
-    bad_value: list[pl.Expr] = []
+    flag_groups: dict[str, list[pl.Expr]] = {"__bad_ts": [], "__bad_value": [], "__bad_soft": []}
     for spec in FIELDS:
         sources = cmap.sources.get(spec.name, ())
         text = _field_text(spec.name, cmap, profile)
@@ -234,7 +239,7 @@ def to_canonical(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.D
         else:
             typed = _typed(spec.name, text, profile)
         exprs.append(typed.alias(f"{spec.name}__v"))
-        flags = bad_ts if spec.kind == TIMESTAMP else bad_value
+        flags = flag_groups[_FLAG_GROUP[spec.kind]]
         if len(sources) == 1:
             flag = _single_source_flag(spec.name, profile)
             if flag is not None:
@@ -246,9 +251,7 @@ def to_canonical(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.D
                 exprs.append(bad.is_not_null().alias(f"__bad{len(exprs)}"))
                 flags.append(pl.col(f"__bad{len(exprs) - 1}"))
     canonical = frame.select(exprs)
-    return canonical.select(
-        pl.exclude("^__bad.*$"), _any(bad_ts).alias("__bad_ts"), _any(bad_value).alias("__bad_value")
-    )
+    return canonical.select(pl.exclude("^__bad.*$"), *(_any(f).alias(name) for name, f in flag_groups.items()))
 
 
 def _any(flags: list[pl.Expr]) -> pl.Expr:
@@ -256,17 +259,17 @@ def _any(flags: list[pl.Expr]) -> pl.Expr:
 
 
 def describe_bad_cells(source: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.DataFrame:
-    """For (a few) source rows: ROW, the timestamp-cell messages and the other-cell messages."""
+    """For (a few) source rows: ROW and the messages of their unusable cells per flag group
+    (``__msg_ts``, ``__msg_value``, ``__msg_soft``; see ``_FLAG_GROUP``)."""
     # rechunk: polars 2.1 panics ("i < self.len()") formatting strings of a filtered string-view frame
     frame, parsed = _parse_timestamp_sources(source.rechunk(), cmap, profile)
-    bad_ts: list[pl.Expr] = []
-    bad_value: list[pl.Expr] = []
+    groups: dict[str, list[pl.Expr]] = {"__bad_ts": [], "__bad_value": [], "__bad_soft": []}
     for spec in FIELDS:
         for src in cmap.sources.get(spec.name, ()):
             bad = _bad_cell(spec.name, src, profile, parsed.get(src))
             if bad is not None:
-                (bad_ts if spec.kind == TIMESTAMP else bad_value).append(bad)
-    return frame.select(ROW, _join(bad_ts).alias("__msg_ts"), _join(bad_value).alias("__msg_value"))
+                groups[_FLAG_GROUP[spec.kind]].append(bad)
+    return frame.select(ROW, *(_join(m).alias(g.replace("__bad", "__msg")) for g, m in groups.items()))
 
 
 def _join(messages: list[pl.Expr]) -> pl.Expr:

@@ -12,7 +12,7 @@ flags and writes sentences only for those rows.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -34,6 +34,8 @@ REASON_CODES = (
     "superseded",
 )
 QUARANTINE_COLUMNS = ("source_row", "order_id", "reason_code", "reason", "raw_record")
+WARNING_SCHEMA = {"source_row": pl.UInt32, "order_id": pl.String, "message": pl.String}
+FLAGS = ("__bad_ts", "__bad_value", "__bad_soft")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Checked:
     quarantine: pl.DataFrame  # QUARANTINE_COLUMNS
     rows_read: int
     duplicates: int
+    # WARNING_SCHEMA: loaded rows with a yes/no or count cell that could not be read (loaded empty)
+    warnings: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=WARNING_SCHEMA))
 
 
 def _fmt(col: str) -> pl.Expr:
@@ -99,6 +103,8 @@ def _reasons(bad: pl.DataFrame, messages: pl.DataFrame) -> pl.DataFrame:
             "派单时间 {} 早于受理时间 {}（时间顺序错误）", _fmt("dispatched_at__v"), _fmt("received_at__v"))),
         ("chronology", (pl.col("closed_at__v") < recv).fill_null(False), pl.format(
             "办结时间 {} 早于受理时间 {}（时间顺序错误）", _fmt("closed_at__v"), _fmt("received_at__v"))),
+        # never a row's first problem (it does not quarantine), but named with the others
+        ("cell_warning", pl.col("__msg_soft").is_not_null(), pl.col("__msg_soft")),
     ]  # fmt: skip
     return bad.select(
         ROW,
@@ -116,9 +122,17 @@ def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, p
     out_rows = pl.concat([dups, superseded[ROW]])
     live = canonical.filter(~pl.col(ROW).is_in(out_rows.implode())) if out_rows.len() else canonical
     flagged = live.select(_problem_flag().alias("bad"))["bad"]
-    good = live.filter(~flagged).drop("__bad_ts", "__bad_value")
+    good = live.filter(~flagged)
+    soft = good.filter("__bad_soft")
+    good = good.drop(FLAGS)
     bad = live.filter(flagged)
-    messages = describe_bad_cells(source.filter(pl.col(ROW).is_in(bad[ROW].implode())), cmap, profile)
+    described = pl.concat([bad[ROW], soft[ROW]]).implode()
+    messages = describe_bad_cells(source.filter(pl.col(ROW).is_in(described)), cmap, profile)
+    warnings = soft.select(ROW, "order_id").join(messages, on=ROW, how="left")
+    note = pl.lit("：本行已导入，该项按空值处理")
+    warnings = warnings.select(
+        pl.col(ROW).alias("source_row"), "order_id", (pl.col("__msg_soft") + note).alias("message")
+    )
     problems = pl.concat(
         [_reasons(bad, messages), superseded.with_columns(pl.lit("superseded").alias("reason_code"))],
         how="diagonal",
@@ -129,7 +143,7 @@ def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, p
     quarantine = (
         problems.join(raw, on=ROW, how="left").rename({ROW: "source_row"}).select(QUARANTINE_COLUMNS).sort("source_row")
     )
-    return Checked(good=good, quarantine=quarantine, rows_read=source.height, duplicates=dups.len())
+    return Checked(good, quarantine, source.height, dups.len(), warnings.sort("source_row"))
 
 
 def check_in_slices(
@@ -193,4 +207,5 @@ def merge_checked(parts: list[Checked]) -> Checked:
         quarantine=pl.concat([p.quarantine for p in parts]).sort("source_row"),
         rows_read=sum(p.rows_read for p in parts),
         duplicates=sum(p.duplicates for p in parts),
+        warnings=pl.concat([p.warnings for p in parts]).sort("source_row"),
     )

@@ -9,7 +9,7 @@ import streamlit as st
 from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.charts import build_volume_figure
-from pages.components.data_sections import quarantine_section, upload_section
+from pages.components.data_sections import cell_warnings_section, quarantine_section, upload_section
 from pages.components.labels import t
 from pages.components.layout import current_lang, page_header
 from pages.components.oversight_charts import build_quality_figure
@@ -55,6 +55,7 @@ with history:
 
 with quarantine:
     quarantine_section(stamp, q_summary, lang)
+    cell_warnings_section(stamp, lang)
 
 with quality:
     by_month, by_file = od.quality_by_month(stamp), od.quality_by_file(stamp)

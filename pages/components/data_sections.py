@@ -92,6 +92,8 @@ def upload_section(lang: str) -> None:
     st.caption(t("dp_detected", lang).format(kind=preview.kind, encoding=encoding, sheet=sheet, row=preview.header_row))
     bad = sum(preview.quarantine_reasons.values())
     st.write(t("dp_check", lang).format(rows=preview.rows_read, good=preview.good, bad=bad, dup=preview.duplicates))
+    if preview.cell_warnings:
+        st.caption(t("dp_check_warnings", lang).format(n=preview.cell_warnings))
     with st.expander(t("dp_mapping", lang), expanded=True, icon=":material/account_tree:"):
         show_table(mapping_frame(preview, lang), ("source", "field", "priority"), lang)
         if preview.unmapped:
@@ -151,3 +153,19 @@ def quarantine_section(stamp, summary: pl.DataFrame, lang: str) -> None:
                        icon=":material/download:", on_click="ignore", key="dp_q_csv")  # fmt: skip
     c2.download_button(t("download_xlsx", lang), audited(f"{name}.xlsx", lambda: to_xlsx_bytes(export(), t("dp_tab_quarantine", lang))),
                        f"{name}.xlsx", icon=":material/table_view:", on_click="ignore", key="dp_q_xlsx")  # fmt: skip
+
+
+WARNING_COLUMNS = ("source_file", "source_row", "order_id", "message")
+
+
+def cell_warnings_section(stamp, lang: str) -> None:
+    """Loaded rows whose yes/no or count cell could not be read (SPEC §2.1 does not quarantine them)."""
+    st.subheader(t("dp_w_title", lang))
+    rows = od.cell_warnings(stamp, QUARANTINE_SHOWN + 1)
+    if rows.is_empty():
+        st.caption(t("dp_w_empty", lang))
+        return
+    shown = t("dp_q_shown", lang).format(k=QUARANTINE_SHOWN) if rows.height > QUARANTINE_SHOWN else ""
+    n = rows.height if not shown else od.cell_warnings(stamp, None).height
+    st.caption(t("dp_w_note", lang).format(n=n, shown=shown))
+    show_table(rows.head(QUARANTINE_SHOWN), WARNING_COLUMNS, lang)

@@ -469,10 +469,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "dp_loading": ("正在导入……", "Loading…"),
     "dp_loaded": (
-        "导入完成：新增 {loaded:,}、更新 {updated:,}、未变 {unchanged:,}、隔离 {quarantined:,}、重复 {duplicates:,}，"
-        "用时 {seconds} 秒。各页面已显示最新数据。",
+        "导入完成：新增 {loaded:,}、更新 {updated:,}、未变 {unchanged:,}、隔离 {quarantined:,}、重复 {duplicates:,}、"
+        "单元格提示 {cell_warnings:,}，用时 {seconds} 秒。各页面已显示最新数据。",
         "Loaded: {loaded:,} new, {updated:,} updated, {unchanged:,} unchanged, {quarantined:,} quarantined, "
-        "{duplicates:,} duplicates in {seconds} s. Every page now shows the new data.",
+        "{duplicates:,} duplicates, {cell_warnings:,} cell warnings in {seconds} s. Every page now shows the new data.",
     ),
     "dp_already": (
         "此文件以前已导入过，内容相同，未做改动。",
@@ -490,6 +490,18 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "dp_q_shown": ("，显示前 {k:,} 行（下载含全部）", ", the first {k:,} shown (downloads hold all)"),
     "dp_q_empty": ("没有隔离行：所有数据行都已导入。", "No quarantined rows: every data row was loaded."),
+    "dp_w_title": ("单元格提示（已导入）", "Cell warnings (rows loaded)"),
+    "dp_w_note": (
+        "这些行已照常导入，但「是否有效」「考核豁免」或「退单次数」的值无法识别，该项按空值处理"
+        "（视为有效、未豁免、未退单）。共 {n:,} 行{shown}。请在源系统核对后重新导出。",
+        "These rows were loaded, but a 是否有效 / 考核豁免 / 退单次数 value could not be read and counts as empty "
+        "(valid, not exempt, not returned). {n:,} rows{shown}. Check them in the source system and export again.",
+    ),
+    "dp_w_empty": ("没有单元格提示。", "No cell warnings."),
+    "dp_check_warnings": (
+        "其中 {n:,} 行有无法识别的「是否有效 / 考核豁免 / 退单次数」值：照常导入，该项按空值处理。",
+        "{n:,} of them have an unreadable 是否有效 / 考核豁免 / 退单次数 value: loaded, with that value empty.",
+    ),
     "reason_missing_order_id": ("缺少工单编号", "No order ID"),
     "reason_missing_received_at": ("缺少受理时间", "No received time"),
     "reason_bad_received_at": ("受理时间无法识别", "Unreadable received time"),
@@ -536,6 +548,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_quarantined_count": ("隔离行", "Quarantined"),
     "col_source_row": ("行号", "Row"),
     "col_reason": ("原因说明", "Reason in full"),
+    "col_message": ("提示", "Warning"),
     "col_raw_record": ("原始行（已打码）", "Original row (masked)"),
     "col_missing_county_rate": ("缺区县占比", "No county, share"),
     "col_missing_department_rate": ("缺承办单位占比", "No department, share"),

@@ -111,6 +111,11 @@ def quality_by_file(stamp: Stamp) -> pl.DataFrame:
     return quality.fetch_quality_by_file(_con())
 
 
+@st.cache_data(ttl=600, max_entries=8)
+def cell_warnings(stamp: Stamp, limit: int | None) -> pl.DataFrame:
+    return quality.fetch_cell_warnings(_con(), limit)
+
+
 @st.cache_data(ttl=600, max_entries=32)
 def quarantine_rows(stamp: Stamp, source_file: str | None, reason_code: str | None, limit: int | None) -> pl.DataFrame:
     """Quarantined rows, personal data masked (the original row is shown for fixing the export)."""

@@ -47,6 +47,7 @@ class UploadPreview:
     good: int = 0
     duplicates: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    cell_warnings: int = 0  # rows loaded with an unreadable yes/no or count cell
 
     @property
     def ok(self) -> bool:
@@ -99,6 +100,7 @@ def preview_upload(path: Path, profile: str | Path | None = None) -> UploadPrevi
         good=checked.good.height,
         duplicates=checked.duplicates,
         quarantine_reasons=dict(zip(reasons["reason_code"], reasons["len"], strict=True)),
+        cell_warnings=checked.warnings.height,
     )
 
 

@@ -65,6 +65,8 @@ def test_data_page_tabs_and_labels(app_env: Path) -> None:
     assert not quarantine["原始行（已打码）"].str.contains(r"1[3-9]\d{9}").any()
     assert "缺少工单编号" in set(quarantine["原因"]) or "时间先后矛盾" in set(quarantine["原因"])
     assert len(at.get("download_button")) == 2
+    assert "单元格提示（已导入）" in [h.value for h in at.subheader]  # none in the fixture: an empty state
+    assert "没有单元格提示。" in [c.value for c in at.caption]
     quality = plotly_specs(at)[-1]
     assert quality["layout"]["yaxis"]["tickformat"] == ".0%" and len(quality["data"]) == 4
     by_file = at.dataframe[-1].value

@@ -107,6 +107,29 @@ def messy_rows() -> list[dict[str, str]]:
     ]
 
 
+def test_unreadable_yes_no_and_count_cells_load_empty_with_a_warning(tmp_path: Path, db: Path) -> None:
+    """SPEC §2.1 quarantines bad timestamps and vocabulary values, not yes/no or count cells: such a row
+    is loaded with that value empty, and the cell is kept as a warning an analyst can act on."""
+    rows = [
+        order_row("W1", 是否有效="待定"),
+        order_row("W2", 退单次数="两次"),
+        order_row("W3", 考核豁免="Y", 退单次数="2.0"),  # both readable
+        order_row("W4", 退单次数="-1", 满意度="还行"),  # quarantined for the vocabulary; both problems named
+        order_row("W5", 紧急程度="加急"),  # not a synonym SPEC §2 lists: outside the vocabulary
+    ]
+    summary = load_files([write_csv(tmp_path / "cells.csv", rows)], db=db)
+    assert (summary.loaded, summary.quarantined, summary.cell_warnings) == (3, 2, 2)
+    assert summary.details[0].cell_warnings == 2
+    stg = {r[0]: r[1:] for r in query(db, "SELECT order_id, is_valid, is_exempt, return_count FROM stg_work_orders")}
+    assert stg == {"W1": (None, False, 0), "W2": (True, False, None), "W3": (True, True, 2)}
+    warnings = query(db, "SELECT source_file, source_row, order_id, message FROM raw_cell_warnings ORDER BY 2")
+    assert [(f, r, o) for f, r, o, _ in warnings] == [("cells.csv", 1, "W1"), ("cells.csv", 2, "W2")]
+    assert "「是否有效」的值「待定」无法识别" in warnings[0][3] and "按空值处理" in warnings[0][3]
+    reasons = dict(query(db, "SELECT order_id, reason FROM raw_quarantine"))
+    assert "「满意度」的值「还行」不在取值范围内" in reasons["W4"] and "「退单次数」的值「-1」" in reasons["W4"]
+    assert "「紧急程度」的值「加急」不在取值范围内" in reasons["W5"]
+
+
 def test_every_quarantine_reason(tmp_path: Path, db: Path) -> None:
     path = write_csv(tmp_path / "messy.csv", messy_rows(), "gbk")
     summary = load_files([path], db=db)
