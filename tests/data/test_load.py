@@ -8,7 +8,7 @@ import os
 import stat
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -18,6 +18,8 @@ import xlsxwriter
 from etl import load as load_module
 from etl.load import load_files
 from tests.conftest import HEADER, counts, order_row, query, write_csv
+from warehouse.calendar import Period
+from warehouse.queries import bench_period, fetch_intake_months, fetch_months, latest_complete_month
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -283,3 +285,20 @@ def test_cli_json_summary(tmp_path: Path, db: Path) -> None:
         "files": 1, "rows_read": 15, "loaded": 4, "quarantined": 9, "duplicates": 2, "rejected_files": 0,
     }  # fmt: skip
     assert db.exists() and not (tmp_path / "ignored.duckdb").exists()
+
+
+def test_the_pages_open_on_the_latest_complete_month_of_intake(tmp_path: Path, db: Path) -> None:
+    """An export of March's intake: one order is dispatched in April and closed in May, so the data
+    reaches April's last day, yet April holds no intake and is not the month to open on."""
+    rows = [order_row(f"D{i}") for i in range(12)]
+    rows.append(order_row("LATE", received="2024-03-31 23:00:00", 派单时间="2024-04-01 08:00:00",
+                          签收时间="", 首次联系时间="", 办结时间="2024-05-02 09:00:00", 回访时间=""))  # fmt: skip
+    load_files([write_csv(tmp_path / "march.csv", rows)], db=db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert fetch_months(con) == [date(2024, 3, 1), date(2024, 4, 1)]
+        assert fetch_intake_months(con) == [date(2024, 3, 1)]
+        assert bench_period(con) == Period.month("2024-03")
+    finally:
+        con.close()
+    assert latest_complete_month([date(2024, 3, 1), date(2024, 4, 1)], datetime(2024, 4, 29)) == date(2024, 3, 1)
