@@ -134,8 +134,9 @@ def _sql(name: str) -> str:
 
 
 def _run_script(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
-    for statement in _sql(name).split(";"):
-        body = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--"))
+    """The statements of ``sql/<name>.sql`` in order (comment lines dropped first, so a comment may hold a ';')."""
+    text = "\n".join(line for line in _sql(name).splitlines() if not line.strip().startswith("--"))
+    for body in text.split(";"):
         if body.strip():
             used = {k: v for k, v in params.items() if f"${k}" in body}
             con.execute(body, used)
@@ -338,8 +339,11 @@ def _tune(con: duckdb.DuckDBPyConnection) -> None:
 
 def _write(todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: LoadSummary, mark_demo: bool) -> None:
     key = phone_hash_key(db_path)
+    from warehouse.metrics import prepare_staging
+
     with writer(db_path) as con:
         _tune(con)
+        prepare_staging(con)
         next_id = first_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
         done: dict[str, FileResult] = {}
         for path, sha in todo:

@@ -1,7 +1,10 @@
-"""Build everything derived from ``stg_work_orders``: calendar, facts, units, metric tables.
+"""Build everything derived from the loaded orders: calendar, facts, units, metric tables.
 
-The loader calls :func:`refresh` inside its write transaction at the end of every load, so the
-metric tables always describe exactly the orders that are loaded. Grain: ``met_<level>_day`` holds
+Each order is written to disk once, as its row of ``fct_work_orders`` (typed snapshot plus every
+assessment flag); ``stg_work_orders`` is a view of the snapshot columns of that table. A load stages
+the new snapshots in the connection's temp table ``stg_incoming``; the loader then calls
+:func:`refresh` inside its write transaction, which moves them into the fact table, so the metric
+tables always describe exactly the orders that are loaded. Grain: ``met_<level>_day`` holds
 counts only (the partition an incremental load rewrites, and the base of any date-range ranking);
 ``met_<level>_month`` sums it and adds the rates and the score.
 
@@ -40,7 +43,7 @@ META_KEYS = (
     "metrics_built_at",
 )
 # The layout of the derived tables; a warehouse built under another one gets a full rebuild.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: stg_work_orders is a view of fct_work_orders
 DERIVED_TABLES = (
     "fct_work_orders",
     "dim_units",
@@ -70,14 +73,45 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | N
     con.execute(sql, {k: v for k, v in (params or {}).items() if k in used})
 
 
+STAGING_DDL = SQL_DIR / "ddl" / "04_stg_incoming.sql"
+
+
+def prepare_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """The temp objects a load and a refresh work with: ``stg_incoming`` (the snapshots this connection
+    stages) and the views ``stg_held`` (the snapshot columns of fct_work_orders; empty before the first
+    build) and ``stg_current`` (the latest snapshot of every order: staged, else held)."""
+    con.execute(STAGING_DDL.read_text(encoding="utf-8"))
+    cols = ", ".join(_stg_columns(con))
+    held = "fct_work_orders" if _has_table(con, "fct_work_orders") else "stg_incoming WHERE FALSE"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW stg_held AS SELECT {cols} FROM {held}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW stg_current AS SELECT {cols} FROM stg_incoming "
+        f"UNION ALL SELECT {cols} FROM stg_held WHERE order_id NOT IN (SELECT order_id FROM stg_incoming)"
+    )
+
+
+def _stg_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.sql(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'stg_incoming' AND database_name = 'temp' "
+        "ORDER BY column_index"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str, schema: str = "main") -> bool:
+    sql = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?"
+    return bool(con.execute(sql, [schema, name]).fetchall()[0][0])
+
+
 def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
-    """(Re)build dim_calendar, fct_work_orders, dim_units and every met_* table from all of stg, and
-    record in ``meta`` the as-of time and the settings used (the report must carry both)."""
+    """(Re)build dim_calendar, fct_work_orders, dim_units and every met_* table from every order's latest
+    snapshot, and record in ``meta`` the as-of time and the settings used (the report must carry both)."""
     _build(con, settings or load_settings(), None)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, first_load_id: int, settings: Settings | None = None) -> str:
-    """Bring the derived tables up to date after a load whose stg rows have ``load_id >= first_load_id``.
+    """Bring the derived tables up to date after a load that staged its snapshots in ``stg_incoming``
+    (their ``load_id >= first_load_id``).
 
     Incremental when the warehouse was built before under the same settings and layout, else a full
     rebuild; returns which ('incremental' or 'full'). Either way the result equals :func:`rebuild`.
@@ -96,6 +130,7 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: in
 
 
 def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None) -> str:
+    prepare_staging(con)
     as_of, as_of_source = _resolve_as_of(con, settings)
     start, end = _date_span(con)
     before = _previous_build(con)
@@ -116,23 +151,30 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
         lo, hi = sorted((dt.datetime.fromisoformat(old_as_of), as_of))
         run_sql(con, read_sql("fct_scope"), {"first_load_id": first_load_id, "as_of_lo": lo, "as_of_hi": hi})
         run_sql(con, read_sql("met_scope_days"))  # the days the old rows counted on
-        con.execute("DELETE FROM fct_work_orders WHERE order_id IN (SELECT order_id FROM fct_scope)")
+        # the snapshots to write and their repeat groups, taken before the old fct rows go
         con.execute(
-            "CREATE OR REPLACE TEMP VIEW fct_source AS "
-            "SELECT * FROM stg_work_orders WHERE order_id IN (SELECT order_id FROM fct_scope)"
+            "CREATE OR REPLACE TEMP TABLE fct_source AS "
+            "SELECT * FROM stg_current WHERE order_id IN (SELECT order_id FROM fct_scope)"
         )
         con.execute(
-            "CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM stg_work_orders "
+            "CREATE OR REPLACE TEMP TABLE fct_repeat_source AS SELECT * FROM stg_current "
             "WHERE (citizen_phone_hash, NULLIF(trim(category_l2), '')) IN "
             "(SELECT (citizen_phone_hash, NULLIF(trim(category_l2), '')) FROM fct_source)"
         )
+        con.execute("DELETE FROM fct_work_orders WHERE order_id IN (SELECT order_id FROM fct_scope)")
         run_sql(con, "INSERT INTO fct_work_orders BY NAME " + read_sql("fct_work_orders"), params)
         run_sql(con, read_sql("met_scope_days"))  # and the days the new rows count on
     else:
-        con.execute("CREATE OR REPLACE TEMP VIEW fct_source AS SELECT * FROM stg_work_orders")
-        con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM stg_work_orders")
-        run_sql(con, "CREATE OR REPLACE TABLE fct_work_orders AS " + read_sql("fct_work_orders"), params)
+        con.execute("CREATE OR REPLACE TEMP VIEW fct_source AS SELECT * FROM stg_current")
+        con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM stg_current")
+        # a new table beside the old one (the source reads the old), then swapped in under its name
+        run_sql(con, "CREATE OR REPLACE TABLE fct_work_orders__new AS " + read_sql("fct_work_orders"), params)
+        con.execute("DROP VIEW IF EXISTS temp.fct_source; DROP VIEW IF EXISTS temp.fct_repeat_source")
+        con.execute("DROP TABLE IF EXISTS fct_work_orders")
+        con.execute("ALTER TABLE fct_work_orders__new RENAME TO fct_work_orders")
         con.execute("INSERT INTO met_scope_days SELECT cal_date FROM dim_calendar")
+    con.execute("DELETE FROM stg_incoming")  # every staged snapshot is in the fact table now
+    _snapshot_view(con)
     _build_metric_tables(con, params, incremental)
     scope = _scope_note(con, incremental)
     groups = settings.unit_groups()
@@ -159,10 +201,20 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
             "metrics_refresh_scope": scope,
         },
     )
-    con.execute("DROP VIEW IF EXISTS temp.fct_source; DROP VIEW IF EXISTS temp.fct_repeat_source")
-    for name in ("fct_scope", "met_scope_days", "met_scope_months", "met_day_dispatched", "met_day_received"):
+    for name in ("fct_scope", "fct_source", "fct_repeat_source", "met_scope_days", "met_scope_months",
+                 "met_day_dispatched", "met_day_received"):  # fmt: skip
         con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    prepare_staging(con)  # stg_held and stg_current now read the new fact table
     return "incremental" if incremental else "full"
+
+
+def _snapshot_view(con: duckdb.DuckDBPyConnection) -> None:
+    """``stg_work_orders``: the typed snapshot of every loaded order, the snapshot columns of the fact
+    table (a warehouse written before schema 3 held them in a table of that name, dropped here)."""
+    if _has_table(con, "stg_work_orders"):
+        con.execute("DROP TABLE stg_work_orders")
+    cols = ", ".join(_stg_columns(con))
+    con.execute(f"CREATE OR REPLACE VIEW stg_work_orders AS SELECT {cols} FROM fct_work_orders")
 
 
 def _build_metric_tables(con: duckdb.DuckDBPyConnection, params: dict[str, Any], incremental: bool) -> None:
@@ -255,7 +307,7 @@ def _resolve_as_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[
     if settings.as_of is not None:
         return settings.as_of, "pinned"
     (as_of,) = con.sql(
-        "SELECT max(greatest(received_at, dispatched_at, responded_at, closed_at, callback_at)) FROM stg_work_orders"
+        "SELECT max(greatest(received_at, dispatched_at, responded_at, closed_at, callback_at)) FROM stg_current"
     ).fetchall()[0]
     return as_of, "data"
 
@@ -263,7 +315,7 @@ def _resolve_as_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[
 def _date_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
     lo, hi = con.sql(
         "SELECT min(least(received_at, dispatched_at))::DATE, max(greatest(received_at, dispatched_at))::DATE "
-        "FROM stg_work_orders"
+        "FROM stg_current"
     ).fetchall()[0]
     today = dt.date.today()
     return (lo or today), (hi or today)

@@ -1,6 +1,8 @@
--- adds new orders and the new snapshots of changed ones (replace_changed.sql removed the old ones
--- first), in stg and raw alike. Unchanged orders are left as they are.
-INSERT INTO stg_work_orders BY NAME
+-- adds new orders and the new snapshots of changed ones, to the staged snapshots (stg_incoming, which
+-- the metric refresh moves into fct_work_orders) and to raw. replace_changed.sql removed an earlier
+-- staged or raw version first; the old fct row goes when the refresh rewrites the order.
+-- Unchanged orders are left as they are.
+INSERT INTO stg_incoming BY NAME
 SELECT *
 FROM incoming_stg
 WHERE order_id NOT IN (SELECT order_id FROM incoming_known WHERE same);

@@ -1,6 +1,6 @@
 """Helpers for the assessment-engine tests: real temporary DuckDB warehouses, built from rows.
 
-Rows go straight into ``stg_work_orders`` (the table the engine reads); the golden test also
+Rows go straight into ``stg_incoming`` (the snapshots a load stages for the engine); the golden test also
 builds its warehouse through the real loader when ``etl.load`` is importable.
 """
 
@@ -34,7 +34,7 @@ def order(order_id: str, **kw: Any) -> dict[str, Any]:
 def insert_orders(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
     """Bulk insert through an Arrow frame (DuckDB's executemany is ~1000x slower)."""
     stg_types = dict(
-        con.sql("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'stg_work_orders'").fetchall()
+        con.sql("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'stg_incoming'").fetchall()
     )
     data = {c: [r.get(c) for r in rows] for c in STG_COLUMNS}
     data.update(
@@ -45,7 +45,7 @@ def insert_orders(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) ->
     )
     frame = pl.DataFrame({c: pl.Series(c, v, dtype=_POLARS[stg_types[c]]) for c, v in data.items()})
     con.register("_fixture_rows", frame)
-    con.execute("INSERT INTO stg_work_orders BY NAME SELECT * FROM _fixture_rows")
+    con.execute("INSERT INTO stg_incoming BY NAME SELECT * FROM _fixture_rows")
     con.unregister("_fixture_rows")
 
 
@@ -62,7 +62,7 @@ _POLARS = {
 def build_warehouse(
     path: Path, rows: list[dict[str, Any]], settings: Settings | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """A real DuckDB file with the rows in stg and every derived table rebuilt; caller closes."""
+    """A real DuckDB file with the rows staged and every derived table rebuilt; caller closes."""
     con = duckdb.connect(str(path))
     apply_schema(con)
     insert_orders(con, rows)

@@ -1,5 +1,9 @@
--- one row per order (latest snapshot), typed; the phone only as a keyed hash, no names or content.
-CREATE TABLE IF NOT EXISTS stg_work_orders (
+-- The typed snapshots a load writes, one row per order, before the metric refresh moves them into
+-- fct_work_orders: the phone only as a keyed hash, no names or content. A TEMP table of the writing
+-- connection (nothing else ever sees it); the refresh empties it. stg_work_orders, the typed snapshot of
+-- every loaded order, is a view of these columns of fct_work_orders (warehouse.metrics), so each order
+-- is written to disk once (plus its personal data in raw_work_orders).
+CREATE TEMP TABLE IF NOT EXISTS stg_incoming (
     order_id            VARCHAR NOT NULL,
     received_at         TIMESTAMP NOT NULL,
     channel             VARCHAR,
