@@ -34,7 +34,7 @@ from etl import validate
 from etl.keys import phone_hash_key
 from etl.mapping import ColumnMap, UnmappableError, find_header
 from etl.profiles import Profile, load_profile
-from etl.readers import CsvPieces, ReadError, SourceFile, open_source, preview_rows, read_frames
+from etl.readers import CHUNKED_MIN_BYTES, CsvPieces, ReadError, SourceFile, open_source, preview_rows, read_frames
 from etl.validate import Checked, check_in_slices, merge_checked
 from warehouse.connection import resolve_db_path, writer
 from warehouse.fields import FIELDS, PII, TEXT
@@ -330,6 +330,8 @@ def load_files(
 # them out as it goes. Insertion order is nobody's contract (every reader orders explicitly), and
 # without it bulk writes need not buffer to keep rows in order.
 LOAD_MEMORY_LIMIT = os.environ.get("HOTLINE_LOAD_MEMORY", "2GB")
+# Files of more bytes than this in one load stage their typed snapshots on disk (see _write).
+STAGE_ON_DISK_BYTES = CHUNKED_MIN_BYTES
 
 
 def _tune(con: duckdb.DuckDBPyConnection) -> None:
@@ -343,7 +345,9 @@ def _write(todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: 
 
     with writer(db_path) as con:
         _tune(con)
-        prepare_staging(con)
+        # a big load stages its snapshots on disk in the private copy: in memory they would exceed
+        # LOAD_MEMORY_LIMIT and spill uncompressed (measured at 10M: slower than the compressed table)
+        prepare_staging(con, on_disk=sum(p.stat().st_size for p, _ in todo if p.exists()) > STAGE_ON_DISK_BYTES)
         next_id = first_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
         done: dict[str, FileResult] = {}
         for path, sha in todo:

@@ -73,14 +73,17 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | N
     con.execute(sql, {k: v for k, v in (params or {}).items() if k in used})
 
 
-STAGING_DDL = SQL_DIR / "ddl" / "04_stg_incoming.sql"
+STAGING_DDL = SQL_DIR / "stg_incoming.sql"
 
 
-def prepare_staging(con: duckdb.DuckDBPyConnection) -> None:
-    """The temp objects a load and a refresh work with: ``stg_incoming`` (the snapshots this connection
-    stages) and the views ``stg_held`` (the snapshot columns of fct_work_orders; empty before the first
-    build) and ``stg_current`` (the latest snapshot of every order: staged, else held)."""
-    con.execute(STAGING_DDL.read_text(encoding="utf-8"))
+def prepare_staging(con: duckdb.DuckDBPyConnection, on_disk: bool = False) -> None:
+    """The objects a load and a refresh work with: the table ``stg_incoming`` (the snapshots a load
+    stages: a temp table, or with ``on_disk`` one in the load's private copy, dropped by the refresh;
+    kept as it is when it exists) and the temp views ``stg_held`` (the snapshot columns of
+    fct_work_orders; empty before the first build) and ``stg_current`` (the latest snapshot of every
+    order: staged, else held)."""
+    if not _staging(con):
+        con.execute(STAGING_DDL.read_text(encoding="utf-8").format(kind="" if on_disk else "TEMP"))
     cols = ", ".join(_stg_columns(con))
     held = "fct_work_orders" if _has_table(con, "fct_work_orders") else "stg_incoming WHERE FALSE"
     con.execute(f"CREATE OR REPLACE TEMP VIEW stg_held AS SELECT {cols} FROM {held}")
@@ -90,17 +93,28 @@ def prepare_staging(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _staging(con: duckdb.DuckDBPyConnection) -> str | None:
+    """'temp' or 'main': where the staging table is, None when there is none."""
+    if _has_table(con, "stg_incoming", database="temp"):
+        return "temp"
+    return "main" if _has_table(con, "stg_incoming") else None
+
+
 def _stg_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.sql(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'stg_incoming' AND database_name = 'temp' "
-        "ORDER BY column_index"
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'stg_incoming' AND schema_name = 'main' "
+        "AND database_name IN ('temp', current_database()) ORDER BY column_index"
     ).fetchall()
     return [r[0] for r in rows]
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str, schema: str = "main") -> bool:
-    sql = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?"
-    return bool(con.execute(sql, [schema, name]).fetchall()[0][0])
+def _has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None = None) -> bool:
+    """Is there a table ``name`` in the main schema of ``database`` (default: the warehouse file)?"""
+    sql = (
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = coalesce(?, current_database()) "
+        "AND schema_name = 'main' AND table_name = ?"
+    )
+    return bool(con.execute(sql, [database, name]).fetchall()[0][0])
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
@@ -173,8 +187,10 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
         con.execute("DROP TABLE IF EXISTS fct_work_orders")
         con.execute("ALTER TABLE fct_work_orders__new RENAME TO fct_work_orders")
         con.execute("INSERT INTO met_scope_days SELECT cal_date FROM dim_calendar")
-    con.execute("DELETE FROM stg_incoming")  # every staged snapshot is in the fact table now
-    _snapshot_view(con)
+    columns = _stg_columns(con)
+    # every staged snapshot is in the fact table now
+    con.execute("DELETE FROM stg_incoming" if _staging(con) == "temp" else "DROP TABLE stg_incoming")
+    _snapshot_view(con, columns)
     _build_metric_tables(con, params, incremental)
     scope = _scope_note(con, incremental)
     groups = settings.unit_groups()
@@ -208,13 +224,12 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
     return "incremental" if incremental else "full"
 
 
-def _snapshot_view(con: duckdb.DuckDBPyConnection) -> None:
+def _snapshot_view(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
     """``stg_work_orders``: the typed snapshot of every loaded order, the snapshot columns of the fact
     table (a warehouse written before schema 3 held them in a table of that name, dropped here)."""
     if _has_table(con, "stg_work_orders"):
         con.execute("DROP TABLE stg_work_orders")
-    cols = ", ".join(_stg_columns(con))
-    con.execute(f"CREATE OR REPLACE VIEW stg_work_orders AS SELECT {cols} FROM fct_work_orders")
+    con.execute(f"CREATE OR REPLACE VIEW stg_work_orders AS SELECT {', '.join(columns)} FROM fct_work_orders")
 
 
 def _build_metric_tables(con: duckdb.DuckDBPyConnection, params: dict[str, Any], incremental: bool) -> None:

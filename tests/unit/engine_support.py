@@ -16,7 +16,7 @@ import polars as pl
 
 from warehouse.connection import apply_schema
 from warehouse.fields import STG_FIELDS
-from warehouse.metrics import rebuild
+from warehouse.metrics import prepare_staging, rebuild
 from warehouse.settings import Settings
 
 STG_COLUMNS = (*(c for c in STG_FIELDS if c != "citizen_phone"), "citizen_phone_hash")
@@ -33,6 +33,7 @@ def order(order_id: str, **kw: Any) -> dict[str, Any]:
 
 def insert_orders(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
     """Bulk insert through an Arrow frame (DuckDB's executemany is ~1000x slower)."""
+    prepare_staging(con)
     stg_types = dict(
         con.sql("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'stg_incoming'").fetchall()
     )
