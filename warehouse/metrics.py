@@ -85,8 +85,11 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, on_disk: bool = False) -> No
     if not _staging(con):
         con.execute(STAGING_DDL.read_text(encoding="utf-8").format(kind="" if on_disk else "TEMP"))
     cols = ", ".join(_stg_columns(con))
-    held = "fct_work_orders" if _has_table(con, "fct_work_orders") else "stg_incoming WHERE FALSE"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW stg_held AS SELECT {cols} FROM {held}")
+    if not _has_table(con, "fct_work_orders"):  # before the first build everything is staged
+        con.execute(f"CREATE OR REPLACE TEMP VIEW stg_held AS SELECT {cols} FROM stg_incoming WHERE FALSE")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW stg_current AS SELECT {cols} FROM stg_incoming")
+        return
+    con.execute(f"CREATE OR REPLACE TEMP VIEW stg_held AS SELECT {cols} FROM fct_work_orders")
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW stg_current AS SELECT {cols} FROM stg_incoming "
         f"UNION ALL SELECT {cols} FROM stg_held WHERE order_id NOT IN (SELECT order_id FROM stg_incoming)"
