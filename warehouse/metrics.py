@@ -148,8 +148,7 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: in
 
 def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None) -> str:
     prepare_staging(con)
-    as_of, as_of_source = _resolve_as_of(con, settings)
-    start, end = _date_span(con)
+    (start, end), (as_of, as_of_source) = _span_and_as_of(con, settings)
     before = _previous_build(con)
     fallback_years = build_calendar(con, start, end)
     params = _rule_params(settings, as_of)
@@ -320,23 +319,19 @@ def fetch_monthly(
     return con.sql(sql, params=params).pl()
 
 
-def _resolve_as_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[dt.datetime | None, str]:
-    """Latest *event* timestamp (never a deadline: a due date in the future has not happened)."""
-    if settings.as_of is not None:
-        return settings.as_of, "pinned"
-    (as_of,) = con.sql(
-        "SELECT max(greatest(received_at, dispatched_at, responded_at, closed_at, callback_at)) FROM stg_current"
-    ).fetchall()[0]
-    return as_of, "data"
-
-
-def _date_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
-    lo, hi = con.sql(
-        "SELECT min(least(received_at, dispatched_at))::DATE, max(greatest(received_at, dispatched_at))::DATE "
-        "FROM stg_current"
+def _span_and_as_of(
+    con: duckdb.DuckDBPyConnection, settings: Settings
+) -> tuple[tuple[dt.date, dt.date], tuple[dt.datetime | None, str]]:
+    """(first and last day of receipt or dispatch, for the calendar) and the as-of time with its
+    source, in one scan of the current snapshots. The as-of time is the latest *event* timestamp (never
+    a deadline: a due date in the future has not happened) unless the settings pin it."""
+    lo, hi, latest = con.sql(
+        "SELECT min(least(received_at, dispatched_at))::DATE, max(greatest(received_at, dispatched_at))::DATE, "
+        "max(greatest(received_at, dispatched_at, responded_at, closed_at, callback_at)) FROM stg_current"
     ).fetchall()[0]
     today = dt.date.today()
-    return (lo or today), (hi or today)
+    as_of = (settings.as_of, "pinned") if settings.as_of is not None else (latest, "data")
+    return ((lo or today), (hi or today)), as_of
 
 
 def _rule_params(settings: Settings, as_of: dt.datetime | None) -> dict[str, Any]:
