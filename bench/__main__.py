@@ -5,6 +5,7 @@
   data call (p50/p95); writes docs/benchmarks.json and docs/benchmarks.md.
 - ``python -m bench load --rows N``: floor, project and ratio per encoding (UTF-8 and GBK).
 - ``python -m bench queries --db PATH``: the dashboard calls on an existing warehouse.
+- ``python -m bench stages FILE``: one load with its stages timed (where the load's time goes).
 """
 
 from __future__ import annotations
@@ -102,6 +103,16 @@ def cmd_queries(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stages(args: argparse.Namespace) -> int:
+    from bench.stages import time_stages
+
+    total, spent = time_stages(Path(args.file))
+    print(f"load_files total {total:.2f} s (stages overlap: a worker thread checks while DuckDB writes)")
+    for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"{seconds:8.2f} s  {name}")
+    return 0
+
+
 def _say(text: str) -> None:
     print(f"[{dt.datetime.now():%H:%M:%S} load {load_average()}] {text}", file=sys.stderr, flush=True)
 
@@ -134,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     queries.add_argument("--db", required=True)
     queries.add_argument("--runs", type=int, default=20)
     queries.set_defaults(run=cmd_queries)
+    stages = sub.add_parser("stages", help="one load of FILE with its stages timed")
+    stages.add_argument("file")
+    stages.set_defaults(run=cmd_stages)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -56,3 +56,21 @@ def test_report_states_each_target_and_its_command() -> None:
     assert "peak memory ≤ 6 GB at 10M | 5000 MB | met |" in text
     assert "worst a 400 ms; 1 of 1 over | **not met** |" in text
     assert "`python -m bench all`" in text
+
+
+def test_stage_timing_wraps_the_load_and_leaves_it_as_it_was(tmp_path: Path) -> None:
+    import etl.load
+    import warehouse.metrics
+    from bench.stages import time_stages
+
+    path = tmp_path / "orders.csv"
+    generate_frame(2000, seed=5).write_csv(path)
+    before = (etl.load.prepare_file, etl.load._apply_good, warehouse.metrics.run_sql)
+    total, spent = time_stages(path)
+    assert {
+        "read the file (Polars)",
+        "stage snapshots + write raw (DuckDB)",
+        "metric refresh: fct, met, dim (DuckDB)",
+    } <= set(spent)
+    assert any("fct_work_orders" in name for name in spent) and 0 < max(spent.values()) <= total
+    assert (etl.load.prepare_file, etl.load._apply_good, warehouse.metrics.run_sql) == before
