@@ -13,6 +13,9 @@ import contextlib
 import csv
 import io
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import weakref
 import zipfile
@@ -22,8 +25,9 @@ from pathlib import Path
 
 import polars as pl
 
+from etl.transcode import split_after_line_feed, transcode_range
+
 SNIFF_BYTES = 64 * 1024
-CHUNK_BYTES = 8 * 1024 * 1024
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 # Clear limits against oversized input (each overridable by an environment variable of that name).
 MAX_FILE_MB = 8192  # HOTLINE_MAX_FILE_MB: one export file
@@ -111,29 +115,60 @@ def _pick_sheet(path: Path, sheet: str | int | None) -> str:
     raise ReadError(f"Excel 文件 {path.name} 中没有工作表「{sheet}」；现有工作表：{'、'.join(names)}")
 
 
+# A GBK/GB18030 file bigger than this is transcoded in two halves at once (a helper process takes the
+# second): the CJK codecs hold the GIL, and the transcode is most of what a GBK load adds to a UTF-8 one.
+PARALLEL_TRANSCODE_BYTES = 64 * 2**20
+
+
 @contextlib.contextmanager
 def utf8_csv(src: SourceFile) -> Iterator[Path]:
     """Yield a UTF-8 path for the CSV: the file itself, or a chunked transcode of it."""
     if src.encoding in ("utf-8", "utf-8-sig", "utf8"):
         yield src.path
         return
-    decoder = codecs.getincrementaldecoder(src.encoding or "gb18030")(errors="strict")
-    with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as out, open(src.path, "rb") as fh:
+    encoding = src.encoding or "gb18030"
+    with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as out:
         tmp = Path(out.name)
-        try:
-            while chunk := fh.read(CHUNK_BYTES):
-                out.write(decoder.decode(chunk).encode("utf-8"))
-            out.write(decoder.decode(b"", final=True).encode("utf-8"))
-        except UnicodeDecodeError as exc:
-            tmp.unlink(missing_ok=True)
-            raise ReadError(
-                f"文件 {src.path.name} 既不是 UTF-8 也不是 GBK/GB18030 编码（第 {exc.start} 字节附近无法解码），"
-                "请用 Excel 或记事本另存为 UTF-8 CSV 后重新导入。"
-            ) from None
     try:
+        bad = _transcode(src.path, encoding, tmp)
+        if bad is not None:
+            raise ReadError(
+                f"文件 {src.path.name} 既不是 UTF-8 也不是 GBK/GB18030 编码（第 {bad} 字节附近无法解码），"
+                "请用 Excel 或记事本另存为 UTF-8 CSV 后重新导入。"
+            )
         yield tmp
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _transcode(path: Path, encoding: str, target: Path) -> int | None:
+    """``transcode.transcode_range`` of the whole file into ``target``, in two halves at once when big
+    (the second in a fresh interpreter that imports only etl.transcode: no fork of a process running
+    Polars and DuckDB threads, no re-import of the caller's main module); the offset of the first bytes
+    that do not decode, or None."""
+    size = path.stat().st_size
+    cut = split_after_line_feed(str(path), size) if size > PARALLEL_TRANSCODE_BYTES else size
+    if cut >= size:
+        return transcode_range(str(path), 0, size, encoding, str(target))
+    second = target.with_name(target.name + ".2")
+    code = "import sys; from etl.transcode import main; main(sys.argv[1:])"
+    args = [str(path), str(cut), str(size), encoding, str(second)]
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    try:
+        helper = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, env=env, text=True)
+        bad = transcode_range(str(path), 0, cut, encoding, str(target))
+        out, _ = helper.communicate()
+        if helper.returncode != 0:
+            raise ReadError(f"转换文件 {path.name} 的编码时出错（辅助进程退出码 {helper.returncode}）")
+        bad_later = int(out) if out.strip() else None
+        if bad is not None or bad_later is not None:
+            return bad if bad is not None else bad_later
+        with open(target, "ab") as whole, open(second, "rb") as rest:
+            shutil.copyfileobj(rest, whole, 1 << 20)
+        return None
+    finally:
+        second.unlink(missing_ok=True)
 
 
 def preview_rows(src: SourceFile, n_rows: int = 8) -> list[list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import xlsxwriter
 
 from etl import load as load_module
 from etl.load import load_files
-from tests.conftest import HEADER, counts, order_row, query, write_csv
+from tests.conftest import HEADER, counts, csv_text, order_row, query, write_csv
 from warehouse.calendar import Period
 from warehouse.queries import bench_period, fetch_intake_months, fetch_months, latest_complete_month
 
@@ -302,3 +303,36 @@ def test_the_pages_open_on_the_latest_complete_month_of_intake(tmp_path: Path, d
     finally:
         con.close()
     assert latest_complete_month([date(2024, 3, 1), date(2024, 4, 1)], datetime(2024, 4, 29)) == date(2024, 3, 1)
+
+
+def test_a_big_gbk_file_transcoded_in_two_halves_is_the_whole(tmp_path: Path, monkeypatch) -> None:
+    """The parallel transcode (a helper process takes the second half) gives the very bytes of the
+    sequential one, with multi-byte characters and a quoted line break around the cut."""
+    from etl import readers
+
+    rows = [order_row(f"H{i}", 诉求内容=f"第{i}户：楼上漏水\n已多次反映，请尽快处理") for i in range(400)]
+    path = write_csv(tmp_path / "gbk.csv", rows, "gb18030")
+    src = readers.open_source(path)
+    assert src.encoding == "gb18030"
+    with readers.utf8_csv(src) as whole:
+        expected = whole.read_bytes()
+    monkeypatch.setattr(readers, "PARALLEL_TRANSCODE_BYTES", 0)
+    with readers.utf8_csv(src) as halves:
+        assert halves.read_bytes() == expected == csv_text(rows).encode("utf-8")
+    summary = load_files([path], db=tmp_path / "h.duckdb")
+    assert (summary.loaded, summary.quarantined) == (400, 0)
+
+
+def test_bad_bytes_in_the_second_half_name_their_offset(tmp_path: Path, monkeypatch) -> None:
+    from etl import readers
+
+    good = csv_text([order_row(f"G{i}", 诉求内容="噪声扰民") for i in range(300)]).encode("gbk")
+    path = tmp_path / "bad.csv"
+    head = good + good.split(b"\n", 1)[1]  # the bad bytes come after the middle: the helper's half
+    path.write_bytes(head + b"X1,\xff\xfe\n")
+    monkeypatch.setattr(readers, "PARALLEL_TRANSCODE_BYTES", 0)
+    with pytest.raises(readers.ReadError, match="字节附近无法解码") as caught:
+        with readers.utf8_csv(readers.SourceFile(path, "csv", "gb18030")):
+            pass
+    offset = int(re.search(r"第 (\d+) 字节", str(caught.value)).group(1))
+    assert abs(offset - (len(head) + 3)) <= 4
