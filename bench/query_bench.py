@@ -17,7 +17,7 @@ QUERIES = """
 import importlib, json, statistics, sys, time
 import duckdb
 from warehouse.calendar import Period
-from warehouse.queries import bench_period
+from warehouse.queries import default_period
 from warehouse.rankings import fetch_ranking
 
 db, runs = sys.argv[1], int(sys.argv[2])
@@ -31,7 +31,7 @@ for module in ("warehouse.queries", "warehouse.queries_orders"):
         continue
     sources.append({"module": module, "calls": len(listed)})
     calls += [(name, fn) for name, fn in listed]
-latest = bench_period(con).start  # the month the pages open on: the latest complete one
+latest = default_period(con).start  # the month the pages open on: the latest complete one
 periods = {"month": Period.month(latest.strftime("%Y-%m")),
            "quarter": Period.quarter(latest.year, (latest.month - 1) // 3 + 1), "year": Period.year(latest.year)}
 for level in ("county", "department", "township"):

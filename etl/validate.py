@@ -12,7 +12,7 @@ flags and writes sentences only for those rows.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -34,7 +34,6 @@ REASON_CODES = (
     "superseded",
 )
 QUARANTINE_COLUMNS = ("source_row", "order_id", "reason_code", "reason", "raw_record")
-WARNING_SCHEMA = {"source_row": pl.UInt32, "order_id": pl.String, "message": pl.String}
 FLAGS = ("__bad_ts", "__bad_value", "__bad_soft")
 
 
@@ -44,8 +43,8 @@ class Checked:
     quarantine: pl.DataFrame  # QUARANTINE_COLUMNS
     rows_read: int
     duplicates: int
-    # WARNING_SCHEMA: loaded rows with a yes/no or count cell that could not be read (loaded empty)
-    warnings: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=WARNING_SCHEMA))
+    # source_row, order_id, message: loaded rows with a yes/no or count cell that could not be read (loaded empty)
+    warnings: pl.DataFrame
 
 
 def _fmt(col: str) -> pl.Expr:

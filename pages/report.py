@@ -8,11 +8,12 @@ import streamlit as st
 
 from pages.components import data
 from pages.components.auth import audit_export
-from pages.components.filters import latest_complete_month, period_label
+from pages.components.filters import period_label
 from pages.components.labels import t
 from pages.components.layout import page_header
 from pages.components.report_data import monthly_report, settings_key
 from warehouse.calendar import Period
+from warehouse.queries import latest_complete_month
 
 MIME = {
     "pdf": "application/pdf",

@@ -12,6 +12,8 @@ import pytest
 
 from etl.demo import write_demo
 from etl.load import load_files
+from warehouse.calendar import Period
+from warehouse.queries import default_period
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EXTERNAL = SHARED / "data" / "external"
@@ -87,6 +89,20 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = root / "wh" / "hotline.duckdb"
     load_files(write_demo(root / "exports", months=4, orders_per_month=600, seed=5), db=db, mark_demo=True)
     return db
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db: Path):
+    """A read-only connection to the demo warehouse, as the dashboard opens it."""
+    con = duckdb.connect(str(demo_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def demo_month(demo_con) -> Period:
+    """The month the pages open on in the demo warehouse."""
+    return default_period(demo_con)
 
 
 @pytest.fixture

@@ -94,15 +94,16 @@ def fetch_quarantine_rows(
 def fetch_cell_warnings(con: duckdb.DuckDBPyConnection, limit: int | None = 1000) -> pl.DataFrame:
     """Loaded rows with a yes/no or count cell that could not be read (loaded with that value empty),
     newest load first: file, row number, order id, the message naming the column and the value (these
-    columns never hold personal data). Empty for a warehouse written before the table existed."""
+    columns never hold personal data), and ``total``, the number of such rows however many are returned.
+    Empty for a warehouse written before the table existed."""
     (present,) = con.sql(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw_cell_warnings' AND schema_name = 'main'"
     ).fetchall()[0]
     if not present:
         return pl.DataFrame(schema={"load_id": pl.Int64, "source_file": pl.String, "source_row": pl.Int64,
-                                    "order_id": pl.String, "message": pl.String})  # fmt: skip
-    sql = """SELECT load_id, source_file, source_row, order_id, message FROM raw_cell_warnings
-             ORDER BY load_id DESC, source_row"""
+                                    "order_id": pl.String, "message": pl.String, "total": pl.Int64})  # fmt: skip
+    sql = """SELECT load_id, source_file, source_row, order_id, message, count(*) OVER () AS total
+             FROM raw_cell_warnings ORDER BY load_id DESC, source_row"""
     params: dict[str, int] = {}
     if limit is not None:
         sql += " LIMIT $limit"

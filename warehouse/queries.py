@@ -68,6 +68,12 @@ def latest_complete_month(months: list[dt.date], as_of: dt.datetime | None) -> d
     return months[-1]
 
 
+def default_period(con: duckdb.DuckDBPyConnection) -> Period:
+    """The period the pages open on (the sidebar filters' rule): the latest complete month of intake. Not
+    the newest month present: that one may hold only the orders dispatched after the last day of intake."""
+    return Period.month(latest_complete_month(fetch_intake_months(con) or fetch_months(con), fetch_as_of(con)))
+
+
 def fetch_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """One row per unit per level (township within its county) with its ranking group."""
     return con.sql(
@@ -78,13 +84,8 @@ def fetch_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 # -- the data calls of the overview, rankings, trends and about pages, for the benchmark -------------
 
 
-def bench_period(con: duckdb.DuckDBPyConnection) -> Period:
-    """The period the pages open on: the latest complete month of intake (as the sidebar filters)."""
-    return Period.month(latest_complete_month(fetch_intake_months(con) or fetch_months(con), fetch_as_of(con)))
-
-
 def _quarter(con: duckdb.DuckDBPyConnection) -> Period:
-    end = bench_period(con).start
+    end = default_period(con).start
     return Period.quarter(end.year, (end.month - 1) // 3 + 1)
 
 
@@ -95,13 +96,13 @@ def _busiest(con: duckdb.DuckDBPyConnection, level: str) -> tuple[str, str | Non
 
 
 def _trend(con: duckdb.DuckDBPyConnection, level: str) -> pl.DataFrame:
-    end = bench_period(con).end
+    end = default_period(con).end
     return fetch_monthly(con, level, dt.date(end.year - 1, end.month, 1), end)
 
 
 def _drill(con: duckdb.DuckDBPyConnection, part: str) -> pl.DataFrame:
     unit, _ = _busiest(con, "department")
-    return fetch_orders(con, "department", unit, bench_period(con), "response_rate", part)
+    return fetch_orders(con, "department", unit, default_period(con), "response_rate", part)
 
 
 BENCH_CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = [
@@ -109,23 +110,23 @@ BENCH_CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = [
     ("frame.build_info", fetch_build_info),
     ("frame.months", fetch_months),
     ("frame.units", fetch_units),
-    ("overview.totals", lambda con: fetch_totals(con, bench_period(con))),
-    ("overview.totals_previous", lambda con: fetch_totals(con, bench_period(con).previous())),
-    ("overview.volume_by_month", lambda con: fetch_monthly(con, "city", end=bench_period(con).end)),
-    ("overview.red_black.county", lambda con: fetch_ranking(con, "county", bench_period(con))),
-    ("overview.red_black.department", lambda con: fetch_ranking(con, "department", bench_period(con))),
-    ("rankings.county.month", lambda con: fetch_ranking(con, "county", bench_period(con))),
-    ("rankings.department.month", lambda con: fetch_ranking(con, "department", bench_period(con))),
-    ("rankings.township.month", lambda con: fetch_ranking(con, "township", bench_period(con))),
+    ("overview.totals", lambda con: fetch_totals(con, default_period(con))),
+    ("overview.totals_previous", lambda con: fetch_totals(con, default_period(con).previous())),
+    ("overview.volume_by_month", lambda con: fetch_monthly(con, "city", end=default_period(con).end)),
+    ("overview.red_black.county", lambda con: fetch_ranking(con, "county", default_period(con))),
+    ("overview.red_black.department", lambda con: fetch_ranking(con, "department", default_period(con))),
+    ("rankings.county.month", lambda con: fetch_ranking(con, "county", default_period(con))),
+    ("rankings.department.month", lambda con: fetch_ranking(con, "department", default_period(con))),
+    ("rankings.township.month", lambda con: fetch_ranking(con, "township", default_period(con))),
     ("rankings.department.quarter", lambda con: fetch_ranking(con, "department", _quarter(con))),
     (
         "rankings.department.year",
-        lambda con: fetch_ranking(con, "department", Period.year(bench_period(con).start.year)),
+        lambda con: fetch_ranking(con, "department", Period.year(default_period(con).start.year)),
     ),
     (
         "rankings.township.range",
         lambda con: fetch_ranking(
-            con, "township", Period.between(bench_period(con).start.replace(day=5), bench_period(con).end)
+            con, "township", Period.between(default_period(con).start.replace(day=5), default_period(con).end)
         ),
     ),
     ("rankings.drilldown.numerator", lambda con: _drill(con, "numerator")),

@@ -295,12 +295,6 @@ def fetch_volume_by_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 # -- the 10M benchmark: every data call of the three pages, with representative arguments ----------
 
 
-def _latest_month(con: duckdb.DuckDBPyConnection) -> Period:
-    """The period the pages open on (the latest complete month), not the newest month present: that
-    one may hold only the few orders dispatched after the data's last day, and would flatter the timings."""
-    return queries.bench_period(con)
-
-
 def _busiest(con: duckdb.DuckDBPyConnection, level: str) -> tuple[str, str | None]:
     rows = con.sql(
         "SELECT unit, county FROM dim_units WHERE level = ? ORDER BY order_count DESC, unit LIMIT 1", params=[level]
@@ -311,24 +305,24 @@ def _busiest(con: duckdb.DuckDBPyConnection, level: str) -> tuple[str, str | Non
 def _bench_hot_words(con: duckdb.DuckDBPyConnection) -> object:
     from warehouse.hotwords import fetch_hot_words
 
-    return fetch_hot_words(con, _latest_month(con))
+    return fetch_hot_words(con, queries.default_period(con))
 
 
 def _bench_evidence(con: duckdb.DuckDBPyConnection) -> object:
     from warehouse.evidence import build_evidence_pack
 
-    return build_evidence_pack(con, "department", _busiest(con, "department")[0], _latest_month(con))
+    return build_evidence_pack(con, "department", _busiest(con, "department")[0], queries.default_period(con))
 
 
 def _dept(con: duckdb.DuckDBPyConnection) -> tuple[str, Period]:
-    return _busiest(con, "department")[0], _latest_month(con)
+    return _busiest(con, "department")[0], queries.default_period(con)
 
 
 BENCH_CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = [
-    ("hot_topics.category_by_county", lambda con: fetch_category_by_county(con, _latest_month(con))),
-    ("hot_topics.category_risers", lambda con: fetch_category_risers(con, _latest_month(con))),
-    ("hot_topics.category_issues", lambda con: fetch_category_issues(con, _latest_month(con))),
-    ("hot_topics.unit_issues", lambda con: fetch_unit_issues(con, "department", _latest_month(con))),
+    ("hot_topics.category_by_county", lambda con: fetch_category_by_county(con, queries.default_period(con))),
+    ("hot_topics.category_risers", lambda con: fetch_category_risers(con, queries.default_period(con))),
+    ("hot_topics.category_issues", lambda con: fetch_category_issues(con, queries.default_period(con))),
+    ("hot_topics.unit_issues", lambda con: fetch_unit_issues(con, "department", queries.default_period(con))),
     ("hot_topics.hot_words", _bench_hot_words),
     ("unit_profile.ranking_row", lambda con: fetch_unit_ranking_row(con, "department", *_dept(con))),
     ("unit_profile.trend", lambda con: fetch_unit_trend(con, "department", _dept(con)[0])),

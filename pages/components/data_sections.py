@@ -161,11 +161,11 @@ WARNING_COLUMNS = ("source_file", "source_row", "order_id", "message")
 def cell_warnings_section(stamp, lang: str) -> None:
     """Loaded rows whose yes/no or count cell could not be read (SPEC §2.1 does not quarantine them)."""
     st.subheader(t("dp_w_title", lang))
-    rows = od.cell_warnings(stamp, QUARANTINE_SHOWN + 1)
+    rows = od.cell_warnings(stamp, QUARANTINE_SHOWN)
     if rows.is_empty():
         st.caption(t("dp_w_empty", lang))
         return
-    shown = t("dp_q_shown", lang).format(k=QUARANTINE_SHOWN) if rows.height > QUARANTINE_SHOWN else ""
-    n = rows.height if not shown else od.cell_warnings(stamp, None).height
-    st.caption(t("dp_w_note", lang).format(n=n, shown=shown))
-    show_table(rows.head(QUARANTINE_SHOWN), WARNING_COLUMNS, lang)
+    total = int(rows["total"][0])
+    shown = t("dp_w_shown", lang).format(k=QUARANTINE_SHOWN) if total > QUARANTINE_SHOWN else ""
+    st.caption(t("dp_w_note", lang).format(n=total, shown=shown))
+    show_table(rows, WARNING_COLUMNS, lang)

@@ -498,6 +498,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "(valid, not exempt, not returned). {n:,} rows{shown}. Check them in the source system and export again.",
     ),
     "dp_w_empty": ("没有单元格提示。", "No cell warnings."),
+    "dp_w_shown": ("，显示最近 {k:,} 行", ", the latest {k:,} shown"),
     "dp_check_warnings": (
         "其中 {n:,} 行有无法识别的「是否有效 / 考核豁免 / 退单次数」值：照常导入，该项按空值处理。",
         "{n:,} of them have an unreadable 是否有效 / 考核豁免 / 退单次数 value: loaded, with that value empty.",

@@ -34,17 +34,14 @@ def _cells(sheets: dict[str, pl.DataFrame]) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def con(demo_db: Path):
-    con = duckdb.connect(str(demo_db), read_only=True)
-    yield con
-    con.close()
+def con(demo_con):
+    return demo_con
 
 
 @pytest.fixture(scope="module")
-def case(con):
-    """The busiest department in the latest month, its pack and its league-table row."""
-    (month,) = con.sql("SELECT max(month) FROM met_city_month").fetchall()[0]
-    period = Period.month(month)
+def case(con, demo_month: Period):
+    """The busiest department in the month the pages open on, its pack and its league-table row."""
+    period = demo_month
     ranking = fetch_ranking(con, "department", period)
     row = ranking.sort("dispatched_count", descending=True).row(0, named=True)
     return period, row, _sheets(build_evidence_pack(con, "department", row["unit"], period))

@@ -93,6 +93,20 @@ def _tables(db: Path) -> dict[str, pl.DataFrame]:
         con.close()
 
 
+def _rebuilt_in_full_equals(incremental: dict[str, pl.DataFrame], db: Path, tmp_path: Path) -> dict[str, pl.DataFrame]:
+    """Rebuild a copy of ``db`` in full and assert its derived tables equal ``incremental``; the full tables."""
+    copy = tmp_path / "full.duckdb"
+    shutil.copyfile(db, copy)
+    con = duckdb.connect(str(copy))
+    rebuild(con, load_settings())
+    con.close()
+    full = _tables(copy)
+    for name in DERIVED_TABLES:
+        assert incremental[name].columns == full[name].columns, name
+        assert incremental[name].equals(full[name]), (name, incremental[name].height, full[name].height)
+    return full
+
+
 def _meta(db: Path, key: str) -> str | None:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -127,15 +141,7 @@ def test_incremental_refresh_equals_a_full_rebuild(tmp_path: Path, db: Path, mon
     assert incremental["fct_work_orders"]["is_repeat"].sum() > 0  # the data exercised repeat groups
     assert incremental["fct_work_orders"]["is_overdue_open"].sum() > 0  # and as-of dependent flags
 
-    copy = tmp_path / "full.duckdb"
-    shutil.copyfile(db, copy)
-    con = duckdb.connect(str(copy))
-    rebuild(con, load_settings())
-    con.close()
-    full = _tables(copy)
-    for name in DERIVED_TABLES:
-        assert incremental[name].columns == full[name].columns, name
-        assert incremental[name].equals(full[name]), (name, incremental[name].height, full[name].height)
+    _rebuilt_in_full_equals(incremental, db, tmp_path)
 
 
 def test_reloading_a_month_after_settings_change_rebuilds_in_full(tmp_path: Path, db: Path, monkeypatch) -> None:
@@ -168,14 +174,6 @@ def test_incremental_repeat_flags_when_orders_move_within_and_between_groups(tmp
         call("R1", 1, category="城乡建设->环境卫生->垃圾"),  # leaves the group for another category
     ]
     assert load_files([write_csv(tmp_path / "b.csv", later)], db=db).refresh == "incremental"
-    incremental = _tables(db)
-    copy = tmp_path / "full.duckdb"
-    shutil.copyfile(db, copy)
-    con = duckdb.connect(str(copy))
-    rebuild(con, load_settings())
-    con.close()
-    full = _tables(copy)
-    for name in DERIVED_TABLES:
-        assert incremental[name].equals(full[name]), name
+    full = _rebuilt_in_full_equals(_tables(db), db, tmp_path)
     repeats = dict(full["fct_work_orders"].select("order_id", "repeat_of_order_id").iter_rows())
     assert repeats == {"R1": None, "R5": None, "S1": "R5", "R3": "S1", "R2": "R3", "R4": "R2"}

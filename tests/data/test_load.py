@@ -20,7 +20,8 @@ from etl import load as load_module
 from etl.load import load_files
 from tests.conftest import HEADER, counts, csv_text, order_row, query, write_csv
 from warehouse.calendar import Period
-from warehouse.queries import bench_period, fetch_intake_months, fetch_months, latest_complete_month
+from warehouse.quality import fetch_cell_warnings
+from warehouse.queries import default_period, fetch_intake_months, fetch_months, latest_complete_month
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -131,6 +132,12 @@ def test_unreadable_yes_no_and_count_cells_load_empty_with_a_warning(tmp_path: P
     reasons = dict(query(db, "SELECT order_id, reason FROM raw_quarantine"))
     assert "「满意度」的值「还行」不在取值范围内" in reasons["W4"] and "「退单次数」的值「-1」" in reasons["W4"]
     assert "「紧急程度」的值「加急」不在取值范围内" in reasons["W5"]
+    con = duckdb.connect(str(db), read_only=True)
+    try:  # what the data page lists: the newest first, with the total however few are shown
+        shown = fetch_cell_warnings(con, limit=1)
+    finally:
+        con.close()
+    assert shown.select("source_row", "total").rows() == [(1, 2)]
 
 
 def test_every_quarantine_reason(tmp_path: Path, db: Path) -> None:
@@ -299,7 +306,7 @@ def test_the_pages_open_on_the_latest_complete_month_of_intake(tmp_path: Path, d
     try:
         assert fetch_months(con) == [date(2024, 3, 1), date(2024, 4, 1)]
         assert fetch_intake_months(con) == [date(2024, 3, 1)]
-        assert bench_period(con) == Period.month("2024-03")
+        assert default_period(con) == Period.month("2024-03")
     finally:
         con.close()
     assert latest_complete_month([date(2024, 3, 1), date(2024, 4, 1)], datetime(2024, 4, 29)) == date(2024, 3, 1)

@@ -35,16 +35,13 @@ PHONE = re.compile(r"1[3-9]\d{9}")
 
 
 @pytest.fixture(scope="module")
-def con(demo_db: Path):
-    con = duckdb.connect(str(demo_db), read_only=True)
-    yield con
-    con.close()
+def con(demo_con):
+    return demo_con
 
 
 @pytest.fixture(scope="module")
-def month(con) -> Period:
-    (latest,) = con.sql("SELECT max(month) FROM met_city_month").fetchall()[0]
-    return Period.month(latest)
+def month(demo_month) -> Period:
+    return demo_month
 
 
 def _busiest(con, level: str) -> tuple[str, str | None]:
