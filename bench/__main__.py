@@ -5,7 +5,8 @@
   data call (p50/p95); writes docs/benchmarks.json and docs/benchmarks.md.
 - ``python -m bench load --rows N``: floor, project and ratio per encoding (UTF-8 and GBK).
 - ``python -m bench queries --db PATH``: the dashboard calls on an existing warehouse.
-- ``python -m bench stages FILE``: one load with its stages timed (where the load's time goes).
+- ``python -m bench stages FILE``: one load with its stages timed (where the load's time goes), then
+  the floor of the same file in parts (parse only, into memory, into a file).
 """
 
 from __future__ import annotations
@@ -104,11 +105,14 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 
 def cmd_stages(args: argparse.Namespace) -> int:
-    from bench.stages import time_stages
+    from bench.stages import floor_parts, time_stages
 
     total, spent = time_stages(Path(args.file))
     print(f"load_files total {total:.2f} s (stages overlap: a worker thread checks while DuckDB writes)")
     for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"{seconds:8.2f} s  {name}")
+    print("the floor of the same file, in parts (DuckDB alone, each in a new database):")
+    for name, seconds in floor_parts(Path(args.file)).items():
         print(f"{seconds:8.2f} s  {name}")
     return 0
 

@@ -64,3 +64,33 @@ def time_stages(path: Path) -> tuple[float, dict[str, float]]:
             setattr(mod, attr, fn)
         metrics.run_sql = run_sql
         shutil.rmtree(work, ignore_errors=True)
+
+
+FLOOR_PARTS = (
+    ("parse only: SELECT count(*) FROM read_csv(file)", "SELECT count(*) FROM read_csv(?)"),
+    ("parse and type into memory: CREATE TEMP TABLE ... AS", "CREATE TEMP TABLE t AS SELECT * FROM read_csv(?)"),
+    ("the floor: CREATE TABLE ... AS (into the file)", "CREATE TABLE t AS SELECT * FROM read_csv(?)"),
+)
+PART = """
+import duckdb, json, sys, time
+con = duckdb.connect(sys.argv[3])
+t = time.perf_counter()
+con.execute(sys.argv[2], [sys.argv[1]])
+print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+
+
+def floor_parts(path: Path) -> dict[str, float]:
+    """Where the floor's own time goes: DuckDB parsing ``path`` alone, parsing and typing it into
+    memory, and the floor itself (into a table of a new file); each in its own process and database,
+    as ``python -m bench load`` runs the floor."""
+    from bench.load_bench import run_child
+
+    spent: dict[str, float] = {}
+    for label, sql in FLOOR_PARTS:
+        work = Path(tempfile.mkdtemp(prefix="bench-floor-"))
+        try:
+            spent[label] = run_child(PART, path, sql, work / "floor.duckdb")["seconds"]
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return spent

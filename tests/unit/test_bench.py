@@ -74,3 +74,14 @@ def test_stage_timing_wraps_the_load_and_leaves_it_as_it_was(tmp_path: Path) -> 
     } <= set(spent)
     assert any("fct_work_orders" in name for name in spent) and 0 < max(spent.values()) <= total
     assert (etl.load.prepare_file, etl.load._apply_good, warehouse.metrics.run_sql) == before
+
+
+def test_floor_parts_time_the_floor_and_its_parts_of_one_file(tmp_path: Path) -> None:
+    from bench.stages import FLOOR_PARTS, floor_parts
+
+    path = tmp_path / "orders.csv"
+    generate_frame(500, seed=3).write_csv(path)
+    spent = floor_parts(path)
+    assert list(spent) == [label for label, _ in FLOOR_PARTS]
+    assert all(seconds > 0 for seconds in spent.values())
+    assert list(tmp_path.iterdir()) == [path]  # the databases it made are gone
