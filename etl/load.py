@@ -307,21 +307,20 @@ def load_files(
     prof = load_profile(profile)
     summary = LoadSummary(db=str(db_path))
     seen = _already_loaded(db_path)
+    results: list[FileResult | None] = []  # per path given; None until the write below decides it
     todo: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
         sha = file_sha256(path) if path.exists() else ""
         if sha in seen:
-            summary.add(
-                FileResult(
-                    path.name, "already_loaded", "此文件以前已导入，内容相同，未做改动", seen[sha], unchanged=seen[sha]
-                )
-            )
-        else:
+            message = "此文件以前已导入，内容相同，未做改动"
+            results.append(FileResult(path.name, "already_loaded", message, seen[sha], unchanged=seen[sha]))
+        else:  # new, or the same bytes given twice in this call (_write counts the second copy)
+            results.append(None)
             todo.append((path, sha))
-            seen[sha] = -1  # the same bytes twice in one call: the second copy changes nothing either
-    if todo or mark_demo:
-        _write(todo, db_path, prof, summary, mark_demo)
+    written = iter(_write(todo, db_path, prof, summary, mark_demo) if todo or mark_demo else [])
+    for res in results:  # in the order the files were given
+        summary.add(res or next(written))
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -339,7 +338,12 @@ def _tune(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET preserve_insertion_order = false")
 
 
-def _write(todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: LoadSummary, mark_demo: bool) -> None:
+def _write(
+    todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: LoadSummary, mark_demo: bool
+) -> list[FileResult]:
+    """Write the files of ``todo`` in one atomic load; their results in order (``summary`` gets the
+    refresh and its time). A file whose bytes came earlier in ``todo`` changes nothing: its rows count
+    as unchanged, or it is rejected like that earlier copy."""
     key = phone_hash_key(db_path)
     from warehouse.metrics import prepare_staging
 
@@ -350,12 +354,11 @@ def _write(todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: 
         prepare_staging(con, on_disk=sum(p.stat().st_size for p, _ in todo if p.exists()) > STAGE_ON_DISK_BYTES)
         next_id = first_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
         done: dict[str, FileResult] = {}
+        results: list[FileResult] = []
         for path, sha in todo:
             t0 = time.perf_counter()
             if sha in done:
-                res = FileResult(path.name, "already_loaded", "与本次导入中的另一文件内容相同", done[sha].rows_read)
-                res.unchanged = res.rows_read
-                summary.add(res)
+                results.append(_same_as(path.name, done[sha]))
                 continue
             try:
                 res = apply_file(con, prepare_file(path, prof), next_id, key)
@@ -366,10 +369,19 @@ def _write(todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: 
                 _log(con, next_id, sha, path, res, prof.name)
                 done[sha] = res
             next_id += 1
-            summary.add(res)
+            results.append(res)
         if mark_demo:
             con.execute("DELETE FROM meta WHERE key = 'is_demo'")
             con.execute("INSERT INTO meta VALUES ('is_demo', 'true')")
         t0 = time.perf_counter()
         summary.refresh = _rebuild_derived(con, first_id)
         summary.rebuild_seconds = round(time.perf_counter() - t0, 3)
+    return results
+
+
+def _same_as(name: str, first: FileResult) -> FileResult:
+    """The result of a file whose bytes were given earlier in the same call, as ``first``."""
+    if first.status == "rejected":
+        return FileResult(name, "rejected", first.message)
+    message = "与本次导入中的另一文件内容相同，未做改动"
+    return FileResult(name, "already_loaded", message, first.rows_read, unchanged=first.rows_read)

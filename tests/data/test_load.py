@@ -193,6 +193,29 @@ def test_reloading_the_same_file_changes_nothing(tmp_path: Path, db: Path) -> No
     assert load_files([copy], db=db).unchanged == first.rows_read
 
 
+def test_the_same_bytes_twice_in_one_call_count_once_as_loaded_then_as_unchanged(tmp_path: Path, db: Path) -> None:
+    old = write_csv(tmp_path / "old.csv", [order_row("O1")])
+    load_files([old], db=db)
+    path = write_csv(tmp_path / "m.csv", [order_row("T1"), order_row("T2"), order_row("T2"), order_row("T3")])
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(path.read_bytes())
+    bad = write_csv(tmp_path / "bad.csv", [{"编码": "1"}], header=["编码"])
+    bad_copy = tmp_path / "bad-copy.csv"
+    bad_copy.write_bytes(bad.read_bytes())
+    summary = load_files([path, old, bad, copy, path, bad_copy], db=db)
+    assert counts(summary) == {
+        "files": 6, "rows_read": 4 + 1 + 0 + 4 + 4 + 0, "loaded": 3, "updated": 0, "unchanged": 1 + 4 + 4,
+        "quarantined": 0, "duplicates": 1, "rejected_files": 2,
+    }  # fmt: skip
+    assert [(r.file, r.status) for r in summary.details] == [
+        ("m.csv", "loaded"), ("old.csv", "already_loaded"), ("bad.csv", "rejected"),
+        ("copy.csv", "already_loaded"), ("m.csv", "already_loaded"), ("bad-copy.csv", "rejected"),
+    ]  # fmt: skip: in the order given
+    assert summary.details[5].message == summary.details[2].message
+    assert query(db, "SELECT count(*) FROM stg_work_orders") == [(4,)]
+    assert query(db, "SELECT count(*) FROM load_log WHERE status = 'loaded'") == [(2,)]
+
+
 def test_later_snapshot_replaces_the_order(tmp_path: Path, db: Path) -> None:
     march = write_csv(tmp_path / "03.csv", [order_row("S1", 办结时间="", 满意度="", 回访时间=""), order_row("S2")])
     april = write_csv(
