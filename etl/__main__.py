@@ -42,7 +42,8 @@ def _print_table(summary: LoadSummary) -> None:
         print("被隔离的行及原因可在「数据」页面查看和下载（表 raw_quarantine）。")
     if summary.cell_warnings:
         print(
-            "有单元格提示的行已导入（无法识别的是否有效/考核豁免/退单次数按空值处理），见「数据」页面（表 raw_cell_warnings）。"
+            "有单元格提示的行已导入（无法识别的是否有效/考核豁免/退单次数按空值处理，或有表头以外的单元格），"
+            "见「数据」页面（表 raw_cell_warnings）。"
         )
 
 

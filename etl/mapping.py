@@ -21,6 +21,7 @@ from etl.parsing import (
     split_category_path,
 )
 from etl.profiles import CATEGORY_PATH, Profile
+from etl.readers import EXTRA_CELLS
 from warehouse.fields import BOOLEAN, FIELD_BY_NAME, FIELDS, INTEGER, PII, TEXT, TIMESTAMP, VOCAB
 
 REQUIRED = ("order_id", "received_at")
@@ -130,12 +131,13 @@ def _bad_cell(field: str, source: str, profile: Profile, parsed: str | None = No
             typed = pl.when(col.str.to_lowercase().is_in(blanks)).then(pl.lit(False)).otherwise(typed)
         hint = {TIMESTAMP: TIMESTAMP_HINT, INTEGER: "应为非负整数", BOOLEAN: "应为 是 或 否"}[spec.kind]
         what = "无法识别为时间" if spec.kind == TIMESTAMP else "无法识别"
+        then = "" if spec.kind == TIMESTAMP else "，该项按空值处理"  # it does not quarantine the row
         return pl.when(col.is_not_null() & typed.is_null()).then(
-            pl.format(f"「{source}」的值「{{}}」{what}（{hint}）", col)
+            pl.format(f"「{source}」的值「{{}}」{what}（{hint}）{then}", col)
         )
     if spec.kind == VOCAB:
         typed = _typed(field, col, profile)
-        allowed = "、".join((*spec.vocabulary, *profile.synonyms.get(field, {})))
+        allowed = "、".join(dict.fromkeys((*spec.vocabulary, *profile.synonyms.get(field, {}))))  # each once
         return pl.when(typed.is_not_null() & ~typed.is_in(list(spec.vocabulary))).then(
             pl.format(f"「{source}」的值「{{}}」不在取值范围内（可用：{allowed}）", col)
         )
@@ -250,12 +252,20 @@ def to_canonical(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.D
             if bad is not None:
                 exprs.append(bad.is_not_null().alias(f"__bad{len(exprs)}"))
                 flags.append(pl.col(f"__bad{len(exprs) - 1}"))
+    if EXTRA_CELLS in frame.columns:  # a row longer than the header: loaded, its extra cells reported
+        exprs.append(pl.col(EXTRA_CELLS).is_not_null().alias("__bad_extra"))
+        flag_groups["__bad_soft"].append(pl.col("__bad_extra"))
     canonical = frame.select(exprs)
     return canonical.select(pl.exclude("^__bad.*$"), *(_any(f).alias(name) for name, f in flag_groups.items()))
 
 
 def _any(flags: list[pl.Expr]) -> pl.Expr:
     return pl.any_horizontal(flags) if flags else pl.lit(False)
+
+
+EXTRA_CELLS_MESSAGE = (
+    "本行比表头多出单元格「{}」，这些内容不属于任何列（常见原因：内容里有未加引号的逗号，请核对本行各列是否错位）"
+)
 
 
 def describe_bad_cells(source: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.DataFrame:
@@ -269,6 +279,10 @@ def describe_bad_cells(source: pl.DataFrame, cmap: ColumnMap, profile: Profile) 
             bad = _bad_cell(spec.name, src, profile, parsed.get(src))
             if bad is not None:
                 groups[_FLAG_GROUP[spec.kind]].append(bad)
+    if EXTRA_CELLS in frame.columns:
+        groups["__bad_soft"].append(
+            pl.when(pl.col(EXTRA_CELLS).is_not_null()).then(pl.format(EXTRA_CELLS_MESSAGE, pl.col(EXTRA_CELLS)))
+        )
     return frame.select(ROW, *(_join(m).alias(g.replace("__bad", "__msg")) for g, m in groups.items()))
 
 

@@ -209,17 +209,38 @@ def read_frame(src: SourceFile, header_row: int = 0) -> pl.DataFrame:
             raise ReadError(f"无法读取 Excel 文件 {src.path.name}：{exc}") from None
     with utf8_csv(src) as path:
         try:
-            return pl.read_csv(
-                path,
-                infer_schema=False,
-                skip_rows=header_row,
-                truncate_ragged_lines=True,
-                encoding="utf8",
-            )
+            return read_csv_cells(path, skip_rows=header_row)
         except pl.exceptions.NoDataError:
             raise ReadError(f"文件 {src.path.name} 是空的") from None
         except pl.exceptions.PolarsError as exc:
             raise ReadError(f"无法解析 CSV 文件 {src.path.name}：{str(exc).splitlines()[0]}") from None
+
+
+# The column a CSV frame gets when some row has more cells than the header: the text of the cells past
+# the header (joined by commas), null in every other row. Not a header of the file, so never mapped to
+# a field; the row is loaded and its extra cells reported (etl.mapping), so nothing is dropped unseen.
+EXTRA_CELLS = "（表头以外的单元格）"
+
+
+def read_csv_cells(data: Path | bytes, skip_rows: int = 0) -> pl.DataFrame:
+    """Every cell of a UTF-8 CSV (a path, or the text of one as bytes) as text, the header on line
+    ``skip_rows``; with :data:`EXTRA_CELLS` when a row has non-empty cells past the header."""
+    try:
+        return pl.read_csv(data, infer_schema=False, skip_rows=skip_rows, encoding="utf8")
+    except pl.exceptions.ComputeError as exc:
+        if "more fields" not in str(exc):
+            raise
+    # some row is longer than the header (rare: read twice, and once more in Python for the extras)
+    frame = pl.read_csv(data, infer_schema=False, skip_rows=skip_rows, truncate_ragged_lines=True, encoding="utf8")
+    text = data.decode("utf-8") if isinstance(data, bytes) else Path(data).read_text(encoding="utf-8-sig")
+    records = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    for _ in range(skip_rows + 1):  # title rows, then the header
+        next(records, None)
+    width = frame.width
+    extra = [",".join(cells[width:]) if any(c.strip() for c in cells[width:]) else None for cells in records]
+    if len(extra) != frame.height or not any(extra):  # only empty cells past the header: nothing lost
+        return frame
+    return frame.with_columns(pl.Series(EXTRA_CELLS, extra, dtype=pl.String))
 
 
 # A big CSV is parsed in pieces of about this size (each piece a Polars frame), so that no copy of the
@@ -261,7 +282,7 @@ class CsvPieces:
     def _parse(self, piece: bytes, key_columns: tuple[str, ...] | None = None) -> pl.DataFrame:
         try:
             if key_columns is None:
-                return pl.read_csv(piece, infer_schema=False, truncate_ragged_lines=True, encoding="utf8")
+                return read_csv_cells(piece)
             header = pl.read_csv(piece, infer_schema=False, n_rows=0, encoding="utf8").columns
             wanted = [c for c in header if c.strip() in key_columns] or header[:1]
             return pl.read_csv(piece, infer_schema=False, truncate_ragged_lines=True, encoding="utf8", columns=wanted)

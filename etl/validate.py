@@ -18,7 +18,7 @@ import polars as pl
 
 from etl.mapping import ROW, ColumnMap, describe_bad_cells, order_ids, tidy_cells, to_canonical
 from etl.profiles import Profile
-from etl.readers import CsvPieces
+from etl.readers import EXTRA_CELLS, CsvPieces
 
 # A big file is checked in slices of this many rows, so its typed copy never exists whole in memory.
 SLICE_ROWS = 1_000_000
@@ -115,6 +115,17 @@ def _reasons(bad: pl.DataFrame, messages: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _raw_record(columns: list[str]) -> pl.Expr:
+    """The original row as JSON: its cells under their headers, and the cells past the header only
+    where there are any (so a row's record does not depend on the other rows read with it)."""
+    cells = [c for c in columns if c not in (ROW, EXTRA_CELLS)]
+    record = pl.struct(cells).struct.json_encode()
+    if EXTRA_CELLS in columns:
+        longer = pl.struct([*cells, EXTRA_CELLS]).struct.json_encode()
+        record = pl.when(pl.col(EXTRA_CELLS).is_not_null()).then(longer).otherwise(record)
+    return record.alias("raw_record")
+
+
 def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> Checked:
     """Split one file's rows into good rows, counted duplicates and quarantined rows with reasons."""
     dups, superseded = find_repeats(canonical, source)
@@ -128,7 +139,7 @@ def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, p
     described = pl.concat([bad[ROW], soft[ROW]]).implode()
     messages = describe_bad_cells(source.filter(pl.col(ROW).is_in(described)), cmap, profile)
     warnings = soft.select(ROW, "order_id").join(messages, on=ROW, how="left")
-    note = pl.lit("：本行已导入，该项按空值处理")
+    note = pl.lit("。本行已导入")
     warnings = warnings.select(
         pl.col(ROW).alias("source_row"), "order_id", (pl.col("__msg_soft") + note).alias("message")
     )
@@ -136,9 +147,7 @@ def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, p
         [_reasons(bad, messages), superseded.with_columns(pl.lit("superseded").alias("reason_code"))],
         how="diagonal",
     )
-    raw = source.filter(pl.col(ROW).is_in(problems[ROW].implode())).select(
-        ROW, pl.struct([c for c in source.columns if c != ROW]).struct.json_encode().alias("raw_record")
-    )
+    raw = source.filter(pl.col(ROW).is_in(problems[ROW].implode())).select(ROW, _raw_record(source.columns))
     quarantine = (
         problems.join(raw, on=ROW, how="left").rename({ROW: "source_row"}).select(QUARANTINE_COLUMNS).sort("source_row")
     )
@@ -169,7 +178,7 @@ def check_in_slices(
         return
     ids = [order_ids(frame, cmap, profile) for frame in (frames.keys if pieces else frames)]
     if any(i is None for i in ids):  # no order-id column at all: every row is quarantined, at once
-        source = tidy_cells(pl.concat(list(frames)))
+        source = tidy_cells(pl.concat(list(frames), how="diagonal"))
         yield check_rows(to_canonical(source, cmap, profile), source, cmap, profile)
         return
     every_id = pl.concat(ids)
@@ -193,7 +202,7 @@ def check_in_slices(
         del frame
     if held:
         canonical = pl.concat([c for c, _ in held])
-        source = pl.concat([s for _, s in held])
+        source = pl.concat([s for _, s in held], how="diagonal")  # a piece may have readers.EXTRA_CELLS
         yield replace(check_rows(canonical, source, cmap, profile), rows_read=0)
 
 

@@ -493,15 +493,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "dp_w_title": ("单元格提示（已导入）", "Cell warnings (rows loaded)"),
     "dp_w_note": (
         "这些行已照常导入，但「是否有效」「考核豁免」或「退单次数」的值无法识别，该项按空值处理"
-        "（视为有效、未豁免、未退单）。共 {n:,} 行{shown}。请在源系统核对后重新导出。",
+        "（视为有效、未豁免、未退单），或者行中有表头以外的单元格（常因内容里有未加引号的逗号）。"
+        "共 {n:,} 行{shown}。请在源系统核对后重新导出。",
         "These rows were loaded, but a 是否有效 / 考核豁免 / 退单次数 value could not be read and counts as empty "
-        "(valid, not exempt, not returned). {n:,} rows{shown}. Check them in the source system and export again.",
+        "(valid, not exempt, not returned), or the row has cells past the header (often an unquoted comma in the "
+        "content). {n:,} rows{shown}. Check them in the source system and export again.",
     ),
     "dp_w_empty": ("没有单元格提示。", "No cell warnings."),
     "dp_w_shown": ("，显示最近 {k:,} 行", ", the latest {k:,} shown"),
     "dp_check_warnings": (
-        "其中 {n:,} 行有无法识别的「是否有效 / 考核豁免 / 退单次数」值：照常导入，该项按空值处理。",
-        "{n:,} of them have an unreadable 是否有效 / 考核豁免 / 退单次数 value: loaded, with that value empty.",
+        "其中 {n:,} 行有单元格提示（无法识别的「是否有效 / 考核豁免 / 退单次数」值按空值处理，或有表头以外的单元格）：照常导入。",
+        "{n:,} of them have a cell warning (an unreadable 是否有效 / 考核豁免 / 退单次数 value, loaded empty, or cells "
+        "past the header): loaded.",
     ),
     "reason_missing_order_id": ("缺少工单编号", "No order ID"),
     "reason_missing_received_at": ("缺少受理时间", "No received time"),

@@ -52,27 +52,30 @@ def test_a_big_csv_read_in_pieces_equals_the_whole_read(tmp_path: Path, monkeypa
         order_row(f"Q{i}", 诉求内容=f'第{i}行"引号"，逗号,\r\n换行\n"再引"' if i % 3 else "普通", 所属区县=" 青岚区 ")
         for i in range(300)
     ]
-    text = "\r\n".join(line for line in csv_text(rows).splitlines()) + "\r\n\r\n工单编号短行\r\nLAST,2024-03-05"
+    lines = csv_text(rows).splitlines()
+    lines[200] += ",多出的,单元格"  # a row longer than the header: loaded, its extra cells a warning
+    text = "\r\n".join(lines) + "\r\n\r\n工单编号短行\r\nLAST,2024-03-05"
     path = tmp_path / "big.csv"
     path.write_bytes(text.encode("gbk" if encoding == "gbk" else encoding))
     src = readers.open_source(path)
     whole = readers.read_frames(src)
     once = merge_checked(list(check_in_slices(list(whole), _cmap(src), PROFILE, slice_rows=10**9)))
-    assert once.quarantine.height and once.good.height
+    assert once.quarantine.height and once.good.height and "「多出的,单元格」" in once.warnings["message"][0]
     monkeypatch.setattr(readers, "CHUNKED_MIN_BYTES", 0)
     for piece in (97, 1000, 4096):
         monkeypatch.setattr(readers, "PIECE_BYTES", piece)
         frames = readers.read_frames(src, 0, ("工单编号",))
         assert isinstance(frames, readers.CsvPieces) and len(frames) > 1
-        assert pl.concat(list(frames)).equals(whole[0]), piece
+        assert pl.concat(list(frames), how="diagonal").equals(whole[0]), piece
         assert pl.concat(frames.keys).equals(whole[0].select("工单编号")), piece
         sliced = merge_checked(list(check_in_slices(frames, _cmap(src), PROFILE, slice_rows=50, release=True)))
         assert (sliced.rows_read, sliced.duplicates) == (once.rows_read, once.duplicates)
         assert sliced.good.sort(ROW).equals(once.good.sort(ROW))
         assert sliced.quarantine.equals(once.quarantine)
+        assert sliced.warnings.equals(once.warnings)
     summary = load_files([path], db=tmp_path / "pieces" / "hotline.duckdb")  # the load path, in pieces
-    assert (summary.loaded, summary.quarantined, summary.duplicates) == (
-        once.good.height, once.quarantine.height, once.duplicates)  # fmt: skip
+    assert (summary.loaded, summary.quarantined, summary.duplicates, summary.cell_warnings) == (
+        once.good.height, once.quarantine.height, once.duplicates, 1)  # fmt: skip
 
 
 def _cmap(src: readers.SourceFile):

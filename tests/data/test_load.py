@@ -120,9 +120,10 @@ def test_unreadable_yes_no_and_count_cells_load_empty_with_a_warning(tmp_path: P
         order_row("W3", 考核豁免="Y", 退单次数="2.0"),  # both readable
         order_row("W4", 退单次数="-1", 满意度="还行"),  # quarantined for the vocabulary; both problems named
         order_row("W5", 紧急程度="加急"),  # not a synonym SPEC §2 lists: outside the vocabulary
+        order_row("W6", 是否解决="差不多"),
     ]
     summary = load_files([write_csv(tmp_path / "cells.csv", rows)], db=db)
-    assert (summary.loaded, summary.quarantined, summary.cell_warnings) == (3, 2, 2)
+    assert (summary.loaded, summary.quarantined, summary.cell_warnings) == (3, 3, 2)
     assert summary.details[0].cell_warnings == 2
     stg = {r[0]: r[1:] for r in query(db, "SELECT order_id, is_valid, is_exempt, return_count FROM stg_work_orders")}
     assert stg == {"W1": (None, False, 0), "W2": (True, False, None), "W3": (True, True, 2)}
@@ -131,13 +132,38 @@ def test_unreadable_yes_no_and_count_cells_load_empty_with_a_warning(tmp_path: P
     assert "「是否有效」的值「待定」无法识别" in warnings[0][3] and "按空值处理" in warnings[0][3]
     reasons = dict(query(db, "SELECT order_id, reason FROM raw_quarantine"))
     assert "「满意度」的值「还行」不在取值范围内" in reasons["W4"] and "「退单次数」的值「-1」" in reasons["W4"]
-    assert "「紧急程度」的值「加急」不在取值范围内" in reasons["W5"]
+    assert "「紧急程度」的值「加急」不在取值范围内（可用：紧急、一般、特急、普通）" in reasons["W5"]
+    assert "（可用：已解决、部分解决、未解决、解决）" in reasons["W6"]  # each accepted word once
     con = duckdb.connect(str(db), read_only=True)
     try:  # what the data page lists: the newest first, with the total however few are shown
         shown = fetch_cell_warnings(con, limit=1)
     finally:
         con.close()
     assert shown.select("source_row", "total").rows() == [(1, 2)]
+
+
+def test_cells_past_the_header_are_a_warning_not_lost(tmp_path: Path, db: Path) -> None:
+    """A CSV row longer than its header (an unquoted comma in the content, say) loads as parsed; the
+    cells past the header are reported with the row's number, however the rows before it look."""
+    lines = csv_text([order_row("E1", 诉求内容="第一行\n第二行"), order_row("E2"), order_row("E3")]).splitlines()
+    lines[3] += ",多出的内容, 还有"  # E2, after a cell with a line break (lines 1-2 are E1)
+    lines.insert(4, "")  # a blank line: not a data row, but it has a number
+    path = tmp_path / "extra.csv"
+    path.write_text("12345热线工单导出\n" + "\n".join(lines) + "\n,,,\n", encoding="utf-8-sig")  # a title row
+    summary = load_files([path], db=db)
+    assert (summary.rows_read, summary.loaded, summary.quarantined, summary.cell_warnings) == (3, 3, 0, 1)
+    [(row, order, message)] = query(db, "SELECT source_row, order_id, message FROM raw_cell_warnings")
+    assert (row, order) == (2, "E2") and "多出单元格「多出的内容, 还有」" in message and "本行已导入" in message
+    assert query(db, "SELECT order_id, source_row, county FROM stg_work_orders ORDER BY 1") == [
+        ("E1", 1, "青岚区"), ("E2", 2, "青岚区"), ("E3", 4, "青岚区")]  # fmt: skip
+    empty_cells_only = write_csv(tmp_path / "trailing.csv", [order_row("E4")]).read_text(encoding="utf-8")
+    (tmp_path / "trailing.csv").write_text(empty_cells_only.replace("\n", ",,\n").replace(",,\n", "\n", 1))
+    assert load_files([tmp_path / "trailing.csv"], db=db).cell_warnings == 0  # nothing past the header to lose
+    bad = write_csv(tmp_path / "bad.csv", [order_row("E5", 办结时间="昨天")]).read_text(encoding="utf-8")
+    (tmp_path / "bad.csv").write_text(bad.rstrip("\n") + ",多出\n", encoding="utf-8")
+    assert load_files([tmp_path / "bad.csv"], db=db).quarantined == 1  # and its raw record keeps the extra cell
+    [(record,)] = query(db, "SELECT raw_record FROM raw_quarantine WHERE order_id = 'E5'")
+    assert json.loads(record)["（表头以外的单元格）"] == "多出"
 
 
 def test_every_quarantine_reason(tmp_path: Path, db: Path) -> None:
