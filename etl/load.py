@@ -21,7 +21,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -34,7 +34,16 @@ from etl import validate
 from etl.keys import phone_hash_key
 from etl.mapping import ColumnMap, UnmappableError, find_header
 from etl.profiles import Profile, load_profile
-from etl.readers import CHUNKED_MIN_BYTES, CsvPieces, ReadError, SourceFile, open_source, preview_rows, read_frames
+from etl.readers import (
+    CHUNKED_MIN_BYTES,
+    CsvPieces,
+    ReadError,
+    SourceFile,
+    open_source,
+    preview_rows,
+    read_frames,
+    sheet_names,
+)
 from etl.validate import Checked, check_in_slices, merge_checked
 from warehouse.connection import resolve_db_path, writer
 from warehouse.fields import FIELDS, PII, TEXT
@@ -123,10 +132,31 @@ def file_sha256(path: Path) -> str:
 def prepare_file(path: Path, profile: Profile, slice_rows: int | None = None) -> Prepared:
     """Everything that needs no warehouse: read, find the header, map (and check, when asked).
     Raises on a file that cannot be read or mapped."""
-    src = open_source(path, profile.encoding, profile.sheet)
-    cmap = find_header(preview_rows(src), profile)
+    src, cmap = locate_header(path, profile)
     frames = read_frames(src, cmap.header_row, cmap.sources.get("order_id", ()))
     return Prepared(src, cmap, frames, profile, slice_rows)
+
+
+def locate_header(path: Path, profile: Profile) -> tuple[SourceFile, ColumnMap]:
+    """The file opened and its header mapped. An Excel file whose profile names no sheet is read
+    from its first sheet whose header maps (exports often put a cover or notes sheet first); when
+    none does, the first sheet's headers are the ones the rejection names."""
+    src = open_source(path, profile.encoding, profile.sheet)
+    try:
+        return src, find_header(preview_rows(src), profile)
+    except UnmappableError as first:
+        if src.kind != "excel" or profile.sheet not in (None, ""):
+            raise
+        names = sheet_names(path)
+        if len(names) == 1:
+            raise
+        for name in names[1:]:
+            other = replace(src, sheet=name)
+            with contextlib.suppress(UnmappableError):
+                return other, find_header(preview_rows(other), profile)
+        raise UnmappableError(
+            f"{first}已查看全部 {len(names)} 个工作表（{'、'.join(names)}），以上是第一个工作表「{names[0]}」的表头。"
+        ) from None
 
 
 def _sql(name: str) -> str:

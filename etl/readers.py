@@ -96,7 +96,8 @@ def open_source(path: Path, encoding: str = "auto", sheet: str | int | None = No
     return SourceFile(path, "csv", enc)
 
 
-def _pick_sheet(path: Path, sheet: str | int | None) -> str:
+def sheet_names(path: Path) -> list[str]:
+    """The worksheets of an Excel file, in their order."""
     import fastexcel
 
     try:
@@ -105,6 +106,11 @@ def _pick_sheet(path: Path, sheet: str | int | None) -> str:
         raise ReadError(f"无法打开 Excel 文件 {path.name}：{exc}") from None
     if not names:
         raise ReadError(f"Excel 文件 {path.name} 没有工作表")
+    return names
+
+
+def _pick_sheet(path: Path, sheet: str | int | None) -> str:
+    names = sheet_names(path)
     if sheet is None or sheet == "":
         return names[0]
     if isinstance(sheet, int):

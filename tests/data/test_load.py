@@ -91,6 +91,19 @@ def test_xlsx_chosen_sheet_through_a_profile(tmp_path: Path, db: Path) -> None:
     assert res.rejected_files == 1 and "不存在" in res.details[0].message and "工单" in res.details[0].message
 
 
+def test_xlsx_without_a_chosen_sheet_is_read_from_the_first_sheet_that_maps(tmp_path: Path, db: Path) -> None:
+    path = _write_xlsx(tmp_path / "d.xlsx", sheet="工单", extra_sheet=True)  # a notes sheet comes first
+    summary = load_files([path], db=db)
+    assert (summary.loaded, summary.details[0].sheet) == (3, "工单")
+    book = xlsxwriter.Workbook(str(tmp_path / "e.xlsx"))
+    book.add_worksheet("说明").write_row(0, 0, ["说明", "本表为导出说明"])
+    book.add_worksheet("统计").write_row(0, 0, ["区县", "件数"])
+    book.close()
+    [res] = load_files([tmp_path / "e.xlsx"], db=db).details
+    assert res.status == "rejected" and "文件中的表头为：说明、本表为导出说明" in res.message
+    assert "已查看全部 2 个工作表（说明、统计）" in res.message
+
+
 def messy_rows() -> list[dict[str, str]]:
     return [
         order_row("M1"),
