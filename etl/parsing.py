@@ -33,8 +33,12 @@ def _normalise(text: pl.Expr) -> pl.Expr:
     )
 
 
+# Chinese-locale spreadsheets write a 12-hour clock as 2024/3/5 下午2:02:11.
+_AFTERNOON, _MORNING = r"下午|晚上|中午", r"上午|凌晨|早上"
+
+
 def _from_parts(text: pl.Expr) -> pl.Expr:
-    norm = _normalise(text)
+    norm = _normalise(text.str.replace_all(f"{_AFTERNOON}|{_MORNING}", " "))
 
     def part(i: int, default: str = "0") -> pl.Expr:
         return norm.str.extract(_TS, i).fill_null(default).str.zfill(2)
@@ -55,6 +59,14 @@ def _from_parts(text: pl.Expr) -> pl.Expr:
         ]
     )
     parsed = iso.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+    hour, half_day = parsed.dt.hour(), pl.duration(hours=12)
+    parsed = (
+        pl.when(text.str.contains(_AFTERNOON) & (hour < 12))
+        .then(parsed + half_day)  # 下午2:02 -> 14:02 (下午/中午 12:30 stays 12:30)
+        .when(text.str.contains(_MORNING) & (hour == 12))
+        .then(parsed - half_day)  # 上午12:30 -> 00:30
+        .otherwise(parsed)
+    )
     return pl.when(norm.str.contains(_TS)).then(parsed)
 
 
