@@ -210,6 +210,7 @@ def read_frame(src: SourceFile, header_row: int = 0) -> pl.DataFrame:
                 sheet_name=src.sheet,
                 infer_schema_length=0,
                 read_options={"header_row": header_row},
+                drop_empty_rows=False,  # a blank row keeps its number, as in a CSV (tidy_cells drops it)
             )
         except Exception as exc:
             raise ReadError(f"无法读取 Excel 文件 {src.path.name}：{exc}") from None

@@ -485,8 +485,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "dp_all_files": ("全部文件", "All files"),
     "dp_all_reasons": ("全部原因", "All reasons"),
     "dp_q_count": (
-        "共 {n:,} 行{shown}。原始行中的姓名、电话和长串数字已打码。",
-        "{n:,} rows{shown}. Names, phone numbers and long digit runs in the original rows are masked.",
+        "共 {n:,} 行{shown}。行号从表头下一行数起（表头下第 1 行为 1，空行也计数）。原始行中的姓名、电话和长串数字已打码。",
+        "{n:,} rows{shown}. Rows are numbered from the one under the header (1, blank rows counted). Names, phone "
+        "numbers and long digit runs in the original rows are masked.",
     ),
     "dp_q_shown": ("，显示前 {k:,} 行（下载含全部）", ", the first {k:,} shown (downloads hold all)"),
     "dp_q_empty": ("没有隔离行：所有数据行都已导入。", "No quarantined rows: every data row was loaded."),

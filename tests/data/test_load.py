@@ -104,6 +104,18 @@ def test_xlsx_without_a_chosen_sheet_is_read_from_the_first_sheet_that_maps(tmp_
     assert "已查看全部 2 个工作表（说明、统计）" in res.message
 
 
+def test_xlsx_rows_are_numbered_like_csv_rows_blank_rows_included(tmp_path: Path, db: Path) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "blank.xlsx"))
+    ws = book.add_worksheet("工单")
+    ws.write_row(0, 0, ["工单编号", "受理时间", "满意度"])
+    ws.write_row(1, 0, ["B1", "2024-03-05 09:00:00", "满意"])
+    ws.write_row(3, 0, ["B2", "2024-03-05 09:00:00", "还行"])  # after a blank row 3 of the sheet
+    book.close()
+    summary = load_files([tmp_path / "blank.xlsx"], db=db)
+    assert (summary.rows_read, summary.loaded, summary.quarantined) == (2, 1, 1)
+    assert query(db, "SELECT source_row, order_id FROM raw_quarantine") == [(3, "B2")]
+
+
 def messy_rows() -> list[dict[str, str]]:
     return [
         order_row("M1"),
