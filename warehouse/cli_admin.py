@@ -25,7 +25,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     try:
         if args.action == "add":
             user = add_user(args.name, args.role, _password(args), county=args.county)
-            audit.record("users", getpass.getuser(), "cli", action="add", name=user.name, role=user.role)
+            audit.record("users", getpass.getuser(), "cli", action="add", name=user.name, account_role=user.role)
             print(f"已添加用户 {user.name}（{user.role}{'，' + user.county if user.county else ''}）")
         elif args.action == "remove":
             remove_user(args.name)

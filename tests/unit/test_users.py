@@ -53,3 +53,29 @@ def test_role_matrix() -> None:
     assert not leader.may_load and analyst.may_load and analyst.sees_quarantine and not leader.sees_quarantine
     assert admin.sees_unmasked and not analyst.sees_unmasked and not leader.sees_unmasked
     assert all(PAGES_BY_ROLE["public"] <= pages for pages in PAGES_BY_ROLE.values())
+
+
+def test_the_users_command_adds_lists_and_removes_and_audits_each_change(tmp_path: Path) -> None:
+    """``python -m warehouse users`` end to end, as README shows it (the add once crashed on its audit line)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOTLINE_USERS": str(tmp_path / "users.json"), "HOTLINE_AUDIT": str(tmp_path / "audit.log")}
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "warehouse", "users", *args]
+        return subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env, check=False)
+
+    added = run(
+        "add", "li", "--role", "leader", "--county", "青岚区", "--password-stdin", stdin="correct horse battery\n"
+    )
+    assert added.returncode == 0 and "已添加用户 li（leader，青岚区）" in added.stdout, added.stderr
+    assert run("list").stdout.split() == ["li", "leader", "青岚区"]
+    assert run("remove", "li").returncode == 0 and run("list").stdout == ""
+    lines = [json.loads(line) for line in (tmp_path / "audit.log").read_text(encoding="utf-8").splitlines()]
+    assert [(e["event"], e["details"]["action"], e["details"]["name"]) for e in lines] == [
+        ("users", "add", "li"),
+        ("users", "remove", "li"),
+    ]
+    assert lines[0]["details"]["account_role"] == "leader"
