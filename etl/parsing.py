@@ -19,9 +19,10 @@ TIMESTAMP_HINT = "支持的写法：2024-03-05 14:02:11、2024/3/5 14:02、2024�
 
 
 def _normalise(text: pl.Expr) -> pl.Expr:
-    """2024年3月5日 14时02分11秒 / 2024/3/5T14:02 -> 2024-3-5 14:02:11 (one space, no units)."""
+    """2024年3月5日 14时02分11秒 / 2024/3/5T14:02 / 2024.3.5 14:02 -> 2024-3-5 14:02:11 (one space, no units)."""
     return (
-        text.str.replace_all(r"[年月/]", "-")
+        text.str.replace(r"^\s*(\d{4})\.(\d{1,2})\.(\d{1,2})", "$1-$2-$3")  # 2024.03.05 (not a fraction of a second)
+        .str.replace_all(r"[年月/]", "-")
         .str.replace_all("日", " ")
         .str.replace_all(r"[时分]", ":")
         .str.replace_all("秒", "")
