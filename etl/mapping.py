@@ -56,11 +56,14 @@ def match_headers(headers: list[str], profile: Profile) -> dict[str, tuple[str, 
 
 
 def find_header(preview: list[list[str]], profile: Profile) -> ColumnMap:
-    """The header is the first row (of the first few) that names order_id and received_at."""
+    """The header is the first row (of the first few that are not blank) that names order_id and
+    received_at; its index counts the blank rows above it (``readers.preview_rows``)."""
     rows = range(len(preview)) if profile.header_row is None else [profile.header_row]
+    searched = 0
     for i in rows:
-        if i >= len(preview) or (profile.header_row is None and i >= HEADER_SEARCH_ROWS):
+        if i >= len(preview) or (profile.header_row is None and searched >= HEADER_SEARCH_ROWS):
             break
+        searched += any(c.strip() for c in preview[i] if c)
         sources = match_headers(preview[i], profile)
         if all(f in sources for f in REQUIRED):
             return ColumnMap(i, sources, tuple(h.strip() for h in preview[i]))

@@ -177,8 +177,9 @@ def _transcode(path: Path, encoding: str, target: Path) -> int | None:
         second.unlink(missing_ok=True)
 
 
-def preview_rows(src: SourceFile, n_rows: int = 8) -> list[list[str]]:
-    """The first rows as text, header or not: enough to find the header under a title row."""
+def preview_rows(src: SourceFile, n_rows: int = 20) -> list[list[str]]:
+    """The first rows as text, header or not: enough to find the header under a title row. Row i of
+    the result is row i of the sheet or the file, blank rows included (a blank CSV line is [])."""
     if src.kind == "excel":
         try:
             frame = pl.read_excel(
@@ -186,7 +187,8 @@ def preview_rows(src: SourceFile, n_rows: int = 8) -> list[list[str]]:
                 sheet_name=src.sheet,
                 has_header=False,
                 infer_schema_length=0,
-                read_options={"n_rows": n_rows},
+                read_options={"n_rows": n_rows, "skip_rows": 0},  # from the sheet's first row, blank or not
+                drop_empty_rows=False,
             )
         except Exception as exc:  # calamine's own error types
             raise ReadError(f"无法读取 Excel 文件 {src.path.name}：{str(exc).splitlines()[0]}") from None
@@ -214,9 +216,12 @@ def read_frame(src: SourceFile, header_row: int = 0) -> pl.DataFrame:
             )
         except Exception as exc:
             raise ReadError(f"无法读取 Excel 文件 {src.path.name}：{exc}") from None
+    skip = _polars_skip_rows(preview_rows(src, header_row)[:header_row]) if header_row else 0
     with utf8_csv(src) as path:
         try:
-            return read_csv_cells(path, skip_rows=header_row)
+            return read_csv_cells(path, skip_rows=skip)
+        except ReadError as exc:
+            raise ReadError(f"CSV 文件 {src.path.name}：{exc}") from None
         except pl.exceptions.NoDataError:
             raise ReadError(f"文件 {src.path.name} 是空的") from None
         except pl.exceptions.PolarsError as exc:
@@ -229,9 +234,17 @@ def read_frame(src: SourceFile, header_row: int = 0) -> pl.DataFrame:
 EXTRA_CELLS = "（表头以外的单元格）"
 
 
+def _polars_skip_rows(above: list[list[str]]) -> int:
+    """Polars' ``skip_rows`` for a header under the rows ``above`` it (``preview_rows``): Polars passes
+    over the blank lines at the very start of a file by itself, and counts every row after them."""
+    leading = next((i for i, row in enumerate(above) if row), len(above))
+    return len(above) - leading
+
+
 def read_csv_cells(data: Path | bytes, skip_rows: int = 0) -> pl.DataFrame:
-    """Every cell of a UTF-8 CSV (a path, or the text of one as bytes) as text, the header on line
-    ``skip_rows``; with :data:`EXTRA_CELLS` when a row has non-empty cells past the header."""
+    """Every cell of a UTF-8 CSV (a path, or the text of one as bytes) as text, the header after
+    ``skip_rows`` rows (as Polars counts them: see ``_polars_skip_rows``); with :data:`EXTRA_CELLS` when a
+    row has non-empty cells past the header."""
     try:
         return pl.read_csv(data, infer_schema=False, skip_rows=skip_rows, encoding="utf8")
     except pl.exceptions.ComputeError as exc:
@@ -241,11 +254,17 @@ def read_csv_cells(data: Path | bytes, skip_rows: int = 0) -> pl.DataFrame:
     frame = pl.read_csv(data, infer_schema=False, skip_rows=skip_rows, truncate_ragged_lines=True, encoding="utf8")
     text = data.decode("utf-8") if isinstance(data, bytes) else Path(data).read_text(encoding="utf-8-sig")
     records = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    for _ in range(skip_rows + 1):  # title rows, then the header
-        next(records, None)
+    index = -1  # of the rows after the leading blank lines: the header is row skip_rows
+    for cells in records:  # leading blank lines, the rows above the header, the header
+        if (cells or index >= 0) and (index := index + 1) == skip_rows:
+            break
     width = frame.width
     extra = [",".join(cells[width:]) if any(c.strip() for c in cells[width:]) else None for cells in records]
-    if len(extra) != frame.height or not any(extra):  # only empty cells past the header: nothing lost
+    if len(extra) != frame.height:  # cannot happen for a well-formed CSV; never drop cells unseen
+        raise ReadError(
+            "有的行比表头多出单元格，但这些行无法与解析结果逐行对应（可能有不成对的引号），请检查文件后重新导出"
+        )
+    if not any(extra):  # only empty cells past the header: nothing lost
         return frame
     return frame.with_columns(pl.Series(EXTRA_CELLS, extra, dtype=pl.String))
 

@@ -191,6 +191,32 @@ def test_cells_past_the_header_are_a_warning_not_lost(tmp_path: Path, db: Path) 
     assert json.loads(record)["（表头以外的单元格）"] == "多出"
 
 
+@pytest.mark.parametrize("above", [["", ""], ["标题", ""], ["", "标题", "", "导出时间：2024-03-31"], ['"两行\n标题"']])
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_header_is_found_under_blank_and_title_rows(tmp_path: Path, db: Path, above: list[str], kind: str) -> None:
+    """Whatever stands above the header (blank rows, title rows, both), every data row is read, numbered
+    from the row under the header (blank rows counted), and a row past the header is still caught."""
+    header = ["工单编号", "受理时间", "满意度"]
+    rows = [["A1", "2024-03-05 10:00:00", "满意"], [], ["A2", "2024-03-05 10:00:00", "还行"], ["A3", "2024-03-05 10:00:00"]]
+    if kind == "csv":
+        lines = [*above, ",".join(header), *(",".join(r) for r in rows)]
+        lines[-1] += ",,多出"
+        path = tmp_path / "layout.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        path = tmp_path / "layout.xlsx"
+        book = xlsxwriter.Workbook(str(path))
+        ws = book.add_worksheet("工单")
+        for i, line in enumerate([*above, header, *rows]):
+            ws.write_row(i, 0, line.strip('"').split(",") if isinstance(line, str) and line else line or [])
+        book.close()
+    summary = load_files([path], db=db)
+    assert (summary.rows_read, summary.loaded, summary.quarantined) == (3, 2, 1), summary.details[0].message
+    got = query(db, "SELECT order_id, source_row FROM stg_work_orders UNION ALL SELECT order_id, source_row FROM raw_quarantine")
+    assert sorted(got) == [("A1", 1), ("A2", 3), ("A3", 4)]
+    assert summary.cell_warnings == (1 if kind == "csv" else 0)
+
+
 def test_every_quarantine_reason(tmp_path: Path, db: Path) -> None:
     path = write_csv(tmp_path / "messy.csv", messy_rows(), "gbk")
     summary = load_files([path], db=db)
