@@ -26,7 +26,7 @@ from warehouse.fields import BOOLEAN, FIELD_BY_NAME, FIELDS, INTEGER, PII, TEXT,
 
 REQUIRED = ("order_id", "received_at")
 ROW = "__row"
-HEADER_SEARCH_ROWS = 6
+HEADER_SEARCH_ROWS = 12  # rows that are not blank; blank ones do not count
 
 
 class UnmappableError(ValueError):
@@ -67,13 +67,23 @@ def find_header(preview: list[list[str]], profile: Profile) -> ColumnMap:
         sources = match_headers(preview[i], profile)
         if all(f in sources for f in REQUIRED):
             return ColumnMap(i, sources, tuple(h.strip() for h in preview[i]))
-    first = next((r for r in preview if any(c.strip() for c in r)), [])
+    pinned = profile.header_row is not None and profile.header_row < len(preview)
+    first = preview[profile.header_row] if pinned else next((r for r in preview if any(c.strip() for c in r)), [])
     expected = "；".join(f"{FIELD_BY_NAME[f].label_zh}：{'、'.join(profile.fields.get(f, ()))}" for f in REQUIRED)
-    found = "、".join(h.strip() for h in first if h.strip()) or "（无）"
+    where = f"第 {profile.header_row + 1} 行（导入配置指定）" if pinned else "文件中"
     raise UnmappableError(
-        f"无法识别表头：找不到必需的列。文件中的表头为：{found}。必需的列（任选其一）为：{expected}。"
+        f"无法识别表头：找不到必需的列。{where}的表头为：{_shown_headers(first)}。必需的列（任选其一）为：{expected}。"
         "请检查是否选错了文件或工作表，或为这种导出格式编写导入配置（--profile）。"
     )
+
+
+def _shown_headers(row: list[str], most: int = 30, longest: int = 20) -> str:
+    """A header row for a message: at most ``most`` names of at most ``longest`` characters each (a
+    broken file can put a whole data row, personal data included, where the header should be)."""
+    names = [h.strip() for h in row if h.strip()]
+    shown = [n if len(n) <= longest else n[:longest] + "…" for n in names[:most]]
+    more = f"……（共 {len(names)} 列）" if len(names) > most else ""
+    return "、".join(shown) + more if shown else "（无）"
 
 
 def tidy_cells(frame: pl.DataFrame, offset: int = 1) -> pl.DataFrame:
@@ -267,7 +277,8 @@ def _any(flags: list[pl.Expr]) -> pl.Expr:
 
 
 EXTRA_CELLS_MESSAGE = (
-    "本行比表头多出单元格「{}」，这些内容不属于任何列（常见原因：内容里有未加引号的逗号，请核对本行各列是否错位）"
+    "本行有表头以外的单元格「{}」（超出表头的列，或表头为空的列），这些内容不属于任何字段"
+    "（常见原因：内容里有未加引号的逗号，请核对本行各列是否错位）"
 )
 
 

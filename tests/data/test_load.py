@@ -178,7 +178,7 @@ def test_cells_past_the_header_are_a_warning_not_lost(tmp_path: Path, db: Path) 
     summary = load_files([path], db=db)
     assert (summary.rows_read, summary.loaded, summary.quarantined, summary.cell_warnings) == (3, 3, 0, 1)
     [(row, order, message)] = query(db, "SELECT source_row, order_id, message FROM raw_cell_warnings")
-    assert (row, order) == (2, "E2") and "多出单元格「多出的内容, 还有」" in message and "本行已导入" in message
+    assert (row, order) == (2, "E2") and "表头以外的单元格「多出的内容, 还有」" in message and "本行已导入" in message
     assert query(db, "SELECT order_id, source_row, county FROM stg_work_orders ORDER BY 1") == [
         ("E1", 1, "青岚区"), ("E2", 2, "青岚区"), ("E3", 4, "青岚区")]  # fmt: skip
     empty_cells_only = write_csv(tmp_path / "trailing.csv", [order_row("E4")]).read_text(encoding="utf-8")
@@ -215,6 +215,65 @@ def test_the_header_is_found_under_blank_and_title_rows(tmp_path: Path, db: Path
     got = query(db, "SELECT order_id, source_row FROM stg_work_orders UNION ALL SELECT order_id, source_row FROM raw_quarantine")
     assert sorted(got) == [("A1", 1), ("A2", 3), ("A3", 4)]
     assert summary.cell_warnings == (1 if kind == "csv" else 0)
+
+
+@pytest.mark.parametrize(
+    ("ends", "encoding"), [("\r", "utf-8"), ("\r", "gbk"), ("mixed", "utf-8"), ("mixed", "utf-8-sig")]
+)
+def test_old_mac_and_mixed_line_ends(tmp_path: Path, db: Path, ends: str, encoding: str) -> None:
+    """Lines ending in a lone CR (old Mac exports), alone or mixed with LF and CRLF, are lines."""
+    lines = csv_text([order_row("L1", 诉求内容="第一行\r\n第二行"), order_row("L2"), order_row("L3", 满意度="还行")]).split("\n")
+    if ends == "\r":
+        text = "\r".join(lines)
+    else:
+        text = lines[0] + "\r\n" + lines[1] + "\n" + lines[2] + "\r" + lines[3] + "\n" + lines[4] + "\r\n"
+    path = tmp_path / "ends.csv"
+    path.write_bytes(text.encode(encoding))
+    summary = load_files([path], db=db)
+    assert (summary.rows_read, summary.loaded, summary.quarantined, summary.rejected_files) == (3, 2, 1, 0)
+    got = query(db, "SELECT order_id, source_row FROM stg_work_orders UNION ALL SELECT order_id, source_row FROM raw_quarantine")
+    assert sorted(got) == [("L1", 1), ("L2", 2), ("L3", 3)]
+
+
+def test_a_quote_inside_an_unquoted_cell_is_a_character(tmp_path: Path, db: Path) -> None:
+    """12"显示器 or 他说"好: Excel reads the quote as text; so does the loader (it used to reject the file)."""
+    text = csv_text([order_row("Q1"), order_row("Q2"), order_row("Q3")])
+    text = text.replace("小区物业乱收费", 'Q2 的 12"显示器坏了', 1)  # in Q1's content, unquoted, one quote
+    path = tmp_path / "quote.csv"
+    path.write_text(text, encoding="utf-8")
+    summary = load_files([path], db=db)
+    assert (summary.rows_read, summary.loaded, summary.rejected_files) == (3, 3, 0)
+    assert query(db, "SELECT content FROM raw_work_orders WHERE order_id = 'Q1'")[0][0].startswith('Q2 的 12"显示器')
+
+
+def test_cells_without_a_header_are_a_warning_in_csv_and_xlsx(tmp_path: Path, db: Path) -> None:
+    path = tmp_path / "unnamed.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("空白")  # an empty first sheet: the orders are on the next one
+    ws = book.add_worksheet("工单")
+    ws.write_row(0, 0, ["工单编号", "受理时间", "", "满意度"])
+    ws.write_row(1, 0, ["U1", "2024-03-05 10:00:00", "", "满意"])
+    ws.write_row(2, 0, ["U2", "2024-03-05 10:00:00", "无表头的值", "满意", "", "", "远处的值"])
+    book.close()
+    csv_path = tmp_path / "unnamed.csv"
+    csv_path.write_text("工单编号,受理时间,,满意度\nU3,2024-03-05 10:00:00,,满意\nU4,2024-03-05 10:00:00,无表头,满意\n")
+    summary = load_files([path, csv_path], db=db)
+    assert (summary.loaded, summary.cell_warnings, summary.rejected_files) == (4, 2, 0)
+    assert summary.details[0].sheet == "工单"
+    warnings = dict(query(db, "SELECT order_id, message FROM raw_cell_warnings"))
+    assert "「无表头的值,远处的值」" in warnings["U2"] and "「无表头」" in warnings["U4"]
+
+
+def test_header_search_and_rejection_messages(tmp_path: Path, db: Path) -> None:
+    titles = "\n".join(f"标题第{i}行" for i in range(8)) + "\n\n\n"  # eight title rows and blank lines
+    (tmp_path / "titles.csv").write_text(titles + csv_text([order_row("H1")]), encoding="utf-8")
+    (tmp_path / "utf16.csv").write_bytes(csv_text([order_row("H2")]).encode("utf-16"))
+    broken = '"' + csv_text([order_row("H3", 诉求内容="x" * 500) for _ in range(50)])  # an unclosed quote
+    (tmp_path / "broken.csv").write_text("说明\n" + broken, encoding="utf-8")
+    results = load_files([tmp_path / n for n in ("titles.csv", "utf16.csv", "broken.csv")], db=db).details
+    assert [r.status for r in results] == ["loaded", "rejected", "rejected"]
+    assert "UTF-16" in results[1].message and "CSV UTF-8" in results[1].message
+    assert len(results[2].message) < 1000 and "王五" not in results[2].message  # no caller's name from the rows
 
 
 def test_every_quarantine_reason(tmp_path: Path, db: Path) -> None:
