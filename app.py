@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas  # noqa: F401 - imported once here: Streamlit/Plotly import it lazily per thread and can race
 import streamlit as st
 
+from labels import t
 from pages.components.auth import current_access, login_page, logout_button
 from pages.components.filters import keep_filter_state
-from pages.components.labels import t
 from pages.components.layout import route_through_app
 
 ROOT = Path(__file__).resolve().parent

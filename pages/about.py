@@ -6,8 +6,8 @@ import json
 
 import streamlit as st
 
+from labels import level_label, t
 from pages.components import data
-from pages.components.labels import level_label, t
 from pages.components.layout import page_header
 from pages.components.tables import metric_definitions, settings_table
 from warehouse.registry import LEVELS, RULES

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from labels import t
 from pages.components import data
 from pages.components.auth import page_access
-from pages.components.labels import t
 from pages.components.layout import page_header
 from warehouse import audit
 from warehouse.users import list_users

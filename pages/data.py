@@ -6,11 +6,11 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from labels import t
 from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.charts import build_volume_figure
 from pages.components.data_sections import cell_warnings_section, quarantine_section, upload_section
-from pages.components.labels import t
 from pages.components.layout import current_lang, page_header
 from pages.components.oversight_charts import build_quality_figure
 from pages.components.oversight_tables import HISTORY_COLUMNS, QUALITY_COLUMNS, show_table, with_status_labels

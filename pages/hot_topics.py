@@ -6,11 +6,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from labels import level_label, t
 from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.auth import page_access
 from pages.components.filters import period_label, sidebar_filters
-from pages.components.labels import level_label, t
 from pages.components.layout import page_header
 from pages.components.oversight_charts import build_category_heatmap, build_hot_words_figure, build_risers_figure
 from pages.components.oversight_tables import ISSUE_COLUMNS, show_table

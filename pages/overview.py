@@ -5,11 +5,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from labels import level_label, t
 from pages.components import data
 from pages.components.charts import build_volume_figure
 from pages.components.filters import period_label, sidebar_filters
 from pages.components.kpi import kpi_cards
-from pages.components.labels import level_label, t
 from pages.components.layout import page_header
 from pages.components.tables import red_black
 

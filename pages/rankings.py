@@ -5,13 +5,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from labels import level_label, t
 from pages.components import data
 from pages.components.auth import audit_export
 from pages.components.charts import build_score_figure
 from pages.components.drill import drilldown_panel
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
 from pages.components.filters import period_label, sidebar_filters
-from pages.components.labels import level_label, t
 from pages.components.layout import page_header
 from pages.components.tables import ranking_column_config, ranking_table
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
+from labels import t
 from pages.components import data
 from pages.components.auth import audit_export
 from pages.components.filters import period_label
-from pages.components.labels import t
 from pages.components.layout import page_header
 from pages.components.report_data import monthly_report, settings_key
 from warehouse.calendar import Period

@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from labels import metric_label, t
 from pages.components import data
 from pages.components.charts import build_trend_figure
 from pages.components.filters import sidebar_filters, trend_window
-from pages.components.labels import metric_label, t
 from pages.components.layout import page_header
 from pages.components.tables import trend_table
 from warehouse.registry import LEVELS, RANKING_RATES, RATES

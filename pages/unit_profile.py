@@ -6,12 +6,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from labels import metric_label, t
 from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.auth import audited, page_access
 from pages.components.charts import build_trend_figure
 from pages.components.filters import period_label, sidebar_filters, trend_window
-from pages.components.labels import metric_label, t
 from pages.components.layout import page_header
 from pages.components.oversight_charts import build_category_gap_figure
 from pages.components.oversight_tables import CATEGORY_COLUMNS, LIST_COLUMNS, file_stamp, show_table, unit_kpis

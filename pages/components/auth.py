@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from labels import t
 from pages.components import data
-from pages.components.labels import t
 from warehouse import audit
 from warehouse.access import Access
 from warehouse.users import User, has_users, verify

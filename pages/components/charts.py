@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from pages.components.labels import metric_label, t
+from labels import metric_label, t
 from warehouse.registry import get_metric
 
 FONT = "Noto Sans CJK SC, Noto Sans CJK, sans-serif"

@@ -7,10 +7,10 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from labels import t
 from pages.components import oversight_data as od
 from pages.components.auth import audited, page_access
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
-from pages.components.labels import t
 from pages.components.oversight_tables import (
     QUARANTINE_COLUMNS,
     SUMMARY_COLUMNS,

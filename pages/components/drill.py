@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from labels import metric_label, t
 from pages.components import data
 from pages.components.auth import audit_export
 from pages.components.export import to_csv_bytes
-from pages.components.labels import metric_label, t
 from pages.components.tables import orders_table
 from warehouse.calendar import Period
 from warehouse.drilldown import PARTS

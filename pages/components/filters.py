@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from labels import t
 from pages.components import data
 from pages.components.auth import page_access
-from pages.components.labels import t
 from warehouse.calendar import PERIOD_KINDS, Period
 from warehouse.queries import latest_complete_month
 from warehouse.registry import LEVELS

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from pages.components.labels import metric_label, t
+from labels import metric_label, t
 from warehouse.registry import get_metric
 
 OVERVIEW_KPIS = (

@@ -6,8 +6,8 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from labels import t
 from pages.components import data
-from pages.components.labels import t
 from warehouse.backups import WarehouseCorruptError
 
 

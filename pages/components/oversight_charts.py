@@ -7,8 +7,8 @@ import pandas  # noqa: F401  (see below)
 import plotly.graph_objects as go
 import polars as pl
 
+from labels import t
 from pages.components.charts import BAD, CITY, FONT, GOOD, PRIMARY, QUALITATIVE, apply_theme
-from pages.components.labels import t
 
 # Plotly looks pandas up in sys.modules without importing it; when a rerun starts while the previous
 # run's thread is still importing pandas, Plotly sees a half-initialised module (AttributeError

@@ -12,8 +12,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from labels import LABELS, metric_label, t
 from pages.components.kpi import delta_colour, explain, format_delta, format_value
-from pages.components.labels import LABELS, metric_label, t
 from warehouse.registry import METRIC_BY_KEY
 
 # The columns each table shows, in order (the test binds every one to a distinct label in both languages).

@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from pages.components.labels import LABELS, metric_label, t
+from labels import LABELS, metric_label, t
 from warehouse.registry import METRIC_BY_KEY, METRICS, RANKING_RATES, get_metric
 
 DRILL_COLUMNS = (

@@ -393,34 +393,42 @@ def test_failure_midway_leaves_the_warehouse_as_it_was(tmp_path: Path, db: Path,
 
 
 READER = """
-import sys, time, duckdb
+import os, sys, duckdb
 from warehouse.connection import Reader
 reader = Reader(sys.argv[1])
+stop = sys.argv[2]
 seen, errors = set(), 0
-deadline = time.time() + float(sys.argv[2])
-while time.time() < deadline:
+def look():
+    global errors
     try:
         seen.add(reader.connection().execute("SELECT count(*) FROM stg_work_orders").fetchall()[0][0])
     except Exception as exc:
         errors += 1
         print("ERR", exc, file=sys.stderr)
-    time.sleep(0.02)
+look()
+print("ready", flush=True)
+while not os.path.exists(stop):
+    look()
+look()  # once more after the load has finished: the new file
 print(sorted(seen), errors)
 """
 
 
 def test_reader_process_keeps_working_during_a_load(tmp_path: Path, db: Path) -> None:
+    """A reader in another process queries without pause before, during and after a load (a handshake
+    tells the load when the reader is running, a stop file when the load is done: no timing)."""
     load_files([write_csv(tmp_path / "a.csv", [order_row(f"R{i}") for i in range(5)])], db=db)
     big = write_csv(tmp_path / "b.csv", [order_row(f"N{i}") for i in range(20000)])
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    stop = tmp_path / "stop"
     proc = subprocess.Popen(
-        [sys.executable, "-c", READER, str(db), "6"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
-    import time
-
-    time.sleep(1.5)  # the reader is open and querying
+        [sys.executable, "-c", READER, str(db), str(stop)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"  # the reader is open and querying
     assert load_files([big], db=db).loaded == 20000
-    out, err = proc.communicate(timeout=60)
+    stop.touch()
+    out, err = proc.communicate(timeout=120)
     seen, errors = out.rsplit(" ", 1)
     assert int(errors) == 0, err
     assert json.loads(seen) == [5, 20005]  # the old data during the load, the new data after it

@@ -1,4 +1,10 @@
-"""Drive the real Streamlit server in Debian's headless Chromium (no browser download needed)."""
+"""Drive the real Streamlit server in Debian's headless Chromium (no browser download needed).
+
+Nothing here waits a fixed time: the server is ready when ``/_stcore/health`` answers ``ok``, a page
+is settled when its heading is shown and Streamlit's status widget (the "running" man) is gone, and
+assertions use Playwright's ``expect``, which retries until its timeout (a busy 2-core CI machine
+only makes them slower, never wrong).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,9 @@ import os
 import socket
 import subprocess
 import sys
-import time
-from contextlib import contextmanager
+import urllib.error
+import urllib.request
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,6 +23,7 @@ ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]  # fmt: skip
+TIMEOUT_MS = 60_000  # a cold server on a busy 2-core machine; expect() returns as soon as it holds
 
 
 def free_port() -> int:
@@ -24,26 +32,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90.0) -> None:
+    """Block until the server's health endpoint says ``ok`` (each request itself blocks up to 2 s, so
+    this is a bounded number of requests, not a sleep loop); fail with the server's output if it died."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{proc.stdout.read() if proc.stdout else ''}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200 and resp.read().strip() == b"ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            # not listening yet: wait for the process to change state, at most a short while
+            with suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.25)
+    raise RuntimeError("streamlit did not become healthy")
+
+
 @contextmanager
 def streamlit_server(db: Path, port: int | None = None, env: dict[str, str] | None = None):
     port = port or free_port()
-    full_env = {**os.environ, "HOTLINE_DB": str(db), "PYTHONPATH": str(ROOT), **(env or {})}
+    full_env = {
+        **os.environ,
+        "HOTLINE_DB": str(db),
+        "PYTHONPATH": str(ROOT),
+        # no file watcher: an edit elsewhere in the tree would show "File change. Rerun" in the status widget
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+        **(env or {}),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("streamlit did not start")
-        yield f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc)
+        yield url
     finally:
         proc.terminate()
         try:
@@ -52,10 +80,21 @@ def streamlit_server(db: Path, port: int | None = None, env: dict[str, str] | No
             proc.kill()
 
 
-def wait_for_page(page, heading: str, timeout_ms: int = 30000) -> None:
-    """stApp, then the page heading, then no running status widget (networkidle never comes)."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    page.get_by_role("heading", name=heading).first.wait_for(timeout=timeout_ms)
-    page.wait_for_timeout(300)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms)
-    page.wait_for_timeout(1200)  # charts draw after the script finishes
+def wait_for_page(page, heading: str, timeout_ms: int = TIMEOUT_MS) -> None:
+    """stApp, then the page heading, then no running status widget (networkidle never comes), then
+    every Plotly chart on the page drawn (its SVG exists) so that a screenshot shows it."""
+    from playwright.sync_api import expect
+
+    expect(page.locator('[data-testid="stApp"]')).to_be_visible(timeout=timeout_ms)
+    expect(page.get_by_role("heading", name=heading).first).to_be_visible(timeout=timeout_ms)
+    settled(page, timeout_ms)
+
+
+def settled(page, timeout_ms: int = TIMEOUT_MS) -> None:
+    """The script run is over (no status widget) and each chart container holds its drawn SVG."""
+    from playwright.sync_api import expect
+
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout_ms)
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    for i in range(charts.count()):
+        expect(charts.nth(i).locator(".main-svg").first).to_be_attached(timeout=timeout_ms)

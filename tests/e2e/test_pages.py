@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.browser import ROOT, streamlit_server, wait_for_page
 
@@ -26,8 +27,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def server(demo_db: Path):
-    # No file watcher: an edit elsewhere in the tree would show "File change. Rerun" in the status widget.
-    with streamlit_server(demo_db, env={"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}) as url:
+    with streamlit_server(demo_db) as url:
         yield url
 
 
@@ -44,9 +44,9 @@ def test_a_deep_link_first_goes_through_the_router(server: str, page) -> None:
     page.goto(f"{server}/rankings")
     wait_for_page(page, "排名")
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert sidebar.get_by_text("简体中文").count() == 1
-    assert sidebar.get_by_text("总览").count() >= 1  # page titles, not file names
-    assert page.get_by_text("Page not found").count() == 0
+    expect(sidebar.get_by_text("简体中文")).to_have_count(1)
+    expect(sidebar.get_by_text("总览").first).to_be_visible()  # page titles, not file names
+    expect(page.get_by_text("Page not found")).to_have_count(0)
 
 
 @pytest.mark.parametrize(("path", "heading", "source"), PAGES, ids=[p[2].split("/")[-1][:-3] for p in PAGES])
@@ -56,7 +56,7 @@ def test_page_renders(server: str, page, path: str, heading: str, source: str) -
     SHOTS.mkdir(exist_ok=True)
     page.goto(f"{server}/{path}")
     wait_for_page(page, heading)
-    assert page.locator('[data-testid="stException"]').count() == 0, path
-    assert page.get_by_text("Page not found").count() == 0, path
-    assert page.get_by_text("演示数据").count() >= 1, path  # demo data is flagged on every page
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_text("演示数据").first).to_be_visible()  # demo data is flagged on every page
     page.screenshot(path=str(SHOTS / f"{Path(source).stem}.png"), full_page=True)

@@ -1,0 +1,63 @@
+"""The one label catalogue: every user-facing word, in Simplified Chinese (default) and English.
+
+The words are data (``labels/*.toml``, one file per namespace, ``key = ["中文", "English"]``), below
+every consumer: pages, reports, the evidence pack and the command line all read them here. Metric
+and level names come from ``warehouse.registry`` and field names from ``warehouse.fields``, never
+retyped in the TOML. A key defined in two files is an error, not a silent override.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+_DIR = Path(__file__).parent
+
+
+@functools.cache
+def catalogue() -> dict[str, tuple[str, str]]:
+    """Every label, read once per process."""
+    out: dict[str, tuple[str, str]] = {}
+    for path in sorted(_DIR.glob("*.toml")):
+        with path.open("rb") as fh:
+            for key, value in tomllib.load(fh).items():
+                if key in out:
+                    raise ValueError(f"label {key!r} is defined twice (second time in {path.name})")
+                if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+                    raise ValueError(f'label {key!r} in {path.name} must be ["中文", "English"]')
+                out[key] = (value[0], value[1])
+    return out
+
+
+LABELS = catalogue()
+
+
+def has(key: str) -> bool:
+    return key in LABELS
+
+
+def t(key: str, lang: str = "zh") -> str:
+    zh, en = LABELS[key]
+    return en if lang == "en" else zh
+
+
+def relabel(columns: list[str], lang: str = "zh") -> dict[str, str]:
+    """Column renames for a table shown to people (unknown columns keep their names)."""
+    return {c: t(c, lang) for c in columns if c in LABELS}
+
+
+def metric_label(key: str, lang: str = "zh") -> str:
+    """A metric's name from warehouse.registry (never duplicated in this catalogue)."""
+    from warehouse.registry import get_metric
+
+    m = get_metric(key)
+    return m.label_en if lang == "en" else m.label_zh
+
+
+def level_label(name: str, lang: str = "zh") -> str:
+    """A level's name from warehouse.registry ('city' included)."""
+    from warehouse.registry import CITY, get_level
+
+    lvl = CITY if name == "city" else get_level(name)
+    return lvl.label_en if lang == "en" else lvl.label_zh
