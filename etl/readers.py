@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import weakref
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,13 +27,12 @@ from pathlib import Path
 import polars as pl
 
 from etl.transcode import split_after_line_feed, transcode_range
+from etl.zipguard import ContainerError, check_xlsx_container
 
 SNIFF_BYTES = 64 * 1024
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 # Clear limits against oversized input (each overridable by an environment variable of that name).
 MAX_FILE_MB = 8192  # HOTLINE_MAX_FILE_MB: one export file
-MAX_XLSX_EXPANDED_MB = 2048  # HOTLINE_MAX_XLSX_EXPANDED_MB: an XLSX's unzipped contents
-MAX_XLSX_RATIO = 200  # real exports compress 5-20x; a bomb, thousands
 
 
 class ReadError(ValueError):
@@ -72,19 +70,11 @@ def _limit(name: str, default_mb: int) -> int:
 
 
 def check_excel_container(path: Path) -> None:
-    """Refuse what is not an XLSX, or would expand into far more than it looks (a zip bomb)."""
+    """Refuse what is not an XLSX, or what would expand into far more than it looks (a zip bomb)."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            expanded = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, OSError):
-        raise ReadError(f"{path.name} 不是有效的 XLSX 文件（可能已损坏，或是改了扩展名的其他文件）") from None
-    size = max(path.stat().st_size, 1)
-    limit = _limit("HOTLINE_MAX_XLSX_EXPANDED_MB", MAX_XLSX_EXPANDED_MB)
-    if expanded > limit or expanded / size > MAX_XLSX_RATIO:
-        raise ReadError(
-            f"{path.name} 解压后有 {expanded / 2**20:.0f} MB（压缩比 {expanded / size:.0f} 倍），超过上限 "
-            f"{limit / 2**20:.0f} MB / {MAX_XLSX_RATIO} 倍：请拆分文件，或改为导出 CSV。"
-        )
+        check_xlsx_container(path)
+    except ContainerError as exc:
+        raise ReadError(str(exc)) from None
 
 
 def open_source(path: Path, encoding: str = "auto", sheet: str | int | None = None) -> SourceFile:
