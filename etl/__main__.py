@@ -23,6 +23,7 @@ LABELS = {
     "duplicates": "重复行数",
     "rejected_files": "拒收文件",
     "cell_warnings": "单元格提示",
+    "warnings": "文件提示",
 }
 
 
@@ -37,6 +38,8 @@ def _print_table(summary: LoadSummary) -> None:
         print(head)
         if res.message:
             print(f"  {res.message}")
+        for warning in res.warnings:
+            print(f"  提示：{warning}")
     print("合计：" + "，".join(f"{LABELS[k]} {getattr(summary, k)}" for k in LABELS))
     if summary.quarantined:
         print("被隔离的行及原因可在「数据」页面查看和下载（表 raw_quarantine）。")
@@ -65,7 +68,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
     for res in summary.details:
         if res.status == "rejected":
             print(f"拒收 {res.file}：{res.message}", file=sys.stderr)
-    return 1 if args.strict and (summary.rejected_files or summary.quarantined) else 0
+    return 1 if args.strict and (summary.rejected_files or summary.quarantined or summary.warnings) else 0
 
 
 def _warehouse_has_orders(db: str | None) -> bool:
@@ -109,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--db", help="数据仓库文件（默认 $HOTLINE_DB 或 data/hotline.duckdb）")
     load.add_argument("--profile", help="导入配置 TOML（默认内置配置）")
     load.add_argument("--json", action="store_true", help="输出 JSON 汇总")
-    load.add_argument("--strict", action="store_true", help="有拒收文件或隔离行时以状态码 1 退出")
+    load.add_argument("--strict", action="store_true", help="有拒收文件、隔离行或文件提示时以状态码 1 退出")
     load.add_argument("--demo-data", action="store_true", help="标记为演示数据（每个页面都会提示）")
     load.set_defaults(func=_cmd_load)
     demo = sub.add_parser("demo", help="生成虚构城市的演示导出文件")

@@ -69,6 +69,9 @@ class FileResult:
     sheet: str | None = None
     column_map: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
+    # what the analyst should look at although the file loaded: profile aliases that match no header,
+    # an encoding guessed without certainty, a cell that swallowed whole records (--strict: exit 1)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -82,6 +85,7 @@ class LoadSummary:
     duplicates: int = 0
     cell_warnings: int = 0
     rejected_files: int = 0
+    warnings: int = 0  # of all files (FileResult.warnings)
     seconds: float = 0.0
     rebuild_seconds: float = 0.0  # of ``seconds``: recomputing the metric tables after the files
     refresh: str = ""  # how the metric tables were brought up to date: incremental | full
@@ -95,6 +99,7 @@ class LoadSummary:
             self.rejected_files += 1
         for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(result, name))
+        self.warnings += len(result.warnings)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
@@ -197,6 +202,7 @@ def apply_file(con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key
         res.duplicates += checked.duplicates
         quarantines.append(checked.quarantine)
         warnings.append(checked.warnings)
+        res.warnings.extend(checked.notes)
         if checked.good.height:
             known, same = _apply_good(con, incoming, params)
             res.loaded += checked.good.height - known
@@ -296,7 +302,7 @@ def _log(con: duckdb.DuckDBPyConnection, load_id: int, sha: str, path: Path, res
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             load_id, res.file, sha, path.stat().st_size, res.encoding, res.sheet, profile, res.status,
-            res.message, res.rows_read, res.loaded, res.updated, res.unchanged, res.quarantined,
+            res.message or "；".join(res.warnings), res.rows_read, res.loaded, res.updated, res.unchanged, res.quarantined,
             res.duplicates, json.dumps(res.column_map, ensure_ascii=False), datetime.now(), res.seconds,
         ],
     )  # fmt: skip
