@@ -124,7 +124,8 @@ def _cmd_check_profile(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl", description="12345 热线工单导入")
+    prog = "hotline-etl" if Path(sys.argv[0]).name == "hotline-etl" else "python -m etl"
+    parser = argparse.ArgumentParser(prog=prog, description="12345 热线工单导入")
     sub = parser.add_subparsers(dest="command", required=True)
     load = sub.add_parser("load", help="导入工单导出文件（CSV/XLSX/JSON）")
     load.add_argument("files", nargs="+", help="导出文件")
