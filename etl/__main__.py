@@ -1,4 +1,5 @@
-"""Command line: ``python -m etl load FILE... [--db PATH] [--profile FILE] [--json]`` and ``python -m etl demo``."""
+"""Command line (``hotline-etl`` or ``python -m etl``): ``load FILE... [--db PATH] [--profile FILE|NAME] [--json]
+[--strict]``, ``check-profile PROFILE [FILE]``, ``demo`` and ``--version``."""
 
 from __future__ import annotations
 

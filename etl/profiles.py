@@ -85,7 +85,8 @@ def _read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ProfileError(f"找不到导入配置文件：{path}") from None
+        shipped = "、".join(sorted(p.stem for p in SHIPPED_PROFILES.glob("*.toml") if p != DEFAULT_PROFILE))
+        raise ProfileError(f"找不到导入配置文件：{path}（内置配置可直接写名字：{shipped}）") from None
     except IsADirectoryError:
         raise ProfileError(f"导入配置应是一个 .toml 文件，{path} 是目录") from None
     except UnicodeDecodeError:
