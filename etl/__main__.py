@@ -1,4 +1,5 @@
-"""Command line: ``python -m etl load FILE... [--db PATH] [--profile FILE] [--json]`` and ``python -m etl demo``."""
+"""Command line (``hotline-etl`` or ``python -m etl``): ``load FILE... [--db PATH] [--profile FILE|NAME] [--json]
+[--strict]``, ``check-profile PROFILE [FILE]``, ``demo`` and ``--version``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import getpass
 import sys
 from pathlib import Path
 
+from etl import version
 from etl.load import LoadSummary, load_files
 from etl.profiles import ProfileError
+from etl.progress import TerminalBar
 from warehouse import audit
 from warehouse.backups import WarehouseCorruptError
 from warehouse.connection import WarehouseBusyError
@@ -23,6 +26,7 @@ LABELS = {
     "duplicates": "重复行数",
     "rejected_files": "拒收文件",
     "cell_warnings": "单元格提示",
+    "warnings": "文件提示",
 }
 
 
@@ -37,6 +41,8 @@ def _print_table(summary: LoadSummary) -> None:
         print(head)
         if res.message:
             print(f"  {res.message}")
+        for warning in res.warnings:
+            print(f"  提示：{warning}")
     print("合计：" + "，".join(f"{LABELS[k]} {getattr(summary, k)}" for k in LABELS))
     if summary.quarantined:
         print("被隔离的行及原因可在「数据」页面查看和下载（表 raw_quarantine）。")
@@ -47,9 +53,20 @@ def _print_table(summary: LoadSummary) -> None:
         )
 
 
+def _missing_inputs(files: list[str]) -> list[str]:
+    """The named files that are not there (or not files): the load does not start (exit 2)."""
+    return [f for f in files if not Path(f).is_file()]
+
+
 def _cmd_load(args: argparse.Namespace) -> int:
+    missing = _missing_inputs(args.files)
+    if missing:
+        for name in missing:
+            print(f"错误：找不到要导入的文件 {name}（file not found）：请检查路径；没有导入任何文件。", file=sys.stderr)
+        return 2
+    bar = TerminalBar(enabled=False if args.json else None)
     try:
-        summary = load_files(args.files, db=args.db, profile=args.profile, mark_demo=args.demo_data)
+        summary = load_files(args.files, db=args.db, profile=args.profile, mark_demo=args.demo_data, progress=bar)
     except (ProfileError, WarehouseBusyError, WarehouseCorruptError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -65,7 +82,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
     for res in summary.details:
         if res.status == "rejected":
             print(f"拒收 {res.file}：{res.message}", file=sys.stderr)
-    return 1 if args.strict and (summary.rejected_files or summary.quarantined) else 0
+    return 1 if args.strict and (summary.rejected_files or summary.quarantined or summary.warnings) else 0
 
 
 def _warehouse_has_orders(db: str | None) -> bool:
@@ -101,15 +118,22 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check_profile(args: argparse.Namespace) -> int:
+    from etl.check_profile import run
+
+    return run(args.profile, args.file, args.json, args.strict)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl", description="12345 热线工单导入")
+    prog = "hotline-etl" if Path(sys.argv[0]).name == "hotline-etl" else "python -m etl"
+    parser = argparse.ArgumentParser(prog=prog, description="12345 热线工单导入")
     sub = parser.add_subparsers(dest="command", required=True)
-    load = sub.add_parser("load", help="导入工单导出文件（CSV/XLSX）")
+    load = sub.add_parser("load", help="导入工单导出文件（CSV/XLSX/JSON）")
     load.add_argument("files", nargs="+", help="导出文件")
     load.add_argument("--db", help="数据仓库文件（默认 $HOTLINE_DB 或 data/hotline.duckdb）")
-    load.add_argument("--profile", help="导入配置 TOML（默认内置配置）")
+    load.add_argument("--profile", help="导入配置 TOML，或内置配置名（open311、nyc311、boston311 …；默认内置通用配置）")
     load.add_argument("--json", action="store_true", help="输出 JSON 汇总")
-    load.add_argument("--strict", action="store_true", help="有拒收文件或隔离行时以状态码 1 退出")
+    load.add_argument("--strict", action="store_true", help="有拒收文件、隔离行或文件提示时以状态码 1 退出")
     load.add_argument("--demo-data", action="store_true", help="标记为演示数据（每个页面都会提示）")
     load.set_defaults(func=_cmd_load)
     demo = sub.add_parser("demo", help="生成虚构城市的演示导出文件")
@@ -120,6 +144,13 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--load-if-empty", action="store_true", help="数据仓库为空时，生成后立即导入（标记为演示数据）")
     demo.add_argument("--db", help="数据仓库文件（与 --load-if-empty 一起使用）")
     demo.set_defaults(func=_cmd_demo)
+    check = sub.add_parser("check-profile", help="检查导入配置（可再给一个文件：看它会如何读取和映射），不导入")
+    check.add_argument("profile", help="导入配置 TOML，或内置配置名（open311、nyc311、boston311 …）")
+    check.add_argument("file", nargs="?", help="用这个导出文件试读（不写入数据仓库）")
+    check.add_argument("--json", action="store_true", help="输出 JSON")
+    check.add_argument("--strict", action="store_true", help="有提示时以状态码 1 退出")
+    check.set_defaults(func=_cmd_check_profile)
+    parser.add_argument("--version", action="version", version=f"hotline12345 {version()}")
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -32,8 +32,9 @@ import pyarrow as pa
 
 from etl import validate
 from etl.keys import phone_hash_key
-from etl.mapping import ColumnMap, UnmappableError, find_header
-from etl.profiles import Profile, load_profile
+from etl.mapping import ColumnMap, UnmappableError, find_header, rules_by_source
+from etl.profiles import Profile, alias_warnings, load_profile
+from etl.progress import ProgressCallback, Tracker
 from etl.readers import (
     CHUNKED_MIN_BYTES,
     CsvPieces,
@@ -47,6 +48,7 @@ from etl.readers import (
 from etl.validate import Checked, check_in_slices, merge_checked
 from warehouse.connection import resolve_db_path, writer
 from warehouse.fields import FIELDS, PII, TEXT
+from warehouse.settings import load_settings
 
 SQL_DIR = Path(__file__).parent / "sql"
 T = TypeVar("T")
@@ -69,6 +71,9 @@ class FileResult:
     sheet: str | None = None
     column_map: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
+    # what the analyst should look at although the file loaded: profile aliases that match no header,
+    # an encoding guessed without certainty, a cell that swallowed whole records (--strict: exit 1)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -82,6 +87,7 @@ class LoadSummary:
     duplicates: int = 0
     cell_warnings: int = 0
     rejected_files: int = 0
+    warnings: int = 0  # of all files (FileResult.warnings)
     seconds: float = 0.0
     rebuild_seconds: float = 0.0  # of ``seconds``: recomputing the metric tables after the files
     refresh: str = ""  # how the metric tables were brought up to date: incremental | full
@@ -95,6 +101,7 @@ class LoadSummary:
             self.rejected_files += 1
         for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(result, name))
+        self.warnings += len(result.warnings)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
@@ -110,11 +117,18 @@ class Prepared:
     frames: list[pl.DataFrame] | CsvPieces  # the raw cells under the header (readers.read_frames)
     profile: Profile
     slice_rows: int | None = None  # None: etl.validate.SLICE_ROWS
+    warnings: tuple[str, ...] = ()  # for the load summary: an unsure encoding, aliases matching no header
 
     def slices(self, release: bool = False) -> Iterator[Checked]:
         """Checked slices; ``release`` frees each raw frame once checked (then they can be asked once)."""
         slice_rows = self.slice_rows or validate.SLICE_ROWS
         return check_in_slices(self.frames, self.cmap, self.profile, slice_rows, release)
+
+    @property
+    def row_count(self) -> int:
+        """Rows under the header (blank ones included): the measure of the load's progress."""
+        frames = self.frames.keys if isinstance(self.frames, CsvPieces) else self.frames
+        return sum(frame.height for frame in frames)
 
     @functools.cached_property
     def checked(self) -> Checked:
@@ -132,16 +146,20 @@ def file_sha256(path: Path) -> str:
 def prepare_file(path: Path, profile: Profile, slice_rows: int | None = None) -> Prepared:
     """Everything that needs no warehouse: read, find the header, map (and check, when asked).
     Raises on a file that cannot be read or mapped."""
+    if profile.time_zone is None:  # times with an offset become the site's wall-clock time
+        profile = replace(profile, time_zone=load_settings().time_zone)
     src, cmap = locate_header(path, profile)
+    rules_by_source(cmap, profile)  # a column with two sets of rules: rejected before reading
     frames = read_frames(src, cmap.header_row, cmap.sources.get("order_id", ()))
-    return Prepared(src, cmap, frames, profile, slice_rows)
+    warnings = ([src.warning] if src.warning else []) + alias_warnings(profile, list(cmap.headers))
+    return Prepared(src, cmap, frames, profile, slice_rows, tuple(warnings))
 
 
 def locate_header(path: Path, profile: Profile) -> tuple[SourceFile, ColumnMap]:
     """The file opened and its header mapped. An Excel file whose profile names no sheet is read
     from its first sheet whose header maps (exports often put a cover or notes sheet first); when
     none does, the first sheet's headers are the ones the rejection names."""
-    src = open_source(path, profile.encoding, profile.sheet)
+    src = open_source(path, profile.encoding, profile.sheet, profile.format, profile.records)
     try:
         return src, find_header(preview_rows(src), profile)
     except UnmappableError as first:
@@ -180,7 +198,9 @@ def _incoming_columns() -> list[str]:
     return cols
 
 
-def apply_file(con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key: str) -> FileResult:
+def apply_file(
+    con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key: str, tracker: Tracker | None = None
+) -> FileResult:
     """Write one file into the open transaction, a checked slice at a time; return its counts."""
     name = prep.source.path.name
     params = {"key": key, "load_id": load_id, "source_file": name}
@@ -190,19 +210,24 @@ def apply_file(con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key
         encoding=prep.source.encoding,
         sheet=prep.source.sheet,
         column_map=prep.cmap.as_dict(),
+        warnings=list(prep.warnings),
     )
     quarantines, warnings = [], []
+    tracker = tracker or Tracker(0, None)
+    tracker.set_rows(prep.row_count)
     for checked, incoming in _ahead(_with_arrow(prep.slices(release=True))):
         res.rows_read += checked.rows_read
         res.duplicates += checked.duplicates
         quarantines.append(checked.quarantine)
         warnings.append(checked.warnings)
+        res.warnings.extend(checked.notes)
         if checked.good.height:
             known, same = _apply_good(con, incoming, params)
             res.loaded += checked.good.height - known
             res.updated += known - same
             res.unchanged += same
             _settle(con)
+        tracker.wrote(checked.rows_read)
     quarantine = pl.concat(quarantines).sort("source_row") if len(quarantines) > 1 else quarantines[0]
     res.quarantined = _append(con, "raw_quarantine", quarantine, load_id, name)
     res.cell_warnings = _append(con, "raw_cell_warnings", pl.concat(warnings), load_id, name)
@@ -296,7 +321,7 @@ def _log(con: duckdb.DuckDBPyConnection, load_id: int, sha: str, path: Path, res
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             load_id, res.file, sha, path.stat().st_size, res.encoding, res.sheet, profile, res.status,
-            res.message, res.rows_read, res.loaded, res.updated, res.unchanged, res.quarantined,
+            res.message or "；".join(res.warnings), res.rows_read, res.loaded, res.updated, res.unchanged, res.quarantined,
             res.duplicates, json.dumps(res.column_map, ensure_ascii=False), datetime.now(), res.seconds,
         ],
     )  # fmt: skip
@@ -330,8 +355,10 @@ def load_files(
     db: str | Path | None = None,
     profile: str | Path | None = None,
     mark_demo: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> LoadSummary:
-    """Load exports in the order given; atomic for the whole call."""
+    """Load exports in the order given; atomic for the whole call. ``progress`` gets LoadProgress
+    events (etl.progress) as files are read and written, for a progress bar."""
     started = time.perf_counter()
     db_path = resolve_db_path(db)
     prof = load_profile(profile)
@@ -348,9 +375,11 @@ def load_files(
         else:  # new, or the same bytes given twice in this call (_write counts the second copy)
             results.append(None)
             todo.append((path, sha))
-    written = iter(_write(todo, db_path, prof, summary, mark_demo) if todo or mark_demo else [])
+    tracker = Tracker(sum(p.stat().st_size for p, _ in todo if p.is_file()), progress)
+    written = iter(_write(todo, db_path, prof, summary, mark_demo, tracker) if todo or mark_demo else [])
     for res in results:  # in the order the files were given
         summary.add(res or next(written))
+    tracker.finish()
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -369,12 +398,18 @@ def _tune(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _write(
-    todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: LoadSummary, mark_demo: bool
+    todo: list[tuple[Path, str]],
+    db_path: Path,
+    prof: Profile,
+    summary: LoadSummary,
+    mark_demo: bool,
+    tracker: Tracker | None = None,
 ) -> list[FileResult]:
     """Write the files of ``todo`` in one atomic load; their results in order (``summary`` gets the
     refresh and its time). A file whose bytes came earlier in ``todo`` changes nothing: its rows count
     as unchanged, or it is rejected like that earlier copy."""
     key = phone_hash_key(db_path)
+    tracker = tracker or Tracker(0, None)
     from warehouse.metrics import prepare_staging
 
     with writer(db_path) as con:
@@ -390,10 +425,12 @@ def _write(
             if sha in done:
                 results.append(_same_as(path.name, done[sha]))
                 continue
+            tracker.start_file(path.name, path.stat().st_size if path.is_file() else 0)
             try:
-                res = apply_file(con, prepare_file(path, prof), next_id, key)
+                res = apply_file(con, prepare_file(path, prof), next_id, key, tracker)
             except (UnmappableError, ReadError) as exc:
                 res = FileResult(path.name, "rejected", str(exc))
+            tracker.end_file()
             res.seconds = round(time.perf_counter() - t0, 3)
             if sha:
                 _log(con, next_id, sha, path, res, prof.name)
@@ -404,6 +441,7 @@ def _write(
             con.execute("DELETE FROM meta WHERE key = 'is_demo'")
             con.execute("INSERT INTO meta VALUES ('is_demo', 'true')")
         t0 = time.perf_counter()
+        tracker.refresh()
         summary.refresh = _rebuild_derived(con, first_id)
         summary.rebuild_seconds = round(time.perf_counter() - t0, 3)
     return results

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from etl.parsing import (
+    DEFAULT_ZONE,
     TIMESTAMP_HINT,
     apply_synonyms,
     finish_timestamp,
@@ -20,7 +21,7 @@ from etl.parsing import (
     parse_timestamp,
     split_category_path,
 )
-from etl.profiles import CATEGORY_PATH, Profile
+from etl.profiles import CATEGORY_PATH, Profile, Rules
 from etl.readers import EXTRA_CELLS
 from warehouse.fields import BOOLEAN, FIELD_BY_NAME, FIELDS, INTEGER, PII, TEXT, TIMESTAMP, VOCAB
 
@@ -100,6 +101,32 @@ def tidy_cells(frame: pl.DataFrame, offset: int = 1) -> pl.DataFrame:
     return frame if has_data.all() else frame.filter(has_data)  # filtering copies every cell: only if needed
 
 
+def normalised(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.DataFrame:
+    """The source columns of fields with normalisation rules (profile ``[normalize.<field>]``) rewritten
+    by them, before synonyms and parsing see the cells. The caller keeps the original frame for the raw
+    record and the comparison of repeats: a rule changes what is read, never what is kept."""
+    if not profile.normalize:
+        return frame
+    rules_of = rules_by_source(cmap, profile)
+    present = [s for s in rules_of if s in frame.columns]
+    return frame.with_columns(rules_of[s].expr(pl.col(s)).alias(s) for s in present)
+
+
+def rules_by_source(cmap: ColumnMap, profile: Profile) -> dict[str, Rules]:
+    """source header -> the normalisation rules its cells get; one column feeding two fields with
+    different rules is the profile's mistake for this file (raised when the file is prepared)."""
+    rules_of: dict[str, tuple[str, Rules]] = {}
+    for field, rules in profile.normalize.items():
+        for source in cmap.sources.get(field, ()):
+            other = rules_of.setdefault(source, (field, rules))
+            if other[1] != rules:
+                raise UnmappableError(
+                    f"表头「{source}」同时用于 {other[0]} 和 {field}，但导入配置为两者写了不同的 normalize 规则："
+                    "请为两者写相同的规则，或让这一列只用于其中一个字段。"
+                )
+    return {source: rules for source, (_field, rules) in rules_of.items()}
+
+
 def order_ids(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.Series | None:
     """The canonical order_id of every row of a raw (untidied) frame, computed exactly as
     ``to_canonical`` would, from the order-id columns alone; None when no column feeds it."""
@@ -107,9 +134,8 @@ def order_ids(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.Seri
     columns = [c for c in frame.columns if c.strip() in sources]
     if not columns:
         return None
-    return tidy_cells(frame.select(columns)).select(_field_text("order_id", cmap, profile).alias("order_id"))[
-        "order_id"
-    ]
+    tidy = normalised(tidy_cells(frame.select(columns)), cmap, profile)
+    return tidy.select(_field_text("order_id", cmap, profile).alias("order_id"))["order_id"]
 
 
 def _text(sources: tuple[str, ...]) -> pl.Expr:
@@ -120,7 +146,7 @@ def _typed(field: str, text: pl.Expr, profile: Profile) -> pl.Expr:
     kind = FIELD_BY_NAME[field].kind
     synonyms = profile.synonyms.get(field, {})
     if kind == TIMESTAMP:
-        return parse_timestamp(text, profile.timestamp_formats)
+        return parse_timestamp(text, profile.timestamp_formats, profile.time_zone or DEFAULT_ZONE)
     if kind == INTEGER:
         return parse_integer(text)
     if kind == BOOLEAN:
@@ -150,7 +176,8 @@ def _bad_cell(field: str, source: str, profile: Profile, parsed: str | None = No
         )
     if spec.kind == VOCAB:
         typed = _typed(field, col, profile)
-        allowed = "、".join(dict.fromkeys((*spec.vocabulary, *profile.synonyms.get(field, {}))))  # each once
+        usable = [k for k, v in profile.synonyms.get(field, {}).items() if v in (*spec.vocabulary, "")]
+        allowed = "、".join(dict.fromkeys((*spec.vocabulary, *usable)))  # each once; never a source whose target fails
         return pl.when(typed.is_not_null() & ~typed.is_in(list(spec.vocabulary))).then(
             pl.format(f"「{source}」的值「{{}}」不在取值范围内（可用：{allowed}）", col)
         )
@@ -184,7 +211,9 @@ def _parse_timestamp_sources(frame: pl.DataFrame, cmap: ColumnMap, profile: Prof
         return frame, parsed
     fast = frame.select(parse_iso_timestamp(pl.col(source)).alias(name) for source, name in parsed.items())
     columns = [
-        finish_timestamp(frame[source], fast[name], profile.timestamp_formats).alias(name)
+        finish_timestamp(frame[source], fast[name], profile.timestamp_formats, profile.time_zone or DEFAULT_ZONE).alias(
+            name
+        )
         for source, name in parsed.items()
     ]
     return frame.with_columns(columns), parsed
@@ -232,7 +261,7 @@ def to_canonical(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.D
     plus three flags: some timestamp cell / vocabulary cell / yes-no or count cell is present but
     unusable (``_FLAG_GROUP``). The messages are written later, only for the flagged rows
     (``describe_bad_cells``): formatting them for a million good rows costs seconds."""
-    frame, parsed = _parse_timestamp_sources(frame, cmap, profile)
+    frame, parsed = _parse_timestamp_sources(normalised(frame, cmap, profile), cmap, profile)
     by_value = {
         spec.name: _typed_by_value(frame[sources[0]], spec.name, profile).alias(f"__typed_{spec.name}")
         for spec in FIELDS
@@ -286,7 +315,7 @@ def describe_bad_cells(source: pl.DataFrame, cmap: ColumnMap, profile: Profile) 
     """For (a few) source rows: ROW and the messages of their unusable cells per flag group
     (``__msg_ts``, ``__msg_value``, ``__msg_soft``; see ``_FLAG_GROUP``)."""
     # rechunk: polars 2.1 panics ("i < self.len()") formatting strings of a filtered string-view frame
-    frame, parsed = _parse_timestamp_sources(source.rechunk(), cmap, profile)
+    frame, parsed = _parse_timestamp_sources(normalised(source.rechunk(), cmap, profile), cmap, profile)
     groups: dict[str, list[pl.Expr]] = {"__bad_ts": [], "__bad_value": [], "__bad_soft": []}
     for spec in FIELDS:
         for src in cmap.sources.get(spec.name, ()):

@@ -19,6 +19,7 @@ import polars as pl
 from etl.mapping import ROW, ColumnMap, describe_bad_cells, order_ids, tidy_cells, to_canonical
 from etl.profiles import Profile
 from etl.readers import EXTRA_CELLS, CsvPieces
+from etl.swallowed import swallow_message, swallow_notes, swallowed_cells
 
 # A big file is checked in slices of this many rows, so its typed copy never exists whole in memory.
 SLICE_ROWS = 1_000_000
@@ -45,6 +46,7 @@ class Checked:
     duplicates: int
     # source_row, order_id, message: loaded rows with a yes/no or count cell that could not be read (loaded empty)
     warnings: pl.DataFrame
+    notes: tuple[str, ...] = ()  # file-level findings for the load summary (etl.swallowed)
 
 
 def _fmt(col: str) -> pl.Expr:
@@ -151,7 +153,40 @@ def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, p
     quarantine = (
         problems.join(raw, on=ROW, how="left").rename({ROW: "source_row"}).select(QUARANTINE_COLUMNS).sort("source_row")
     )
-    return Checked(good, quarantine, source.height, dups.len(), warnings.sort("source_row"))
+    checked = Checked(good, quarantine, source.height, dups.len(), warnings.sort("source_row"))
+    return _name_swallowed(checked, swallowed_cells(source, skip=(EXTRA_CELLS,)))
+
+
+def _name_swallowed(checked: Checked, found: pl.DataFrame) -> Checked:
+    """Say so where a cell swallowed whole records (etl.swallowed): in the row's quarantine reason, as a
+    cell warning when the row was loaded, and in the file's notes for the summary."""
+    if found.is_empty():
+        return checked
+    by_row: dict[int, list[str]] = {}
+    for row, column, lines in found.iter_rows():
+        by_row.setdefault(row, []).append(swallow_message(column, lines))
+    said = pl.DataFrame(
+        {"source_row": list(by_row), "swallowed": ["；".join(m) for m in by_row.values()]},
+        schema={"source_row": pl.UInt32, "swallowed": pl.String},
+    )
+    quarantine = checked.quarantine.join(said, on="source_row", how="left").with_columns(
+        pl.concat_str("reason", "swallowed", separator="；", ignore_nulls=True).alias("reason")
+    )
+    loaded = checked.good.select(pl.col(ROW).alias("source_row"), "order_id").join(said, on="source_row")
+    warnings = pl.concat(
+        [
+            checked.warnings,
+            loaded.select("source_row", "order_id", (pl.col("swallowed") + "。本行已导入").alias("message")),
+        ]
+    )
+    return replace(
+        checked,
+        quarantine=quarantine.select(QUARANTINE_COLUMNS),
+        warnings=warnings.group_by("source_row", "order_id", maintain_order=True)
+        .agg(pl.col("message").str.join("；"))
+        .sort("source_row"),
+        notes=(*checked.notes, *swallow_notes(found)),
+    )
 
 
 def check_in_slices(
@@ -216,4 +251,5 @@ def merge_checked(parts: list[Checked]) -> Checked:
         rows_read=sum(p.rows_read for p in parts),
         duplicates=sum(p.duplicates for p in parts),
         warnings=pl.concat([p.warnings for p in parts]).sort("source_row"),
+        notes=tuple(n for p in parts for n in p.notes),
     )
