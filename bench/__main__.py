@@ -5,8 +5,9 @@
   data call (p50/p95); writes docs/benchmarks.json and docs/benchmarks.md.
 - ``python -m bench load --rows N``: floor, project and ratio per encoding (UTF-8 and GBK).
 - ``python -m bench queries --db PATH``: the dashboard calls on an existing warehouse.
-- ``python -m bench stages FILE``: one load with its stages timed (where the load's time goes), then
-  the floor of the same file in parts (parse only, into memory, into a file).
+- ``python -m bench stages FILE...``: one load per file with the stages the load reports, side by side
+  and per million rows (where the load's time goes, and which step grows faster than the rows);
+  ``--floor`` adds the floor of each file in parts (parse only, into memory, into a file).
 """
 
 from __future__ import annotations
@@ -105,16 +106,40 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 
 def cmd_stages(args: argparse.Namespace) -> int:
+    """One load per FILE with the stages it reports, side by side, each also per million rows (a step
+    whose per-million figure grows with the file is the superlinear one); then the floor in parts."""
     from bench.stages import floor_parts, time_stages
 
-    total, spent = time_stages(Path(args.file))
-    print(f"load_files total {total:.2f} s (stages overlap: a worker thread checks while DuckDB writes)")
-    for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
-        print(f"{seconds:8.2f} s  {name}")
-    print("the floor of the same file, in parts (DuckDB alone, each in a new database):")
-    for name, seconds in floor_parts(Path(args.file)).items():
-        print(f"{seconds:8.2f} s  {name}")
+    runs = []
+    for file in args.files:
+        total, spent = time_stages(Path(file), args.sequential)
+        runs.append((Path(file).name, total, spent, _rows_of(Path(file))))
+    print(f"machine: {machine()}; load average {load_average()}")
+    names = [n for n in dict.fromkeys(n for _f, _t, spent, _r in runs for n in spent) if not n.startswith("(")]
+    names.sort(key=lambda n: -max(spent.get(n, 0) for _f, _t, spent, _r in runs))
+    head = "".join(f" | {name[:24]:>24} s  per 1M" for name, *_ in runs)
+    print(f"{'stage':<62}{head}")
+    for label in ["load_files total", *names, "(process CPU seconds)", "(peak memory MB)"]:
+        cells = ""
+        for _name, total, spent, rows in runs:
+            value = total if label == "load_files total" else spent.get(label, 0.0)
+            per = "" if label.startswith("(peak") else f"{value / rows * 1e6:7.2f}"
+            cells += f" | {value:>26.2f}  {per:>7}"
+        print(f"{label[:62]:<62}{cells}")
+    if not args.sequential:
+        print("(a worker thread checks the next slice while DuckDB writes this one: the stages overlap)")
+    if args.floor:
+        for name, _t, _s, _r in runs:
+            print(f"the floor of {name}, in parts (DuckDB alone, each in a new database):")
+            for label, seconds in floor_parts(Path(next(f for f in args.files if Path(f).name == name))).items():
+                print(f"{seconds:8.2f} s  {label}")
     return 0
+
+
+def _rows_of(path: Path) -> int:
+    """Lines of the file but its header (the generated exports have no line breaks inside cells)."""
+    with open(path, "rb") as fh:
+        return max(sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 24), b"")) - 1, 1)
 
 
 def _say(text: str) -> None:
@@ -149,8 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     queries.add_argument("--db", required=True)
     queries.add_argument("--runs", type=int, default=20)
     queries.set_defaults(run=cmd_queries)
-    stages = sub.add_parser("stages", help="one load of FILE with its stages timed")
-    stages.add_argument("file")
+    stages = sub.add_parser("stages", help="one load per FILE with its stages timed, side by side")
+    stages.add_argument("files", nargs="+", metavar="FILE")
+    stages.add_argument("--floor", action="store_true", help="also the floor of each file, in parts")
+    stages.add_argument("--sequential", action="store_true", help="checks not overlapping writes; CPU per stage")
     stages.set_defaults(run=cmd_stages)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -1,69 +1,46 @@
-"""``python -m bench stages FILE``: one load of FILE into a fresh warehouse with its stages timed.
-
-Wraps the loader's and the metric build's steps with wall-clock timers (a step run in the checks'
-worker thread overlaps the writes, so the rows do not add up to the total) and prints them, largest
-first. For reading where a load's time goes; the benchmark proper is ``python -m bench all``.
+"""``python -m bench stages FILE``: one load of FILE into a fresh warehouse, with the stage timings the
+load itself reports (``LoadSummary.stages``: reading, checking, writing, every metric statement, the
+commit), and the process's CPU time. Steps of the checks' worker thread overlap the writes, so the rows
+do not add up to the total. For reading where a load's time goes; the benchmark proper is
+``python -m bench all``.
 """
 
 from __future__ import annotations
 
-import functools
 import shutil
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+LOAD = """
+import json, resource, sys, time
+import etl.apply
+from etl.load import load_files
+etl.apply.OVERLAP = sys.argv[3] != "sequential"
+t = time.perf_counter()
+s = load_files([sys.argv[1]], db=sys.argv[2])
+r = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": time.perf_counter() - t, "cpu_s": r.ru_utime + r.ru_stime, "peak_mb": r.ru_maxrss / 1024,
+                  "stages": s.stages, "stages_cpu": s.stages_cpu, "loaded": s.loaded}))
+"""
 
 
-def time_stages(path: Path) -> tuple[float, dict[str, float]]:
-    """(total seconds, stage -> seconds) of ``load_files([path])`` into a new warehouse."""
-    import etl.load as load
-    import etl.validate as validate
-    import warehouse.metrics as metrics
-
-    spent: dict[str, float] = {}
-
-    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            t = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
-
-        return run
-
-    patches = [
-        (load, "prepare_file", "read the file (Polars)"),
-        (validate, "tidy_cells", "trim cells (Polars)"),
-        (validate, "to_canonical", "type fields (Polars)"),
-        (validate, "check_rows", "check rows (Polars)"),
-        (load, "_apply_good", "stage snapshots + write raw (DuckDB)"),
-        (load, "_rebuild_derived", "metric refresh: fct, met, dim (DuckDB)"),
-    ]
-    originals = [(mod, attr, getattr(mod, attr)) for mod, attr, _ in patches]
-    run_sql = metrics.run_sql
-
-    def sql(con: Any, text: str, params: dict | None = None) -> None:
-        head = text.strip().split("\n")[0]
-        name = "  " + (head.split(" AS ")[0] if " AS " in head else head)[:70]
-        timed(name, run_sql)(con, text, params)
+def time_stages(path: Path, sequential: bool = False) -> tuple[float, dict[str, float]]:
+    """(total seconds, stage -> seconds) of ``load_files([path])`` into a new warehouse, in a fresh
+    process; the stages include ``(process CPU seconds)`` and ``(peak memory MB)``. ``sequential``: the
+    checks do not overlap the writes, and each stage is given as ``seconds / CPU seconds`` of its own."""
+    from bench.load_bench import run_child
 
     work = Path(tempfile.mkdtemp(prefix="bench-stages-"))
     try:
-        for mod, attr, label in patches:
-            setattr(mod, attr, timed(label, getattr(mod, attr)))
-        metrics.run_sql = sql
-        t = time.perf_counter()
-        load.load_files([path], db=work / "hotline.duckdb")
-        return time.perf_counter() - t, spent
+        out = run_child(LOAD, path, work / "hotline.duckdb", "sequential" if sequential else "overlap")
     finally:
-        for mod, attr, fn in originals:
-            setattr(mod, attr, fn)
-        metrics.run_sql = run_sql
         shutil.rmtree(work, ignore_errors=True)
+    stages = dict(out["stages"])
+    if sequential:
+        stages.update({f"{name} [CPU]": cpu for name, cpu in out["stages_cpu"].items()})
+    stages["(process CPU seconds)"] = round(out["cpu_s"], 2)
+    stages["(peak memory MB)"] = round(out["peak_mb"])
+    return out["seconds"], stages
 
 
 FLOOR_PARTS = (

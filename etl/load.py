@@ -5,9 +5,9 @@ all its rows count as unchanged), a later snapshot of an order replaces the earl
 whole call is atomic: it writes a private copy of the warehouse that replaces the live file only when
 everything succeeded (see warehouse.connection); a failure anywhere discards the copy.
 
-Big files stream: a CSV over 256 MB is parsed in pieces (readers.CsvPieces), checked a slice at a
-time (validate.check_in_slices; the next slice is checked while this one is written), and each
-slice is committed inside the private copy, so memory stays bounded at any size.
+Every file is read one way, whatever its size: in pieces (etl.readers.RawFile), checked a slice at a
+time as it is read (etl.checking; the next slice is checked while this one is written: etl.apply),
+its repeats settled when it has been read, so memory stays bounded at any size.
 """
 
 from __future__ import annotations
@@ -17,122 +17,52 @@ import functools
 import hashlib
 import json
 import os
-import queue
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
 
 import duckdb
-import polars as pl
-import pyarrow as pa
 
 from etl import validate
+from etl.apply import apply_file
+from etl.checking import FilePass, check_file, whole_file
 from etl.keys import phone_hash_key
 from etl.mapping import ColumnMap, UnmappableError, find_header, rules_by_source
 from etl.profiles import Profile, alias_warnings, load_profile
 from etl.progress import ProgressCallback, Tracker
-from etl.readers import (
-    CHUNKED_MIN_BYTES,
-    CsvPieces,
-    ReadError,
-    SourceFile,
-    open_source,
-    preview_rows,
-    read_frames,
-    sheet_names,
-)
-from etl.validate import Checked, check_in_slices, merge_checked
+from etl.readers import RawFile, ReadError, SourceFile, open_source, preview_rows, sheet_names
+from etl.summary import COUNTS, FileResult, LoadSummary, Stopwatch
+from etl.validate import Checked
 from warehouse.connection import resolve_db_path, writer
-from warehouse.fields import FIELDS, PII, TEXT
 from warehouse.settings import load_settings
 
-SQL_DIR = Path(__file__).parent / "sql"
-T = TypeVar("T")
-COUNTS = ("rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates", "cell_warnings")
-
-
-@dataclass
-class FileResult:
-    file: str
-    status: str  # loaded | already_loaded | rejected
-    message: str = ""
-    rows_read: int = 0
-    loaded: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    quarantined: int = 0
-    duplicates: int = 0
-    cell_warnings: int = 0  # loaded rows with a yes/no or count cell that could not be read (raw_cell_warnings)
-    encoding: str | None = None
-    sheet: str | None = None
-    column_map: dict[str, list[str]] = field(default_factory=dict)
-    seconds: float = 0.0
-    # what the analyst should look at although the file loaded: profile aliases that match no header,
-    # an encoding guessed without certainty, a cell that swallowed whole records (--strict: exit 1)
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class LoadSummary:
-    files: int = 0
-    rows_read: int = 0
-    loaded: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    quarantined: int = 0
-    duplicates: int = 0
-    cell_warnings: int = 0
-    rejected_files: int = 0
-    warnings: int = 0  # of all files (FileResult.warnings)
-    seconds: float = 0.0
-    rebuild_seconds: float = 0.0  # of ``seconds``: recomputing the metric tables after the files
-    refresh: str = ""  # how the metric tables were brought up to date: incremental | full
-    db: str = ""
-    details: list[FileResult] = field(default_factory=list)
-
-    def add(self, result: FileResult) -> None:
-        self.files += 1
-        self.details.append(result)
-        if result.status == "rejected":
-            self.rejected_files += 1
-        for name in COUNTS:
-            setattr(self, name, getattr(self, name) + getattr(result, name))
-        self.warnings += len(result.warnings)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+__all__ = ["COUNTS", "FileResult", "LoadSummary", "Prepared", "apply_file", "load_files", "prepare_file"]
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A file read and mapped; its rows are checked when asked for, a slice at a time for a load
-    (``slices``) or all at once for a preview (``checked``)."""
+    """A file opened and mapped (its first piece read); its rows are checked when asked for, a slice at
+    a time for a load (``run``) or all at once for a preview (``checked``)."""
 
     source: SourceFile
     cmap: ColumnMap
-    frames: list[pl.DataFrame] | CsvPieces  # the raw cells under the header (readers.read_frames)
+    raw: RawFile  # the raw cells under the header, read once (etl.readers.frames)
     profile: Profile
     slice_rows: int | None = None  # None: etl.validate.SLICE_ROWS
     warnings: tuple[str, ...] = ()  # for the load summary: an unsure encoding, aliases matching no header
 
-    def slices(self, release: bool = False) -> Iterator[Checked]:
-        """Checked slices; ``release`` frees each raw frame once checked (then they can be asked once)."""
-        slice_rows = self.slice_rows or validate.SLICE_ROWS
-        return check_in_slices(self.frames, self.cmap, self.profile, slice_rows, release)
-
-    @property
-    def row_count(self) -> int:
-        """Rows under the header (blank ones included): the measure of the load's progress."""
-        frames = self.frames.keys if isinstance(self.frames, CsvPieces) else self.frames
-        return sum(frame.height for frame in frames)
+    def run(self, clock: Stopwatch | None = None) -> FilePass:
+        """The one pass over the file: its checked slices, then its settled repeats (etl.checking)."""
+        return FilePass(self.raw, self.cmap, self.profile, self.slice_rows or validate.SLICE_ROWS, clock)
 
     @functools.cached_property
     def checked(self) -> Checked:
-        return merge_checked(list(self.slices()))
+        """The whole file checked (a preview: nothing is written)."""
+        try:
+            return whole_file(*check_file(self.run()))
+        finally:
+            self.raw.close()
 
 
 def file_sha256(path: Path) -> str:
@@ -150,9 +80,9 @@ def prepare_file(path: Path, profile: Profile, slice_rows: int | None = None) ->
         profile = replace(profile, time_zone=load_settings().time_zone)
     src, cmap = locate_header(path, profile)
     rules_by_source(cmap, profile)  # a column with two sets of rules: rejected before reading
-    frames = read_frames(src, cmap.header_row, cmap.sources.get("order_id", ()))
+    raw = RawFile(src, cmap.header_row)
     warnings = ([src.warning] if src.warning else []) + alias_warnings(profile, list(cmap.headers))
-    return Prepared(src, cmap, frames, profile, slice_rows, tuple(warnings))
+    return Prepared(src, cmap, raw, profile, slice_rows, tuple(warnings))
 
 
 def locate_header(path: Path, profile: Profile) -> tuple[SourceFile, ColumnMap]:
@@ -175,143 +105,6 @@ def locate_header(path: Path, profile: Profile) -> tuple[SourceFile, ColumnMap]:
         raise UnmappableError(
             f"{first}已查看全部 {len(names)} 个工作表（{'、'.join(names)}），以上是第一个工作表「{names[0]}」的表头。"
         ) from None
-
-
-def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def _run_script(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
-    """The statements of ``sql/<name>.sql`` in order (comment lines dropped first, so a comment may hold a ';')."""
-    text = "\n".join(line for line in _sql(name).splitlines() if not line.strip().startswith("--"))
-    for body in text.split(";"):
-        if body.strip():
-            used = {k: v for k, v in params.items() if f"${k}" in body}
-            con.execute(body, used)
-
-
-def _incoming_columns() -> list[str]:
-    """Typed values, plus the text of free-text fields and PII: what the SQL needs, nothing more."""
-    cols = ["__row"]
-    for spec in FIELDS:
-        cols.append(spec.name if spec.kind in (TEXT, PII) else f"{spec.name}__v")
-    return cols
-
-
-def apply_file(
-    con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key: str, tracker: Tracker | None = None
-) -> FileResult:
-    """Write one file into the open transaction, a checked slice at a time; return its counts."""
-    name = prep.source.path.name
-    params = {"key": key, "load_id": load_id, "source_file": name}
-    res = FileResult(
-        file=name,
-        status="loaded",
-        encoding=prep.source.encoding,
-        sheet=prep.source.sheet,
-        column_map=prep.cmap.as_dict(),
-        warnings=list(prep.warnings),
-    )
-    quarantines, warnings = [], []
-    tracker = tracker or Tracker(0, None)
-    tracker.set_rows(prep.row_count)
-    for checked, incoming in _ahead(_with_arrow(prep.slices(release=True))):
-        res.rows_read += checked.rows_read
-        res.duplicates += checked.duplicates
-        quarantines.append(checked.quarantine)
-        warnings.append(checked.warnings)
-        res.warnings.extend(checked.notes)
-        if checked.good.height:
-            known, same = _apply_good(con, incoming, params)
-            res.loaded += checked.good.height - known
-            res.updated += known - same
-            res.unchanged += same
-            _settle(con)
-        tracker.wrote(checked.rows_read)
-    quarantine = pl.concat(quarantines).sort("source_row") if len(quarantines) > 1 else quarantines[0]
-    res.quarantined = _append(con, "raw_quarantine", quarantine, load_id, name)
-    res.cell_warnings = _append(con, "raw_cell_warnings", pl.concat(warnings), load_id, name)
-    return res
-
-
-def _append(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, load_id: int, name: str) -> int:
-    """Insert one file's quarantined rows or cell warnings, stamped with the load and the file."""
-    if rows.height:
-        rows = rows.with_columns(pl.lit(load_id, pl.Int64).alias("load_id"), pl.lit(name).alias("source_file"))
-        con.register("incoming_rows", rows.to_arrow())
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")  # table: one of two names above
-        con.unregister("incoming_rows")
-    return rows.height
-
-
-def _settle(con: duckdb.DuckDBPyConnection) -> None:
-    """Commit what is written so far *inside the private copy* and go on in a new transaction.
-
-    DuckDB holds a transaction's new rows in memory until it commits (several GB for a 10M-row
-    file). The load stays atomic all the same: readers never see the copy, and any failure discards
-    it whole (warehouse.connection.writer), so only the final swap publishes anything.
-    """
-    con.execute("COMMIT")
-    con.execute("BEGIN TRANSACTION")
-
-
-def _with_arrow(slices: Iterator[Checked]) -> Iterator[tuple[Checked, pa.Table | None]]:
-    """Each checked slice with its good rows as the Arrow table DuckDB reads."""
-    for checked in slices:
-        good = checked.good
-        arrow = good.select(_incoming_columns()).to_arrow(compat_level=pl.CompatLevel.newest()) if good.height else None
-        yield checked, arrow
-
-
-def _ahead(items: Iterator[T]) -> Iterator[T]:
-    """The items of ``items``, the next one computed in a worker thread while the caller works on this
-    one: Polars (reading, checking) and DuckDB (writing) both release the GIL, so a slice's checks
-    overlap the previous slice's writes. At most one item waits; an error in the worker is raised here."""
-    box: queue.Queue = queue.Queue(maxsize=1)
-    stop = threading.Event()
-    end = object()
-
-    def work() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        box.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            box.put(end)
-        except BaseException as exc:  # handed to the consumer, raised there
-            box.put(exc)
-
-    worker = threading.Thread(target=work, name="load-checks", daemon=True)
-    worker.start()
-    try:
-        while (item := box.get()) is not end:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        with contextlib.suppress(queue.Empty):
-            box.get_nowait()
-        worker.join()
-
-
-def _apply_good(con: duckdb.DuckDBPyConnection, incoming: pa.Table, params: dict) -> tuple[int, int]:
-    """Insert or replace the good rows of one slice; (orders already held, of which unchanged)."""
-    con.register("incoming", incoming)
-    _run_script(con, "incoming_stg", params)
-    _run_script(con, "incoming_known", params)
-    known, same = con.execute("SELECT count(*), count(*) FILTER (WHERE same) FROM incoming_known").fetchall()[0]
-    if known > same:
-        _run_script(con, "replace_changed", params)
-    _run_script(con, "apply_incoming", params)
-    con.execute("DROP VIEW incoming_stg; DROP TABLE incoming_known; DROP TABLE load_params")
-    con.unregister("incoming")
-    return known, same
 
 
 def _log(con: duckdb.DuckDBPyConnection, load_id: int, sha: str, path: Path, res: FileResult, profile: str) -> None:
@@ -342,12 +135,12 @@ def _already_loaded(db_path: Path) -> dict[str, int]:
         con.close()
 
 
-def _rebuild_derived(con: duckdb.DuckDBPyConnection, first_load_id: int) -> str:
+def _rebuild_derived(con: duckdb.DuckDBPyConnection, first_load_id: int, clock: Stopwatch | None = None) -> str:
     """Metric tables follow the data in the same transaction, so readers never see them disagree.
     Only what the load changed is recomputed when the warehouse allows it (see warehouse.metrics)."""
     from warehouse import metrics
 
-    return metrics.refresh(con, first_load_id)
+    return metrics.refresh(con, first_load_id, step=clock.add if clock else None)
 
 
 def load_files(
@@ -363,12 +156,14 @@ def load_files(
     db_path = resolve_db_path(db)
     prof = load_profile(profile)
     summary = LoadSummary(db=str(db_path))
+    clock = Stopwatch()
     seen = _already_loaded(db_path)
     results: list[FileResult | None] = []  # per path given; None until the write below decides it
     todo: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
-        sha = file_sha256(path) if path.exists() else ""
+        with clock.time("SHA-256 of the files (the idempotency key)"):
+            sha = file_sha256(path) if path.exists() else ""
         if sha in seen:
             message = "此文件以前已导入，内容相同，未做改动"
             results.append(FileResult(path.name, "already_loaded", message, seen[sha], unchanged=seen[sha]))
@@ -376,25 +171,28 @@ def load_files(
             results.append(None)
             todo.append((path, sha))
     tracker = Tracker(sum(p.stat().st_size for p, _ in todo if p.is_file()), progress)
-    written = iter(_write(todo, db_path, prof, summary, mark_demo, tracker) if todo or mark_demo else [])
+    written = iter(_write(todo, db_path, prof, summary, mark_demo, tracker, clock) if todo or mark_demo else [])
     for res in results:  # in the order the files were given
         summary.add(res or next(written))
     tracker.finish()
+    summary.add_stages(clock.rounded(), clock.rounded_cpu())
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
 
 # DuckDB may keep a whole load's new blocks in memory (it defaults to 80% of RAM); bounded, it writes
 # them out as it goes. Insertion order is nobody's contract (every reader orders explicitly), and
-# without it bulk writes need not buffer to keep rows in order.
+# without it bulk writes need not buffer to keep rows in order. No vacuum at checkpoint: a load deletes
+# a few rows spread over many row groups (provisional rows it rewrites, earlier versions of orders it
+# changes), and DuckDB would rewrite every such row group (measured at 1M: +3.7 CPU-s to delete 4 %);
+# the deleted rows stay behind as marks, skipped by every scan.
 LOAD_MEMORY_LIMIT = os.environ.get("HOTLINE_LOAD_MEMORY", "2GB")
-# Files of more bytes than this in one load stage their typed snapshots on disk (see _write).
-STAGE_ON_DISK_BYTES = CHUNKED_MIN_BYTES
 
 
 def _tune(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET memory_limit = ?", [LOAD_MEMORY_LIMIT])
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET max_vacuum_tasks = 0")
 
 
 def _write(
@@ -404,20 +202,21 @@ def _write(
     summary: LoadSummary,
     mark_demo: bool,
     tracker: Tracker | None = None,
+    clock: Stopwatch | None = None,
 ) -> list[FileResult]:
     """Write the files of ``todo`` in one atomic load; their results in order (``summary`` gets the
     refresh and its time). A file whose bytes came earlier in ``todo`` changes nothing: its rows count
     as unchanged, or it is rejected like that earlier copy."""
     key = phone_hash_key(db_path)
     tracker = tracker or Tracker(0, None)
-    from warehouse.metrics import prepare_staging
+    clock = clock or Stopwatch()
+    from warehouse.metrics import prepare_staging, snapshot_writer
 
-    with writer(db_path) as con:
+    with writer(db_path, step=clock.add) as con:
         _tune(con)
-        # a big load stages its snapshots on disk in the private copy: in memory they would exceed
-        # LOAD_MEMORY_LIMIT and spill uncompressed (measured at 10M: slower than the compressed table)
-        prepare_staging(con, on_disk=sum(p.stat().st_size for p, _ in todo if p.exists()) > STAGE_ON_DISK_BYTES)
         next_id = first_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
+        facts = snapshot_writer(con)  # makes an empty fact table first, in a new warehouse
+        prepare_staging(con, first_id)
         done: dict[str, FileResult] = {}
         results: list[FileResult] = []
         for path, sha in todo:
@@ -426,12 +225,16 @@ def _write(
                 results.append(_same_as(path.name, done[sha]))
                 continue
             tracker.start_file(path.name, path.stat().st_size if path.is_file() else 0)
+            steps = Stopwatch()
             try:
-                res = apply_file(con, prepare_file(path, prof), next_id, key, tracker)
+                with steps.time("read: open, map the header, first piece"):
+                    prep = prepare_file(path, prof)
+                res = apply_file(con, prep, next_id, key, tracker, steps, first_id, facts)
             except (UnmappableError, ReadError) as exc:
                 res = FileResult(path.name, "rejected", str(exc))
             tracker.end_file()
             res.seconds = round(time.perf_counter() - t0, 3)
+            res.stages, res.stages_cpu = steps.rounded(), steps.rounded_cpu()
             if sha:
                 _log(con, next_id, sha, path, res, prof.name)
                 done[sha] = res
@@ -442,7 +245,10 @@ def _write(
             con.execute("INSERT INTO meta VALUES ('is_demo', 'true')")
         t0 = time.perf_counter()
         tracker.refresh()
-        summary.refresh = _rebuild_derived(con, first_id)
+        # the written rows committed first, inside the private copy (readers never see it): rows deleted
+        # in the transaction that appended them would make the commit rewrite their row groups
+        con.execute("COMMIT; BEGIN TRANSACTION")
+        summary.refresh = _rebuild_derived(con, first_id, clock)
         summary.rebuild_seconds = round(time.perf_counter() - t0, 3)
     return results
 

@@ -127,17 +127,6 @@ def rules_by_source(cmap: ColumnMap, profile: Profile) -> dict[str, Rules]:
     return {source: rules for source, (_field, rules) in rules_of.items()}
 
 
-def order_ids(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.Series | None:
-    """The canonical order_id of every row of a raw (untidied) frame, computed exactly as
-    ``to_canonical`` would, from the order-id columns alone; None when no column feeds it."""
-    sources = cmap.sources.get("order_id", ())
-    columns = [c for c in frame.columns if c.strip() in sources]
-    if not columns:
-        return None
-    tidy = normalised(tidy_cells(frame.select(columns)), cmap, profile)
-    return tidy.select(_field_text("order_id", cmap, profile).alias("order_id"))["order_id"]
-
-
 def _text(sources: tuple[str, ...]) -> pl.Expr:
     return pl.coalesce([pl.col(s) for s in sources]) if len(sources) > 1 else pl.col(sources[0])
 

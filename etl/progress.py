@@ -1,8 +1,8 @@
 """Progress of a load, for a person watching: a callback of :class:`LoadProgress` events (the data page
 can drive its own bar with it) and the terminal bar the CLI draws with them.
 
-The fraction is by bytes: each file counts for its size, within a file by the rows written so far
-(a big CSV is written a slice at a time), and the metric refresh at the end takes the last 5 %.
+The fraction is by bytes: each file counts for its size, within a file by the share of it read and
+written so far (a file is written a slice at a time), and the metric refresh at the end takes the last 5 %.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ class Tracker:
 
     def __init__(self, total_bytes: int, callback: ProgressCallback | None) -> None:
         self.total, self.callback = max(total_bytes, 1), callback
-        self.done_bytes = self.size = self.rows = self.file_rows = 0
+        self.done_bytes = self.size = self.rows = 0
+        self.done = 0.0  # share of the current file written
         self.file = ""
 
     def _emit(self, fraction: float, stage: str) -> None:
@@ -42,21 +43,17 @@ class Tracker:
         return (1 - REFRESH_SHARE) * done / self.total
 
     def start_file(self, name: str, size: int) -> None:
-        self.file, self.size, self.rows, self.file_rows = name, size, 0, 0
+        self.file, self.size, self.rows, self.done = name, size, 0, 0.0
         self._emit(self._files_share(self.done_bytes), "read")
 
-    def set_rows(self, total_rows: int) -> None:
-        """The file is read: how many rows it has (the measure of its writing)."""
-        self.file_rows = total_rows
-
-    def wrote(self, rows: int) -> None:
+    def wrote(self, rows: int, done: float) -> None:
+        """``rows`` more rows of the file written; ``done``: the share of the file read so far."""
         self.rows += rows
-        part = self.size * min(self.rows / self.file_rows, 1.0) if self.file_rows else 0
-        self._emit(self._files_share(self.done_bytes + part), "write")
+        self.done = max(self.done, min(done, 1.0))
+        self._emit(self._files_share(self.done_bytes + self.size * self.done), "write")
 
     def end_file(self) -> None:
         self.done_bytes += self.size
-        self.rows = self.file_rows
         self._emit(self._files_share(self.done_bytes), "write")
 
     def refresh(self) -> None:

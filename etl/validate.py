@@ -11,17 +11,17 @@ flags and writes sentences only for those rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
-from etl.mapping import ROW, ColumnMap, describe_bad_cells, order_ids, tidy_cells, to_canonical
+from etl.mapping import ROW, ColumnMap, describe_bad_cells
 from etl.profiles import Profile
-from etl.readers import EXTRA_CELLS, CsvPieces
+from etl.readers import EXTRA_CELLS
 from etl.swallowed import swallow_message, swallow_notes, swallowed_cells
 
-# A big file is checked in slices of this many rows, so its typed copy never exists whole in memory.
+# A file is checked in slices of at most this many rows (etl.checking), so its typed copy never
+# exists whole in memory (a CSV piece of 64 MB holds ~250,000 rows: one slice).
 SLICE_ROWS = 1_000_000
 
 # reason_code, in the order a row's first problem is named.
@@ -36,6 +36,7 @@ REASON_CODES = (
 )
 QUARANTINE_COLUMNS = ("source_row", "order_id", "reason_code", "reason", "raw_record")
 FLAGS = ("__bad_ts", "__bad_value", "__bad_soft")
+SWALLOWED_SCHEMA = {ROW: pl.UInt32, "column": pl.String, "lines": pl.Int64}
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,13 @@ class Checked:
     duplicates: int
     # source_row, order_id, message: loaded rows with a yes/no or count cell that could not be read (loaded empty)
     warnings: pl.DataFrame
-    notes: tuple[str, ...] = ()  # file-level findings for the load summary (etl.swallowed)
+    # ROW, column, lines: cells that swallowed whole records (etl.swallowed), named in the load summary
+    swallowed: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SWALLOWED_SCHEMA))
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """File-level findings for the load summary, in row order (etl.swallowed)."""
+        return tuple(swallow_notes(self.swallowed.sort(ROW, maintain_order=True)))
 
 
 def _fmt(col: str) -> pl.Expr:
@@ -185,71 +192,30 @@ def _name_swallowed(checked: Checked, found: pl.DataFrame) -> Checked:
         warnings=warnings.group_by("source_row", "order_id", maintain_order=True)
         .agg(pl.col("message").str.join("；"))
         .sort("source_row"),
-        notes=(*checked.notes, *swallow_notes(found)),
+        swallowed=found,
     )
 
 
-def check_in_slices(
-    frames: list[pl.DataFrame] | CsvPieces,
-    cmap: ColumnMap,
-    profile: Profile,
-    slice_rows: int = SLICE_ROWS,
-    release: bool = False,
-) -> Iterator[Checked]:
-    """``check_rows`` over the raw frames of one file (``readers.read_frames``: their concatenation is
-    the file; a ``CsvPieces`` is parsed piece by piece), a slice at a time: the union of what it
-    yields (good rows, quarantine, duplicates; ``rows_read`` summed) is exactly ``check_rows`` of
-    the whole file. ``release``: drop each raw frame from the list once it is checked (a load needs
-    each row once; a preview may ask again).
-
-    Repeats are a whole-file matter, so the order ids are settled first: rows of an order that occurs
-    more than once anywhere in the file are held back and checked together at the end (they are
-    few); every other row can only be good or quarantined for its own cells, which one slice decides.
-    """
-    pieces = isinstance(frames, CsvPieces)
-    if not pieces and len(frames) == 1 and frames[0].height <= slice_rows:  # the common case: all at once
-        source = tidy_cells(frames.pop() if release else frames[0])
-        yield check_rows(to_canonical(source, cmap, profile), source, cmap, profile)
-        return
-    ids = [order_ids(frame, cmap, profile) for frame in (frames.keys if pieces else frames)]
-    if any(i is None for i in ids):  # no order-id column at all: every row is quarantined, at once
-        source = tidy_cells(pl.concat(list(frames), how="diagonal"))
-        yield check_rows(to_canonical(source, cmap, profile), source, cmap, profile)
-        return
-    every_id = pl.concat(ids)
-    repeated = every_id.filter(every_id.is_not_null() & every_id.is_duplicated()).unique().implode()
-    del ids, every_id
-    held: list[tuple[pl.DataFrame, pl.DataFrame]] = []
-    start = 0
-    for index, frame in enumerate(frames):
-        if release and not pieces:
-            frames[index] = frame.clear()
-        for offset in range(0, frame.height, slice_rows):
-            source = tidy_cells(frame.slice(offset, slice_rows), offset=start + offset + 1)
-            canonical = to_canonical(source, cmap, profile)
-            is_held = canonical["order_id"].is_in(repeated).fill_null(False)  # a missing id is never a repeat
-            if is_held.any():
-                rows = canonical.filter(is_held)[ROW].implode()
-                held.append((canonical.filter(is_held), source.filter(pl.col(ROW).is_in(rows))))
-                canonical = canonical.filter(~is_held)
-            yield replace(check_rows(canonical, source, cmap, profile), rows_read=source.height)
-        start += frame.height
-        del frame
-    if held:
-        canonical = pl.concat([c for c, _ in held])
-        source = pl.concat([s for _, s in held], how="diagonal")  # a piece may have readers.EXTRA_CELLS
-        yield replace(check_rows(canonical, source, cmap, profile), rows_read=0)
+def empty_checked() -> Checked:
+    """The Checked of no rows."""
+    quarantine = pl.DataFrame(
+        schema={"source_row": pl.UInt32, "order_id": pl.String, "reason_code": pl.String, "reason": pl.String,
+                "raw_record": pl.String}
+    )  # fmt: skip
+    warnings = pl.DataFrame(schema={"source_row": pl.UInt32, "order_id": pl.String, "message": pl.String})
+    return Checked(pl.DataFrame(schema={ROW: pl.UInt32}), quarantine, 0, 0, warnings)
 
 
 def merge_checked(parts: list[Checked]) -> Checked:
-    """One Checked from the slices of ``check_in_slices``."""
+    """One Checked from several (slices of one file, and its settled repeats)."""
     if len(parts) == 1:
         return parts[0]
+    goods = [p.good for p in parts if p.good.height] or [parts[0].good]
     return Checked(
-        good=pl.concat([p.good for p in parts]),
-        quarantine=pl.concat([p.quarantine for p in parts]).sort("source_row"),
+        good=pl.concat(goods, how="diagonal_relaxed"),
+        quarantine=pl.concat([p.quarantine for p in parts], how="vertical_relaxed").sort("source_row"),
         rows_read=sum(p.rows_read for p in parts),
         duplicates=sum(p.duplicates for p in parts),
-        warnings=pl.concat([p.warnings for p in parts]).sort("source_row"),
-        notes=tuple(n for p in parts for n in p.notes),
+        warnings=pl.concat([p.warnings for p in parts], how="vertical_relaxed").sort("source_row"),
+        swallowed=pl.concat([p.swallowed for p in parts]).sort(ROW, maintain_order=True),
     )

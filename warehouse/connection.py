@@ -13,7 +13,7 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -118,20 +118,25 @@ def load_lock(path: Path, wait_seconds: float = 30.0) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def writer(db: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(
+    db: str | os.PathLike[str] | None = None, step: Callable[..., None] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to a private copy that replaces the live file on success.
 
     The body runs inside one transaction; any exception (or a killed process) leaves the live
-    file exactly as it was.
+    file exactly as it was. ``step(name, seconds)`` hears the time of the copy, commit and swap.
     """
+    step = step or (lambda *_: None)
     path = resolve_db_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     with load_lock(path, float(os.environ.get("HOTLINE_LOCK_WAIT", 30))):
         tmp = path.with_name(f".{path.name}.loading-{os.getpid()}")
         for stale in path.parent.glob(f".{path.name}.loading-*"):
             stale.unlink(missing_ok=True)
+        started, cpu = time.perf_counter(), time.process_time()
         if path.exists():
             shutil.copyfile(path, tmp)
+        step("copy the warehouse file", time.perf_counter() - started, time.process_time() - cpu)
         try:
             con = duckdb.connect(str(tmp))
         except duckdb.IOException as exc:
@@ -141,9 +146,11 @@ def writer(db: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDBPy
             apply_schema(con)
             con.execute("BEGIN TRANSACTION")
             yield con
+            started, cpu = time.perf_counter(), time.process_time()
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
             con.close()
+            step("commit, checkpoint", time.perf_counter() - started, time.process_time() - cpu)
             if os.environ.get("HOTLINE_CRASH_BEFORE_SWAP"):  # fault-injection hook for the kill tests
                 os.kill(os.getpid(), 9)
             keep_version(path)

@@ -21,19 +21,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
 import polars as pl
 
 from warehouse.calendar import build_calendar
-from warehouse.registry import ALL_LEVELS, CITY, Level, get_level
+from warehouse.registry import ALL_LEVELS, CITY, get_level
 from warehouse.settings import APPEAL_TYPES, Settings, load_settings
+from warehouse.snapshots import (
+    SnapshotWriter,
+    ensure_facts,
+    has_table,
+    prepare_staging,
+    rebuild_facts,
+    settle_facts,
+    snapshot_columns,
+)
+from warehouse.sqlfiles import SQL_DIR, read_sql, reporting, run_sql  # noqa: F401 (SQL_DIR, read_sql: used by others)
 
-SQL_DIR = Path(__file__).parent / "sql"
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 META_KEYS = (
     "as_of",
     "as_of_source",
@@ -51,73 +58,9 @@ DERIVED_TABLES = (
 )
 
 
-_GRAINS = {"day": "day", "month": "month"}
-
-
-def read_sql(name: str, level: Level | None = None, grain: str | None = None, date_col: str | None = None) -> str:
-    """The statement in ``sql/<name>.sql`` without comment lines. Templates get identifiers only
-    from allow-lists (the registry's levels, the two grains), never from user input."""
-    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
-    if level is None:
-        return text
-    names = dict(level.sql_identifiers())
-    if grain is not None:
-        names.update(grain=_GRAINS[grain], date_col=_GRAINS[date_col or grain])
-    return text.format(**names)
-
-
-def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> None:
-    """Execute with exactly the bound parameters the statement names (DuckDB rejects extras)."""
-    used = set(_PARAM.findall(sql))
-    con.execute(sql, {k: v for k, v in (params or {}).items() if k in used})
-
-
-STAGING_DDL = SQL_DIR / "stg_incoming.sql"
-
-
-def prepare_staging(con: duckdb.DuckDBPyConnection, on_disk: bool = False) -> None:
-    """The objects a load and a refresh work with: the table ``stg_incoming`` (the snapshots a load
-    stages: a temp table, or with ``on_disk`` one in the load's private copy, dropped by the refresh;
-    kept as it is when it exists) and the temp views ``stg_held`` (the snapshot columns of
-    fct_work_orders; empty before the first build) and ``stg_current`` (the latest snapshot of every
-    order: staged, else held)."""
-    if not _staging(con):
-        con.execute(STAGING_DDL.read_text(encoding="utf-8").format(kind="" if on_disk else "TEMP"))
-    cols = ", ".join(_stg_columns(con))
-    if not _has_table(con, "fct_work_orders"):  # before the first build everything is staged
-        con.execute(f"CREATE OR REPLACE TEMP VIEW stg_held AS SELECT {cols} FROM stg_incoming WHERE FALSE")
-        con.execute(f"CREATE OR REPLACE TEMP VIEW stg_current AS SELECT {cols} FROM stg_incoming")
-        return
-    con.execute(f"CREATE OR REPLACE TEMP VIEW stg_held AS SELECT {cols} FROM fct_work_orders")
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW stg_current AS SELECT {cols} FROM stg_incoming "
-        f"UNION ALL SELECT {cols} FROM stg_held WHERE order_id NOT IN (SELECT order_id FROM stg_incoming)"
-    )
-
-
-def _staging(con: duckdb.DuckDBPyConnection) -> str | None:
-    """'temp' or 'main': where the staging table is, None when there is none."""
-    if _has_table(con, "stg_incoming", database="temp"):
-        return "temp"
-    return "main" if _has_table(con, "stg_incoming") else None
-
-
-def _stg_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = con.sql(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'stg_incoming' AND schema_name = 'main' "
-        "AND database_name IN ('temp', current_database()) ORDER BY column_index"
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None = None) -> bool:
-    """Is there a table ``name`` in the main schema of ``database`` (default: the warehouse file)?"""
-    sql = (
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = coalesce(?, current_database()) "
-        "AND schema_name = 'main' AND table_name = ?"
-    )
-    return bool(con.execute(sql, [database, name]).fetchall()[0][0])
+def snapshot_writer(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> SnapshotWriter:
+    """What a load writes its slices' fact rows with (warehouse.snapshots), under ``settings``."""
+    return SnapshotWriter(con, _rule_params(settings or load_settings(), None), read_sql("fct_work_orders"))
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
@@ -126,14 +69,21 @@ def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) ->
     _build(con, settings or load_settings(), None)
 
 
-def refresh(con: duckdb.DuckDBPyConnection, first_load_id: int, settings: Settings | None = None) -> str:
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    first_load_id: int,
+    settings: Settings | None = None,
+    step: Callable[..., None] | None = None,
+) -> str:
     """Bring the derived tables up to date after a load that staged its snapshots in ``stg_incoming``
     (their ``load_id >= first_load_id``).
 
     Incremental when the warehouse was built before under the same settings and layout, else a full
     rebuild; returns which ('incremental' or 'full'). Either way the result equals :func:`rebuild`.
+    ``step(name, seconds, cpu_seconds)`` hears the time of every statement (the load's stage timings).
     """
-    return _build(con, settings or load_settings(), first_load_id)
+    with reporting(step):
+        return _build(con, settings or load_settings(), first_load_id)
 
 
 def _build(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None) -> str:
@@ -147,52 +97,22 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: in
 
 
 def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None) -> str:
-    prepare_staging(con)
+    ensure_facts(con, _rule_params(settings, None), read_sql("fct_work_orders"))
+    prepare_staging(con, first_load_id)
     (start, end), (as_of, as_of_source) = _span_and_as_of(con, settings)
     before = _previous_build(con)
     fallback_years = build_calendar(con, start, end)
     params = _rule_params(settings, as_of)
-    old_as_of = before.get("as_of")
-    incremental = (
-        first_load_id is not None
-        and before.get("metrics_schema") == SCHEMA_VERSION
-        and before.get("settings_fingerprint") == settings.fingerprint()
-        and old_as_of is not None
-        and as_of is not None
-        # a year that was Monday-Friday before and is statutory now moves derived due dates
-        and set(_years(before.get("calendar_fallback_years"))) <= set(fallback_years)
-    )
+    mode = _mode(con, before, settings, first_load_id, as_of, fallback_years)
     con.execute("CREATE OR REPLACE TEMP TABLE met_scope_days (day DATE)")
-    if incremental:
-        lo, hi = sorted((dt.datetime.fromisoformat(old_as_of), as_of))
-        run_sql(con, read_sql("fct_scope"), {"first_load_id": first_load_id, "as_of_lo": lo, "as_of_hi": hi})
-        run_sql(con, read_sql("met_scope_days"))  # the days the old rows counted on
-        # the snapshots to write and their repeat groups, taken before the old fct rows go
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE fct_source AS "
-            "SELECT * FROM stg_current WHERE order_id IN (SELECT order_id FROM fct_scope)"
-        )
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE fct_repeat_source AS SELECT * FROM stg_current "
-            "WHERE (citizen_phone_hash, NULLIF(trim(category_l2), '')) IN "
-            "(SELECT (citizen_phone_hash, NULLIF(trim(category_l2), '')) FROM fct_source)"
-        )
-        con.execute("DELETE FROM fct_work_orders WHERE order_id IN (SELECT order_id FROM fct_scope)")
-        run_sql(con, "INSERT INTO fct_work_orders BY NAME " + read_sql("fct_work_orders"), params)
-        run_sql(con, read_sql("met_scope_days"))  # and the days the new rows count on
+    if mode == "full":
+        rebuild_facts(con, params)
     else:
-        con.execute("CREATE OR REPLACE TEMP VIEW fct_source AS SELECT * FROM stg_current")
-        con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM stg_current")
-        # a new table beside the old one (the source reads the old), then swapped in under its name
-        run_sql(con, "CREATE OR REPLACE TABLE fct_work_orders__new AS " + read_sql("fct_work_orders"), params)
-        con.execute("DROP VIEW IF EXISTS temp.fct_source; DROP VIEW IF EXISTS temp.fct_repeat_source")
-        con.execute("DROP TABLE IF EXISTS fct_work_orders")
-        con.execute("ALTER TABLE fct_work_orders__new RENAME TO fct_work_orders")
-        con.execute("INSERT INTO met_scope_days SELECT cal_date FROM dim_calendar")
-    columns = _stg_columns(con)
-    # every staged snapshot is in the fact table now
-    con.execute("DELETE FROM stg_incoming" if _staging(con) == "temp" else "DROP TABLE stg_incoming")
-    _snapshot_view(con, columns)
+        old_as_of = before.get("as_of") if mode == "incremental" else None
+        window = sorted((dt.datetime.fromisoformat(old_as_of), as_of)) if old_as_of and as_of else None
+        settle_facts(con, params, first_load_id or 0, window)
+    incremental = mode == "incremental"
+    _snapshot_view(con, snapshot_columns(con))
     _build_metric_tables(con, params, incremental)
     scope = _scope_note(con, incremental)
     groups = settings.unit_groups()
@@ -219,17 +139,44 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
             "metrics_refresh_scope": scope,
         },
     )
-    for name in ("fct_scope", "fct_source", "fct_repeat_source", "met_scope_days", "met_scope_months",
-                 "met_day_dispatched", "met_day_received"):  # fmt: skip
+    for name in ("fct_scope", "fct_provisional", "fct_rewrite", "fct_new_ids", "fct_source", "fct_repeat_source",
+                 "met_scope_days", "met_scope_months", "met_day_dispatched", "met_day_received"):  # fmt: skip
         con.execute(f"DROP TABLE IF EXISTS temp.{name}")
-    prepare_staging(con)  # stg_held and stg_current now read the new fact table
+    prepare_staging(con)  # stg_held and stg_current now read the whole fact table
     return "incremental" if incremental else "full"
+
+
+def _mode(
+    con: duckdb.DuckDBPyConnection,
+    before: dict[str, str | None],
+    settings: Settings,
+    first_load_id: int | None,
+    as_of: dt.datetime | None,
+    fallback_years: list[int],
+) -> str:
+    """How the fact rows are brought up to date: 'incremental' (the load's own rows settled, the rows
+    they touch rewritten, the metrics of their days recomputed), 'first' (the same for a warehouse
+    holding only this load's rows; every metric computed), or 'full' (every fact row rewritten from its
+    snapshot: a rebuild, other settings, another table layout, a calendar year that turned statutory)."""
+    if first_load_id is None:
+        return "full"
+    if (
+        before.get("metrics_schema") == SCHEMA_VERSION
+        and before.get("settings_fingerprint") == settings.fingerprint()
+        and before.get("as_of") is not None
+        and as_of is not None
+        # a year that was Monday-Friday before and is statutory now moves derived due dates
+        and set(_years(before.get("calendar_fallback_years"))) <= set(fallback_years)
+    ):
+        return "incremental"
+    held = con.execute("SELECT count(*) FROM stg_held").fetchall()[0][0]
+    return "first" if held == 0 else "full"
 
 
 def _snapshot_view(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
     """``stg_work_orders``: the typed snapshot of every loaded order, the snapshot columns of the fact
     table (a warehouse written before schema 3 held them in a table of that name, dropped here)."""
-    if _has_table(con, "stg_work_orders"):
+    if has_table(con, "stg_work_orders"):
         con.execute("DROP TABLE stg_work_orders")
     con.execute(f"CREATE OR REPLACE VIEW stg_work_orders AS SELECT {', '.join(columns)} FROM fct_work_orders")
 

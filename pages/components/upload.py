@@ -77,9 +77,10 @@ def preview_upload(path: Path, profile: str | Path | None = None) -> UploadPrevi
     """Read, map and check the file exactly as a load would; never touches the warehouse."""
     try:
         prep = prepare_file(path, load_profile(profile))
+        checked = prep.checked  # a file is read in pieces: a piece past the first can still be unreadable
     except (UnmappableError, ReadError) as exc:
         return UploadPreview(path, error=str(exc))
-    cmap, checked = prep.cmap, prep.checked
+    cmap = prep.cmap
     mapping = [(src, fld, i + 1) for fld, sources in cmap.sources.items() for i, src in enumerate(sources)]
     used = {src for src, _f, _i in mapping}
     fields = set(cmap.sources)

@@ -10,13 +10,12 @@ import duckdb
 import polars as pl
 import pytest
 
-from etl import load as load_module
-from etl import readers, validate
+from etl import validate
 from etl.demo import write_demo
 from etl.load import load_files, prepare_file
 from etl.mapping import ROW
 from etl.profiles import load_profile
-from etl.validate import check_in_slices, merge_checked
+from etl.readers import pieces
 from tests.conftest import csv_text, order_row, write_csv
 from tests.data.test_load import messy_rows
 from warehouse.metrics import DERIVED_TABLES, rebuild
@@ -49,16 +48,18 @@ def test_checking_in_slices_equals_checking_the_whole_file(tmp_path: Path, slice
     ("encoding", "ragged", "raw_quote"),
     [("utf-8", False, False), ("utf-8-sig", True, False), ("gbk", True, False), ("utf-8", False, True), ("gbk", True, True)],
 )
-def test_a_big_csv_read_in_pieces_equals_the_whole_read(
+def test_a_csv_read_in_pieces_of_any_size_gives_what_it_gives_whole(
     tmp_path: Path, monkeypatch, encoding: str, ragged: bool, raw_quote: bool
 ) -> None:
     """Quoted line breaks, quotes and commas in cells, CRLF, blank and short lines at piece borders;
     ``ragged``: a row longer than the header; ``raw_quote``: a quote inside an unquoted cell, which
-    throws a count of quotes off. Either makes Polars refuse a piece, and the file is cut by records."""
+    throws a count of quotes off. Either makes Polars refuse a piece, and the rest of the file is cut by
+    records. Repeats of one order far apart land in different pieces and slices."""
     rows = [
         order_row(f"Q{i}", 诉求内容=f'第{i}行"引号"，逗号,\r\n换行\n"再引"' if i % 3 else "普通", 所属区县=" 青岚区 ")
         for i in range(300)
     ]
+    rows += [order_row("Q7", 满意度="不满意"), order_row("Q250"), *[order_row("Q11", 诉求内容="普通")] * 2]
     lines = csv_text(rows).splitlines()
     if ragged:  # loaded, its extra cells a warning
         lines[200] += ",多出的,单元格"
@@ -68,19 +69,14 @@ def test_a_big_csv_read_in_pieces_equals_the_whole_read(
     text = "\r\n".join(lines) + "\r\n\r\n工单编号短行\r\nLAST,2024-03-05"
     path = tmp_path / "big.csv"
     path.write_bytes(text.encode("gbk" if encoding == "gbk" else encoding))
-    src = readers.open_source(path)
-    whole = readers.read_frames(src)
-    once = merge_checked(list(check_in_slices(list(whole), _cmap(src), PROFILE, slice_rows=10**9)))
-    assert once.quarantine.height and once.good.height
+    once = prepare_file(path, PROFILE).checked
+    assert once.quarantine.height and once.good.height and once.duplicates == 1
     assert once.warnings.height == ragged and (not ragged or "「多出的,单元格」" in once.warnings["message"][0])
-    monkeypatch.setattr(readers, "CHUNKED_MIN_BYTES", 0)
     for piece in (97, 1000, 4096):
-        monkeypatch.setattr(readers, "PIECE_BYTES", piece)
-        frames = readers.read_frames(src, 0, ("工单编号",))
-        assert isinstance(frames, readers.CsvPieces) and len(frames) > 1 and frames.exact == (ragged or raw_quote)
-        assert pl.concat(list(frames), how="diagonal").equals(whole[0]), piece
-        assert pl.concat(frames.keys).equals(whole[0].select("工单编号")), piece
-        sliced = merge_checked(list(check_in_slices(frames, _cmap(src), PROFILE, slice_rows=50, release=True)))
+        monkeypatch.setattr(pieces, "PIECE_BYTES", piece)
+        prep = prepare_file(path, PROFILE, slice_rows=50)
+        sliced = prep.checked
+        assert prep.raw.pieces_read > 1 and prep.raw.cut_between_records == (ragged or raw_quote), piece
         assert (sliced.rows_read, sliced.duplicates) == (once.rows_read, once.duplicates)
         assert sliced.good.sort(ROW).equals(once.good.sort(ROW))
         assert sliced.quarantine.equals(once.quarantine)
@@ -88,12 +84,6 @@ def test_a_big_csv_read_in_pieces_equals_the_whole_read(
     summary = load_files([path], db=tmp_path / "pieces" / "hotline.duckdb")  # the load path, in pieces
     assert (summary.loaded, summary.quarantined, summary.duplicates, summary.cell_warnings) == (
         once.good.height, once.quarantine.height, once.duplicates, int(ragged))  # fmt: skip
-
-
-def _cmap(src: readers.SourceFile):
-    from etl.mapping import find_header
-
-    return find_header(readers.preview_rows(src), PROFILE)
 
 
 def _tables(db: Path) -> dict[str, pl.DataFrame]:
@@ -131,13 +121,14 @@ def _meta(db: Path, key: str) -> str | None:
         con.close()
 
 
-@pytest.mark.parametrize("on_disk", [False, True], ids=["staged-in-memory", "staged-on-disk"])
-def test_incremental_refresh_equals_a_full_rebuild(tmp_path: Path, db: Path, monkeypatch, on_disk: bool) -> None:
+@pytest.mark.parametrize("piece_bytes", [None, 4096], ids=["one-piece-per-file", "4-KB-pieces"])
+def test_incremental_refresh_equals_a_full_rebuild(tmp_path: Path, db: Path, monkeypatch, piece_bytes) -> None:
     """Monthly loads (snapshot updates of earlier orders, repeat callers, a moving as-of time), each
     followed by an incremental refresh, in small slices; then the same warehouse rebuilt in full.
-    Either way of staging the snapshots (a big load stages them on disk) gives the same tables."""
+    Files read whole or in many small pieces give the same tables."""
     monkeypatch.setattr(validate, "SLICE_ROWS", 257)
-    monkeypatch.setattr(load_module, "STAGE_ON_DISK_BYTES", 0 if on_disk else 1 << 40)
+    if piece_bytes:
+        monkeypatch.setattr(pieces, "PIECE_BYTES", piece_bytes)
     paths = write_demo(tmp_path / "demo", months=4, orders_per_month=700, seed=11)
     modes = []
     for path in paths:

@@ -1,7 +1,8 @@
 """Helpers for the assessment-engine tests: real temporary DuckDB warehouses, built from rows.
 
-Rows go straight into ``stg_incoming`` (the snapshots a load stages for the engine); the golden test also
-builds its warehouse through the real loader when ``etl.load`` is importable.
+Rows are written as the snapshots a load writes (warehouse.snapshots.write_rows), then every derived
+table is rebuilt; the golden test also builds its warehouse through the real loader when ``etl.load`` is
+importable.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import polars as pl
 
 from warehouse.connection import apply_schema
 from warehouse.fields import STG_FIELDS
-from warehouse.metrics import prepare_staging, rebuild
+from warehouse.metrics import _rule_params, rebuild
 from warehouse.settings import Settings
+from warehouse.snapshots import snapshot_columns, write_rows
 
 STG_COLUMNS = (*(c for c in STG_FIELDS if c != "citizen_phone"), "citizen_phone_hash")
 T = dt.datetime
@@ -31,11 +33,11 @@ def order(order_id: str, **kw: Any) -> dict[str, Any]:
     return row
 
 
-def insert_orders(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+def insert_orders(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], settings: Settings | None = None) -> None:
     """Bulk insert through an Arrow frame (DuckDB's executemany is ~1000x slower)."""
-    prepare_staging(con)
+    snapshot_columns(con)
     stg_types = dict(
-        con.sql("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'stg_incoming'").fetchall()
+        con.sql("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'stg_schema'").fetchall()
     )
     data = {c: [r.get(c) for r in rows] for c in STG_COLUMNS}
     data.update(
@@ -45,9 +47,7 @@ def insert_orders(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) ->
         source_row=list(range(1, len(rows) + 1)),
     )
     frame = pl.DataFrame({c: pl.Series(c, v, dtype=_POLARS[stg_types[c]]) for c, v in data.items()})
-    con.register("_fixture_rows", frame)
-    con.execute("INSERT INTO stg_incoming BY NAME SELECT * FROM _fixture_rows")
-    con.unregister("_fixture_rows")
+    write_rows(con, frame, _rule_params(settings or Settings(), None))
 
 
 _POLARS = {
@@ -66,7 +66,7 @@ def build_warehouse(
     """A real DuckDB file with the rows staged and every derived table rebuilt; caller closes."""
     con = duckdb.connect(str(path))
     apply_schema(con)
-    insert_orders(con, rows)
+    insert_orders(con, rows, settings)
     rebuild(con, settings or Settings())
     return con
 

@@ -59,22 +59,23 @@ def test_report_states_each_target_and_its_command() -> None:
     assert "`python -m bench all`" in text
 
 
-def test_stage_timing_wraps_the_load_and_leaves_it_as_it_was(tmp_path: Path) -> None:
-    import etl.load
-    import warehouse.metrics
+def test_stage_timings_are_the_ones_the_load_reports(tmp_path: Path) -> None:
     from bench.stages import time_stages
+    from etl.load import load_files
 
     path = tmp_path / "orders.csv"
     generate_frame(2000, seed=5).write_csv(path)
-    before = (etl.load.prepare_file, etl.load._apply_good, warehouse.metrics.run_sql)
     total, spent = time_stages(path)
-    assert {
-        "read the file (Polars)",
-        "stage snapshots + write raw (DuckDB)",
-        "metric refresh: fct, met, dim (DuckDB)",
-    } <= set(spent)
-    assert any("fct_work_orders" in name for name in spent) and 0 < max(spent.values()) <= total
-    assert (etl.load.prepare_file, etl.load._apply_good, warehouse.metrics.run_sql) == before
+    assert {"read: parse pieces (Polars)", "write: fact rows, personal data (DuckDB)", "commit, checkpoint"} <= set(
+        spent
+    )
+    assert any("fct_work_orders" in name for name in spent) and 0 < max(spent.values()) <= max(
+        total, spent["(peak memory MB)"]
+    )
+    assert spent["(process CPU seconds)"] > 0
+    summary = load_files([path], db=tmp_path / "wh" / "hotline.duckdb")  # the same names, straight from the load
+    assert set(summary.stages) == {n for n in spent if not n.startswith("(")}
+    assert all(s.stages and set(s.stages) <= set(summary.stages) for s in summary.details)
 
 
 def test_floor_parts_time_the_floor_and_its_parts_of_one_file(tmp_path: Path) -> None:

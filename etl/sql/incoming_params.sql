@@ -1,6 +1,6 @@
--- one row per order of the incoming file: typed, phone as a keyed hash, with its content hash
--- (a view: computed while it is inserted, never materialised twice. A view takes no bound
--- parameters, so the key, load id and file name come from the one-row temp table load_params)
+-- one row per order of the slice being staged (the Arrow table registered as `incoming`): typed, phone
+-- as a keyed hash, with its content hash (a view: computed while it is inserted, never materialised twice.
+-- A view takes no bound parameters, so the key, load id and file name come from the one-row temp table load_params)
 CREATE OR REPLACE TEMP TABLE load_params AS
 SELECT $key::VARCHAR AS key, $load_id::BIGINT AS load_id, $source_file::VARCHAR AS source_file;
 

@@ -1,11 +1,9 @@
--- The typed snapshots a load writes, one row per order, before the metric refresh moves them into
--- fct_work_orders: the phone only as a keyed hash, no names or content. stg_work_orders, the typed
--- snapshot of every loaded order, is a view of these columns of fct_work_orders (warehouse.metrics), so
--- each order is stored once (plus its personal data in raw_work_orders).
--- {kind} is TEMP (held in memory by the writing connection; a load of a few hundred MB) or empty (a
--- table in the load's private copy of the warehouse, compressed on disk: a big load that would not fit
--- the load's memory limit); either way the refresh empties or drops it before the copy is published.
-CREATE {kind} TABLE IF NOT EXISTS stg_incoming (
+-- The typed snapshot of an order, one row per order: the phone only as a keyed hash, no names or content.
+-- An empty temp table whose columns are the snapshot columns of fct_work_orders: the load writes each
+-- order's fact row straight from rows of this shape (warehouse.snapshots), stg_work_orders is a view
+-- of these columns of fct_work_orders, and each order is stored once (plus its personal data in
+-- raw_work_orders).
+CREATE TEMP TABLE IF NOT EXISTS stg_schema (
     order_id            VARCHAR NOT NULL,
     received_at         TIMESTAMP NOT NULL,
     channel             VARCHAR,
