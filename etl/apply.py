@@ -28,9 +28,10 @@ from etl.mapping import ROW
 from etl.progress import Tracker
 from etl.summary import FileResult, Stopwatch
 from etl.validate import Checked, merge_checked
+from warehouse import parts
 from warehouse.fields import FIELDS, PII, TEXT
 from warehouse.metrics import snapshot_writer
-from warehouse.snapshots import SnapshotWriter, has_table
+from warehouse.snapshots import SnapshotWriter
 
 if TYPE_CHECKING:
     from etl.load import Prepared
@@ -105,8 +106,10 @@ def _sql(name: str) -> str:
 
 def _run_script(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> list:
     """The statements of ``sql/<name>.sql`` in order (comment lines dropped first, so a comment may hold
-    a ';'); the rows of the last one."""
+    a ';'); the rows of the last one. ``{target}`` names the database the order rows are written into
+    (warehouse.parts.target: the load's own part)."""
     text = "\n".join(line for line in _sql(name).splitlines() if not line.strip().startswith("--"))
+    text = text.replace("{target}", parts.target(con))
     rows: list = []
     for body in text.split(";"):
         if body.strip():
@@ -163,16 +166,21 @@ def _match_known(con: duckdb.DuckDBPyConnection, params: dict) -> tuple[int, int
     files of this load): an identical snapshot's new copy goes, a changed one replaces the earlier.
     Returns (orders held before, of which unchanged)."""
     known, same = _run_script(con, "file_known", params)[0]
-    if known:
-        _run_script(con, "drop_unchanged" if known == same else "replace_known", params)
+    if same:
+        _run_script(con, "drop_unchanged", params)
+    if known > same:  # a changed snapshot replaces the earlier personal data, and the earlier fact row when an
+        # earlier file of this load wrote it; the fact row of an earlier load stays until the metric refresh
+        # rewrites the order, so that it still sees which days the order counted on (warehouse.snapshots)
+        changed = "order_id IN (SELECT order_id FROM file_known WHERE NOT same)"
+        parts.retire(con, "fct_work_orders", f"load_id >= $first_load_id AND load_id < $load_id AND {changed}", params)
+        parts.retire(con, "raw_work_orders", f"load_id < $load_id AND {changed}", params)
     con.execute("DROP TABLE file_known")
     return int(known), int(same)
 
 
 def _forget_file(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     """Remove everything written of this file (it is rejected, or the load fails)."""
-    if has_table(con, "fct_work_orders"):  # the file's first slice may have failed before any row
-        _run_script(con, "forget_file", params)
+    _run_script(con, "forget_file", params)
 
 
 def _append(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, params: dict) -> int:

@@ -245,9 +245,6 @@ def _write(
             con.execute("INSERT INTO meta VALUES ('is_demo', 'true')")
         t0 = time.perf_counter()
         tracker.refresh()
-        # the written rows committed first, inside the private copy (readers never see it): rows deleted
-        # in the transaction that appended them would make the commit rewrite their row groups
-        con.execute("COMMIT; BEGIN TRANSACTION")
         summary.refresh = _rebuild_derived(con, first_id, clock)
         summary.rebuild_seconds = round(time.perf_counter() - t0, 3)
     return results

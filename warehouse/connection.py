@@ -1,9 +1,11 @@
 """Where the warehouse lives and how it is opened.
 
 DuckDB lets one read-write connection lock the file against every other process, readers
-included. So a writer never opens the live file: it copies it beside itself, changes the copy in
-one transaction, closes it and swaps it in with ``os.replace``. Readers that are open keep the
-old file (its inode) until they reopen; a crash before the swap leaves the live file untouched.
+included. So a writer never opens the live file: it copies it beside itself, changes the copy,
+closes it and swaps it in with ``os.replace``. Readers that are open keep the old file (its inode)
+until they reopen; a crash before the swap leaves the live file untouched. The order rows are not in
+that file but in part files beside it (warehouse.parts): a load writes a new part, which only the
+swapped-in file lists, and copies megabytes, however long the history.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.backups import WarehouseCorruptError, corrupt_message, keep_version
+from warehouse import parts
+from warehouse.backups import WarehouseCorruptError, corrupt_message, keep_version, list_backups
 
 DEFAULT_DB = Path("data/hotline.duckdb")
 DDL_DIR = Path(__file__).parent / "sql" / "ddl"
@@ -40,6 +43,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the base tables if missing (idempotent)."""
     for ddl in sorted(DDL_DIR.glob("*.sql")):
         con.execute(ddl.read_text(encoding="utf-8"))
+    parts.create_raw(con)
 
 
 def connect_read(db: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
@@ -51,12 +55,19 @@ def connect_read(db: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyCon
 
 
 def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection with the part files attached (warehouse.parts: the order tables read natively)."""
     try:
-        return duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True)
     except duckdb.IOException as exc:
         if "not a valid DuckDB database" in str(exc) or "Corrupt" in str(exc):
             raise WarehouseCorruptError(corrupt_message(path, exc)) from None
         raise
+    try:
+        parts.attach_parts(con, path)
+    except (duckdb.Error, FileNotFoundError) as exc:
+        con.close()
+        raise WarehouseCorruptError(corrupt_message(path, exc)) from None
+    return con
 
 
 class Reader:
@@ -121,10 +132,13 @@ def load_lock(path: Path, wait_seconds: float = 30.0) -> Iterator[None]:
 def writer(
     db: str | os.PathLike[str] | None = None, step: Callable[..., None] | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection to a private copy that replaces the live file on success.
+    """A read-write connection to a private copy of the warehouse file that replaces the live file on
+    success, writing its order rows into a new part (warehouse.parts) that only the copy lists.
 
-    The body runs inside one transaction; any exception (or a killed process) leaves the live
-    file exactly as it was. ``step(name, seconds)`` hears the time of the copy, commit and swap.
+    Any exception (or a killed process) leaves the live file and its parts exactly as they were: the
+    copy and the new part are private until the swap. Statements commit one by one inside them (DuckDB
+    writes one database per transaction: the part and the copy take turns). ``step(name, seconds, cpu)``
+    hears the time of the copy, the commit and the swap.
     """
     step = step or (lambda *_: None)
     path = resolve_db_path(db)
@@ -142,12 +156,13 @@ def writer(
         except duckdb.IOException as exc:
             tmp.unlink(missing_ok=True)
             raise WarehouseCorruptError(corrupt_message(path, exc)) from None
+        own: Path | None = None
         try:
             apply_schema(con)
-            con.execute("BEGIN TRANSACTION")
+            own = parts.open_writing(con, path)
             yield con
             started, cpu = time.perf_counter(), time.process_time()
-            con.execute("COMMIT")
+            parts.publish(con, own, path)
             con.execute("CHECKPOINT")
             con.close()
             step("commit, checkpoint", time.perf_counter() - started, time.process_time() - cpu)
@@ -155,11 +170,13 @@ def writer(
                 os.kill(os.getpid(), 9)
             keep_version(path)
             os.replace(tmp, path)
+            parts.collect_garbage(path, [path, *(b.path for b in list_backups(path))])
         except BaseException:
-            with contextlib.suppress(Exception):
-                con.execute("ROLLBACK")
             with contextlib.suppress(Exception):
                 con.close()
             tmp.unlink(missing_ok=True)
             tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+            if own is not None:
+                own.unlink(missing_ok=True)
+                own.with_name(own.name + ".wal").unlink(missing_ok=True)
             raise

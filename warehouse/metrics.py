@@ -33,6 +33,7 @@ from warehouse.settings import APPEAL_TYPES, Settings, load_settings
 from warehouse.snapshots import (
     SnapshotWriter,
     ensure_facts,
+    has_facts,
     has_table,
     prepare_staging,
     rebuild_facts,
@@ -220,6 +221,8 @@ def _previous_build(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
         ).fetchall()
     }
+    if has_facts(con):  # a table of the head, or the view over the parts
+        present.add("fct_work_orders")
     if not set(DERIVED_TABLES) <= present:
         return {}
     rows = con.execute("SELECT key, value FROM meta").fetchall()

@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse import parts
 from warehouse.calendar import build_calendar
 from warehouse.sqlfiles import read_sql, run_sql
 
@@ -52,12 +53,22 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None = 
     return bool(con.execute(sql, [database, name]).fetchall()[0][0])
 
 
+def has_facts(con: duckdb.DuckDBPyConnection) -> bool:
+    """Can the connection read ``fct_work_orders`` (a table of the head, or the view over the parts)?"""
+    sql = (
+        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'fct_work_orders' AND schema_name = 'main' "
+        "AND database_name IN ('temp', current_database())) + (SELECT count(*) FROM duckdb_views() "
+        "WHERE view_name = 'fct_work_orders' AND database_name IN ('temp', current_database()))"
+    )
+    return bool(con.execute(sql).fetchall()[0][0])
+
+
 def prepare_staging(con: duckdb.DuckDBPyConnection, first_load_id: int | None = None) -> None:
     """The temp views a load and a refresh read: ``stg_incoming`` (the snapshots of the orders written
     by the load whose first file is ``first_load_id``; none without one), ``stg_held`` (those of
     earlier loads) and ``stg_current`` (the latest snapshot of every order: this load's, else held)."""
     cols = ", ".join(snapshot_columns(con))
-    if not has_table(con, "fct_work_orders"):  # before the first build there is nothing to read
+    if not has_facts(con):  # before the first build there is nothing to read
         con.execute(f"CREATE OR REPLACE TEMP VIEW stg_incoming AS SELECT {cols} FROM temp.stg_schema")
         con.execute(f"CREATE OR REPLACE TEMP VIEW stg_held AS SELECT {cols} FROM temp.stg_schema")
     else:
@@ -88,6 +99,7 @@ class SnapshotWriter:
         self.con, self.params, self.fct_sql = con, {**params, "as_of": None}, fct_sql
         self.span: tuple[dt.date, dt.date] | None = None  # the days the calendar covers (before its margin)
         ensure_facts(con, self.params, fct_sql)
+        self.target = f"{parts.target(con)}.main.fct_work_orders"
 
     def write(self) -> None:
         """Insert the fact rows of the snapshots in :data:`SOURCE`."""
@@ -95,7 +107,7 @@ class SnapshotWriter:
         con = self.con
         con.execute(f"CREATE OR REPLACE TEMP VIEW fct_source AS SELECT * FROM {SOURCE}")
         con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM fct_source WHERE FALSE")
-        run_sql(con, "INSERT INTO fct_work_orders BY NAME " + self.fct_sql, self.params)
+        run_sql(con, f"INSERT INTO {self.target} BY NAME " + self.fct_sql, self.params)
         con.execute("DROP VIEW temp.fct_source; DROP VIEW temp.fct_repeat_source")
 
     def _cover(self) -> None:
@@ -114,17 +126,20 @@ class SnapshotWriter:
 
 
 def ensure_facts(con: duckdb.DuckDBPyConnection, params: dict[str, Any], fct_sql: str) -> None:
-    """An empty fact table when the warehouse has none yet (its columns: the fact query's over the
-    snapshot columns), and the staging views over it."""
-    if has_table(con, "fct_work_orders"):
+    """An empty fact table where the connection writes order rows, when it has none yet (its columns:
+    the fact query's over the snapshot columns), and the views over it."""
+    where = parts.target(con)
+    if has_table(con, "fct_work_orders", where.strip('"')) or (where != parts.OWN and has_facts(con)):
         return
     _schema(con)
     con.execute("CREATE OR REPLACE TEMP VIEW fct_source AS SELECT * FROM temp.stg_schema")
     con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM temp.stg_schema")
     if not has_table(con, "dim_calendar"):
         build_calendar(con, dt.date.today(), dt.date.today())
-    run_sql(con, "CREATE TABLE fct_work_orders AS " + fct_sql + "\nLIMIT 0", params)
+    run_sql(con, f"CREATE TABLE {where}.main.fct_work_orders AS " + fct_sql + "\nLIMIT 0", params)
     con.execute("DROP VIEW temp.fct_source; DROP VIEW temp.fct_repeat_source")
+    if where == parts.OWN:
+        parts.attach_parts(con, parts.head_path(con), published_only=False)
     prepare_staging(con)
 
 
@@ -132,12 +147,12 @@ def rebuild_facts(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> Non
     """Every fact row from its snapshot (a rebuild, or settings the rows were not written under), into a
     new table beside the old one (the source reads the old), then swapped in under its name; every
     calendar day's metrics are recomputed."""
+    where = parts.target(con)
     con.execute("CREATE OR REPLACE TEMP TABLE fct_source AS SELECT * FROM stg_current")
     con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM fct_source")
-    run_sql(con, "CREATE OR REPLACE TABLE fct_work_orders__new AS " + read_sql("fct_work_orders"), params)
+    run_sql(con, f"CREATE OR REPLACE TABLE {where}.main.fct_work_orders__new AS " + read_sql("fct_work_orders"), params)
     con.execute("DROP VIEW temp.fct_repeat_source; DROP TABLE temp.fct_source")
-    con.execute("DROP TABLE IF EXISTS fct_work_orders")
-    con.execute("ALTER TABLE fct_work_orders__new RENAME TO fct_work_orders")
+    parts.replace_facts(con, where)
     con.execute("INSERT INTO met_scope_days SELECT cal_date FROM dim_calendar")
 
 
@@ -176,11 +191,15 @@ def settle_facts(
         "(SELECT (citizen_phone_hash, NULLIF(trim(category_l2), '')) FROM fct_source)"
     )
     con.execute("CREATE OR REPLACE TEMP TABLE fct_new_ids AS SELECT order_id FROM stg_incoming")
-    con.execute(
-        "DELETE FROM fct_work_orders WHERE order_id IN (SELECT order_id FROM fct_rewrite) "
-        f"OR (load_id < {int(first_load_id)} AND order_id IN (SELECT order_id FROM fct_new_ids))"
+    parts.retire(
+        con,
+        "fct_work_orders",
+        "order_id IN (SELECT order_id FROM fct_rewrite) "
+        "OR (load_id < $first_load_id AND order_id IN (SELECT order_id FROM fct_new_ids))",
+        {"first_load_id": first_load_id},
     )
-    run_sql(con, "INSERT INTO fct_work_orders BY NAME " + read_sql("fct_work_orders"), params)
+    target = f"{parts.target(con)}.main.fct_work_orders"
+    run_sql(con, f"INSERT INTO {target} BY NAME " + read_sql("fct_work_orders"), params)
     if as_of_window is not None:
         run_sql(con, read_sql("met_scope_days"))  # and the days the rewritten rows count on now
 

@@ -1,7 +1,7 @@
 -- a slice's good rows: their personal data as it came (raw_work_orders); their fact rows are written by
 -- warehouse.snapshots from the view incoming_stg. Whether the warehouse held an order before is settled
 -- once per file, when the file is read (file_known.sql).
-INSERT INTO raw_work_orders BY NAME
+INSERT INTO {target}.main.raw_work_orders BY NAME
 SELECT
     order_id,
     citizen_name,

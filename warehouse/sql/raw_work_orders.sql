@@ -1,7 +1,8 @@
+-- {target}: the database the order rows are written into (warehouse.parts.target: a part of the load's own).
 -- one row per order (latest snapshot): the personal data as it came, in clear.
 -- Only the ETL and the admin role read this table; from stg_ on the phone exists only as a keyed hash.
 -- (Every other cell is kept typed in stg_work_orders; a row that did not parse is kept whole in raw_quarantine.)
-CREATE TABLE IF NOT EXISTS raw_work_orders (
+CREATE TABLE IF NOT EXISTS {target}.main.raw_work_orders (
     order_id       VARCHAR NOT NULL,
     citizen_name   VARCHAR,
     citizen_phone  VARCHAR,

@@ -1,0 +1,302 @@
+"""Where the order rows live: part files beside the warehouse file, so a load writes only what it changes.
+
+The warehouse file (the *head*, e.g. ``data/hotline.duckdb``) holds everything small: the load log, the
+quarantine, the settings and calendar, every metric table. The two big tables, ``fct_work_orders``
+(one row per order) and ``raw_work_orders`` (its personal data), live in *part* files in
+``<head>.parts/`` (``data/hotline.parts/part-….duckdb``). A load writes its rows into a new part of
+its own and copies and swaps only the head (warehouse.connection.writer), so a monthly load copies
+megabytes, not the whole history. A published part is never written again: a row a later load
+replaces is listed in the head's ``retired_rows`` (and so leaves every view at the same swap), and a
+part whose every row is replaced is dropped from the list. The head lists its parts in
+``warehouse_parts``; the files of parts no head (the live one, or a kept backup) lists are deleted.
+
+``fct_work_orders`` and ``raw_work_orders`` are views: in the head, over ``read_duckdb`` of each part
+(any DuckDB connection to the file reads them); a connection opened by ``warehouse.connection`` (the
+dashboard, reports, the CLI) attaches the parts natively and shadows those views with temp views of
+the same names, which DuckDB reads as fast as the tables themselves.
+
+A connection opened without warehouse.connection that writes (the assessment tests build warehouses so)
+writes these tables into the head itself; the next load moves them into a part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).parent / "sql"
+TABLES = ("fct_work_orders", "raw_work_orders")
+OWN = "own"  # the alias of the part a writing session writes into
+
+
+def parts_dir(head: Path) -> Path:
+    return head.with_name(head.stem + ".parts")
+
+
+def head_path(con: duckdb.DuckDBPyConnection) -> Path:
+    """The warehouse file whose parts the connection reads: the live file a writing session copied (its
+    parts sit beside the live file, not beside the copy), else the connection's own file."""
+    if con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'temp' AND table_name = 'warehouse_head'"
+    ).fetchall()[0][0]:
+        return Path(con.execute("SELECT path FROM temp.warehouse_head").fetchall()[0][0])
+    rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    return Path(rows[0][0])
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _head(con: duckdb.DuckDBPyConnection) -> str:
+    return _quote(con.execute("SELECT current_database()").fetchall()[0][0])
+
+
+def writing_part(con: duckdb.DuckDBPyConnection) -> bool:
+    """Does this connection write into a part of its own (a load, a rebuild through warehouse.connection)?"""
+    return bool(con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [OWN]).fetchall()[0][0])
+
+
+def target(con: duckdb.DuckDBPyConnection) -> str:
+    """The database the connection writes the order rows into: its own part, or else the head."""
+    return OWN if writing_part(con) else _head(con)
+
+
+def listed(con: duckdb.DuckDBPyConnection) -> list[tuple[str, bool]]:
+    """(part, its fact rows still live) of the head's parts, oldest first; [] before the first part."""
+    if not _table_exists(con, "warehouse_parts"):
+        return []
+    return con.execute("SELECT part, fct_live FROM warehouse_parts ORDER BY created_at, part").fetchall()
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str, database: str | None = None) -> bool:
+    sql = (
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = coalesce(?, current_database()) "
+        "AND schema_name = 'main' AND table_name = ?"
+    )
+    return bool(con.execute(sql, [database, name]).fetchall()[0][0])
+
+
+def open_writing(con: duckdb.DuckDBPyConnection, head: Path) -> Path:
+    """Attach the published parts read-only and a new part for this session read-write (``own``), move any
+    order rows the head itself holds into it, and create the temp views the session reads through.
+    Returns the new part's file (published by :func:`publish`)."""
+    folder = parts_dir(head)
+    folder.mkdir(parents=True, exist_ok=True)
+    own = folder / f"part-{dt.datetime.now():%Y%m%dT%H%M%S%f}-{os.getpid()}.duckdb"
+    con.execute(f"ATTACH {_literal(own)} AS {OWN}")
+    con.execute("CREATE OR REPLACE TEMP TABLE warehouse_head AS SELECT ?::VARCHAR AS path", [str(head)])
+    head_db = _head(con)
+    for table in TABLES:  # a head that holds the rows itself (written without parts, or before them)
+        if _table_exists(con, table):
+            con.execute(f"CREATE OR REPLACE TABLE {OWN}.{table} AS SELECT * FROM {head_db}.main.{table}")
+            con.execute(f"DROP TABLE {head_db}.main.{table}")
+    create_raw(con)
+    attach_parts(con, head, published_only=False)
+    return own
+
+
+def create_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """``raw_work_orders`` where this connection writes order rows, when it is not there yet (and no view
+    of the head stands for it)."""
+    where = target(con)
+    if where != OWN and _view_exists(con, "raw_work_orders"):
+        return
+    con.execute((SQL_DIR / "raw_work_orders.sql").read_text(encoding="utf-8").replace("{target}", where))
+
+
+def _view_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    sql = "SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND view_name = ?"
+    return bool(con.execute(sql, [name]).fetchall()[0][0])
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def attach_parts(con: duckdb.DuckDBPyConnection, head: Path, published_only: bool = True) -> None:
+    """Attach the head's parts read-only and create the temp views ``fct_work_orders`` and
+    ``raw_work_orders`` over them (and over ``own`` unless ``published_only``), and the views
+    ``fct_published`` / ``raw_published`` (the live rows of published parts, with their ``part``)."""
+    parts = listed(con)
+    attached = {r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+    for i, (name, _live) in enumerate(parts):
+        alias = f"part{i}"
+        if alias not in attached:
+            path = parts_dir(head) / name
+            if not path.exists():
+                raise FileNotFoundError(f"数据仓库的分区文件缺失：{path}")
+            con.execute(f"ATTACH {_literal(path)} AS {alias} (READ_ONLY)")
+    own = not published_only and writing_part(con)
+    for table in TABLES:
+        # a writing session retires rows as it goes: its views filter every part, not only those with retired rows
+        sources = _live_sources(con, parts, table, native=True, always=own)
+        published = " UNION ALL BY NAME ".join(f"SELECT *, {_literal_text(p)} AS part FROM ({s})" for p, s in sources)
+        mine = own and _table_exists(con, table, OWN)
+        everything = [s for _p, s in sources] + ([f"SELECT * FROM {OWN}.{table}"] if mine else [])
+        if not everything:
+            continue
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS " + " UNION ALL BY NAME ".join(everything))
+        short = table.split("_")[0]
+        if published or mine:
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {short}_published AS "
+                + (published or f"SELECT *, NULL::VARCHAR AS part FROM {OWN}.{table} WHERE FALSE")
+            )
+
+
+def _literal_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _live_sources(
+    con: duckdb.DuckDBPyConnection,
+    parts: list[tuple[str, bool]],
+    table: str,
+    native: bool,
+    head: Path | None = None,
+    always: bool = False,
+) -> list[tuple[str, str]]:
+    """(part, a SELECT of its live rows of ``table``) for every part that still has some."""
+    retired = {
+        r[0]
+        for r in con.execute("SELECT DISTINCT part FROM retired_rows WHERE table_name = ?", [table]).fetchall()
+    } if _table_exists(con, "retired_rows") else set()  # fmt: skip
+    out = []
+    for i, (name, fct_live) in enumerate(parts):
+        if table == "fct_work_orders" and not fct_live:
+            continue
+        scan = (
+            f"SELECT * FROM part{i}.{table}"
+            if native
+            else f"SELECT * FROM read_duckdb({_literal(parts_dir(head) / name)}, table_name = {_literal_text(table)})"
+        )
+        if name in retired or always:
+            scan += (
+                " WHERE order_id NOT IN (SELECT order_id FROM retired_rows "
+                f"WHERE part = {_literal_text(name)} AND table_name = {_literal_text(table)})"
+            )
+        out.append((name, scan))
+    return out
+
+
+def retire(con: duckdb.DuckDBPyConnection, table: str, condition: str, params: dict | None = None) -> None:
+    """Remove the rows of ``table`` (fct_work_orders or raw_work_orders) that ``condition`` (fixed SQL of
+    the caller's, with bound parameters) selects: deleted where this session wrote them, listed in
+    ``retired_rows`` where a published part holds them."""
+    from warehouse.sqlfiles import run_sql
+
+    if table not in TABLES:
+        raise ValueError(table)
+    run_sql(con, f"DELETE FROM {target(con)}.main.{table} WHERE {condition}", params)
+    if writing_part(con) and listed(con):
+        short = table.split("_")[0]
+        run_sql(
+            con,
+            f"INSERT INTO retired_rows SELECT part, {_literal_text(table)}, order_id FROM {short}_published "
+            f"WHERE {condition}",
+            params,
+        )
+
+
+def replace_facts(con: duckdb.DuckDBPyConnection, where: str) -> None:
+    """``fct_work_orders__new`` (every fact row, written into ``where`` by a full rebuild) becomes the fact
+    table: no part's earlier fact rows count any more."""
+    if _table_exists(con, "warehouse_parts"):
+        con.execute("UPDATE warehouse_parts SET fct_live = FALSE")
+        con.execute("DELETE FROM retired_rows WHERE table_name = 'fct_work_orders'")
+    if where != OWN and _view_exists(con, "fct_work_orders"):
+        con.execute(f"DROP VIEW {where}.main.fct_work_orders")
+    con.execute(f"DROP TABLE IF EXISTS {where}.main.fct_work_orders")
+    con.execute(f"ALTER TABLE {where}.main.fct_work_orders__new RENAME TO fct_work_orders")
+    if where == OWN:
+        attach_parts(con, head_path(con), published_only=False)
+
+
+def publish(con: duckdb.DuckDBPyConnection, own: Path, head: Path) -> None:
+    """Make this session's part one of the head's (when it holds rows, or is the only place the tables
+    exist), drop parts with no live row left, and write the head's views over the parts."""
+    rows = {
+        t: con.execute(f"SELECT count(*) FROM {OWN}.{t}").fetchall()[0][0] for t in TABLES if _table_exists(con, t, OWN)
+    }
+    keep = any(rows.values()) or not listed(con)
+    con.execute(f"CHECKPOINT {OWN}")
+    con.execute(f"DETACH {OWN}")  # the head's views read the part through read_duckdb, which must open it itself
+    _drop_dead_parts(con)
+    if keep:
+        con.execute(
+            "INSERT INTO warehouse_parts VALUES (?, ?, ?, ?, TRUE)",
+            [own.name, dt.datetime.now(), rows.get("fct_work_orders", 0), rows.get("raw_work_orders", 0)],
+        )
+    persistent_views(con, head)
+    for alias in [r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()]:
+        if alias.startswith("part") and alias[4:].isdigit():
+            con.execute(f"DETACH {alias}")
+    con.execute("DROP TABLE IF EXISTS temp.warehouse_head")
+    if not keep:
+        own.unlink(missing_ok=True)
+        own.with_name(own.name + ".wal").unlink(missing_ok=True)
+
+
+def _drop_dead_parts(con: duckdb.DuckDBPyConnection) -> None:
+    """Parts with no live row left leave the list (and their retired rows the head)."""
+    dead = []
+    for i, (name, fct_live) in enumerate(listed(con)):
+        live = 0
+        for table in TABLES:
+            if table == "fct_work_orders" and not fct_live:
+                continue
+            gone = con.execute(
+                "SELECT count(*) FROM retired_rows WHERE part = ? AND table_name = ?", [name, table]
+            ).fetchall()[0][0]
+            held = con.execute(f"SELECT count(*) FROM part{i}.{table}").fetchall()[0][0]
+            live += held - gone
+        if live <= 0:
+            dead.append(name)
+    for name in dead:
+        con.execute("DELETE FROM retired_rows WHERE part = ?", [name])
+        con.execute("DELETE FROM warehouse_parts WHERE part = ?", [name])
+
+
+def persistent_views(con: duckdb.DuckDBPyConnection, head: Path) -> None:
+    """The head's own views of the order tables, over ``read_duckdb`` of each live part (absolute paths:
+    a moved warehouse gets them right again at its next load)."""
+    parts = listed(con)
+    head_db = _head(con)
+    for table in TABLES:
+        if _table_exists(con, table):
+            continue  # written into the head itself (see the module)
+        sources = [s for _p, s in _live_sources(con, parts, table, native=False, head=head)]
+        if sources:
+            con.execute(f"CREATE OR REPLACE VIEW {head_db}.main.{table} AS " + " UNION ALL BY NAME ".join(sources))
+
+
+def referenced_parts(head: Path) -> set[str]:
+    """The parts the head ``head`` lists (read-only; none when it cannot be read)."""
+    try:
+        con = duckdb.connect(str(head), read_only=True)
+    except duckdb.Error:
+        return set()
+    try:
+        return {name for name, _live in listed(con)}
+    except duckdb.Error:
+        return set()
+    finally:
+        con.close()
+
+
+def collect_garbage(head: Path, heads: list[Path]) -> None:
+    """Delete the part files that none of ``heads`` (the live head and every kept backup) lists."""
+    folder = parts_dir(head)
+    if not folder.exists():
+        return
+    keep: set[str] = set()
+    for other in heads:
+        keep |= referenced_parts(other)
+    for path in folder.glob("part-*.duckdb"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+            path.with_name(path.name + ".wal").unlink(missing_ok=True)
