@@ -30,8 +30,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from etl import validate
-from etl.keys import phone_hash_key
+from etl import admission, validate
 from etl.mapping import ColumnMap, UnmappableError, find_header
 from etl.profiles import Profile, load_profile
 from etl.readers import (
@@ -45,8 +44,10 @@ from etl.readers import (
     sheet_names,
 )
 from etl.validate import Checked, check_in_slices, merge_checked
-from warehouse.connection import resolve_db_path, writer
+from warehouse.backups import WarehouseCorruptError, append_journal, corrupt_message
+from warehouse.connection import open_read_only, resolve_db_path, writer
 from warehouse.fields import FIELDS, PII, TEXT
+from warehouse.state import fetch_state
 
 SQL_DIR = Path(__file__).parent / "sql"
 T = TypeVar("T")
@@ -86,6 +87,9 @@ class LoadSummary:
     rebuild_seconds: float = 0.0  # of ``seconds``: recomputing the metric tables after the files
     refresh: str = ""  # how the metric tables were brought up to date: incremental | full
     db: str = ""
+    is_demo: bool | None = None  # the warehouse after the load (None: nothing was written)
+    demo_discarded: int = 0  # demo orders discarded by --replace-demo
+    key_note: str = ""  # set when --new-key accepted a different phone-hash key
     details: list[FileResult] = field(default_factory=list)
 
     def add(self, result: FileResult) -> None:
@@ -289,15 +293,20 @@ def _apply_good(con: duckdb.DuckDBPyConnection, incoming: pa.Table, params: dict
     return known, same
 
 
-def _log(con: duckdb.DuckDBPyConnection, load_id: int, sha: str, path: Path, res: FileResult, profile: str) -> None:
+def _log(
+    con: duckdb.DuckDBPyConnection, load_id: int, sha: str, path: Path, res: FileResult, profile: str,
+    is_demo: bool, key_fingerprint: str,
+) -> None:  # fmt: skip
     con.execute(
         """INSERT INTO load_log (load_id, file_name, file_sha256, file_bytes, encoding, sheet, profile, status,
-               message, rows_read, loaded, updated, unchanged, quarantined, duplicates, column_map, started_at, seconds)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               message, rows_read, loaded, updated, unchanged, quarantined, duplicates, column_map, started_at, seconds,
+               is_demo, key_fingerprint)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             load_id, res.file, sha, path.stat().st_size, res.encoding, res.sheet, profile, res.status,
             res.message, res.rows_read, res.loaded, res.updated, res.unchanged, res.quarantined,
             res.duplicates, json.dumps(res.column_map, ensure_ascii=False), datetime.now(), res.seconds,
+            is_demo, key_fingerprint,
         ],
     )  # fmt: skip
 
@@ -306,13 +315,15 @@ def _already_loaded(db_path: Path) -> dict[str, int]:
     """sha256 -> rows_read of every file loaded before (read-only: no write when nothing is new)."""
     if not db_path.exists():
         return {}
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = open_read_only(db_path)
     try:
         has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_log'").fetchall()
         if not has[0][0]:
             return {}
         rows = con.execute("SELECT file_sha256, max(rows_read) FROM load_log WHERE status = 'loaded' GROUP BY 1")
         return dict(rows.fetchall())
+    except duckdb.Error as exc:  # opens, but a table cannot be read: as corrupt as a bad header
+        raise WarehouseCorruptError(corrupt_message(db_path, exc)) from None
     finally:
         con.close()
 
@@ -330,13 +341,17 @@ def load_files(
     db: str | Path | None = None,
     profile: str | Path | None = None,
     mark_demo: bool = False,
+    replace_demo: bool = False,
+    new_key: bool = False,
 ) -> LoadSummary:
-    """Load exports in the order given; atomic for the whole call."""
+    """Load exports in the order given; atomic for the whole call. ``mark_demo``: the files are demo
+    data; ``replace_demo``: discard a demo warehouse's orders and turn it real; ``new_key``: accept a
+    different phone-hash key (see etl.admission, which refuses the load otherwise)."""
     started = time.perf_counter()
     db_path = resolve_db_path(db)
     prof = load_profile(profile)
     summary = LoadSummary(db=str(db_path))
-    seen = _already_loaded(db_path)
+    seen = {} if replace_demo else _already_loaded(db_path)  # a fresh warehouse has loaded nothing
     results: list[FileResult | None] = []  # per path given; None until the write below decides it
     todo: list[tuple[Path, str]] = []
     for raw in paths:
@@ -348,7 +363,8 @@ def load_files(
         else:  # new, or the same bytes given twice in this call (_write counts the second copy)
             results.append(None)
             todo.append((path, sha))
-    written = iter(_write(todo, db_path, prof, summary, mark_demo) if todo or mark_demo else [])
+    intent = (mark_demo, replace_demo, new_key)
+    written = iter(_write(todo, db_path, prof, summary, intent) if todo else [])
     for res in results:  # in the order the files were given
         summary.add(res or next(written))
     summary.seconds = round(time.perf_counter() - started, 3)
@@ -369,15 +385,18 @@ def _tune(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _write(
-    todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: LoadSummary, mark_demo: bool
+    todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: LoadSummary, intent: tuple[bool, bool, bool]
 ) -> list[FileResult]:
     """Write the files of ``todo`` in one atomic load; their results in order (``summary`` gets the
     refresh and its time). A file whose bytes came earlier in ``todo`` changes nothing: its rows count
-    as unchanged, or it is rejected like that earlier copy."""
-    key = phone_hash_key(db_path)
+    as unchanged, or it is rejected like that earlier copy. ``intent``: (mark_demo, replace_demo, new_key)."""
     from warehouse.metrics import prepare_staging
 
-    with writer(db_path) as con:
+    mark_demo, replace_demo, new_key = intent
+    with writer(
+        db_path, fresh=replace_demo, on_swapped=lambda: append_journal(db_path, _journal(todo, results, intent))
+    ) as con:
+        entry = admission.admit(_live_state(con, db_path, replace_demo), db_path, mark_demo, replace_demo, new_key)
         _tune(con)
         # a big load stages its snapshots on disk in the private copy: in memory they would exceed
         # LOAD_MEMORY_LIMIT and spill uncompressed (measured at 10M: slower than the compressed table)
@@ -391,22 +410,56 @@ def _write(
                 results.append(_same_as(path.name, done[sha]))
                 continue
             try:
-                res = apply_file(con, prepare_file(path, prof), next_id, key)
+                res = apply_file(con, prepare_file(path, prof), next_id, entry.key)
             except (UnmappableError, ReadError) as exc:
                 res = FileResult(path.name, "rejected", str(exc))
             res.seconds = round(time.perf_counter() - t0, 3)
+            if entry.key_note:
+                res.message = f"{entry.key_note}；{res.message}" if res.message else entry.key_note
             if sha:
-                _log(con, next_id, sha, path, res, prof.name)
+                _log(con, next_id, sha, path, res, prof.name, mark_demo, entry.fingerprint)
                 done[sha] = res
             next_id += 1
             results.append(res)
-        if mark_demo:
-            con.execute("DELETE FROM meta WHERE key = 'is_demo'")
-            con.execute("INSERT INTO meta VALUES ('is_demo', 'true')")
+        admission.record(con, entry)
         t0 = time.perf_counter()
         summary.refresh = _rebuild_derived(con, first_id)
         summary.rebuild_seconds = round(time.perf_counter() - t0, 3)
+        summary.is_demo, summary.demo_discarded, summary.key_note = (
+            fetch_state(con).is_demo,
+            entry.demo_discarded,
+            entry.key_note,
+        )
     return results
+
+
+def _live_state(con: duckdb.DuckDBPyConnection, db_path: Path, fresh: bool):
+    """What the live warehouse holds: the private copy says so, except when the load starts from an
+    empty file (``fresh``); then the live file is read (the load lock keeps it as it is meanwhile)."""
+    if not fresh:
+        return fetch_state(con)
+    if not db_path.exists():
+        return fetch_state(con)
+    live = open_read_only(db_path)
+    try:
+        return fetch_state(live)
+    except duckdb.Error as exc:
+        raise WarehouseCorruptError(corrupt_message(db_path, exc)) from None
+    finally:
+        live.close()
+
+
+def _journal(todo: list[tuple[Path, str]], results: list[FileResult], intent: tuple[bool, bool, bool]) -> dict:
+    """What a restore needs to say which loads an older version lacks and how to replay them."""
+    mark_demo, replace_demo, new_key = intent
+    files = [
+        {"name": r.file, "path": str(p.resolve()), "sha256": sha, "status": r.status}
+        for (p, sha), r in zip(todo, results, strict=True)
+    ]
+    flags = [
+        f for f, on in (("--demo-data", mark_demo), ("--replace-demo", replace_demo), ("--new-key", new_key)) if on
+    ]
+    return {"at": datetime.now().isoformat(), "files": files, "flags": flags}
 
 
 def _same_as(name: str, first: FileResult) -> FileResult:
