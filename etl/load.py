@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,6 +30,7 @@ import polars as pl
 import pyarrow as pa
 
 from etl import admission, validate
+from etl.load_record import already_loaded, journal_entry, live_state, write_log_row
 from etl.mapping import ColumnMap, UnmappableError, find_header
 from etl.profiles import Profile, load_profile
 from etl.readers import (
@@ -44,8 +44,8 @@ from etl.readers import (
     sheet_names,
 )
 from etl.validate import Checked, check_in_slices, merge_checked
-from warehouse.backups import WarehouseCorruptError, append_journal, corrupt_message
-from warehouse.connection import open_read_only, resolve_db_path, writer
+from warehouse.backups import append_journal
+from warehouse.connection import resolve_db_path, writer
 from warehouse.fields import FIELDS, PII, TEXT
 from warehouse.state import fetch_state
 
@@ -293,41 +293,6 @@ def _apply_good(con: duckdb.DuckDBPyConnection, incoming: pa.Table, params: dict
     return known, same
 
 
-def _log(
-    con: duckdb.DuckDBPyConnection, load_id: int, sha: str, path: Path, res: FileResult, profile: str,
-    is_demo: bool, key_fingerprint: str,
-) -> None:  # fmt: skip
-    con.execute(
-        """INSERT INTO load_log (load_id, file_name, file_sha256, file_bytes, encoding, sheet, profile, status,
-               message, rows_read, loaded, updated, unchanged, quarantined, duplicates, column_map, started_at, seconds,
-               is_demo, key_fingerprint)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            load_id, res.file, sha, path.stat().st_size, res.encoding, res.sheet, profile, res.status,
-            res.message, res.rows_read, res.loaded, res.updated, res.unchanged, res.quarantined,
-            res.duplicates, json.dumps(res.column_map, ensure_ascii=False), datetime.now(), res.seconds,
-            is_demo, key_fingerprint,
-        ],
-    )  # fmt: skip
-
-
-def _already_loaded(db_path: Path) -> dict[str, int]:
-    """sha256 -> rows_read of every file loaded before (read-only: no write when nothing is new)."""
-    if not db_path.exists():
-        return {}
-    con = open_read_only(db_path)
-    try:
-        has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_log'").fetchall()
-        if not has[0][0]:
-            return {}
-        rows = con.execute("SELECT file_sha256, max(rows_read) FROM load_log WHERE status = 'loaded' GROUP BY 1")
-        return dict(rows.fetchall())
-    except duckdb.Error as exc:  # opens, but a table cannot be read: as corrupt as a bad header
-        raise WarehouseCorruptError(corrupt_message(db_path, exc)) from None
-    finally:
-        con.close()
-
-
 def _rebuild_derived(con: duckdb.DuckDBPyConnection, first_load_id: int) -> str:
     """Metric tables follow the data in the same transaction, so readers never see them disagree.
     Only what the load changed is recomputed when the warehouse allows it (see warehouse.metrics)."""
@@ -351,7 +316,7 @@ def load_files(
     db_path = resolve_db_path(db)
     prof = load_profile(profile)
     summary = LoadSummary(db=str(db_path))
-    seen = {} if replace_demo else _already_loaded(db_path)  # a fresh warehouse has loaded nothing
+    seen = {} if replace_demo else already_loaded(db_path)  # a fresh warehouse has loaded nothing
     results: list[FileResult | None] = []  # per path given; None until the write below decides it
     todo: list[tuple[Path, str]] = []
     for raw in paths:
@@ -393,17 +358,16 @@ def _write(
     from warehouse.metrics import prepare_staging
 
     mark_demo, replace_demo, new_key = intent
-    with writer(
-        db_path, fresh=replace_demo, on_swapped=lambda: append_journal(db_path, _journal(todo, results, intent))
-    ) as con:
-        entry = admission.admit(_live_state(con, db_path, replace_demo), db_path, mark_demo, replace_demo, new_key)
+    results: list[FileResult] = []
+    journal = lambda: append_journal(db_path, journal_entry(todo, results, intent))  # noqa: E731 - after the swap
+    with writer(db_path, fresh=replace_demo, on_swapped=journal) as con:
+        entry = admission.admit(live_state(con, db_path, replace_demo), db_path, mark_demo, replace_demo, new_key)
         _tune(con)
         # a big load stages its snapshots on disk in the private copy: in memory they would exceed
         # LOAD_MEMORY_LIMIT and spill uncompressed (measured at 10M: slower than the compressed table)
         prepare_staging(con, on_disk=sum(p.stat().st_size for p, _ in todo if p.exists()) > STAGE_ON_DISK_BYTES)
         next_id = first_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
         done: dict[str, FileResult] = {}
-        results: list[FileResult] = []
         for path, sha in todo:
             t0 = time.perf_counter()
             if sha in done:
@@ -417,7 +381,7 @@ def _write(
             if entry.key_note:
                 res.message = f"{entry.key_note}；{res.message}" if res.message else entry.key_note
             if sha:
-                _log(con, next_id, sha, path, res, prof.name, mark_demo, entry.fingerprint)
+                write_log_row(con, next_id, sha, path, res, prof.name, mark_demo, entry.fingerprint)
                 done[sha] = res
             next_id += 1
             results.append(res)
@@ -425,41 +389,9 @@ def _write(
         t0 = time.perf_counter()
         summary.refresh = _rebuild_derived(con, first_id)
         summary.rebuild_seconds = round(time.perf_counter() - t0, 3)
-        summary.is_demo, summary.demo_discarded, summary.key_note = (
-            fetch_state(con).is_demo,
-            entry.demo_discarded,
-            entry.key_note,
-        )
+        summary.is_demo = fetch_state(con).is_demo
+        summary.demo_discarded, summary.key_note = entry.demo_discarded, entry.key_note
     return results
-
-
-def _live_state(con: duckdb.DuckDBPyConnection, db_path: Path, fresh: bool):
-    """What the live warehouse holds: the private copy says so, except when the load starts from an
-    empty file (``fresh``); then the live file is read (the load lock keeps it as it is meanwhile)."""
-    if not fresh:
-        return fetch_state(con)
-    if not db_path.exists():
-        return fetch_state(con)
-    live = open_read_only(db_path)
-    try:
-        return fetch_state(live)
-    except duckdb.Error as exc:
-        raise WarehouseCorruptError(corrupt_message(db_path, exc)) from None
-    finally:
-        live.close()
-
-
-def _journal(todo: list[tuple[Path, str]], results: list[FileResult], intent: tuple[bool, bool, bool]) -> dict:
-    """What a restore needs to say which loads an older version lacks and how to replay them."""
-    mark_demo, replace_demo, new_key = intent
-    files = [
-        {"name": r.file, "path": str(p.resolve()), "sha256": sha, "status": r.status}
-        for (p, sha), r in zip(todo, results, strict=True)
-    ]
-    flags = [
-        f for f, on in (("--demo-data", mark_demo), ("--replace-demo", replace_demo), ("--new-key", new_key)) if on
-    ]
-    return {"at": datetime.now().isoformat(), "files": files, "flags": flags}
 
 
 def _same_as(name: str, first: FileResult) -> FileResult:
