@@ -75,6 +75,11 @@ def test_replace_demo_discards_every_demo_order_and_turns_the_warehouse_real(tmp
     assert query(demo_wh, "SELECT file_name, is_demo FROM load_log") == [("real-R.csv", False)]
     status = status_json(demo_wh)
     assert status["is_demo"] is False and status["orders"] == 12 and status["backups"] == 1  # the demo version is kept
+    assert {"is_demo", "orders", "months", "as_of", "last_load", "key_fingerprint"} <= set(status)
+    assert status["months"] == ["2024-03"] and status["last_load"]["files"] == ["real-R.csv"]
+    table = subprocess.run([sys.executable, "-m", "warehouse", "status", "--db", str(demo_wh)], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "数据性质：正式数据" in table and "工单数：12" in table and "与密钥文件一致" in table
     more = load_files([real_csv(tmp_path, 3, "S")], db=demo_wh)  # from now on a real warehouse takes real loads
     assert more.loaded == 3 and more.is_demo is False
 

@@ -72,10 +72,14 @@ def test_the_users_command_adds_lists_and_removes_and_audits_each_change(tmp_pat
     )
     assert added.returncode == 0 and "已添加用户 li（leader，青岚区）" in added.stdout, added.stderr
     assert run("list").stdout.split() == ["li", "leader", "青岚区"]
+    weak = run("passwd", "li", "--password-stdin", stdin="aaaaaaaaaaaaaaa\n")
+    assert weak.returncode == 2 and "重复" in weak.stderr
+    assert run("passwd", "li", "--password-stdin", stdin="a different passphrase\n").returncode == 0
     assert run("remove", "li").returncode == 0 and run("list").stdout == ""
     lines = [json.loads(line) for line in (tmp_path / "audit.log").read_text(encoding="utf-8").splitlines()]
     assert [(e["event"], e["details"]["action"], e["details"]["name"]) for e in lines] == [
         ("users", "add", "li"),
+        ("users", "passwd", "li"),
         ("users", "remove", "li"),
     ]
     assert lines[0]["details"]["account_role"] == "leader"
