@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,8 +29,8 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from etl import validate
-from etl.keys import phone_hash_key
+from etl import admission, validate
+from etl.load_record import already_loaded, journal_entry, live_state, write_log_row
 from etl.mapping import ColumnMap, UnmappableError, find_header, rules_by_source
 from etl.profiles import Profile, alias_warnings, load_profile
 from etl.progress import ProgressCallback, Tracker
@@ -46,9 +45,11 @@ from etl.readers import (
     sheet_names,
 )
 from etl.validate import Checked, check_in_slices, merge_checked
+from warehouse.backups import append_journal
 from warehouse.connection import resolve_db_path, writer
 from warehouse.fields import FIELDS, PII, TEXT
 from warehouse.settings import load_settings
+from warehouse.state import fetch_state
 
 SQL_DIR = Path(__file__).parent / "sql"
 T = TypeVar("T")
@@ -92,6 +93,9 @@ class LoadSummary:
     rebuild_seconds: float = 0.0  # of ``seconds``: recomputing the metric tables after the files
     refresh: str = ""  # how the metric tables were brought up to date: incremental | full
     db: str = ""
+    is_demo: bool | None = None  # the warehouse after the load (None: nothing was written)
+    demo_discarded: int = 0  # demo orders discarded by --replace-demo
+    key_note: str = ""  # set when --new-key accepted a different phone-hash key
     details: list[FileResult] = field(default_factory=list)
 
     def add(self, result: FileResult) -> None:
@@ -314,34 +318,6 @@ def _apply_good(con: duckdb.DuckDBPyConnection, incoming: pa.Table, params: dict
     return known, same
 
 
-def _log(con: duckdb.DuckDBPyConnection, load_id: int, sha: str, path: Path, res: FileResult, profile: str) -> None:
-    con.execute(
-        """INSERT INTO load_log (load_id, file_name, file_sha256, file_bytes, encoding, sheet, profile, status,
-               message, rows_read, loaded, updated, unchanged, quarantined, duplicates, column_map, started_at, seconds)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            load_id, res.file, sha, path.stat().st_size, res.encoding, res.sheet, profile, res.status,
-            res.message or "；".join(res.warnings), res.rows_read, res.loaded, res.updated, res.unchanged, res.quarantined,
-            res.duplicates, json.dumps(res.column_map, ensure_ascii=False), datetime.now(), res.seconds,
-        ],
-    )  # fmt: skip
-
-
-def _already_loaded(db_path: Path) -> dict[str, int]:
-    """sha256 -> rows_read of every file loaded before (read-only: no write when nothing is new)."""
-    if not db_path.exists():
-        return {}
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_log'").fetchall()
-        if not has[0][0]:
-            return {}
-        rows = con.execute("SELECT file_sha256, max(rows_read) FROM load_log WHERE status = 'loaded' GROUP BY 1")
-        return dict(rows.fetchall())
-    finally:
-        con.close()
-
-
 def _rebuild_derived(con: duckdb.DuckDBPyConnection, first_load_id: int) -> str:
     """Metric tables follow the data in the same transaction, so readers never see them disagree.
     Only what the load changed is recomputed when the warehouse allows it (see warehouse.metrics)."""
@@ -355,15 +331,19 @@ def load_files(
     db: str | Path | None = None,
     profile: str | Path | None = None,
     mark_demo: bool = False,
+    replace_demo: bool = False,
+    new_key: bool = False,
     progress: ProgressCallback | None = None,
 ) -> LoadSummary:
-    """Load exports in the order given; atomic for the whole call. ``progress`` gets LoadProgress
-    events (etl.progress) as files are read and written, for a progress bar."""
+    """Load exports in the order given; atomic for the whole call. ``mark_demo``: the files are demo
+    data; ``replace_demo``: discard a demo warehouse's orders and turn it real; ``new_key``: accept a
+    different phone-hash key (see etl.admission, which refuses the load otherwise); ``progress`` gets
+    LoadProgress events (etl.progress) as files are read and written, for a progress bar."""
     started = time.perf_counter()
     db_path = resolve_db_path(db)
     prof = load_profile(profile)
     summary = LoadSummary(db=str(db_path))
-    seen = _already_loaded(db_path)
+    seen = {} if replace_demo else already_loaded(db_path)  # a fresh warehouse has loaded nothing
     results: list[FileResult | None] = []  # per path given; None until the write below decides it
     todo: list[tuple[Path, str]] = []
     for raw in paths:
@@ -375,8 +355,9 @@ def load_files(
         else:  # new, or the same bytes given twice in this call (_write counts the second copy)
             results.append(None)
             todo.append((path, sha))
+    intent = (mark_demo, replace_demo, new_key)
     tracker = Tracker(sum(p.stat().st_size for p, _ in todo if p.is_file()), progress)
-    written = iter(_write(todo, db_path, prof, summary, mark_demo, tracker) if todo or mark_demo else [])
+    written = iter(_write(todo, db_path, prof, summary, intent, tracker) if todo else [])
     for res in results:  # in the order the files were given
         summary.add(res or next(written))
     tracker.finish()
@@ -402,24 +383,26 @@ def _write(
     db_path: Path,
     prof: Profile,
     summary: LoadSummary,
-    mark_demo: bool,
+    intent: tuple[bool, bool, bool],
     tracker: Tracker | None = None,
 ) -> list[FileResult]:
     """Write the files of ``todo`` in one atomic load; their results in order (``summary`` gets the
     refresh and its time). A file whose bytes came earlier in ``todo`` changes nothing: its rows count
-    as unchanged, or it is rejected like that earlier copy."""
-    key = phone_hash_key(db_path)
-    tracker = tracker or Tracker(0, None)
+    as unchanged, or it is rejected like that earlier copy. ``intent``: (mark_demo, replace_demo, new_key)."""
     from warehouse.metrics import prepare_staging
 
-    with writer(db_path) as con:
+    mark_demo, replace_demo, new_key = intent
+    tracker = tracker or Tracker(0, None)
+    results: list[FileResult] = []
+    journal = lambda: append_journal(db_path, journal_entry(todo, results, intent))  # noqa: E731 - after the swap
+    with writer(db_path, fresh=replace_demo, on_swapped=journal) as con:
+        entry = admission.admit(live_state(con, db_path, replace_demo), db_path, mark_demo, replace_demo, new_key)
         _tune(con)
         # a big load stages its snapshots on disk in the private copy: in memory they would exceed
         # LOAD_MEMORY_LIMIT and spill uncompressed (measured at 10M: slower than the compressed table)
         prepare_staging(con, on_disk=sum(p.stat().st_size for p, _ in todo if p.exists()) > STAGE_ON_DISK_BYTES)
         next_id = first_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
         done: dict[str, FileResult] = {}
-        results: list[FileResult] = []
         for path, sha in todo:
             t0 = time.perf_counter()
             if sha in done:
@@ -427,23 +410,25 @@ def _write(
                 continue
             tracker.start_file(path.name, path.stat().st_size if path.is_file() else 0)
             try:
-                res = apply_file(con, prepare_file(path, prof), next_id, key, tracker)
+                res = apply_file(con, prepare_file(path, prof), next_id, entry.key, tracker)
             except (UnmappableError, ReadError) as exc:
                 res = FileResult(path.name, "rejected", str(exc))
             tracker.end_file()
             res.seconds = round(time.perf_counter() - t0, 3)
+            if entry.key_note:
+                res.message = f"{entry.key_note}；{res.message}" if res.message else entry.key_note
             if sha:
-                _log(con, next_id, sha, path, res, prof.name)
+                write_log_row(con, next_id, sha, path, res, prof.name, mark_demo, entry.fingerprint)
                 done[sha] = res
             next_id += 1
             results.append(res)
-        if mark_demo:
-            con.execute("DELETE FROM meta WHERE key = 'is_demo'")
-            con.execute("INSERT INTO meta VALUES ('is_demo', 'true')")
+        admission.record(con, entry)
         t0 = time.perf_counter()
         tracker.refresh()
         summary.refresh = _rebuild_derived(con, first_id)
         summary.rebuild_seconds = round(time.perf_counter() - t0, 3)
+        summary.is_demo = fetch_state(con).is_demo
+        summary.demo_discarded, summary.key_note = entry.demo_discarded, entry.key_note
     return results
 
 

@@ -11,7 +11,7 @@ from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.charts import build_volume_figure
 from pages.components.data_sections import cell_warnings_section, quarantine_section, upload_section
-from pages.components.layout import current_lang, page_header
+from pages.components.layout import page_header
 from pages.components.oversight_charts import build_quality_figure
 from pages.components.oversight_tables import HISTORY_COLUMNS, QUALITY_COLUMNS, show_table, with_status_labels
 
@@ -21,18 +21,16 @@ def _has_data(stamp) -> bool:
     try:
         return stamp is not None and bool(data.months(stamp))
     except (duckdb.Error, OSError):
-        return True  # unreadable: page_header explains
+        return True  # unreadable: page_header has explained and stopped
 
 
+lang = page_header("page_data", allow_empty=True)  # first: the access check (see layout.page_header)
 stamp = data.warehouse_stamp()
 if not _has_data(stamp):
-    lang = current_lang()
-    st.title(t("page_data", lang))
     st.info(t("dp_first_load", lang), icon=":material/database:")
     upload_section(lang)
     st.stop()
 
-lang = page_header("page_data")
 upload, history, quarantine, quality = st.tabs(
     [t(k, lang) for k in ("dp_tab_upload", "dp_tab_history", "dp_tab_quarantine", "dp_tab_quality")]
 )

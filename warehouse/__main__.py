@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from warehouse import cli_admin
+from warehouse import cli_admin, status
 from warehouse.backups import WarehouseCorruptError
 from warehouse.calendar import Period
 from warehouse.connection import connect_read, writer
@@ -229,6 +229,8 @@ COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction], None], Callable
     "backups": (cli_admin.add_backups, cli_admin.cmd_backups),
     "restore": (cli_admin.add_restore, cli_admin.cmd_restore),
     "export-parquet": (_add_export_parquet, cmd_export_parquet),
+    "audit": (cli_admin.add_audit, cli_admin.cmd_audit),
+    "status": (status.add_status, status.cmd_status),
 }
 
 

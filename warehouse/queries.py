@@ -12,11 +12,12 @@ from warehouse.calendar import Period
 from warehouse.drilldown import fetch_orders
 from warehouse.metrics import fetch_as_of, fetch_build_info, fetch_monthly
 from warehouse.rankings import fetch_ranking, fetch_totals
+from warehouse.state import fetch_state
 
 
 def fetch_is_demo(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute("SELECT value FROM meta WHERE key = 'is_demo'").fetchall()
-    return bool(rows) and rows[0][0] == "true"
+    """True only while every loaded file was demo data (derived, see warehouse.state)."""
+    return fetch_state(con).is_demo
 
 
 def fetch_load_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pl.DataFrame:

@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from labels import t
+from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.auth import audited, page_access
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
@@ -22,7 +23,8 @@ from pages.components.oversight_tables import (
 )
 from pages.components.upload import (
     ACCEPTED_TYPES,
-    discard_upload,
+    LoadRefused,
+    SavedUpload,
     load_upload,
     mapping_frame,
     preview_upload,
@@ -31,20 +33,40 @@ from pages.components.upload import (
 )
 from warehouse import audit
 from warehouse.connection import WarehouseBusyError
+from warehouse.users import has_users
 
 RESULT_KEY = "dp_result"
 QUARANTINE_SHOWN = 1000
 
 
 def _saved(upload) -> Path:
-    """The upload saved once per file (Streamlit reruns the page on every click)."""
-    saved = st.session_state.get("dp_saved")
-    if not saved or saved[0] != upload.file_id or not Path(saved[1]).exists():
-        if saved:
-            discard_upload(Path(saved[1]))
-        path = save_upload(upload.name, upload.getvalue())
-        st.session_state["dp_saved"] = (upload.file_id, str(path))
-    return Path(st.session_state["dp_saved"][1])
+    """The upload saved once per file (Streamlit reruns the page on every click); a new file replaces
+    the previous one's copy, and the copy goes with the session (upload.SavedUpload)."""
+    saved: SavedUpload | None = st.session_state.get("dp_saved")
+    if saved is None or saved.file_id != upload.file_id or not saved.path.exists():
+        _discard_saved()
+        st.session_state["dp_saved"] = SavedUpload(upload.file_id, save_upload(upload.name, upload.getvalue()))
+    return st.session_state["dp_saved"].path
+
+
+def _discard_saved() -> None:
+    saved = st.session_state.pop("dp_saved", None)
+    if isinstance(saved, SavedUpload):
+        saved.discard()
+
+
+def _demo_choice(lang: str) -> bool:
+    """On a demo warehouse: say that a real export is refused, and offer to discard the demo instead."""
+    stamp = data.warehouse_stamp()
+    try:
+        demo = stamp is not None and data.is_demo(stamp)
+    except Exception:  # unreadable: the load itself reports it
+        demo = False
+    if demo:
+        st.warning(t("dp_demo_warning", lang), icon=":material/science:")
+    if not has_users():  # anyone may load now (demo, no accounts); after a real load nobody may look
+        st.caption(t("dp_demo_no_accounts", lang))
+    return demo and st.checkbox(t("dp_replace_demo", lang), key="dp_replace_demo")
 
 
 @st.cache_data(ttl=600, max_entries=4, show_spinner=False)
@@ -60,7 +82,14 @@ def _show_result(lang: str) -> None:
     if kind == "error":
         st.error(t("dp_load_failed", lang).format(error=payload), icon=":material/error:")
         return
+    if kind == "refused":
+        code, message = payload
+        text = t("dp_refused_demo", lang) if code == "demo_warehouse" else t("dp_refused", lang).format(error=message)
+        st.error(text, icon=":material/block:")
+        return
     summary, table = payload
+    if summary.get("demo_discarded"):
+        st.warning(t("dp_demo_replaced", lang).format(n=summary["demo_discarded"]), icon=":material/warning:")
     if summary["rejected_files"]:
         st.error(table["message"][0] or t("dp_rejected", lang), icon=":material/block:")
     elif summary["files"] and table["status"][0] == "already_loaded":
@@ -77,6 +106,7 @@ def upload_section(lang: str) -> None:
     upload = st.file_uploader(t("dp_uploader", lang), type=list(ACCEPTED_TYPES), help=t("dp_uploader_help", lang),
                               key=key)  # fmt: skip
     if upload is None:
+        _discard_saved()  # the file was cleared from the widget: its copy goes too
         st.caption(t("dp_upload_steps", lang))
         return
     path = _saved(upload)
@@ -100,21 +130,23 @@ def upload_section(lang: str) -> None:
             st.caption(t("dp_unmapped", lang).format(cols="、".join(preview.unmapped)))
         if preview.missing_fields:
             st.caption(t("dp_missing", lang).format(fields="、".join(preview.missing_fields)))
+    replace_demo = _demo_choice(lang)
     if st.button(t("dp_load", lang), type="primary", icon=":material/upload:", help=t("dp_load_help", lang)):
         with st.spinner(t("dp_loading", lang)):
             try:
-                summary = load_upload(path)
+                summary = load_upload(path, replace_demo=replace_demo)
+            except LoadRefused as exc:
+                st.session_state[RESULT_KEY] = ("refused", (exc.code, str(exc)))
             except (WarehouseBusyError, OSError, ValueError) as exc:
                 st.session_state[RESULT_KEY] = ("error", str(exc))
             else:
                 access = page_access()
                 audit.record("load", access.user.name, access.role, db=summary.db, files=[path.name],
                              loaded=summary.loaded, updated=summary.updated, quarantined=summary.quarantined,
-                             rejected_files=summary.rejected_files)  # fmt: skip
+                             rejected_files=summary.rejected_files, demo_discarded=summary.demo_discarded)  # fmt: skip
                 counts = {k: v for k, v in vars(summary).items() if k != "details"}
                 st.session_state[RESULT_KEY] = ("done", (counts, summary_frame(summary)))
-                discard_upload(path)
-                st.session_state.pop("dp_saved", None)
+                _discard_saved()
                 st.session_state["dp_uploads"] = st.session_state.get("dp_uploads", 0) + 1
         st.rerun()
 
