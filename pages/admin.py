@@ -8,6 +8,7 @@ import streamlit as st
 from labels import t
 from pages.components import data
 from pages.components.auth import page_access
+from pages.components.grid import show_frame
 from pages.components.layout import page_header
 from warehouse import audit
 from warehouse.users import list_users
@@ -21,9 +22,8 @@ if not access.sees_unmasked:
 st.subheader(t("admin_users", lang))
 users = list_users()
 if users:
-    st.dataframe(
-        pl.DataFrame([{"name": u.name, "role": t("role_" + u.role, lang), "county": u.county or ""} for u in users]),
-        hide_index=True,
+    show_frame(
+        pl.DataFrame([{"name": u.name, "role": t("role_" + u.role, lang), "county": u.county or ""} for u in users])
     )
 st.caption(t("admin_users_hint", lang))
 
@@ -31,16 +31,16 @@ st.subheader(t("admin_lookup", lang))
 st.caption(t("admin_lookup_hint", lang))
 order_id = st.text_input(t("field_order_id", lang), key="admin_order_id").strip()
 if order_id:
-    found = data.raw_order(data.warehouse_stamp(), order_id)
+    found = data.raw_order(data.warehouse_stamp(), access.viewer, order_id)
     audit.record("view_unmasked", access.user.name, access.role, order_id=order_id, found=found.height)
     if found.is_empty():
         st.info(t("admin_not_found", lang))
     else:
-        st.dataframe(found.transpose(include_header=True, column_names=["value"]), hide_index=True)
+        show_frame(found.transpose(include_header=True, column_names=["value"]))  # no download: one audited view
 
 st.subheader(t("admin_audit", lang))
 events = audit.read_events(200)
 if events:
-    st.dataframe(pl.DataFrame(events).with_columns(pl.col("details").cast(pl.String)), hide_index=True)
+    show_frame(pl.DataFrame(events).with_columns(pl.col("details").cast(pl.String)))
 else:
     st.info(t("admin_audit_empty", lang))

@@ -7,12 +7,18 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from warehouse.users import User
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-def open_page(page: str | None = None) -> AppTest:
-    """The app, run once, then switched to ``page`` (e.g. 'pages/rankings.py') and run again."""
-    at = AppTest.from_file(APP, default_timeout=60).run()
+def open_page(page: str | None = None, user: User | None = None) -> AppTest:
+    """The app, run once (signed in as ``user`` when given), then switched to ``page`` (e.g.
+    'pages/rankings.py') and run again."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    if user is not None:
+        at.session_state["auth_user"] = user
+    at.run()
     if page:
         at.switch_page(page).run()
     return at
