@@ -65,8 +65,8 @@ def build_city(root: Path) -> City:
     """Load the fixture exports into ``root/wh/hotline.duckdb`` (a real warehouse: not demo data)."""
     root.mkdir(parents=True, exist_ok=True)
     rows = _orders("QA", OWN, ("东湖街道", "西湖街道"), 24) + _orders("SB", OTHER, ("松林镇", "北屿镇"), 24)
-    rows += _orders("HC", HOSTILE["county"], (HOSTILE["township"], "普通镇"), 12)
-    for row in rows[-12:]:
+    rows += _orders("HC", HOSTILE["county"], (HOSTILE["township"], "普通镇"), 24)  # enough to be ranked
+    for row in rows[-24:]:
         if row["承办单位"] == DEPARTMENTS[1]:
             row["承办单位"] = HOSTILE["department"]
     rows.append(order_row("QX001", 所属区县=OWN, 受理时间="", 来电人=QUARANTINED[0], 联系电话=QUARANTINED[1]))

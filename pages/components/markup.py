@@ -13,15 +13,21 @@ import re
 from collections.abc import Iterable
 
 # Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, which turns off
-# links, images, autolinks (``http://``, ``www.``), emphasis, HTML, Streamlit's ``:red[...]`` and ``$``
-# math. Line breaks would start a new block (a heading, a list): data stays on one line.
+# links, images, ``<...>`` autolinks, emphasis, HTML, Streamlit's ``:red[...]`` and ``$`` math. Line
+# breaks would start a new block (a heading, a list): data stays on one line.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _BREAKS = re.compile(r"\s*[\r\n]+\s*")
+# GitHub's autolink literals (``http://…``, ``www.…``, ``name@host.cn``) are found in the text after
+# the escapes are read, so no escape stops them (checked in the browser): an invisible WORD JOINER
+# (U+2060) between the scheme and ``:``, after ``www`` and before ``@`` does.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<![a-z])(https?|www)(?=[:.])|(?=@)")
 
 
 def md(value: object) -> str:
     """``value`` as literal text inside Markdown (None -> '')."""
     text = _BREAKS.sub(" ", "" if value is None else str(value))
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or "") + WORD_JOINER, text)
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pages.components.charts import build_score_figure, build_trend_figure
-from pages.components.markup import md, plot_text
+from pages.components.markup import WORD_JOINER, md, plot_text
 from pages.components.oversight_charts import build_category_gap_figure, build_category_heatmap, build_risers_figure
 
 IMAGE = "![c](http://attacker.invalid/x.png)"
@@ -39,8 +39,11 @@ def test_md_makes_every_text_literal(text: str) -> None:
 def _literal(text: str) -> None:
     """CommonMark lets a backslash escape any ASCII punctuation character and nothing else: every such
     character comes out escaped (so none can open a link, an image, emphasis, HTML, math or a
-    Streamlit directive), nothing else changes, and line breaks (a new block) become spaces."""
+    Streamlit directive), line breaks (a new block) become spaces, and an invisible word joiner keeps
+    GitHub's autolink literals (http://, www., name@host) from forming; nothing else changes."""
     out = md(text)
+    shown = out.replace("\\", "")
+    assert not re.search(r"(?i)(?<![a-z])(?:https?:|www\.)|[^\u2060]@|^@", shown), out
     assert "\n" not in out and "\r" not in out
     unescaped, i = [], 0
     while i < len(out):
@@ -52,7 +55,8 @@ def _literal(text: str) -> None:
         assert out[i] not in string.punctuation, (out, i)
         unescaped.append(out[i])
         i += 1
-    assert "".join(unescaped) == re.sub(r"\s*[\r\n]+\s*", " ", text)
+    expected = re.sub(r"\s*[\r\n]+\s*", " ", text).replace(WORD_JOINER, "")
+    assert "".join(unescaped).replace(WORD_JOINER, "") == expected
 
 
 def test_md_of_nothing_is_empty() -> None:
