@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.load import load_files
-from tests.conftest import csv_text, order_row, write_csv
+from tests.conftest import HEADER, csv_text, order_row, write_csv
 
 OWN, OTHER = "青岚区", "松屿县"  # the scoped leader's county, and another one
 DEPARTMENTS = ("市住房和城乡建设局", "市交通运输局")
@@ -17,6 +17,7 @@ STATUS_WITH_PHONE = "已办结（回访电话13800001111）"
 EXTRA_CELLS = ("张三丰", "13812345678", "青岚区东湖路88号")  # a shifted row's name, phone and address
 QUARANTINED = ("钱多多", "13698765432")  # a quarantined row's caller
 HEADERLESS = ("孙悟空", "13566667777")  # the first row of an export without a header
+ADDRESSED = ("赵敏", "13700001111", "青岚区湖滨路9号", "张无忌", "13600002222")  # name, phone, 地址, cells past it
 HOSTILE = {
     "county": "![c](http://attacker.invalid/x.png)",
     "township": "[点我重新登录](http://attacker.invalid/login)",
@@ -75,11 +76,16 @@ def build_city(root: Path) -> City:
     extra = csv_text([order_row("QE001", 所属区县=OWN, 来电人="周芷若", 联系电话="13511112222")]).rstrip("\n")
     shifted = root / "shifted.csv"
     shifted.write_text(extra + "," + ",".join(EXTRA_CELLS) + "\n", encoding="utf-8")
+    # a quarantined row (no received time) with a column the loader does not map and cells past its header
+    addressed = root / "addressed.csv"
+    row = order_row("QY001", 受理时间="", 所属区县=OWN, 来电人=ADDRESSED[0], 联系电话=ADDRESSED[1], 地址=ADDRESSED[2])
+    text = csv_text([row], header=[*HEADER, "地址"]).rstrip("\n")
+    addressed.write_text(text + "," + ",".join(ADDRESSED[3:]) + "\n", encoding="utf-8")
     headerless = root / "headerless.csv"
     first = order_row("NH001", 来电人=HEADERLESS[0], 联系电话=HEADERLESS[1])
     headerless.write_text("\n".join(csv_text([first, order_row("NH002")]).splitlines()[1:]) + "\n", encoding="utf-8")
     db = root / "wh" / "hotline.duckdb"
-    load_files([main, shifted, headerless], db=db)
+    load_files([main, shifted, addressed, headerless], db=db)
     callers = {r["工单编号"]: (r["来电人"], r["联系电话"]) for r in rows if r["受理时间"]}
     callers["QE001"] = ("周芷若", "13511112222")
     return City(db, callers)
@@ -88,4 +94,4 @@ def build_city(root: Path) -> City:
 def secrets(city: City) -> list[str]:
     """Every piece of personal data in the fixture that a role other than admin must never be shown."""
     found = [s for pair in city.callers.values() for s in pair]
-    return [*found, "13800001111", *EXTRA_CELLS, *QUARANTINED, *HEADERLESS]
+    return [*found, "13800001111", *EXTRA_CELLS, *QUARANTINED, *HEADERLESS, *ADDRESSED]

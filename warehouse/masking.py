@@ -57,9 +57,22 @@ def mask_text(text: str | None, names: Iterable[str] = ()) -> str | None:
     return out
 
 
-def mask_record(raw_json: str, name_headers: Iterable[str], phone_headers: Iterable[str]) -> str:
+# The key under which a raw record keeps a row's cells past its header (etl.readers.EXTRA_CELLS; a test
+# binds the two, warehouse does not import etl).
+EXTRA_CELLS_KEY = "（表头以外的单元格）"
+
+
+def mask_record(
+    raw_json: str,
+    name_headers: Iterable[str],
+    phone_headers: Iterable[str],
+    mapped_headers: Iterable[str] | None = None,
+) -> str:
     """A quarantined row (JSON, source header -> cell text) with its personal data masked: the name
-    and phone columns by their masks, every other cell by :func:`mask_text` (content holds phones)."""
+    and phone columns by their masks, the mapped columns by :func:`mask_text` (content holds phones).
+    Cells the loader did not map (given ``mapped_headers``: an unknown column such as 地址, or the
+    cells past the header of a shifted row) may hold anything, a name or an address: each keeps its
+    first character (:func:`mask_cell`)."""
     try:
         record = json.loads(raw_json)
     except (TypeError, ValueError):
@@ -67,6 +80,7 @@ def mask_record(raw_json: str, name_headers: Iterable[str], phone_headers: Itera
     if not isinstance(record, dict):
         return mask_text(str(raw_json)) or ""
     name_set, phone_set = set(name_headers), set(phone_headers)
+    mapped = None if mapped_headers is None else set(mapped_headers)
     names = [str(v) for k, v in record.items() if k in name_set and v]
     masked = {}
     for key, value in record.items():
@@ -76,6 +90,8 @@ def mask_record(raw_json: str, name_headers: Iterable[str], phone_headers: Itera
             masked[key] = mask_name(str(value))
         elif key in phone_set:
             masked[key] = mask_phone(str(value))
+        elif key == EXTRA_CELLS_KEY or (mapped is not None and key not in mapped):
+            masked[key] = mask_cells(str(value))
         else:
             masked[key] = mask_text(str(value), names)
     return json.dumps(masked, ensure_ascii=False)

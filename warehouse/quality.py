@@ -152,4 +152,5 @@ def _mask(raw: str, reason: str, column_map: str | None) -> tuple[str, str]:
         callers = [str(record[k]) for k in names if isinstance(record, dict) and record.get(k)]
     except (TypeError, ValueError):
         callers = []
-    return mask_record(raw, names, phones), mask_text(reason, callers) or ""
+    mapped = {h for headers in cmap.values() for h in headers} if cmap else None
+    return mask_record(raw, names, phones, mapped), mask_text(reason, callers) or ""

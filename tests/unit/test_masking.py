@@ -127,3 +127,15 @@ def test_messages_written_before_the_fix_are_masked_when_read() -> None:
     assert mask_message(header) == header  # a real header row is left as it is
     assert mask_cells("王五,,0571-88776655") == "王*,,057*****6655"
     assert header_row_text(["工单编号", "王五", "2024-03-05"], known={"工单编号"}) == "工单编号、王*、2*********"
+
+
+def test_unmapped_cells_and_cells_past_the_header_keep_only_their_first_character() -> None:
+    from etl.readers import EXTRA_CELLS
+    from warehouse.masking import EXTRA_CELLS_KEY
+
+    assert EXTRA_CELLS_KEY == EXTRA_CELLS  # the reader's key, which warehouse may not import
+    raw = json.dumps(
+        {"工单编号": "A1", "地址": "青岚区湖滨路9号", EXTRA_CELLS: "张无忌,13600002222"}, ensure_ascii=False
+    )
+    out = json.loads(mask_record(raw, ["来电人"], ["联系电话"], mapped_headers=["工单编号", "来电人", "联系电话"]))
+    assert out == {"工单编号": "A1", "地址": "青*******", EXTRA_CELLS: "张**,136****2222"}
