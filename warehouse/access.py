@@ -52,7 +52,10 @@ class Viewer:
 
     @classmethod
     def of(cls, user: User) -> Viewer:
-        return cls(user.role, user.name, user.county if user.role == "leader" else None)
+        """An account's viewer; a role this version does not know (a hand-edited users file) gets the
+        least: public."""
+        role = user.role if user.role in ROLES else "public"
+        return cls(role, user.name, user.county if role == "leader" else None)
 
     @property
     def county_scope(self) -> str | None:

@@ -169,3 +169,12 @@ def test_a_header_row_is_still_quoted_as_it_is(tmp_path: Path, db: Path) -> None
     path.write_text("姓名,电话号码,地址\n张三,13912345678,某路1号\n", encoding="utf-8")
     message = load_files([path], db=db).details[0].message
     assert "文件中的表头为：姓名、电话号码、地址。" in message and "张三" not in message
+
+
+def test_an_unknown_role_is_the_public() -> None:
+    from warehouse.users import User
+
+    assert Viewer.of(User("x", "superuser")) == Viewer("public", "x")
+    assert Viewer.of(User("y", "leader", OWN)).county_scope == OWN and Viewer.of(User("z", "oversight")).county_scope is None
+    with pytest.raises(ValueError, match="未知角色"):
+        Viewer("superuser")

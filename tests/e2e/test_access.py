@@ -72,6 +72,8 @@ class Session:
         part of the page to look at into view first)."""
         SHOTS.mkdir(exist_ok=True)
         expect(self.page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=60_000)  # drawn
+        idle = self.page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        expect(idle).to_have_count(1, timeout=120_000)  # the script run is over (hot words take a while)
         settled(self.page)
         if scroll_to is not None:
             scroll_to.scroll_into_view_if_needed()
