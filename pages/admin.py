@@ -8,6 +8,7 @@ import streamlit as st
 from labels import has, relabel, t
 from pages.components import data
 from pages.components.auth import page_access
+from pages.components.grid import show_frame
 from pages.components.layout import page_header
 from warehouse import audit
 from warehouse.users import ROLES, list_users
@@ -27,19 +28,19 @@ if users:
     accounts = pl.DataFrame(
         [{"user": u.name, "role": t("role_" + u.role, lang), "county": u.county or ""} for u in users]
     )
-    st.dataframe(accounts.rename(relabel(accounts.columns, lang)), hide_index=True)
+    show_frame(accounts.rename(relabel(accounts.columns, lang)))
 st.caption(t("admin_users_hint", lang))
 
 st.subheader(t("admin_lookup", lang))
 st.caption(t("admin_lookup_hint", lang))
 order_id = st.text_input(t("field_order_id", lang), key="admin_order_id").strip()
 if order_id:
-    found = data.raw_order(data.warehouse_stamp(), order_id)
+    found = data.raw_order(data.warehouse_stamp(), access.viewer, order_id)
     audit.record("view_unmasked", access.user.name, access.role, order_id=order_id, found=found.height)
     if found.is_empty():
         st.info(t("admin_not_found", lang))
     else:
-        st.dataframe(found.transpose(include_header=True, column_names=["value"]), hide_index=True)
+        show_frame(found.transpose(include_header=True, column_names=["value"]))  # no download: one audited view
 
 st.subheader(t("admin_audit", lang))
 events = audit.read_events(200)
@@ -48,6 +49,6 @@ if events:
         pl.col("event").replace({e: t(f"audit_{e}", lang) for e in audit.EVENTS if has(f"audit_{e}")}),
         pl.col("role").replace({r: t(f"role_{r}", lang) for r in ROLES}),
     )
-    st.dataframe(table.rename(relabel(table.columns, lang)), hide_index=True)
+    show_frame(table.rename(relabel(table.columns, lang)))
 else:
     st.info(t("admin_audit_empty", lang))

@@ -9,8 +9,10 @@ from labels import level_label, t
 from pages.components import data
 from pages.components.charts import build_volume_figure
 from pages.components.filters import period_label, sidebar_filters
+from pages.components.grid import show_frame
 from pages.components.kpi import kpi_cards
 from pages.components.layout import page_header
+from pages.components.markup import md
 from pages.components.tables import red_black
 
 lang = page_header("page_overview")
@@ -35,7 +37,7 @@ tables = [(level_label("county", lang), data.ranking(stamp, "county", p.start, p
 departments = data.ranking(stamp, "department", p.start, p.end, p.kind)
 by_size = departments.group_by("group_name").len().sort(["len", "group_name"], descending=[True, False])
 for group in by_size["group_name"].to_list():
-    name = f"{level_label('department', lang)} · {group}"
+    name = f"{level_label('department', lang)} · {md(group)}"
     tables.append((name, departments.filter(pl.col("group_name") == group)))
 for tab, (_, ranking) in zip(st.tabs([name for name, _ in tables]), tables, strict=True):
     red, black = red_black(ranking, lang)
@@ -44,6 +46,6 @@ for tab, (_, ranking) in zip(st.tabs([name for name, _ in tables]), tables, stri
         continue
     left, right = tab.columns(2)
     left.markdown(f":red[**:material/military_tech: {t('red_list', lang)}**]")
-    left.dataframe(red, hide_index=True, width="stretch")
+    show_frame(red, where=left)
     right.markdown(f"**:material/report: {t('black_list', lang)}**")
-    right.dataframe(black, hide_index=True, width="stretch")
+    show_frame(black, where=right)

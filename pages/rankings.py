@@ -12,7 +12,9 @@ from pages.components.charts import build_score_figure
 from pages.components.drill import drilldown_panel
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
 from pages.components.filters import period_label, sidebar_filters
+from pages.components.grid import show_frame
 from pages.components.layout import page_header
+from pages.components.markup import md
 from pages.components.tables import ranking_column_config, ranking_table
 
 lang = page_header("page_rankings")
@@ -24,7 +26,7 @@ if ranking.is_empty():
     st.info(t("no_units_level", lang), icon=":material/event_busy:")
     st.stop()
 
-group = f" · {f.group}" if f.group else ""
+group = f" · {md(f.group)}" if f.group else ""
 ranked = int(ranking["rank"].is_not_null().sum())
 st.caption(
     t("rankings_caption", lang).format(
@@ -34,7 +36,7 @@ st.caption(
 detail = st.toggle(t("show_detail", lang), key="rk_detail")
 table = ranking_table(ranking, lang, detail=detail)
 height = 35 * (table.height + 1) + 3
-st.dataframe(table, hide_index=True, width="stretch", height=height, column_config=ranking_column_config(table, lang))
+show_frame(table, height=height, column_config=ranking_column_config(table, lang))
 st.caption(t("rankings_legend", lang).format(n=data.settings_in_force()[0]["min_sample"]))
 
 export = ranking_table(ranking, lang, for_export=True)

@@ -94,17 +94,22 @@ def page_access() -> Access:
     return st.session_state.get("access") or Access(User("anonymous", "public"))
 
 
-def audit_export(file_name: str) -> None:
+def audit_export(file_name: str, access: Access | None = None) -> None:
     """Every download of figures or order lists is written to the audit log (who, what, when)."""
-    access = page_access()
+    access = access or page_access()
     audit.record("export", access.user.name, access.role, file=file_name)
 
 
 def audited(file_name: str, make):
-    """Wrap a lazy download's data function so producing the file is audited."""
+    """Wrap a lazy download's data function so producing the file is audited.
+
+    Streamlit makes a lazy download's file when the browser asks for it, on a server thread outside
+    any script run, where the session (and so ``page_access``) is not there: it was logged as
+    anonymous/public. Who is downloading is taken here, when the button is drawn."""
+    access = page_access()
 
     def produce():
-        audit_export(file_name)
+        audit_export(file_name, access)
         return make()
 
     return produce

@@ -12,6 +12,7 @@ from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.auth import audited, page_access
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
+from pages.components.markup import md
 from pages.components.oversight_tables import (
     QUARANTINE_COLUMNS,
     SUMMARY_COLUMNS,
@@ -32,11 +33,26 @@ from pages.components.upload import (
     summary_frame,
 )
 from warehouse import audit
+from warehouse.access import Viewer
 from warehouse.connection import WarehouseBusyError
 from warehouse.users import has_users
 
 RESULT_KEY = "dp_result"
 QUARANTINE_SHOWN = 1000
+
+
+WARNING_COLUMNS = ("source_file", "source_row", "order_id", "message", "extra_cells")
+# The warehouse masks personal data for every role but admin; the columns an admin gets in clear are
+# named so ("…（未打码，仅管理员可见）"), never "已打码".
+_CLEAR = {"raw_record": "raw_record_clear", "extra_cells": "extra_cells_clear"}
+
+
+def clear_names(frame: pl.DataFrame, viewer: Viewer) -> pl.DataFrame:
+    return frame.rename(_CLEAR, strict=False) if viewer.sees_unmasked else frame
+
+
+def clear_columns(columns: tuple[str, ...], viewer: Viewer) -> tuple[str, ...]:
+    return tuple(_CLEAR.get(c, c) for c in columns) if viewer.sees_unmasked else columns
 
 
 def _saved(upload) -> Path:
@@ -80,7 +96,7 @@ def _show_result(lang: str) -> None:
         return
     kind, payload = result
     if kind == "error":
-        st.error(t("dp_load_failed", lang).format(error=payload), icon=":material/error:")
+        st.error(t("dp_load_failed", lang).format(error=md(payload)), icon=":material/error:")
         return
     if kind == "refused":
         code, message = payload
@@ -91,7 +107,7 @@ def _show_result(lang: str) -> None:
     if summary.get("demo_discarded"):
         st.warning(t("dp_demo_replaced", lang).format(n=summary["demo_discarded"]), icon=":material/warning:")
     if summary["rejected_files"]:
-        st.error(table["message"][0] or t("dp_rejected", lang), icon=":material/block:")
+        st.error(md(table["message"][0]) or t("dp_rejected", lang), icon=":material/block:")
     elif summary["files"] and table["status"][0] == "already_loaded":
         st.info(t("dp_already", lang), icon=":material/info:")
     else:
@@ -115,10 +131,10 @@ def upload_section(lang: str) -> None:
         preview = _preview(str(path), stat.st_size, stat.st_mtime_ns)
     st.markdown(f"**{t('dp_preview_title', lang)}**")
     if not preview.ok:
-        st.error(f"{t('dp_rejected', lang)}\n\n{preview.error}", icon=":material/block:")
+        st.error(f"{t('dp_rejected', lang)}\n\n{md(preview.error)}", icon=":material/block:")
         return
-    sheet = preview.sheet or "—"
-    encoding = preview.encoding or "—"
+    sheet = md(preview.sheet or "—")
+    encoding = md(preview.encoding or "—")
     st.caption(t("dp_detected", lang).format(kind=preview.kind, encoding=encoding, sheet=sheet, row=preview.header_row))
     bad = sum(preview.quarantine_reasons.values())
     st.write(t("dp_check", lang).format(rows=preview.rows_read, good=preview.good, bad=bad, dup=preview.duplicates))
@@ -127,7 +143,7 @@ def upload_section(lang: str) -> None:
     with st.expander(t("dp_mapping", lang), expanded=True, icon=":material/account_tree:"):
         show_table(mapping_frame(preview, lang), ("source", "field", "priority"), lang)
         if preview.unmapped:
-            st.caption(t("dp_unmapped", lang).format(cols="、".join(preview.unmapped)))
+            st.caption(t("dp_unmapped", lang).format(cols="、".join(md(c) for c in preview.unmapped)))
         if preview.missing_fields:
             st.caption(t("dp_missing", lang).format(fields="、".join(preview.missing_fields)))
     replace_demo = _demo_choice(lang)
@@ -152,7 +168,9 @@ def upload_section(lang: str) -> None:
 
 
 def quarantine_section(stamp, summary: pl.DataFrame, lang: str) -> None:
-    """Quarantined rows by file and reason, masked; downloadable (CSV/XLSX, formulas neutralised)."""
+    """Quarantined rows by file and reason, masked for all but admin; downloadable (CSV/XLSX, formulas
+    neutralised, audited as the user who drew the button)."""
+    viewer = page_access().viewer  # taken now: the lazy downloads below run outside the script run
     if summary.is_empty():
         st.success(t("dp_q_empty", lang), icon=":material/task_alt:")
         return
@@ -171,13 +189,14 @@ def quarantine_section(stamp, summary: pl.DataFrame, lang: str) -> None:
         chosen = chosen.filter(pl.col("reason_code") == reason)
     total = int(chosen["row_count"].sum())
     shown = t("dp_q_shown", lang).format(k=QUARANTINE_SHOWN) if total > QUARANTINE_SHOWN else ""
-    st.caption(t("dp_q_count", lang).format(n=total, shown=shown))
-    rows = with_reason_labels(od.quarantine_rows(stamp, file, reason, QUARANTINE_SHOWN), lang)
-    show_table(rows, QUARANTINE_COLUMNS, lang)
+    st.caption(t("dp_q_count_clear" if viewer.sees_unmasked else "dp_q_count", lang).format(n=total, shown=shown))
+    columns = clear_columns(QUARANTINE_COLUMNS, viewer)
+    rows = with_reason_labels(od.quarantine_rows(stamp, viewer, file, reason, QUARANTINE_SHOWN), lang)
+    show_table(clear_names(rows, viewer), columns, lang)
 
     def export() -> pl.DataFrame:
-        full = with_reason_labels(od.quarantine_rows(stamp, file, reason, None), lang)
-        return present(full, QUARANTINE_COLUMNS, lang)[0]
+        full = with_reason_labels(od.quarantine_rows(stamp, viewer, file, reason, None), lang)
+        return present(clear_names(full, viewer), columns, lang)[0]
 
     name = file_stamp(t("dp_tab_quarantine", lang), file or "", labels.get(reason, "") if reason else "")
     c1, c2, _ = st.columns([1, 1, 4])
@@ -187,17 +206,18 @@ def quarantine_section(stamp, summary: pl.DataFrame, lang: str) -> None:
                        f"{name}.xlsx", icon=":material/table_view:", on_click="ignore", key="dp_q_xlsx")  # fmt: skip
 
 
-WARNING_COLUMNS = ("source_file", "source_row", "order_id", "message")
-
-
 def cell_warnings_section(stamp, lang: str) -> None:
     """Loaded rows whose yes/no or count cell could not be read (SPEC §2.1 does not quarantine them)."""
     st.subheader(t("dp_w_title", lang))
-    rows = od.cell_warnings(stamp, QUARANTINE_SHOWN)
+    viewer = page_access().viewer
+    rows = od.cell_warnings(stamp, viewer, QUARANTINE_SHOWN)
     if rows.is_empty():
         st.caption(t("dp_w_empty", lang))
         return
     total = int(rows["total"][0])
     shown = t("dp_w_shown", lang).format(k=QUARANTINE_SHOWN) if total > QUARANTINE_SHOWN else ""
     st.caption(t("dp_w_note", lang).format(n=total, shown=shown))
-    show_table(rows, WARNING_COLUMNS, lang)
+    name = file_stamp(t("dp_w_title", lang))
+    show_table(
+        clear_names(rows, viewer), clear_columns(WARNING_COLUMNS, viewer), lang, download=name, key="dp_w_download"
+    )

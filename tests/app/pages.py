@@ -29,7 +29,7 @@ def open_page(page: str | None = None, user: User | None = None) -> AppTest:
     """The app, run once (signed in as ``user`` when given), then switched to ``page`` (e.g.
     'pages/rankings.py') and run again."""
     at = AppTest.from_file(APP, default_timeout=60)
-    if user:
+    if user is not None:
         signed_in(at, user)
     at.run()
     if page:

@@ -46,7 +46,7 @@ ANALYST = User("ana", "analyst")
 
 
 def test_data_page_tabs_and_labels(app_env: Path) -> None:
-    at = open_page(PAGE)
+    at = open_page(PAGE, User("ana", "analyst"))  # the analyst's page: personal data masked
     assert not at.exception
     assert at.title[0].value == "数据"
     assert any("演示数据" in w.value for w in at.warning)
@@ -60,7 +60,8 @@ def test_data_page_tabs_and_labels(app_env: Path) -> None:
     assert {"原因", "原因说明", "原始行（已打码）"} <= set(quarantine.columns)
     assert not quarantine["原始行（已打码）"].str.contains(r"1[3-9]\d{9}").any()
     assert "缺少工单编号" in set(quarantine["原因"]) or "时间先后矛盾" in set(quarantine["原因"])
-    assert len(at.get("download_button")) == 2
+    buttons = [b.label for b in at.get("download_button")]  # the quarantine's two, one per quality table
+    assert buttons == ["下载 CSV", "下载 Excel", "下载此表 CSV", "下载此表 CSV"]
     assert "单元格提示（已导入）" in [h.value for h in at.subheader]  # none in the fixture: an empty state
     assert "没有单元格提示。" in [c.value for c in at.caption]
     quality = plotly_specs(at)[-1]
