@@ -7,12 +7,14 @@ import streamlit as st
 
 from labels import level_label, t
 from pages.components import data
+from pages.components.auth import page_access
 from pages.components.charts import build_volume_figure
 from pages.components.filters import period_label, sidebar_filters
 from pages.components.grid import show_frame
 from pages.components.kpi import kpi_cards
 from pages.components.layout import page_header
 from pages.components.markup import md
+from pages.components.problems import alerts_section
 from pages.components.tables import red_black
 
 lang = page_header("page_overview")
@@ -49,3 +51,5 @@ for tab, (_, ranking) in zip(st.tabs([name for name, _ in tables]), tables, stri
     show_frame(red, where=left)
     right.markdown(f"**:material/report: {t('black_list', lang)}**")
     show_frame(black, where=right)
+
+alerts_section(stamp, p, page_access().viewer, lang)

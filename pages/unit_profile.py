@@ -16,6 +16,7 @@ from pages.components.layout import page_header
 from pages.components.markup import md
 from pages.components.oversight_charts import build_category_gap_figure
 from pages.components.oversight_tables import CATEGORY_COLUMNS, LIST_COLUMNS, file_stamp, show_table, unit_kpis
+from pages.components.problems import clusters_section
 from warehouse.queries_orders import ORDER_LISTS
 from warehouse.registry import RANKING_RATES
 
@@ -96,3 +97,5 @@ for tab, which in zip(tabs, ORDER_LISTS, strict=True):
     shown = t("up_list_shown", lang).format(k=LIST_LIMIT) if counts[which] > LIST_LIMIT else ""
     tab.caption(t("up_list_note", lang).format(n=counts[which], shown=shown))
     show_table(lists[which], LIST_COLUMNS, lang, where=tab)
+
+clusters_section(stamp, p, viewer, lang, level=f.level, unit=unit, unit_county=county)

@@ -122,3 +122,34 @@ def fetch_cluster_orders(
         "ORDER BY received_at, order_id"
     )
     return mask_for(viewer, con.sql(sql, params=params).pl())
+
+
+SHEET_COLUMNS = (
+    "title", "county", "township", "place", "category_l1", "category_l2", "category_l3", "order_count",
+    "period_order_count", "first_date", "last_date", "departments", "dispatched_count", "closed_count",
+    "resolved_count", "resolution_answered_count", "satisfied_count", "satisfaction_answered_count",
+    "caller_count", "repeat_caller_count",
+)  # fmt: skip
+
+
+def problems_sheet(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    level: str,
+    unit: str,
+    period: Period,
+    county: str | None = None,
+    lang: str = "zh",
+) -> pl.DataFrame:
+    """The recurring problems touching one unit, as a table for people (the evidence pack's sheet):
+    headers from the label catalogue, the viewer's rule applied (places for roles with order lists)."""
+    found = fetch_clusters(con, viewer, period, level=level, unit=unit, unit_county=county, lang=lang).frame
+    columns = [c for c in SHEET_COLUMNS if not (c == "place" and not viewer.sees_order_lists)]
+    return found.select(columns).rename({c: t(_SHEET_LABELS.get(c, f"col_{c}"), lang) for c in columns})
+
+
+_SHEET_LABELS = {
+    "county": "field_county", "township": "field_township", "place": "col_place",
+    "category_l1": "field_category_l1", "category_l2": "field_category_l2", "category_l3": "field_category_l3",
+    "dispatched_count": "col_dispatched_count", "resolution_answered_count": "col_resolution_answered_count",
+}  # fmt: skip

@@ -17,11 +17,14 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
+from labels import t
 from warehouse.access import Viewer
 from warehouse.calendar import Period
+from warehouse.cluster_views import problems_sheet
 from warehouse.excel import neutralise_cell, neutralise_frame
 from warehouse.fields import FIELD_BY_NAME
 from warehouse.metrics import fetch_build_info
+from warehouse.problem_settings import load_problem_settings
 from warehouse.queries import fetch_is_demo
 from warehouse.queries_orders import (
     ORDER_LISTS,
@@ -44,6 +47,7 @@ SHEETS = {
     "overdue": ("超期未办结工单", "期间内派单、截至数据截止时间已过办理时限仍未办结的考核工单。"),
     "bounced": ("退单工单", "期间内派单、退单次数 ≥ 1 的工单（推诿）。"),
     "repeat": ("重复诉求工单", "期间内派单、同一来电号码同一二级分类在窗口期内再次来电的考核工单。"),
+    "problems": (t("ev_problems_sheet"), ""),  # its note names the settings (see _cover)
 }
 _EXTRA_LABELS = {
     "month": "月份",
@@ -90,6 +94,7 @@ def build_evidence_pack(
     _write_table(wb, fmt, SHEETS["categories"][0], fetch_unit_categories(con, level, unit, period, county, 1000), {})
     for kind, frame in lists.items():
         _write_table(wb, fmt, SHEETS[kind][0], frame, {})
+    _write_table(wb, fmt, SHEETS["problems"][0], problems_sheet(con, viewer, level, unit, period, county), {})
     wb.close()
     return buf.getvalue()
 
@@ -132,7 +137,7 @@ def _cover(
         ("个人信息", "本材料不含来电人姓名、联系电话和诉求内容。"),
     ]  # fmt: skip
     for key, (sheet, what) in SHEETS.items():
-        note = what
+        note = what or _problems_note()
         if key in lists and scope:  # the unit's figure counts every county; the list holds one
             shown = lists[key].height
             note += f" 本材料的账号限于{scope}：列出其中{scope}的 {shown} 件" + (
@@ -143,6 +148,11 @@ def _cover(
             note += f" 共 {total} 件" + (f"，列出最近 {MAX_LIST_ROWS} 件。" if total > lists[key].height else "。")
         items.append((f"工作表「{sheet}」", note))
     return pl.DataFrame(items, schema={"项目": pl.String, "内容": pl.String}, orient="row")
+
+
+def _problems_note() -> str:
+    cfg = load_problem_settings().clusters
+    return t("ev_problems_note").format(size=cfg.min_size, days=cfg.window_days)
 
 
 def _rates(row: dict[str, Any], city: dict[str, Any]) -> pl.DataFrame:

@@ -4,6 +4,7 @@ truth the generator wrote (``.demo_truth.json``), and who sees what of them."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 from pathlib import Path
@@ -20,6 +21,7 @@ from warehouse.alerts import fetch_alert_orders, fetch_alerts
 from warehouse.calendar import Period
 from warehouse.cluster_views import fetch_cluster_orders, fetch_clusters
 from warehouse.clusters import find_clusters
+from warehouse.evidence import build_evidence_pack
 
 PUBLIC = Viewer("public", "gong")
 ANALYST = Viewer("analyst", "ana")
@@ -146,3 +148,16 @@ def test_the_memo_follows_the_warehouse(demo_con, demo_month: Period) -> None:
     """The same period and warehouse give the very same result object; another period is computed anew."""
     assert find_clusters(demo_con, demo_month) is find_clusters(demo_con, demo_month)
     assert find_clusters(demo_con, demo_month.previous()) is not find_clusters(demo_con, demo_month)
+
+
+def test_the_evidence_pack_carries_the_units_problems(demo_con, demo_month: Period) -> None:
+    problems = fetch_clusters(demo_con, ANALYST, demo_month).frame
+    county = problems["county"][0]
+    pack = build_evidence_pack(demo_con, ANALYST, "county", county, demo_month)
+    sheets = pl.read_excel(io.BytesIO(pack), sheet_id=0)
+    sheet = sheets["一类问题"]
+    assert sheet.height == (problems["county"] == county).sum() > 0
+    assert {"问题", "地点（小区/道路/村/场所）", "工单数", "承办单位"} <= set(sheet.columns)
+    assert set(sheet["工单数"]) <= set(problems["order_count"])
+    cover = " ".join(sheets["封面"]["内容"].cast(pl.String).to_list())
+    assert "工作表「一类问题」" in " ".join(sheets["封面"]["项目"].to_list()) and "不含门牌号" in cover

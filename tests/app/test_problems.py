@@ -1,0 +1,82 @@
+"""AppTest of the recurring problems and early warnings on 热点, 单位画像 and 总览 (issue 16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.app.pages import open_page
+from warehouse.access import Viewer
+from warehouse.cluster_views import fetch_clusters
+from warehouse.users import User
+
+HOT = "pages/hot_topics.py"
+
+
+def _table_with(at, column: str):
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def test_hot_topics_list_problems_and_alerts_with_the_orders_behind(app_env: Path) -> None:
+    at = open_page(HOT)
+    assert not at.exception
+    heads = [s.value for s in at.subheader]
+    assert "一类问题（同一地点反复出现的问题）" in heads and "预警：受理量异常升高" in heads
+    problems = _table_with(at, "问题")
+    assert {"工单数", "本期工单", "首次受理", "最近受理", "承办单位", "已解决", "多次来电人"} <= set(problems.columns)
+    assert problems["工单数"].min() >= 4 and problems["最近受理"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
+    alerts = _table_with(at, "超出预期")
+    assert {"区县", "二级分类", "开始", "受理", "预期"} <= set(alerts.columns)
+    before = len(at.dataframe)
+    at.selectbox(key="cl_pick_all").set_value(0).run()
+    assert not at.exception and len(at.dataframe) == before + 1
+    shown = [df.value for df in at.dataframe]
+    orders = shown[next(i for i, f in enumerate(shown) if "问题" in f.columns) + 1]  # right under the problems
+    assert orders.shape[0] == problems["工单数"][0] and "工单编号" in orders.columns
+    assert not {"来电人", "联系电话", "诉求内容"} & set(orders.columns)
+    at.selectbox(key="al_pick").set_value(0).run()
+    assert not at.exception and len(at.dataframe) == before + 2
+    assert at.dataframe[-1].value.shape[0] == alerts["受理"][0]
+
+
+def test_hot_words_say_what_they_are_compared_with(app_env: Path) -> None:
+    at = open_page(HOT)
+    note = next(c.value for c in at.caption if "对数几率" in c.value)
+    assert "同一来电人只计一次" in note and "不展示任何诉求原文" in note
+
+
+def test_a_county_narrows_the_problems(app_env: Path) -> None:
+    at = open_page(HOT)
+    everyone = _table_with(at, "问题")
+    county = at.selectbox(key="ht_county").options[1]
+    at.selectbox(key="ht_county").set_value(county).run()
+    assert not at.exception
+    mine = next((df.value for df in at.dataframe if "问题" in df.value.columns), None)
+    assert mine is None or mine.shape[0] < everyone.shape[0]
+
+
+def test_the_unit_profile_lists_the_units_problems(app_env: Path, demo_con, demo_month) -> None:
+    problems = fetch_clusters(demo_con, Viewer("analyst"), demo_month).frame
+    county = problems["county"][0]
+    at = open_page("pages/unit_profile.py")
+    at.sidebar.radio(key="f_level").set_value("county").run()
+    pick = next(w for w in at.selectbox if w.key.startswith("up_unit_"))
+    at.selectbox(key=pick.key).set_value(county).run()
+    assert not at.exception
+    assert "涉及本单位的一类问题" in [s.value for s in at.subheader]
+    table = _table_with(at, "问题")
+    assert table.shape[0] == (problems["county"] == county).sum()
+
+
+@pytest.fixture
+def own_users(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOTLINE_USERS", str(tmp_path / "users.json"))
+
+
+def test_the_public_overview_shows_alerts_without_orders(app_env: Path, own_users) -> None:
+    at = open_page("pages/overview.py", User("gong", "public"))
+    assert not at.exception
+    assert "预警：受理量异常升高" in [s.value for s in at.subheader]
+    assert not [w for w in at.selectbox if w.key == "al_pick"]
+    assert any("需登录" in c.value for c in at.caption)
