@@ -87,7 +87,7 @@ def write_demo(
         expectations[path.name] = counts
     manifest = json.dumps(expectations, ensure_ascii=False, indent=1)
     (out_dir / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
-    write_truth(out_dir, truth, orders_per_month, end, months)
+    write_truth(out_dir, truth, orders_per_month, end, months, seed)
     MESSY_EXPECTATIONS.clear()
     MESSY_EXPECTATIONS.update(expectations)
     return paths

@@ -234,7 +234,9 @@ def with_planted(truth: pl.DataFrame, seed: int, firsts: list[date], orders_per_
     return merged.with_columns(order_ids(merged["received_at"].dt.epoch("s").to_numpy()).alias("order_id"))
 
 
-def write_truth(out_dir: Path, truth: pl.DataFrame, orders_per_month: int, end_month: str, months: int) -> Path:
+def write_truth(
+    out_dir: Path, truth: pl.DataFrame, orders_per_month: int, end_month: str, months: int, seed: int
+) -> Path:
     """``.demo_truth.json``: which orders the generator made about the same problem and which spikes it
     planted (the measure for ``etl.demo_eval``). Hidden, so ``etl load DIR/*`` never loads it."""
     planted = truth.filter(pl.col("problem_id").is_not_null())
@@ -246,6 +248,7 @@ def write_truth(out_dir: Path, truth: pl.DataFrame, orders_per_month: int, end_m
     ).sort("problem_id")  # fmt: skip
     spikes = [asdict(s) for s in SPIKES]
     body = {
+        "seed": seed,
         "orders_per_month": orders_per_month,
         "end_month": end_month,
         "months": months,

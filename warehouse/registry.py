@@ -267,4 +267,6 @@ def render_markdown(settings_summary: dict[str, Any] | None = None) -> str:
     if settings_summary:
         lines += ["", "## 当前设置 / Settings in config/settings.toml", "", "| setting | value |", "|---|---|"]
         lines += [f"| `{k}` | `{v}` |" for k, v in settings_summary.items() if k != "source"]
-    return "\n".join(lines) + "\n"
+    from warehouse.problems_doc import problems_markdown  # the problem finders' section (issue 16)
+
+    return "\n".join(lines) + "\n" + problems_markdown()

@@ -17,12 +17,14 @@ import streamlit as st
 from labels import t
 from pages.components.data import _con
 from pages.components.filters import period_label
+from pages.components.markup import md
 from pages.components.oversight_tables import LIST_COLUMNS, file_stamp, show_table
 from warehouse import alerts as wh_alerts
 from warehouse import cluster_views
 from warehouse.access import Viewer
 from warehouse.calendar import Period
-from warehouse.problem_settings import load_problem_settings
+from warehouse.problem_settings import load_problem_settings, problem_settings_path
+from warehouse.problems_doc import PROBLEM_RULES
 
 Stamp = tuple[int, int] | None
 CLUSTER_COLUMNS = (
@@ -78,6 +80,13 @@ def _dates_as_text(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(c).cast(pl.String) for c, d in frame.schema.items() if d == pl.Date)
 
 
+def _orders_for_people(frame: pl.DataFrame) -> pl.DataFrame:
+    """Times as text with "—" for an event that never happened (an order answered directly was never
+    dispatched; the shared table would print None)."""
+    times = [c for c, d in frame.schema.items() if isinstance(d, pl.Datetime)]
+    return frame.with_columns(pl.col(c).dt.strftime("%Y-%m-%d %H:%M").fill_null("—") for c in times)
+
+
 def alerts_section(stamp: Stamp, period: Period, viewer: Viewer, lang: str, county: str | None = None) -> None:
     """The spikes with an alert day in the period; the orders behind one for roles with order lists."""
     st.subheader(t("al_title", lang))
@@ -98,11 +107,11 @@ def alerts_section(stamp: Stamp, period: Period, viewer: Viewer, lang: str, coun
         return
     rows = found.to_dicts()
     pick = st.selectbox(t("al_pick", lang), range(len(rows)), format_func=lambda i: _alert_label(rows[i], lang),
-                        index=None, key="al_pick")  # fmt: skip
+                        index=None, key="al_pick", placeholder=t("pick_placeholder", lang))  # fmt: skip
     if pick is not None:
         a = rows[pick]
         orders = alert_orders(stamp, viewer, a["county"], a["category_l2"], a["start_date"], a["end_date"])
-        show_table(orders, LIST_COLUMNS, lang)
+        show_table(_orders_for_people(orders), LIST_COLUMNS, lang)
 
 
 def _alert_label(a: dict[str, Any], lang: str) -> str:
@@ -143,8 +152,18 @@ def clusters_section(
         return
     rows = frame.to_dicts()
     pick = st.selectbox(t("cl_pick", lang), range(len(rows)), format_func=lambda i: rows[i]["title"],
-                        index=None, key=f"cl_pick_{unit or 'all'}")  # fmt: skip
+                        index=None, key=f"cl_pick_{unit or 'all'}", placeholder=t("pick_placeholder", lang))  # fmt: skip
     if pick is not None:
         orders = cluster_orders(stamp, viewer, period.start, period.end, period.kind, rows[pick]["cluster_id"])
         st.caption(t("cl_orders_note", lang).format(n=orders.height))
-        show_table(orders, LIST_COLUMNS, lang)
+        show_table(_orders_for_people(orders), LIST_COLUMNS, lang)
+
+
+def about_problems(lang: str) -> None:
+    """The About page's account of the problem finders: the rules as decided, the settings in force."""
+    st.subheader(t("about_problems", lang))
+    st.markdown("\n".join(f"- {en if lang == 'en' else zh}" for zh, en in PROBLEM_RULES))
+    rows = [(f"{table}.{key}", str(value)) for table, values in load_problem_settings().to_dict().items()
+            for key, value in values.items()]  # fmt: skip
+    st.caption(t("about_problems_settings", lang).format(path=md(problem_settings_path().name)))
+    st.table(pl.DataFrame(rows, schema=[t("col_setting", lang), t("col_value", lang)], orient="row"))
