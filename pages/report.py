@@ -8,7 +8,8 @@ import streamlit as st
 
 from labels import t
 from pages.components import data
-from pages.components.auth import audit_export
+from pages.components.auth import audit_export, page_access
+from pages.components.bulletin_notes import text_editors
 from pages.components.filters import period_label
 from pages.components.layout import page_header
 from pages.components.report_data import monthly_report, settings_key
@@ -58,5 +59,6 @@ for col, ext in zip(cols, ("pdf", "html", "xlsx"), strict=True):
         key=f"report_dl_{ext}",
     )
 st.caption(t("report_cli_hint", lang).format(month=month))
+text_editors(page_access().viewer, month, lang)
 st.subheader(t("report_preview", lang))
 st.iframe(report["html"], height=1000)

@@ -10,6 +10,7 @@ from labels import metric_label, t
 from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.auth import audited, page_access
+from pages.components.bulletin_notes import case_marker
 from pages.components.charts import build_trend_figure
 from pages.components.filters import period_label, sidebar_filters, trend_window
 from pages.components.layout import page_header
@@ -99,3 +100,5 @@ for tab, which in zip(tabs, ORDER_LISTS, strict=True):
     show_table(lists[which], LIST_COLUMNS, lang, where=tab)
 
 clusters_section(stamp, p, viewer, lang, level=f.level, unit=unit, unit_county=county)
+if p.kind == "month":
+    case_marker(viewer, f.level, unit, county, f"{p.start:%Y-%m}", lang)

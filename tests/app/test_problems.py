@@ -80,3 +80,32 @@ def test_the_public_overview_shows_alerts_without_orders(app_env: Path, own_user
     assert "预警：受理量异常升高" in [s.value for s in at.subheader]
     assert not [w for w in at.selectbox if w.key == "al_pick"]
     assert any("需登录" in c.value for c in at.caption)
+
+
+def test_an_admin_marks_a_typical_case_and_the_office_writes_its_text(
+    app_env: Path, demo_con, demo_month, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo opens as admin: the unit profile offers the marker, the report page the two texts."""
+    from warehouse.bulletin_notes import month_notes
+
+    monkeypatch.setenv("HOTLINE_BULLETIN_NOTES", str(tmp_path / "notes.json"))
+    monkeypatch.setenv("HOTLINE_AUDIT", str(tmp_path / "audit.log"))
+    month = f"{demo_month.start:%Y-%m}"
+    at = open_page("pages/unit_profile.py")
+    pick = next(w for w in at.selectbox if w.key.startswith("up_unit_"))
+    unit = pick.value
+    (order_id,) = demo_con.sql(
+        "SELECT order_id FROM fct_work_orders WHERE county = ? AND dispatched_date BETWEEN ? AND ? LIMIT 1",
+        params=[unit, demo_month.start, demo_month.end],
+    ).fetchall()[0]
+    at.text_input(key=f"bn_case_{unit}_{month}").input(order_id).run()
+    at.button(key=f"bn_mark_{unit}_{month}").click().run()
+    assert not at.exception and any(order_id in s.value for s in at.success)
+    assert [c.order_id for c in month_notes(month).cases] == [order_id]
+    at = open_page("pages/report.py")
+    at.text_area(key=f"bn_issues_{month}").input("部分单位退单偏多。").run()
+    at.button(key=f"bn_save_issues_{month}").click().run()
+    assert not at.exception and month_notes(month).issues == "部分单位退单偏多。"
+    at.text_area(key=f"bn_requirements_{month}").input("请回电13912345678").run()
+    at.button(key=f"bn_save_requirements_{month}").click().run()
+    assert any("电话" in e.value for e in at.error) and month_notes(month).requirements == ""
