@@ -61,3 +61,13 @@ def level_label(name: str, lang: str = "zh") -> str:
 
     lvl = CITY if name == "city" else get_level(name)
     return lvl.label_en if lang == "en" else lvl.label_zh
+
+
+def lists_rule(settings: dict, lang: str = "zh", by: str = "score") -> str:
+    """The red/black list rule with the numbers in force (``settings`` as ``Settings.to_dict()``; ``by``: the
+    figure ranked on): printed beside every list, on the pages and in the report."""
+    targets = {k: v for k, v in (settings.get("targets") or {}).items() if not isinstance(v, dict)}
+    shown = "、".join(f"{metric_label(f'{k}_rate', lang)} ≥ {100 * v:g}%" for k, v in targets.items())
+    extra = t("lists_rule_targets", lang).format(targets=shown) if targets else ""
+    size, units = settings.get("red_black_size"), settings.get("red_black_min_units")
+    return t("lists_rule", lang).format(size=size, min_units=units, targets=extra, by=metric_label(by, lang))

@@ -10,7 +10,8 @@ from labels import level_label, t
 from pages.components import data
 from pages.components.layout import page_header
 from pages.components.tables import metric_definitions, settings_table
-from warehouse.registry import LEVELS, RULES
+from warehouse.metrics_doc import RULES
+from warehouse.registry import LEVELS
 
 lang = page_header("page_about")
 stamp = data.warehouse_stamp()

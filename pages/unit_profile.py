@@ -12,13 +12,29 @@ from pages.components import oversight_data as od
 from pages.components.auth import audited, page_access
 from pages.components.charts import build_trend_figure
 from pages.components.filters import period_label, sidebar_filters, trend_window
+from pages.components.kpi import missing_fields
 from pages.components.layout import page_header
 from pages.components.oversight_charts import build_category_gap_figure
-from pages.components.oversight_tables import CATEGORY_COLUMNS, LIST_COLUMNS, file_stamp, show_table, unit_kpis
+from pages.components.oversight_tables import (
+    CATEGORY_COLUMNS,
+    LIST_COLUMNS,
+    blank_unavailable,
+    file_stamp,
+    show_table,
+    unit_kpis,
+    unit_notes,
+)
+from pages.components.tables import incomplete_caption, missing_keys
 from warehouse.queries_orders import ORDER_LISTS
 from warehouse.registry import RANKING_RATES
 
 TREND_METRICS = ("score", *RANKING_RATES, "return_rate", "repeat_rate")
+LIST_RATES = {
+    "unsatisfied": "satisfaction_rate",
+    "overdue": "on_time_rate",
+    "bounced": "return_rate",
+    "repeat": "repeat_rate",
+}
 LIST_LIMIT = 500
 
 lang = page_header("page_unit_profile")
@@ -46,6 +62,8 @@ if row is None:
     st.stop()
 st.caption(t("up_caption", lang).format(period=period_label(p, lang)))
 unit_kpis(row, data.totals_with_previous(stamp, p.start, p.end, p.kind)[0], lang)
+for note in unit_notes(row, data.settings_in_force()[0], lang):
+    st.caption(note)
 evidence_name = file_stamp(t("up_evidence_file", lang), unit, p.label) + ".xlsx"
 st.download_button(
     t("up_evidence", lang),
@@ -70,24 +88,39 @@ own = trend.filter(pl.col("series") == "unit").with_columns(pl.lit(unit).alias("
 st.plotly_chart(
     build_trend_figure(own, trend.filter(pl.col("series") == "city"), metric, "unit", lang), width="stretch"
 )
+if note := incomplete_caption(own["month"].to_list(), metric, data.build_info(stamp).get("as_of"), lang):
+    st.caption(note)
 
 st.subheader(t("up_categories_title", lang))
-categories = od.unit_categories(*key, p.start, p.end, p.kind)
+categories = blank_unavailable(od.unit_categories(*key, p.start, p.end, p.kind), missing_keys(row))
 if categories.is_empty():
     st.info(t("up_no_categories", lang), icon=":material/info:")
 else:
     if (categories["satisfaction_shortfall"] > 0).any():
         st.plotly_chart(build_category_gap_figure(categories, unit, lang), width="stretch")
+    elif row.get("satisfaction_rate") is None:  # no answers, or none the source could give: nothing to compare
+        st.info(t("up_no_gap_unknown", lang), icon=":material/info:")
     else:
         st.success(t("up_no_gap", lang), icon=":material/thumb_up:")
     st.caption(t("up_categories_note", lang))
     show_table(categories, CATEGORY_COLUMNS, lang)
 
 st.subheader(t("up_lists_title", lang))
-counts = {which: int(row.get(metric_key) or 0) for which, metric_key in ORDER_LISTS.items()}
-tabs = st.tabs([f"{t('up_list_' + which, lang)} · {counts[which]:,}" for which in ORDER_LISTS])
+counts = {which: row.get(metric_key) for which, metric_key in ORDER_LISTS.items()}  # None: not available
+tabs = st.tabs(
+    [
+        f"{t('up_list_' + which, lang)} · {'—' if counts[which] is None else f'{counts[which]:,}'}"
+        for which in ORDER_LISTS
+    ]
+)
 lists = od.order_lists(*key, p.start, p.end, p.kind, LIST_LIMIT) if any(counts.values()) else {}
 for tab, which in zip(tabs, ORDER_LISTS, strict=True):
+    if counts[which] is None:
+        tab.info(
+            t("up_list_not_available", lang).format(fields=missing_fields(LIST_RATES[which], lang)),
+            icon=":material/block:",
+        )
+        continue
     if not counts[which]:
         tab.info(t("up_list_empty", lang), icon=":material/check_circle:")
         continue

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.app.pages import open_page
-from warehouse.registry import RATES, RULES
+from warehouse.metrics_doc import RULES
+from warehouse.registry import RATES
 
 PAGE = "pages/about.py"
 
