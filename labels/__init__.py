@@ -71,3 +71,21 @@ def lists_rule(settings: dict, lang: str = "zh", by: str = "score") -> str:
     extra = t("lists_rule_targets", lang).format(targets=shown) if targets else ""
     size, units = settings.get("red_black_size"), settings.get("red_black_min_units")
     return t("lists_rule", lang).format(size=size, min_units=units, targets=extra, by=metric_label(by, lang))
+
+
+def missing_fields(rates: list[str] | tuple[str, ...], lang: str = "zh") -> str:
+    """The source fields whose absence makes ``rates`` unavailable, named for people and no more than that:
+    '首次联系时间、退单次数、联系电话或二级分类' (a rate needing two fields lacks one *or* the other; the
+    callback rate, needing any of three, lacks all of them)."""
+    from warehouse.registry import METRIC_BY_KEY
+
+    sep, either = ("、", "或") if lang == "zh" else (", ", " or ")
+    named: list[str] = []
+    for key in rates:
+        need = METRIC_BY_KEY[METRIC_BY_KEY[key].requires or ""]
+        labels = [t(f"field_{f}", lang) for f in need.inputs]
+        if need.any_input:
+            named += labels
+        else:
+            named.append(either.join(labels))
+    return sep.join(dict.fromkeys(named))

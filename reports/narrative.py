@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from labels import lists_rule
+from labels import lists_rule, missing_fields
 from warehouse.fields import FIELD_BY_NAME
 from warehouse.registry import FIELD_INPUTS, depends_on_time, get_metric
 
@@ -146,7 +146,7 @@ def data_notes(r: ReportData) -> list[str]:
     notes = []
     missing = [k for k in FIELD_INPUTS if k in (r.totals.get("missing_rates") or "").split(",")]
     if missing:
-        fields = "、".join(dict.fromkeys(FIELD_NAMES[f] for k in missing for f in FIELD_INPUTS[k]))
+        fields = missing_fields(missing)
         names = "、".join(get_metric(k).label_zh for k in missing)
         notes.append(f"本期数据来源不含{fields}，{names}无法计算，本通报以“—”表示（不是 0），并从综合得分中去掉。")
     if r.comparison.get("incomplete"):

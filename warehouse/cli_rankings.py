@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from labels import metric_label, t
+from labels import metric_label, missing_fields
 from warehouse.calendar import Period
 from warehouse.connection import connect_read
 from warehouse.maturity import fetch_event_lags
@@ -145,7 +145,7 @@ def table_notes(records: list[dict[str, Any]]) -> list[str]:
     )
     if missing:
         names = "、".join(metric_label(k) for k in missing)
-        fields = "、".join(dict.fromkeys(t(f"field_{f}") for k in missing for f in FIELD_INPUTS[k]))
+        fields = missing_fields(missing)
         notes.append(f"注：来源数据不含{fields}，{names}无法计算，以“—”表示（不是 0）。")
     if (
         records

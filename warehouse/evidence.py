@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
+from labels import missing_fields
 from warehouse.calendar import Period
 from warehouse.excel import neutralise_cell, neutralise_frame
 from warehouse.fields import FIELD_BY_NAME
@@ -165,7 +166,7 @@ def _rates(row: dict[str, Any], city: dict[str, Any]) -> pl.DataFrame:
 
 
 def _fields(key: str) -> str:
-    return "、".join(FIELD_BY_NAME[f].label_zh for f in FIELD_INPUTS.get(key, ()))
+    return missing_fields([key]) if key in FIELD_INPUTS else ""
 
 
 def _missing(row: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from labels import metric_label, t
+from labels import missing_fields as missing_field_names
 from warehouse.registry import FIELD_INPUTS, get_metric
 
 OVERVIEW_KPIS = (
@@ -73,9 +74,8 @@ def explain(key: str, totals: dict[str, Any], lang: str) -> str:
 
 
 def missing_fields(key: str, lang: str) -> str:
-    """The source fields a rate needs, named for people ('首次联系时间')."""
-    sep = "、" if lang == "zh" else ", "
-    return sep.join(t(f"field_{f}", lang) for f in FIELD_INPUTS.get(key, ()))
+    """The source fields a rate lacks, named for people ('首次联系时间')."""
+    return missing_field_names([key], lang) if key in FIELD_INPUTS else ""
 
 
 def kpi_cards(current: dict[str, Any], comparison: dict[str, Any], lang: str, per_row: int = 4) -> None:

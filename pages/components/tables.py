@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from labels import LABELS, metric_label, t
+from labels import LABELS, metric_label, missing_fields, t
 from warehouse.maturity import incomplete_months
 from warehouse.registry import FIELD_INPUTS, METRIC_BY_KEY, METRICS, RANKING_RATES, get_metric
 from warehouse.settings import load_settings
@@ -179,8 +179,7 @@ def missing_keys(frame: pl.DataFrame | dict[str, Any]) -> list[str]:
 def missing_text(keys: list[str], lang: str) -> tuple[str, str]:
     """(the source fields that are missing, the rates they make unavailable), named for people."""
     sep = "、" if lang == "zh" else ", "
-    fields = sep.join(dict.fromkeys(t(f"field_{f}", lang) for k in keys for f in FIELD_INPUTS[k]))
-    return fields, sep.join(metric_label(k, lang) for k in keys)
+    return missing_fields(keys, lang), sep.join(metric_label(k, lang) for k in keys)
 
 
 def missing_note(frame: pl.DataFrame | dict[str, Any], lang: str) -> str | None:
