@@ -6,16 +6,16 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from labels import level_label, lists_rule, metric_label, t
+from labels import level_label, metric_label, t
 from pages.components import data
+from pages.components import ranking_notes as rn
 from pages.components.auth import audit_export
 from pages.components.charts import build_score_figure
 from pages.components.drill import drilldown_panel
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
 from pages.components.filters import period_label, sidebar_filters
-from pages.components.kpi import missing_fields
 from pages.components.layout import page_header
-from pages.components.tables import missing_keys, missing_note, ranking_column_config, ranking_table, rate_header
+from pages.components.tables import ranking_column_config, ranking_table
 from warehouse.registry import RANK_BY
 
 lang = page_header("page_rankings")
@@ -27,52 +27,21 @@ full = data.ranking(stamp, f.level, p.start, p.end, p.kind, by)
 ranking = full if f.group is None else full.filter(pl.col("group_name") == f.group)
 if ranking.is_empty():
     dispatched = data.totals_with_previous(stamp, p.start, p.end, p.kind)[0].get("dispatched_count") or 0
-    level = level_label(f.level, lang)
-    message = (
-        t("no_unit_column", lang).format(n=f"{dispatched:,}", level=level)
-        if dispatched and full.is_empty()
-        else t("no_units_level", lang)
-    )
-    st.info(message, icon=":material/event_busy:")
+    st.info(rn.empty_message(dispatched if full.is_empty() else 0, f.level, lang), icon=":material/event_busy:")
     st.stop()
 
 settings = data.settings_in_force()[0]
-group = f" · {f.group}" if f.group else ""
-ranked = int(ranking["rank"].is_not_null().sum())
-st.caption(
-    t("rankings_caption", lang).format(
-        level=level_label(f.level, lang), group=group, period=period_label(p, lang), n=ranking.height, ranked=ranked
-    )
-)
-if by != "score":
-    st.caption(t("rankings_by_caption", lang).format(metric=metric_label(by, lang), n=settings["min_sample"]))
-if not ranked and (ranking["unranked_reason"] == "not_available").all():
-    fields = (
-        missing_fields(by, lang) if by != "score" else "、".join(missing_fields(k, lang) for k in missing_keys(ranking))
-    )
-    st.warning(
-        t("no_ranked_by_missing", lang).format(metric=metric_label(by, lang), fields=fields), icon=":material/block:"
-    )
+group, ranked = f" · {f.group}" if f.group else "", int(ranking["rank"].is_not_null().sum())
+st.caption(t("rankings_caption", lang).format(level=level_label(f.level, lang), group=group,
+                                              period=period_label(p, lang), n=ranking.height, ranked=ranked))  # fmt: skip
+if warning := rn.blocked(ranking, by, lang):
+    st.warning(warning, icon=":material/block:")
 detail = st.toggle(t("show_detail", lang), key="rk_detail")
 table = ranking_table(ranking, lang, detail=detail)
-incomplete = bool(ranking["incomplete"][0])
-tips = {rate_header(k, lang, incomplete): t("missing_field_help", lang).format(fields=missing_fields(k, lang))
-        for k in missing_keys(ranking)}  # fmt: skip
-tips[t("derived_due_share", lang)] = t("derived_due_help", lang).format(
-    share=f"{100 * settings['derived_due_warning_share']:g}"
-)
-height = 35 * (table.height + 1) + 3
-st.dataframe(
-    table, hide_index=True, width="stretch", height=height, column_config=ranking_column_config(table, lang, tips)
-)
-st.caption(t("rankings_legend", lang).format(n=settings["min_sample"]))
-for note in (missing_note(ranking, lang), lists_rule(settings, lang)):
-    if note:
-        st.caption(note)
-if incomplete:
-    cutoff = ranking["compared_at"][0]
-    compare = t("incomplete_compare", lang).format(cutoff=f"{cutoff:%Y-%m-%d %H:%M}") if cutoff else ""
-    st.caption(t("incomplete_note", lang).format(days=settings["maturity_days"], compare=compare))
+config = ranking_column_config(table, lang, rn.header_tips(ranking, settings, lang))
+st.dataframe(table, hide_index=True, width="stretch", height=35 * (table.height + 1) + 3, column_config=config)
+for note in rn.notes(ranking, settings, by, lang):
+    st.caption(note)
 
 export = ranking_table(ranking, lang, for_export=True)
 name = f"{t('page_rankings', lang)}_{level_label(f.level, lang)}{'_' + f.group if f.group else ''}_{p.label}"
@@ -83,13 +52,12 @@ xlsx = to_xlsx_bytes(export, sheet_name=t("page_rankings", lang))
 c2.download_button(t("download_xlsx", lang), xlsx, f"{name}.xlsx", icon=":material/table_view:",
                    on_click=audit_export, args=(f"{name}.xlsx",))  # fmt: skip
 
-st.subheader(
-    t("score_chart_title", lang) if by == "score" else t("rate_chart_title", lang).format(metric=metric_label(by, lang))
-)
+chart_title = t("score_chart_title", lang) if by == "score" else t("rate_chart_title", lang)
+st.subheader(chart_title.format(metric=metric_label(by, lang)))
 if ranked:
     st.plotly_chart(build_score_figure(ranking, lang, by), width="stretch")
     st.caption(t("score_chart_note", lang))
-elif not (ranking["unranked_reason"] == "not_available").all():  # that case is explained above the table
+elif warning is None:  # otherwise the reason is above the table
     st.info(t("no_ranked_units", lang), icon=":material/info:")
 
 with st.expander(t("drill_title", lang), icon=":material/list_alt:"):

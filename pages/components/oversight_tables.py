@@ -88,7 +88,8 @@ def present(frame: pl.DataFrame, columns: tuple[str, ...] | list[str], lang: str
 
 
 def _has_gaps(series: pl.Series) -> bool:
-    return series.null_count() > 0 and (series.dtype.is_numeric() or series.dtype.is_temporal())
+    kind = series.dtype
+    return series.null_count() > 0 and (kind.is_numeric() or kind.is_temporal() or kind == pl.Null)
 
 
 def _dashed(series: pl.Series, percent: bool) -> pl.Series:

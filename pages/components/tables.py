@@ -119,7 +119,7 @@ def dash_nulls(table: pl.DataFrame, lang: str) -> pl.DataFrame:
     score = {rate_header("score", lang, i) for i in (False, True)}
     out = []
     for name, dtype in table.schema.items():
-        if not (dtype.is_numeric() and table[name].null_count()):
+        if not ((dtype.is_numeric() or dtype == pl.Null) and table[name].null_count()):
             continue
         fmt = "{:.1f}%" if name in pct else ("{:.2f}" if name in score else "{:,.0f}")
         out.append(pl.Series(name, ["—" if v is None else fmt.format(v) for v in table[name]], dtype=pl.String))
