@@ -22,7 +22,7 @@ if not current.get("received_count") and not current.get("dispatched_count"):
     st.info(t("no_orders_period", lang), icon=":material/event_busy:")
     st.stop()
 kpi_cards(current, comparison, lang)
-settings, _ = data.settings_in_force()
+settings = data.settings_in_force()[0]
 if comparison["incomplete"]:
     cutoff = comparison["cutoff"]
     compare = t("incomplete_compare", lang).format(cutoff=f"{cutoff:%Y-%m-%d %H:%M}") if cutoff else ""

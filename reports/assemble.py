@@ -183,7 +183,7 @@ def _settings_used(info: dict[str, str | None], settings: Settings) -> tuple[dic
     current = settings.to_dict()
     built = json.loads(info["settings_json"]) if info.get("settings_json") else dict(current)
     used = {**built, **{k: current[k] for k in RANK_TIME_SETTINGS}}
-    drop = {"source"}
+    drop = {"source", *RANK_TIME_SETTINGS}  # those are read now: only a build-time rule can differ from the tables
     changed = {k: v for k, v in built.items() if k not in drop} != {k: v for k, v in current.items() if k not in drop}
     return used, changed
 

@@ -170,7 +170,7 @@ def cmd_rankings(args: argparse.Namespace) -> int:
     finally:
         con.close()
     _write(ranking_records(df, args.level), args, f"{LEVELS[args.level].label_zh}排名 {period.label}"
-           f"（按{metric_label(RANK_BY[args.by])}；数据截止 {as_of or '—'}）")  # fmt: skip
+           f"（排名依据：{metric_label(RANK_BY[args.by])}；数据截止 {as_of or '—'}）")  # fmt: skip
     return 0
 
 

@@ -124,9 +124,10 @@ def orders(
     return drilldown.fetch_orders(_con(), level, unit, Period(start, end, kind), metric, part, county)
 
 
-def settings_in_force() -> tuple[dict, str]:
-    """The settings file as it reads now and its fingerprint (may differ from the last rebuild's);
-    cached per file path and modification time, so an edit shows on the next rerun."""
+def settings_in_force() -> tuple[dict, str, str]:
+    """The settings file as it reads now, its fingerprint and that of its build-time rules (which may
+    differ from the last rebuild's); cached per file path and modification time, so an edit shows on
+    the next rerun."""
     path = settings_path()
     try:
         mtime = path.stat().st_mtime_ns
@@ -136,9 +137,9 @@ def settings_in_force() -> tuple[dict, str]:
 
 
 @st.cache_data(ttl=600, max_entries=8)
-def _settings(path: str, mtime: int | None) -> tuple[dict, str]:
+def _settings(path: str, mtime: int | None) -> tuple[dict, str, str]:
     settings = load_settings(path if mtime is not None else None)
-    return settings.to_dict(), settings.fingerprint()
+    return settings.to_dict(), settings.fingerprint(), settings.build_fingerprint()
 
 
 def raw_order(stamp: tuple[int, int] | None, order_id: str) -> pl.DataFrame:
