@@ -67,6 +67,8 @@ def lists_rule(settings: dict, lang: str = "zh", by: str = "score") -> str:
     """The red/black list rule with the numbers in force (``settings`` as ``Settings.to_dict()``; ``by``: the
     figure ranked on): printed beside every list, on the pages and in the report."""
     targets = {k: v for k, v in (settings.get("targets") or {}).items() if not isinstance(v, dict)}
+    if by != "score":  # a ranking by one rate judges that rate's target only
+        targets = {k: v for k, v in targets.items() if f"{k}_rate" == by}
     shown = "、".join(f"{metric_label(f'{k}_rate', lang)} ≥ {100 * v:g}%" for k, v in targets.items())
     extra = t("lists_rule_targets", lang).format(targets=shown) if targets else ""
     size, units = settings.get("red_black_size"), settings.get("red_black_min_units")

@@ -52,12 +52,13 @@ xlsx = to_xlsx_bytes(export, sheet_name=t("page_rankings", lang))
 c2.download_button(t("download_xlsx", lang), xlsx, f"{name}.xlsx", icon=":material/table_view:",
                    on_click=audit_export, args=(f"{name}.xlsx",))  # fmt: skip
 
-chart_title = t("score_chart_title", lang) if by == "score" else t("rate_chart_title", lang)
-st.subheader(chart_title.format(metric=metric_label(by, lang)))
+if ranked or warning is None:  # otherwise the reason is above the table
+    chart_title = t("score_chart_title", lang) if by == "score" else t("rate_chart_title", lang)
+    st.subheader(chart_title.format(metric=metric_label(by, lang)))
 if ranked:
     st.plotly_chart(build_score_figure(ranking, lang, by), width="stretch")
     st.caption(t("score_chart_note", lang))
-elif warning is None:  # otherwise the reason is above the table
+elif warning is None:
     st.info(t("no_ranked_units", lang), icon=":material/info:")
 
 with st.expander(t("drill_title", lang), icon=":material/list_alt:"):

@@ -10,7 +10,7 @@ from pages.components import data
 from pages.components.charts import build_trend_figure
 from pages.components.filters import sidebar_filters, trend_window
 from pages.components.layout import page_header
-from pages.components.tables import incomplete_caption, trend_table
+from pages.components.tables import incomplete_caption, trend_gap, trend_table
 from warehouse.registry import LEVELS, RANKING_RATES, RATES
 
 TREND_METRICS = ("score", *RANKING_RATES, *(m.key for m in RATES if m.key not in RANKING_RATES))
@@ -39,8 +39,11 @@ city = data.monthly(stamp, "city", start, end)
 st.caption(t("trend_caption", lang).format(start=start.strftime("%Y-%m"), end=end.strftime("%Y-%m")))
 if not chosen:
     st.info(t("trend_pick_units", lang), icon=":material/touch_app:")
-st.plotly_chart(build_trend_figure(selected, city, metric, unit_col, lang), width="stretch")
-if note := incomplete_caption(city["month"].to_list(), metric, data.build_info(stamp).get("as_of"), lang):
+if gap := trend_gap([selected, city], metric, lang):
+    st.info(gap, icon=":material/block:")
+else:
+    st.plotly_chart(build_trend_figure(selected, city, metric, unit_col, lang), width="stretch")
+if note := incomplete_caption(city, metric, data.build_info(stamp).get("as_of"), lang):
     st.caption(note)
 
 with st.expander(t("trend_table", lang), icon=":material/table_rows:"):

@@ -24,7 +24,7 @@ from pages.components.oversight_tables import (
     unit_kpis,
     unit_notes,
 )
-from pages.components.tables import incomplete_caption, missing_keys
+from pages.components.tables import incomplete_caption, missing_keys, trend_gap
 from warehouse.queries_orders import ORDER_LISTS
 from warehouse.registry import RANKING_RATES
 
@@ -85,10 +85,12 @@ metric = pick.selectbox(t("trend_metric", lang), TREND_METRICS, format_func=lamb
 st.session_state["up_metric"] = metric
 trend = od.unit_trend(*key, *trend_window(p, data.months(stamp)))
 own = trend.filter(pl.col("series") == "unit").with_columns(pl.lit(unit).alias("unit"))
-st.plotly_chart(
-    build_trend_figure(own, trend.filter(pl.col("series") == "city"), metric, "unit", lang), width="stretch"
-)
-if note := incomplete_caption(own["month"].to_list(), metric, data.build_info(stamp).get("as_of"), lang):
+city_trend = trend.filter(pl.col("series") == "city")
+if gap := trend_gap([own, city_trend], metric, lang):
+    st.info(gap, icon=":material/block:")
+else:
+    st.plotly_chart(build_trend_figure(own, city_trend, metric, "unit", lang), width="stretch")
+if note := incomplete_caption(own, metric, data.build_info(stamp).get("as_of"), lang):
     st.caption(note)
 
 st.subheader(t("up_categories_title", lang))

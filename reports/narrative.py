@@ -328,7 +328,7 @@ def describe_settings(s: dict[str, Any]) -> list[tuple[str, str]]:
             f"基本满意按 {_num(s.get('basic_satisfaction_weight'))} 件计入满意",
         ),
         ("排名规则", f"考核工单少于 {s.get('min_sample')} 件的单位列出但不排名；并列同名次"),
-        ("红黑榜", lists_rule(s, "zh").removeprefix("红黑榜规则：")),
+        ("红黑榜", lists_rule(s, "zh").split("：", 1)[1]),
         ("目标", "；".join(f"{names[k]} ≥ {_num(100 * v)}%" for k, v in targets.items()) or "未设"),
         ("成熟期", f"期末后 {s.get('maturity_days')} 天；未满时滞后指标标“未完整”，与上月按同一时点比较"),
         ("重复诉求", f"同一来电号码、同一二级分类 {s.get('repeat_window_days')} 天内再次来电"),

@@ -53,9 +53,10 @@ def delta_colour(key: str) -> str:
     return "off" if better is None else ("normal" if better else "inverse")
 
 
-def kpi_label(key: str, lang: str, incomplete: bool) -> str:
-    """The figure's name, marked 未完整 when it lags and the period is not mature yet."""
-    mark = t("incomplete_suffix", lang) if incomplete and get_metric(key).lagging else ""
+def kpi_label(key: str, lang: str, incomplete: bool, value: Any = 0) -> str:
+    """The figure's name, marked 未完整 when it lags, the period is not mature yet and there is a value
+    (a figure the source cannot supply is not "incomplete", it is absent)."""
+    mark = t("incomplete_suffix", lang) if incomplete and get_metric(key).lagging and value is not None else ""
     return metric_label(key, lang) + mark
 
 
@@ -83,11 +84,13 @@ def kpi_cards(current: dict[str, Any], comparison: dict[str, Any], lang: str, pe
     for start in range(0, len(OVERVIEW_KPIS), per_row):
         cols = st.columns(per_row)
         for col, key in zip(cols, OVERVIEW_KPIS[start : start + per_row], strict=False):
+            diff = comparison["changes"].get(key)
             col.metric(
-                kpi_label(key, lang, comparison["incomplete"]),
+                kpi_label(key, lang, comparison["incomplete"], current.get(key)),
                 format_value(key, current.get(key)),
-                delta=format_change(key, comparison["changes"].get(key), lang),
-                delta_color=delta_colour(key),
+                delta=format_change(key, diff, lang),
+                delta_color="off" if diff == 0 else delta_colour(key),
+                delta_arrow="off" if diff == 0 else "auto",  # no change is not a rise
                 help=explain(key, current, lang),
                 border=True,
             )

@@ -137,7 +137,7 @@ def unit_kpis(row: dict[str, Any], city: dict[str, Any], lang: str, per_row: int
     for key in UNIT_KPIS:
         delta = format_change(key, figure_change(key, row, city, rules), lang)  # against the city, rounded once
         value = format_value(key, row.get(key)) + (" ⚠" if key == "on_time_rate" and row.get("on_time_warning") else "")
-        cards.append((kpi_label(key, lang, bool(row.get("incomplete"))), value, delta, delta_colour(key),
+        cards.append((kpi_label(key, lang, bool(row.get("incomplete")), row.get(key)), value, delta, delta_colour(key),
                       explain(key, row, lang), "auto"))  # fmt: skip
     for start in range(0, len(cards), per_row):
         for col, (label, value, delta, colour, help_text, arrow) in zip(

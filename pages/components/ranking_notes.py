@@ -12,8 +12,9 @@ from typing import Any
 import polars as pl
 
 from labels import level_label, lists_rule, metric_label, t
+from labels import missing_fields as missing_field_names
 from pages.components.kpi import missing_fields
-from pages.components.tables import missing_keys, missing_note, rate_header
+from pages.components.tables import missing_keys, missing_note, rate_header, weighted_missing
 
 
 def empty_message(dispatched: int, level: str, lang: str) -> str:
@@ -27,17 +28,16 @@ def blocked(ranking: pl.DataFrame, by: str, lang: str) -> str | None:
     """Nobody ranked because the source cannot supply the figure ranked on; None otherwise."""
     if ranking["rank"].is_not_null().any() or not (ranking["unranked_reason"] == "not_available").all():
         return None
-    keys = [by] if by != "score" else missing_keys(ranking)
-    fields = "、".join(dict.fromkeys(missing_fields(k, lang) for k in keys))
-    return t("no_ranked_by_missing", lang).format(metric=metric_label(by, lang), fields=fields)
+    keys = [by] if by != "score" else weighted_missing(ranking)
+    return t("no_ranked_by_missing", lang).format(metric=metric_label(by, lang), fields=missing_field_names(keys, lang))
 
 
 def header_tips(ranking: pl.DataFrame, settings: dict[str, Any], lang: str) -> dict[str, str]:
     """Column header -> tooltip: the field a "—" column lacks; what the derived-deadline share means."""
-    incomplete = bool(ranking["incomplete"][0])
     tips = {
-        rate_header(k, lang, incomplete): t("missing_field_help", lang).format(fields=missing_fields(k, lang))
+        rate_header(k, lang, marked): t("missing_field_help", lang).format(fields=missing_fields(k, lang))
         for k in missing_keys(ranking)
+        for marked in (False, True)
     }
     share = f"{100 * settings['derived_due_warning_share']:g}"
     tips[t("derived_due_share", lang)] = t("derived_due_help", lang).format(share=share)

@@ -72,8 +72,11 @@ def ranking_table(ranking: pl.DataFrame, lang: str, detail: bool = False, for_ex
     export keeps it empty and says why in its own columns."""
     rate_suffix = t("unit_percent", lang) if for_export else ""
     rows = []
+    # a lagging column is marked 未完整 in an incomplete period, unless the source cannot supply it at all
+    marked = {
+        k: bool(ranking["incomplete"].any()) and ranking[k].is_not_null().any() for k in (*RANKING_RATES, "score")
+    }
     for r in ranking.iter_rows(named=True):
-        incomplete = bool(r["incomplete"])
         row: dict[str, Any] = {}
         if for_export:
             row[t("period_kind", lang)] = r["period"]
@@ -85,7 +88,7 @@ def ranking_table(ranking: pl.DataFrame, lang: str, detail: bool = False, for_ex
         row[metric_label("assessed_count", lang)] = r["assessed_count"]
         for key in RANKING_RATES:
             m = get_metric(key)
-            row[rate_header(key, lang, incomplete) + rate_suffix] = _pct(r[key])
+            row[rate_header(key, lang, marked[key]) + rate_suffix] = _pct(r[key])
             if key == "on_time_rate":
                 row[t("derived_due_share", lang) + rate_suffix] = _pct(r["derived_due_share"])
             if detail or for_export:
@@ -96,7 +99,7 @@ def ranking_table(ranking: pl.DataFrame, lang: str, detail: bool = False, for_ex
                 row[f"{metric_label(key, lang)} {t('interval_suffix', lang)}"] = _interval(
                     r[f"{key}_low"], r[f"{key}_high"]
                 )
-        row[rate_header("score", lang, incomplete)] = None if r["score"] is None else round(r["score"], 2)
+        row[rate_header("score", lang, marked["score"])] = None if r["score"] is None else round(r["score"], 2)
         if detail or for_export:
             row[f"{metric_label('score', lang)} {t('interval_suffix', lang)}"] = _interval(
                 r["score_low"], r["score_high"], 1
@@ -154,9 +157,22 @@ def ranking_column_config(table: pl.DataFrame, lang: str, help_for: dict[str, st
     return config
 
 
-def incomplete_caption(months: list, metric: str, as_of: str | None, lang: str) -> str | None:
-    """'2026-10 的按时办结率未完整…' for the months of a trend whose lagging figure is still growing
-    (``as_of``: the data's as-of time as the build recorded it)."""
+def trend_gap(frames: list[pl.DataFrame], metric: str, lang: str) -> str | None:
+    """Why a trend has nothing to draw: the source cannot supply the figure in any month shown."""
+    if any(f[metric].is_not_null().any() for f in frames if not f.is_empty()):
+        return None
+    keys = [k for k in missing_keys(pl.concat([f.select("missing_rates") for f in frames])) if k == metric]
+    if metric == "score":
+        keys = weighted_missing(pl.concat([f.select("missing_rates", "score_missing_rates") for f in frames]))
+    if not keys:
+        return None
+    return t("trend_not_available", lang).format(fields=missing_fields(keys, lang), metric=metric_label(metric, lang))
+
+
+def incomplete_caption(frame: pl.DataFrame, metric: str, as_of: str | None, lang: str) -> str | None:
+    """'2026-10 的按时办结率未完整…' for the months of a trend (rows: month, metric) whose lagging figure
+    is still growing (``as_of``: the data's as-of time as the build recorded it)."""
+    months = frame.filter(pl.col(metric).is_not_null())["month"].to_list() if not frame.is_empty() else []
     if not get_metric(metric).lagging or not months or not as_of:
         return None
     settings = load_settings()
@@ -174,6 +190,12 @@ def missing_keys(frame: pl.DataFrame | dict[str, Any]) -> list[str]:
     raw = [frame.get("missing_rates")] if isinstance(frame, dict) else frame["missing_rates"].to_list()
     found = {k for v in raw for k in (v or "").split(",") if k}
     return [k for k in FIELD_INPUTS if k in found]
+
+
+def weighted_missing(frame: pl.DataFrame) -> list[str]:
+    """The rates of the score that the source cannot supply (why a score could not be computed)."""
+    weighted = {k for v in frame["score_missing_rates"].to_list() for k in (v or "").split(",") if k}
+    return [k for k in missing_keys(frame) if k in weighted]
 
 
 def missing_text(keys: list[str], lang: str) -> tuple[str, str]:
@@ -196,7 +218,7 @@ def lists_empty_reason(group: pl.DataFrame, settings: dict[str, Any], lang: str)
     nobody ranked (samples), a group too small, or nobody distinguishable from the middle."""
     ranked = int(group["rank"].is_not_null().sum())
     if not ranked and (group["unranked_reason"] == "not_available").any():
-        fields, rates = missing_text(missing_keys(group), lang)
+        fields, rates = missing_text(weighted_missing(group), lang)
         return t("lists_none_no_score", lang).format(fields=fields, rates=rates)
     if not ranked:
         return t("no_ranked_units", lang)

@@ -26,7 +26,7 @@ def test_overview_shows_kpis_with_change_and_red_black_lists(app_env: Path) -> N
     assert any("与上期（2026年9月）比较" in c.value for c in at.caption)
     assert [tab.label for tab in at.tabs][:1] == ["区县"]
     assert any(tab.label.startswith("承办单位 · ") for tab in at.tabs)
-    assert any(c.value.startswith("红黑榜规则：按综合得分") for c in at.caption)  # the rule beside the lists
+    assert any(c.value.startswith("红黑榜规则（依据综合得分）：") for c in at.caption)  # the rule beside the lists
     (volume,) = plotly_specs(at)
     assert volume["layout"]["yaxis"]["title"]["text"] == "工单数（件）"
     assert "Noto Sans CJK SC" in volume["layout"]["font"]["family"]

@@ -170,7 +170,7 @@ def test_every_ranked_unit_row_is_printed_as_the_warehouse_ranks_it(report: dict
 
 
 def test_red_and_black_lists_follow_the_ranking_flags(report: dict) -> None:
-    assert "红黑榜规则：按综合得分，每组红榜、黑榜各至多5个单位" in report["flat"]
+    assert "红黑榜规则（依据综合得分）：每组红榜、黑榜各至多5个单位" in report["flat"]
     for entry in report["files"].data.red_black:  # a group without lists says exactly why
         if not entry["red"] and not entry["black"]:
             group = f"（{entry['group']}）" if entry["group"] else ""
