@@ -14,6 +14,7 @@ from pages.components.filters import period_label, sidebar_filters
 from pages.components.layout import page_header
 from pages.components.oversight_charts import build_category_heatmap, build_hot_words_figure, build_risers_figure
 from pages.components.oversight_tables import ISSUE_COLUMNS, blank_unavailable, show_table
+from pages.components.ranking_notes import empty_message
 from pages.components.tables import missing_keys, missing_text
 from warehouse.settings import load_settings
 
@@ -42,7 +43,9 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("ht_risers_title", lang))
     risers = od.category_risers(stamp, *span, county)
-    if risers.is_empty():
+    if heat["category"].is_null().all():  # nothing to compare: the export has no classification
+        st.info(t("ht_no_categories", lang), icon=":material/block:")
+    elif risers.is_empty():
         st.info(t("ht_no_risers", lang), icon=":material/trending_flat:")
     else:
         st.plotly_chart(build_risers_figure(risers, lang), width="stretch")
@@ -75,7 +78,8 @@ if len(lacking) == 1:
     by_category.caption(t("ht_issues_partly", lang).format(fields=fields, rates=rates))
 units = od.unit_issues(stamp, f.level, *span, f.group)
 if units.is_empty():
-    by_unit.info(t("no_units_level", lang), icon=":material/event_busy:")
+    dispatched = data.totals_with_previous(stamp, *span)[0].get("dispatched_count") or 0
+    by_unit.info(empty_message(dispatched, f.level, lang), icon=":material/event_busy:")
 else:
     cols = ("county", "unit", *ISSUE_COLUMNS) if f.level == "township" else ("unit", *ISSUE_COLUMNS)
     show_table(units, cols, lang, where=by_unit)

@@ -49,8 +49,9 @@ if scope and f.level == "department":
     options = []
 elif scope and f.level == "county":
     options = [u for u in options if u == scope]
-if not options:
-    st.info(t("up_no_units", lang), icon=":material/domain_disabled:")
+if not options:  # no unit at all: the export names none (else: none at this level and group)
+    none = data.units(stamp).is_empty()
+    st.info(t("up_no_unit_columns" if none else "up_no_units", lang), icon=":material/domain_disabled:")
     st.stop()
 unit = st.selectbox(t("unit", lang), options, key=f"up_unit_{f.level}_{f.group}")
 county = f.group if f.level == "township" else None

@@ -99,6 +99,10 @@ def test_no_unit_column_is_not_no_dispatched_orders(taidi_like: Path) -> None:
     at.switch_page("pages/overview.py").run()
     assert not at.exception
     assert any("没有区县和承办单位" in i.value for i in at.info)
+    at.switch_page("pages/unit_profile.py").run()
+    assert any("来源数据没有区县、乡镇街道和承办单位" in i.value for i in at.info)
+    at.switch_page("pages/hot_topics.py").run()
+    assert any("派单 24 件" in i.value for i in at.info) and not any("没有派单" in i.value for i in at.info)
 
 
 def test_hot_topics_do_not_call_an_absent_field_none(baltimore_like: Path) -> None:
