@@ -139,8 +139,10 @@ def ranking_column_config(table: pl.DataFrame, lang: str, help_for: dict[str, st
     score = {rate_header("score", lang, i) for i in (False, True)}
     help_for = help_for or {}
     config: dict[str, Any] = {}
+    suffix = t("incomplete_suffix", lang)
     for name in table.columns:
-        width = max(56, 14 * len(name) + 20) if lang == "zh" else None
+        # sized for the name without the 未完整 mark, so the flags column stays on screen (the header shows the rest)
+        width = max(56, 14 * len(name.removesuffix(suffix)) + 20) if lang == "zh" else None
         tip = help_for.get(name)
         if table.schema[name] == pl.String and name in rate_names | score:
             config[name] = st.column_config.TextColumn(name, width=width, help=tip)
