@@ -100,7 +100,7 @@ COMPARE = (34, 20, 20, 26)  # 指标 | 本月 | 上月 | 变化
 RANK_HEADER = (
     "名次", "单位", "派单量", "考核量", "响应率", "按时办结率", "推算时限", "解决率", "满意率", "综合得分", "名次变化",
 )  # fmt: skip
-RANK_WIDTHS = (8, 22, 7, 7, 8, 10, 8, 8, 7, 8, 7)
+RANK_WIDTHS = (8, 20, 7, 7, 8, 10, 10, 8, 7, 8, 7)
 UNRANKED = {"small_sample": "样本不足", "not_available": "不可得", "no_data": "未排名"}
 _RATES = ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
 
@@ -133,7 +133,12 @@ def ranking_table(key: str, title: str, rows: list[dict[str, Any]], unit_label: 
         classes.append(
             "red" if x["is_red"] else ("black" if x["is_black"] else ("unranked" if x["rank"] is None else ""))
         )
-    lagging = {get_metric(k).label_zh for k in (*_RATES, "score") if get_metric(k).lagging}
+    # a lagging column of an incomplete month is marked †, unless the source cannot supply it at all
+    lagging = {
+        get_metric(k).label_zh
+        for k in (*_RATES, "score")
+        if get_metric(k).lagging and any(x[k] is not None for x in rows)
+    }
     header = tuple(
         h + ("†" if incomplete and h in lagging else "") for h in (RANK_HEADER[0], unit_label, *RANK_HEADER[2:])
     )
