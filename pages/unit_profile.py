@@ -12,20 +12,18 @@ from pages.components import oversight_data as od
 from pages.components.auth import audited, page_access
 from pages.components.charts import build_trend_figure
 from pages.components.filters import period_label, sidebar_filters, trend_window
-from pages.components.kpi import missing_fields
 from pages.components.layout import page_header
 from pages.components.oversight_charts import build_category_gap_figure
 from pages.components.oversight_tables import (
     CATEGORY_COLUMNS,
-    LIST_COLUMNS,
     blank_unavailable,
     file_stamp,
+    order_list_tabs,
     show_table,
     unit_kpis,
     unit_notes,
 )
 from pages.components.tables import incomplete_caption, missing_keys, trend_gap
-from warehouse.queries_orders import ORDER_LISTS
 from warehouse.registry import RANKING_RATES
 
 TREND_METRICS = ("score", *RANKING_RATES, "return_rate", "repeat_rate")
@@ -109,24 +107,4 @@ else:
     show_table(categories, CATEGORY_COLUMNS, lang)
 
 st.subheader(t("up_lists_title", lang))
-counts = {which: row.get(metric_key) for which, metric_key in ORDER_LISTS.items()}  # None: not available
-tabs = st.tabs(
-    [
-        f"{t('up_list_' + which, lang)} · {'—' if counts[which] is None else f'{counts[which]:,}'}"
-        for which in ORDER_LISTS
-    ]
-)
-lists = od.order_lists(*key, p.start, p.end, p.kind, LIST_LIMIT) if any(counts.values()) else {}
-for tab, which in zip(tabs, ORDER_LISTS, strict=True):
-    if counts[which] is None:
-        tab.info(
-            t("up_list_not_available", lang).format(fields=missing_fields(LIST_RATES[which], lang)),
-            icon=":material/block:",
-        )
-        continue
-    if not counts[which]:
-        tab.info(t("up_list_empty", lang), icon=":material/check_circle:")
-        continue
-    shown = t("up_list_shown", lang).format(k=LIST_LIMIT) if counts[which] > LIST_LIMIT else ""
-    tab.caption(t("up_list_note", lang).format(n=counts[which], shown=shown))
-    show_table(lists[which], LIST_COLUMNS, lang, where=tab)
+order_list_tabs(row, lambda: od.order_lists(*key, p.start, p.end, p.kind, LIST_LIMIT), LIST_LIMIT, lang)

@@ -7,14 +7,16 @@ catalogue (or the metric registry); flags read 是/否. Nothing here aggregates.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from labels import LABELS, metric_label, t
-from pages.components.kpi import delta_colour, explain, format_change, format_value, kpi_label
+from pages.components.kpi import delta_colour, explain, format_change, format_value, kpi_label, missing_fields
 from pages.components.tables import missing_note
+from warehouse.queries_orders import ORDER_LISTS
 from warehouse.registry import METRIC_BY_KEY, RANKING_RATES
 from warehouse.scoring import change as figure_change
 from warehouse.settings import load_settings
@@ -159,6 +161,33 @@ def blank_unavailable(frame: pl.DataFrame, missing: list[str]) -> pl.DataFrame:
         if (c in METRIC_BY_KEY and METRIC_BY_KEY[c].requires in needs) or _DERIVED_FROM.get(c) in missing
     ]
     return frame.with_columns(pl.lit(None, dtype=frame.schema[c]).alias(c) for c in gone) if gone else frame
+
+
+# the figure behind each order list: when the source cannot supply it, the list cannot be made
+LIST_RATES = {
+    "unsatisfied": "satisfaction_rate",
+    "overdue": "on_time_rate",
+    "bounced": "return_rate",
+    "repeat": "repeat_rate",
+}
+
+
+def order_list_tabs(row: dict[str, Any], load: Callable[[], dict[str, pl.DataFrame]], limit: int, lang: str) -> None:
+    """One tab per order list (ORDER_LISTS) titled with its count: the orders, "none" when there are
+    none, or why they cannot be listed when the source lacks the field ("—", not 0)."""
+    counts = {which: row.get(key) for which, key in ORDER_LISTS.items()}  # None: not available
+    titles = [f"{t('up_list_' + w, lang)} · {'—' if counts[w] is None else f'{counts[w]:,}'}" for w in ORDER_LISTS]
+    lists = load() if any(counts.values()) else {}
+    for tab, which in zip(st.tabs(titles), ORDER_LISTS, strict=True):
+        if counts[which] is None:
+            fields = missing_fields(LIST_RATES[which], lang)
+            tab.info(t("up_list_not_available", lang).format(fields=fields), icon=":material/block:")
+        elif not counts[which]:
+            tab.info(t("up_list_empty", lang), icon=":material/check_circle:")
+        else:
+            shown = t("up_list_shown", lang).format(k=limit) if counts[which] > limit else ""
+            tab.caption(t("up_list_note", lang).format(n=counts[which], shown=shown))
+            show_table(lists[which], LIST_COLUMNS, lang, where=tab)
 
 
 def unit_notes(row: dict[str, Any], settings: dict[str, Any], lang: str) -> list[str]:
