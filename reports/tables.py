@@ -98,9 +98,9 @@ HANDLING_ITEMS = (
 )
 COMPARE = (34, 20, 20, 26)  # 指标 | 本月 | 上月 | 变化
 RANK_HEADER = (
-    "名次", "单位", "派单量", "考核量", "响应率", "按时办结率", "推算时限", "解决率", "满意率", "综合得分", "名次变化",
+    "名次", "单位", "派单量", "考核量", "响应率", "按时办结率", "推算时限占比", "解决率", "满意率", "综合得分", "名次变化",
 )  # fmt: skip
-RANK_WIDTHS = (8, 20, 7, 7, 8, 10, 10, 8, 7, 8, 7)
+RANK_WIDTHS = (8, 23, 7, 7, 7, 10, 8, 7, 7, 8, 8)
 UNRANKED = {"small_sample": "样本不足", "not_available": "不可得", "no_data": "未排名"}
 _RATES = ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
 
@@ -146,7 +146,7 @@ def ranking_table(key: str, title: str, rows: list[dict[str, Any]], unit_label: 
     note = (
         f"按{order}排名；红色底纹为红榜、灰色底纹为黑榜；名次变化：↑ 上升、↓ 下降、— 上月未排名；"
         f"{'得分' if by == 'score' else ''}后标 * 的单位与相邻名次单位在 95% 置信水平下差异不显著，名次仅供参考；"
-        "推算时限：应办结工单中办理时限由本系统推算（导出中没有）的比例，按时办结率后标 ‡ 的超过设置的警示线；"
+        "推算时限占比：应办结工单中办理时限由本系统推算（导出中没有）的比例，按时办结率后标 ‡ 的超过设置的警示线；"
         "“—”表示来源数据无法提供或没有可计算的工单，不是 0；不可得：来源数据不含排名所需字段。"
     ) + ("标 † 的指标本月尚未完整，名次变化按上月同一时点比较。" if incomplete else "")
     return Table(key, title, header, out, note, tuple(classes), RANK_WIDTHS)
