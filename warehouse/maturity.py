@@ -54,34 +54,38 @@ def comparison_cutoff(period: Period, as_of: dt.datetime | None, settings: Setti
 
 
 def counts_at_sql(level: Level) -> str:
-    """Every registry count of ``level``'s units over [$start, $end], as it stood at $cutoff: an order
-    counts only if received (dispatched) by then, and a lagging count uses its ``where_at`` predicate."""
-    cols = []
-    for m in METRICS:
-        if m.where is None or m.is_rate:
-            continue
-        date_col, ts_col = _DATE[m.date_basis]
-        cond = f"{date_col} BETWEEN $start AND $end AND {ts_col} <= $cutoff AND ({m.where_at or m.where})"
-        if m.unit == "weighted_count":
-            cols.append(f"coalesce(sum({m.key.removesuffix('ed')}) FILTER (WHERE {cond}), 0)::DOUBLE AS {m.key}")
-        else:
-            cols.append(f"count(*) FILTER (WHERE {cond}) AS {m.key}")
+    """The registry's time-dependent counts (those with a ``where_at``) of ``level``'s units over the orders
+    dispatched in [$start, $end], as they stood at $cutoff. Only the orders dispatched in the period are read:
+    every such count is by dispatch day, and nothing else about an order changes after its dispatch."""
+    cols = [f"count(*) FILTER (WHERE {m.where_at}) AS {m.key}" for m in METRICS if m.where_at]
     ids = level.sql_identifiers()
     return (
         f"SELECT {ids['keys']}{', '.join(cols)} FROM fct_work_orders "
-        "WHERE (received_date BETWEEN $start AND $end OR dispatched_date BETWEEN $start AND $end) "
-        f"AND {ids['unit_filter']} GROUP BY ALL"
+        f"WHERE dispatched_date BETWEEN $start AND $end AND is_dispatched AND {ids['unit_filter']} GROUP BY ALL"
     )
 
 
 def fetch_counts_at(
     con: duckdb.DuckDBPyConnection, level: str | Level, period: Period, cutoff: dt.datetime
 ) -> list[dict[str, Any]]:
-    """The counts of every unit of ``level`` ('city' allowed) over ``period`` as they stood at ``cutoff``."""
+    """The counts of every unit of ``level`` ('city' allowed) over ``period`` as they stood at ``cutoff``
+    (at or after the period's end, as :func:`comparison_cutoff` gives it: every order of the period was
+    received and dispatched by then, so only the later events — responses, closures, callbacks — differ
+    from the stored counts, and only those are recomputed)."""
+    from warehouse.rankings import fetch_period_counts  # the stored counts (rankings reads this module)
+
+    if cutoff < period_end(period):
+        raise ValueError(f"截止时刻 {cutoff} 早于期间 {period.label} 的结束，不能按同一时点比较")
     lvl = level if isinstance(level, Level) else (CITY if level == "city" else get_level(level))
     rel = con.sql(counts_at_sql(lvl), params={"start": period.start, "end": period.end, "cutoff": cutoff})
     cols = rel.columns
-    return [dict(zip(cols, row, strict=True)) for row in rel.fetchall()]
+    at = {row[: len(lvl.keys)]: dict(zip(cols, row, strict=True)) for row in rel.fetchall()}
+    timed = [m.key for m in METRICS if m.where_at]
+    out = []
+    for stored in fetch_period_counts(con, lvl, period):
+        then = at.get(tuple(stored[k] for k in lvl.keys), {})
+        out.append({**stored, **{k: int(then.get(k) or 0) for k in timed}})
+    return out
 
 
 def fetch_event_lags(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:

@@ -24,10 +24,10 @@ from warehouse.registry import CITY, COUNT_KEYS, METRICS, RANK_BY, Level, get_le
 from warehouse.scoring import (
     change,
     composite,
-    exact_values,
     figure_schema,
     growth,
     rate_row,
+    rate_row_exact,
     rules_in_force,
     wilson,
 )
@@ -138,8 +138,7 @@ def _ranked(
     for counts in fetch_period_counts(con, lvl, period, cutoff):
         if not counts["dispatched_count"]:
             continue
-        row = rate_row(counts, rules)
-        row["_exact"] = exact_values(counts, rules)
+        row, row["_exact"] = rate_row_exact(counts, rules)
         row["_value"] = row["_exact"][by]
         row["_key"] = tuple(counts[k] for k in lvl.keys)
         row["unit"] = row.pop(lvl.unit_col) if lvl.unit_col != "county" else counts["county"]

@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from warehouse.registry import COUNT_KEYS, METRIC_BY_KEY, METRICS, RANKING_RATES, RATES, Metric
+from warehouse.registry import COUNT_KEYS, MEASURABLE, METRIC_BY_KEY, METRICS, RANKING_RATES, RATES, Metric
 from warehouse.settings import CompositeWeights, Settings
 
 Z95 = 1.959963984540054
@@ -47,29 +47,34 @@ def rate_row(counts: Mapping[str, Any], rules: Settings) -> dict[str, Any]:
     carries none of the weighted rates' inputs, 'no_data' when they have no denominator), ``*_coverage``,
     ``derived_due_share`` and ``on_time_warning``. Counts of a figure that is not available become None.
     """
+    return rate_row_exact(counts, rules)[0]
+
+
+def rate_row_exact(counts: Mapping[str, Any], rules: Settings) -> tuple[dict[str, Any], dict[str, Fraction | None]]:
+    """:func:`rate_row` and the exact values it rounded (what a ranking orders by), in one pass."""
     row = dict(counts)
-    exact = exact_values(counts, rules)
-    missing = [m.key for m in RATES if not available(counts, m)]
+    ok = _availability(counts)
+    nums = _weighted_numerators(counts, rules)
+    exact = _exact(counts, rules, ok, nums)
+    missing = [m.key for m in RATES if not ok[m.requires]]
     for key in COUNT_KEYS:
-        if not available(counts, METRIC_BY_KEY[key]):
+        if not ok[METRIC_BY_KEY[key].requires]:
             row[key] = None
-    row["resolved_weighted"] = (
-        _float(_numerator(counts, "resolved_weighted", rules)) if row.get("resolved_weighted") is not None else None
-    )
-    row["satisfied_weighted"] = (
-        _float(_numerator(counts, "satisfied_weighted", rules)) if row.get("satisfied_weighted") is not None else None
-    )
+    for key, value in nums.items():
+        row[key] = None if row.get(key) is None else float(value)
     for m in RATES:
-        row[m.key] = _float(exact[m.key])
-        den = int(counts.get(m.denominator) or 0) if exact[m.key] is not None else 0
-        row[f"{m.key}_low"], row[f"{m.key}_high"] = wilson(float(_numerator(counts, m.numerator or "", rules)), den)
+        value = exact[m.key]
+        row[m.key] = None if value is None else float(value)
+        num = nums.get(m.numerator or "", counts.get(m.numerator or "") or 0)
+        den = int(counts.get(m.denominator) or 0) if value is not None else 0
+        row[f"{m.key}_low"], row[f"{m.key}_high"] = wilson(float(num), den)
     for key in _COVERED:
         need = METRIC_BY_KEY[_NEEDS[key]]
         base = int(counts.get(need.base or "") or 0)
         row[f"{key}_coverage"] = int(counts.get(need.key) or 0) / base if base else None
     row["missing_rates"] = ",".join(missing) or None
-    row["score"] = _float(exact["score"])
-    weighted = [k for k, w in rules.composite_weights.as_pairs() if w > 0]
+    row["score"] = None if exact["score"] is None else float(exact["score"])
+    weighted = [k for k, w in _exact_weights(rules.composite_weights) if w > 0]
     row["score_missing_rates"] = ",".join(k for k in weighted if exact[k] is None) or None
     row["score_reason"] = None if exact["score"] is not None else _score_reason(weighted, missing)
     row["score_low"], row["score_high"] = _score_bounds(row, exact, rules)
@@ -77,30 +82,60 @@ def rate_row(counts: Mapping[str, Any], rules: Settings) -> dict[str, Any]:
     share = int(counts.get("derived_due_count") or 0) / due if due and exact["on_time_rate"] is not None else None
     row["derived_due_share"] = share
     row["on_time_warning"] = share is not None and share > rules.derived_due_warning_share
-    return row
+    return row, exact
 
 
 def _score_reason(weighted: list[str], missing: list[str]) -> str:
     return "not_available" if all(k in missing for k in weighted) else "no_data"
 
 
+def _availability(counts: Mapping[str, Any]) -> dict[str | None, bool]:
+    """measurable count -> may its figures be computed (None: a figure that needs nothing)."""
+    ok: dict[str | None, bool] = {None: True}
+    for need in MEASURABLE:
+        ok[need.key] = bool(counts.get(need.key)) or not counts.get(need.base or "")
+    return ok
+
+
 def available(counts: Mapping[str, Any], metric: Metric) -> bool:
     """False when the unit-period has orders but none from a file carrying the figure's inputs."""
-    if metric.requires is None:
-        return True
-    need = METRIC_BY_KEY[metric.requires]
-    return bool(counts.get(metric.requires)) or not counts.get(need.base or "")
+    return _availability(counts)[metric.requires]
 
 
 def exact_values(counts: Mapping[str, Any], rules: Settings) -> dict[str, Fraction | None]:
     """Every rate and the score as exact fractions (None: not available or no denominator)."""
+    return _exact(counts, rules, _availability(counts), _weighted_numerators(counts, rules))
+
+
+def _exact(
+    counts: Mapping[str, Any], rules: Settings, ok: dict[str | None, bool], nums: dict[str, Fraction | int]
+) -> dict[str, Fraction | None]:
     out: dict[str, Fraction | None] = {}
     for m in RATES:
         den = int(counts.get(m.denominator) or 0)
-        ok = den and available(counts, m)
-        out[m.key] = Fraction(_numerator(counts, m.numerator or "", rules)) / den if ok else None
+        if den and ok[m.requires]:
+            out[m.key] = Fraction(nums.get(m.numerator or "", int(counts.get(m.numerator or "") or 0))) / den
+        else:
+            out[m.key] = None
     out["score"] = composite(out, rules)[0]
     return out
+
+
+def _weighted_numerators(counts: Mapping[str, Any], rules: Settings) -> dict[str, Fraction | int]:
+    """Weighted numerators rebuilt from integer counts, so they stay exact rationals and follow the weights
+    in force (whatever the tables were built with)."""
+    partial, basic = _answer_weights(rules.partial_resolution_weight, rules.basic_satisfaction_weight)
+    return {
+        "resolved_weighted": int(counts.get("resolved_count") or 0)
+        + partial * int(counts.get("partially_resolved_count") or 0),
+        "satisfied_weighted": int(counts.get("satisfied_count") or 0)
+        + basic * int(counts.get("basically_satisfied_count") or 0),
+    }
+
+
+@functools.lru_cache(maxsize=32)
+def _answer_weights(partial: float, basic: float) -> tuple[Fraction, Fraction]:
+    return Fraction(repr(partial)), Fraction(repr(basic))
 
 
 def composite(rates: Mapping[str, Fraction | None], rules: Settings) -> tuple[Fraction | None, list[str]]:
@@ -116,11 +151,6 @@ def composite(rates: Mapping[str, Fraction | None], rules: Settings) -> tuple[Fr
         total += wq * rates[key]  # type: ignore[operator]
         weight += wq
     return (100 * total / weight if weight else None), missing
-
-
-def value_of(row: Mapping[str, Any], key: str, rules: Settings) -> Fraction | None:
-    """The exact value of a rate or the score for a row of counts (what rankings order by)."""
-    return exact_values(row, rules)[key]
 
 
 def change(key: str, current: Mapping[str, Any], previous: Mapping[str, Any] | None, rules: Settings) -> Decimal | None:
@@ -192,27 +222,13 @@ def wilson(successes: float, n: int, z: float = Z95) -> tuple[float | None, floa
     return low, high
 
 
-def _numerator(counts: Mapping[str, Any], key: str, rules: Settings) -> Fraction | int:
-    """Weighted numerators are rebuilt from integer counts so they stay exact rationals (and follow the
-    weights in force, whatever the tables were built with)."""
-    if key == "resolved_weighted":
-        w = Fraction(repr(rules.partial_resolution_weight))
-        return int(counts.get("resolved_count") or 0) + w * int(counts.get("partially_resolved_count") or 0)
-    if key == "satisfied_weighted":
-        w = Fraction(repr(rules.basic_satisfaction_weight))
-        return int(counts.get("satisfied_count") or 0) + w * int(counts.get("basically_satisfied_count") or 0)
-    return int(counts.get(key) or 0)
-
-
-def _float(value: Fraction | int | None) -> float | None:
-    return None if value is None else float(value)
-
-
 def _score_bounds(
     row: Mapping[str, Any], rates: Mapping[str, Fraction | None], rules: Settings
 ) -> tuple[float | None, float | None]:
     """The score recomputed from all rates at their lower (upper) Wilson bounds, same weights."""
-    pairs = [(w, key) for key, w in rules.composite_weights.as_pairs() if w > 0 and rates.get(key) is not None]
+    pairs = [
+        (float(w), key) for key, w in _exact_weights(rules.composite_weights) if w > 0 and rates.get(key) is not None
+    ]
     weight = sum(w for w, _ in pairs)
     if not weight:
         return None, None
@@ -230,8 +246,8 @@ __all__ = [
     "figure_schema",
     "growth",
     "rate_row",
+    "rate_row_exact",
     "rules_in_force",
-    "value_of",
     "wilson",
     "with_rates",
 ]

@@ -14,7 +14,7 @@ import pytest
 
 from tests.unit.engine_support import build_warehouse, order
 from warehouse.calendar import Period
-from warehouse.maturity import comparison_cutoff, fetch_counts_at, is_incomplete
+from warehouse.maturity import comparison_cutoff, fetch_counts_at, is_incomplete, period_end
 from warehouse.rankings import fetch_period_counts, fetch_ranking, fetch_totals, fetch_totals_with_previous
 from warehouse.registry import ALL_LEVELS, COUNT_KEYS
 from warehouse.settings import Settings, Targets
@@ -93,7 +93,7 @@ def test_counts_at_the_as_of_time_are_the_stored_counts(con) -> None:
     for level in ALL_LEVELS:
         for period in (OCT, SEP, Period.quarter(2024, 4), Period.between(dt.date(2024, 9, 5), dt.date(2024, 10, 20))):
             stored = fetch_period_counts(con, level, period)
-            at = fetch_counts_at(con, level, period, as_of)
+            at = fetch_counts_at(con, level, period, max(as_of, period_end(period)))
             keys = list(level.keys)
             assert {tuple(r[k] for k in keys): {c: r[c] for c in COUNT_KEYS} for r in stored} == {
                 tuple(r[k] for k in keys): {c: r[c] for c in COUNT_KEYS}
@@ -105,13 +105,18 @@ def test_counts_at_the_as_of_time_are_the_stored_counts(con) -> None:
 def test_the_demo_city_counts_at_the_as_of_time_are_the_stored_counts(demo_con, demo_month: Period) -> None:
     from warehouse.metrics import fetch_as_of
 
-    as_of = fetch_as_of(demo_con)
+    as_of = max(fetch_as_of(demo_con), period_end(demo_month))
     for level in ALL_LEVELS:
         stored = {tuple(r[k] for k in level.keys): r for r in fetch_period_counts(demo_con, level, demo_month)}
         for row in fetch_counts_at(demo_con, level, demo_month, as_of):
             key = tuple(row[k] for k in level.keys)
             if key in stored:
                 assert {c: row[c] for c in COUNT_KEYS} == pytest.approx({c: stored[key][c] for c in COUNT_KEYS}), key
+
+
+def test_a_cutoff_inside_the_period_is_refused(con) -> None:
+    with pytest.raises(ValueError, match="早于期间"):
+        fetch_counts_at(con, "county", OCT, T(2024, 10, 20))
 
 
 def test_a_mature_month_is_not_marked(tmp_path: Path) -> None:
