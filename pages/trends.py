@@ -48,5 +48,7 @@ if note := incomplete_caption(city, metric, data.build_info(stamp).get("as_of"),
 
 with st.expander(t("trend_table", lang), icon=":material/table_rows:"):
     table = trend_table(selected, city, metric, unit_col, lang)
-    config = {c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns[2:3]}
+    config = {
+        c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns[2:3] if table[c].dtype.is_numeric()
+    }
     st.dataframe(table, hide_index=True, width="stretch", column_config=config)

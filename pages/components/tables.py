@@ -267,7 +267,12 @@ def trend_table(units: pl.DataFrame, city: pl.DataFrame, metric: str, unit_col: 
     if m.is_rate:
         names[metric] += t("unit_percent", lang)
     names.update({c: metric_label(c, lang) for c in (m.numerator, m.denominator) if c})
-    return frame.rename(names)
+    gaps = [
+        pl.Series(c, ["—" if v is None else (f"{v:.1f}" if c == metric else f"{v:,.0f}") for v in frame[c]])
+        for c in cols[2:]
+        if frame[c].null_count()
+    ]  # a figure the source cannot supply reads "—", never a grey None
+    return frame.with_columns(gaps).rename(names)
 
 
 def metric_definitions(lang: str, rates: bool = True) -> pl.DataFrame:

@@ -110,3 +110,13 @@ def test_hot_topics_do_not_call_an_absent_field_none(baltimore_like: Path) -> No
     assert not at.exception
     assert any("无法判断重复诉求和退单" in i.value for i in at.info)
     assert not any("所选期间没有重复诉求或退单" in i.value for i in at.info)
+
+
+def test_trends_say_why_there_is_nothing_to_draw(baltimore_like: Path) -> None:
+    at = open_page("pages/trends.py")
+    assert not at.exception
+    assert any("来源数据不含首次联系时间" in i.value and "没有可画的走势" in i.value for i in at.info)  # the score
+    _no_none(at)
+    at.selectbox(key="tr_metric").set_value("on_time_rate").run()
+    assert not at.exception
+    assert not any("没有可画的走势" in i.value for i in at.info)
