@@ -1,16 +1,20 @@
-# Two commands for a newcomer: `make run` and `make test`. Both create .venv and install first.
+# Two commands for a newcomer: `make run` and `make test`. Both create .venv and install first (the
+# pinned requirements and the project itself).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 DB ?= data/hotline.duckdb
 PORT ?= 8501
 
 .PHONY: install run demo test lint format bench clean
 
-$(STAMP): requirements.txt
+# The pinned requirements, then the project itself (editable: the hotline-etl, hotline-warehouse and
+# hotline-report commands run this checkout from any directory).
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 install: $(STAMP)

@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,10 +29,11 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from etl import validate
-from etl.keys import phone_hash_key
-from etl.mapping import ColumnMap, UnmappableError, find_header
-from etl.profiles import Profile, load_profile
+from etl import admission, validate
+from etl.load_record import already_loaded, journal_entry, live_state, write_log_row
+from etl.mapping import ColumnMap, UnmappableError, find_header, rules_by_source
+from etl.profiles import Profile, alias_warnings, load_profile
+from etl.progress import ProgressCallback, Tracker
 from etl.readers import (
     CHUNKED_MIN_BYTES,
     CsvPieces,
@@ -45,8 +45,11 @@ from etl.readers import (
     sheet_names,
 )
 from etl.validate import Checked, check_in_slices, merge_checked
+from warehouse.backups import append_journal
 from warehouse.connection import resolve_db_path, writer
 from warehouse.fields import FIELDS, PII, TEXT
+from warehouse.settings import load_settings
+from warehouse.state import fetch_state
 
 SQL_DIR = Path(__file__).parent / "sql"
 T = TypeVar("T")
@@ -69,6 +72,9 @@ class FileResult:
     sheet: str | None = None
     column_map: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
+    # what the analyst should look at although the file loaded: profile aliases that match no header,
+    # an encoding guessed without certainty, a cell that swallowed whole records (--strict: exit 1)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -82,10 +88,14 @@ class LoadSummary:
     duplicates: int = 0
     cell_warnings: int = 0
     rejected_files: int = 0
+    warnings: int = 0  # of all files (FileResult.warnings)
     seconds: float = 0.0
     rebuild_seconds: float = 0.0  # of ``seconds``: recomputing the metric tables after the files
     refresh: str = ""  # how the metric tables were brought up to date: incremental | full
     db: str = ""
+    is_demo: bool | None = None  # the warehouse after the load (None: nothing was written)
+    demo_discarded: int = 0  # demo orders discarded by --replace-demo
+    key_note: str = ""  # set when --new-key accepted a different phone-hash key
     details: list[FileResult] = field(default_factory=list)
 
     def add(self, result: FileResult) -> None:
@@ -95,6 +105,7 @@ class LoadSummary:
             self.rejected_files += 1
         for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(result, name))
+        self.warnings += len(result.warnings)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
@@ -110,11 +121,18 @@ class Prepared:
     frames: list[pl.DataFrame] | CsvPieces  # the raw cells under the header (readers.read_frames)
     profile: Profile
     slice_rows: int | None = None  # None: etl.validate.SLICE_ROWS
+    warnings: tuple[str, ...] = ()  # for the load summary: an unsure encoding, aliases matching no header
 
     def slices(self, release: bool = False) -> Iterator[Checked]:
         """Checked slices; ``release`` frees each raw frame once checked (then they can be asked once)."""
         slice_rows = self.slice_rows or validate.SLICE_ROWS
         return check_in_slices(self.frames, self.cmap, self.profile, slice_rows, release)
+
+    @property
+    def row_count(self) -> int:
+        """Rows under the header (blank ones included): the measure of the load's progress."""
+        frames = self.frames.keys if isinstance(self.frames, CsvPieces) else self.frames
+        return sum(frame.height for frame in frames)
 
     @functools.cached_property
     def checked(self) -> Checked:
@@ -132,16 +150,20 @@ def file_sha256(path: Path) -> str:
 def prepare_file(path: Path, profile: Profile, slice_rows: int | None = None) -> Prepared:
     """Everything that needs no warehouse: read, find the header, map (and check, when asked).
     Raises on a file that cannot be read or mapped."""
+    if profile.time_zone is None:  # times with an offset become the site's wall-clock time
+        profile = replace(profile, time_zone=load_settings().time_zone)
     src, cmap = locate_header(path, profile)
+    rules_by_source(cmap, profile)  # a column with two sets of rules: rejected before reading
     frames = read_frames(src, cmap.header_row, cmap.sources.get("order_id", ()))
-    return Prepared(src, cmap, frames, profile, slice_rows)
+    warnings = ([src.warning] if src.warning else []) + alias_warnings(profile, list(cmap.headers))
+    return Prepared(src, cmap, frames, profile, slice_rows, tuple(warnings))
 
 
 def locate_header(path: Path, profile: Profile) -> tuple[SourceFile, ColumnMap]:
     """The file opened and its header mapped. An Excel file whose profile names no sheet is read
     from its first sheet whose header maps (exports often put a cover or notes sheet first); when
     none does, the first sheet's headers are the ones the rejection names."""
-    src = open_source(path, profile.encoding, profile.sheet)
+    src = open_source(path, profile.encoding, profile.sheet, profile.format, profile.records)
     try:
         return src, find_header(preview_rows(src), profile)
     except UnmappableError as first:
@@ -180,7 +202,9 @@ def _incoming_columns() -> list[str]:
     return cols
 
 
-def apply_file(con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key: str) -> FileResult:
+def apply_file(
+    con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key: str, tracker: Tracker | None = None
+) -> FileResult:
     """Write one file into the open transaction, a checked slice at a time; return its counts."""
     name = prep.source.path.name
     params = {"key": key, "load_id": load_id, "source_file": name}
@@ -190,14 +214,18 @@ def apply_file(con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key
         encoding=prep.source.encoding,
         sheet=prep.source.sheet,
         column_map=prep.cmap.as_dict(),
+        warnings=list(prep.warnings),
     )
     quarantines, warnings = [], []
     carried = dict.fromkeys((spec.name for spec in FIELDS), 0)
+    tracker = tracker or Tracker(0, None)
+    tracker.set_rows(prep.row_count)
     for checked, incoming in _ahead(_with_arrow(prep.slices(release=True))):
         res.rows_read += checked.rows_read
         res.duplicates += checked.duplicates
         quarantines.append(checked.quarantine)
         warnings.append(checked.warnings)
+        res.warnings.extend(checked.notes)
         if checked.good.height:
             for field_name, n in _values_per_field(checked.good).items():
                 carried[field_name] += n
@@ -206,6 +234,7 @@ def apply_file(con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key
             res.updated += known - same
             res.unchanged += same
             _settle(con)
+        tracker.wrote(checked.rows_read)
     quarantine = pl.concat(quarantines).sort("source_row") if len(quarantines) > 1 else quarantines[0]
     res.quarantined = _append(con, "raw_quarantine", quarantine, load_id, name)
     res.cell_warnings = _append(con, "raw_cell_warnings", pl.concat(warnings), load_id, name)
@@ -314,34 +343,6 @@ def _apply_good(con: duckdb.DuckDBPyConnection, incoming: pa.Table, params: dict
     return known, same
 
 
-def _log(con: duckdb.DuckDBPyConnection, load_id: int, sha: str, path: Path, res: FileResult, profile: str) -> None:
-    con.execute(
-        """INSERT INTO load_log (load_id, file_name, file_sha256, file_bytes, encoding, sheet, profile, status,
-               message, rows_read, loaded, updated, unchanged, quarantined, duplicates, column_map, started_at, seconds)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            load_id, res.file, sha, path.stat().st_size, res.encoding, res.sheet, profile, res.status,
-            res.message, res.rows_read, res.loaded, res.updated, res.unchanged, res.quarantined,
-            res.duplicates, json.dumps(res.column_map, ensure_ascii=False), datetime.now(), res.seconds,
-        ],
-    )  # fmt: skip
-
-
-def _already_loaded(db_path: Path) -> dict[str, int]:
-    """sha256 -> rows_read of every file loaded before (read-only: no write when nothing is new)."""
-    if not db_path.exists():
-        return {}
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_log'").fetchall()
-        if not has[0][0]:
-            return {}
-        rows = con.execute("SELECT file_sha256, max(rows_read) FROM load_log WHERE status = 'loaded' GROUP BY 1")
-        return dict(rows.fetchall())
-    finally:
-        con.close()
-
-
 def _rebuild_derived(con: duckdb.DuckDBPyConnection, first_load_id: int) -> str:
     """Metric tables follow the data in the same transaction, so readers never see them disagree.
     Only what the load changed is recomputed when the warehouse allows it (see warehouse.metrics)."""
@@ -355,13 +356,19 @@ def load_files(
     db: str | Path | None = None,
     profile: str | Path | None = None,
     mark_demo: bool = False,
+    replace_demo: bool = False,
+    new_key: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> LoadSummary:
-    """Load exports in the order given; atomic for the whole call."""
+    """Load exports in the order given; atomic for the whole call. ``mark_demo``: the files are demo
+    data; ``replace_demo``: discard a demo warehouse's orders and turn it real; ``new_key``: accept a
+    different phone-hash key (see etl.admission, which refuses the load otherwise); ``progress`` gets
+    LoadProgress events (etl.progress) as files are read and written, for a progress bar."""
     started = time.perf_counter()
     db_path = resolve_db_path(db)
     prof = load_profile(profile)
     summary = LoadSummary(db=str(db_path))
-    seen = _already_loaded(db_path)
+    seen = {} if replace_demo else already_loaded(db_path)  # a fresh warehouse has loaded nothing
     results: list[FileResult | None] = []  # per path given; None until the write below decides it
     todo: list[tuple[Path, str]] = []
     for raw in paths:
@@ -373,9 +380,12 @@ def load_files(
         else:  # new, or the same bytes given twice in this call (_write counts the second copy)
             results.append(None)
             todo.append((path, sha))
-    written = iter(_write(todo, db_path, prof, summary, mark_demo) if todo or mark_demo else [])
+    intent = (mark_demo, replace_demo, new_key)
+    tracker = Tracker(sum(p.stat().st_size for p, _ in todo if p.is_file()), progress)
+    written = iter(_write(todo, db_path, prof, summary, intent, tracker) if todo else [])
     for res in results:  # in the order the files were given
         summary.add(res or next(written))
+    tracker.finish()
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -394,43 +404,56 @@ def _tune(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _write(
-    todo: list[tuple[Path, str]], db_path: Path, prof: Profile, summary: LoadSummary, mark_demo: bool
+    todo: list[tuple[Path, str]],
+    db_path: Path,
+    prof: Profile,
+    summary: LoadSummary,
+    intent: tuple[bool, bool, bool],
+    tracker: Tracker | None = None,
 ) -> list[FileResult]:
     """Write the files of ``todo`` in one atomic load; their results in order (``summary`` gets the
     refresh and its time). A file whose bytes came earlier in ``todo`` changes nothing: its rows count
-    as unchanged, or it is rejected like that earlier copy."""
-    key = phone_hash_key(db_path)
+    as unchanged, or it is rejected like that earlier copy. ``intent``: (mark_demo, replace_demo, new_key)."""
     from warehouse.metrics import prepare_staging
 
-    with writer(db_path) as con:
+    mark_demo, replace_demo, new_key = intent
+    tracker = tracker or Tracker(0, None)
+    results: list[FileResult] = []
+    journal = lambda: append_journal(db_path, journal_entry(todo, results, intent))  # noqa: E731 - after the swap
+    with writer(db_path, fresh=replace_demo, on_swapped=journal) as con:
+        entry = admission.admit(live_state(con, db_path, replace_demo), db_path, mark_demo, replace_demo, new_key)
         _tune(con)
         # a big load stages its snapshots on disk in the private copy: in memory they would exceed
         # LOAD_MEMORY_LIMIT and spill uncompressed (measured at 10M: slower than the compressed table)
         prepare_staging(con, on_disk=sum(p.stat().st_size for p, _ in todo if p.exists()) > STAGE_ON_DISK_BYTES)
         next_id = first_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
         done: dict[str, FileResult] = {}
-        results: list[FileResult] = []
         for path, sha in todo:
             t0 = time.perf_counter()
             if sha in done:
                 results.append(_same_as(path.name, done[sha]))
                 continue
+            tracker.start_file(path.name, path.stat().st_size if path.is_file() else 0)
             try:
-                res = apply_file(con, prepare_file(path, prof), next_id, key)
+                res = apply_file(con, prepare_file(path, prof), next_id, entry.key, tracker)
             except (UnmappableError, ReadError) as exc:
                 res = FileResult(path.name, "rejected", str(exc))
+            tracker.end_file()
             res.seconds = round(time.perf_counter() - t0, 3)
+            if entry.key_note:
+                res.message = f"{entry.key_note}；{res.message}" if res.message else entry.key_note
             if sha:
-                _log(con, next_id, sha, path, res, prof.name)
+                write_log_row(con, next_id, sha, path, res, prof.name, mark_demo, entry.fingerprint)
                 done[sha] = res
             next_id += 1
             results.append(res)
-        if mark_demo:
-            con.execute("DELETE FROM meta WHERE key = 'is_demo'")
-            con.execute("INSERT INTO meta VALUES ('is_demo', 'true')")
+        admission.record(con, entry)
         t0 = time.perf_counter()
+        tracker.refresh()
         summary.refresh = _rebuild_derived(con, first_id)
         summary.rebuild_seconds = round(time.perf_counter() - t0, 3)
+        summary.is_demo = fetch_state(con).is_demo
+        summary.demo_discarded, summary.key_note = entry.demo_discarded, entry.key_note
     return results
 
 

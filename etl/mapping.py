@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from etl.parsing import (
+    DEFAULT_ZONE,
     TIMESTAMP_HINT,
     apply_synonyms,
     finish_timestamp,
@@ -20,9 +21,10 @@ from etl.parsing import (
     parse_timestamp,
     split_category_path,
 )
-from etl.profiles import CATEGORY_PATH, Profile
+from etl.profiles import CATEGORY_PATH, Profile, Rules
 from etl.readers import EXTRA_CELLS
 from warehouse.fields import BOOLEAN, FIELD_BY_NAME, FIELDS, INTEGER, PII, TEXT, TIMESTAMP, VOCAB
+from warehouse.masking import header_row_text, row_is_data
 
 REQUIRED = ("order_id", "received_at")
 ROW = "__row"
@@ -71,19 +73,19 @@ def find_header(preview: list[list[str]], profile: Profile) -> ColumnMap:
     first = preview[profile.header_row] if pinned else next((r for r in preview if any(c.strip() for c in r)), [])
     expected = "；".join(f"{FIELD_BY_NAME[f].label_zh}：{'、'.join(profile.fields.get(f, ()))}" for f in REQUIRED)
     where = f"第 {profile.header_row + 1} 行（导入配置指定）" if pinned else "文件中"
+    # A headerless export puts its first order (a caller's name and phone) where the header should be:
+    # the message (kept in load_log, shown on the data page) then quotes only known header names.
+    known = {name for names in profile.fields.values() for name in names}
+    found = f"{where}的表头为：{header_row_text(first, known)}"
+    if row_is_data(first):
+        found = (
+            f"{where}的第一行含日期或号码，看起来是数据而不是表头（文件可能缺少表头行）；"
+            f"该行已打码：{header_row_text(first, known)}"
+        )
     raise UnmappableError(
-        f"无法识别表头：找不到必需的列。{where}的表头为：{_shown_headers(first)}。必需的列（任选其一）为：{expected}。"
+        f"无法识别表头：找不到必需的列。{found}。必需的列（任选其一）为：{expected}。"
         "请检查是否选错了文件或工作表，或为这种导出格式编写导入配置（--profile）。"
     )
-
-
-def _shown_headers(row: list[str], most: int = 30, longest: int = 20) -> str:
-    """A header row for a message: at most ``most`` names of at most ``longest`` characters each (a
-    broken file can put a whole data row, personal data included, where the header should be)."""
-    names = [h.strip() for h in row if h.strip()]
-    shown = [n if len(n) <= longest else n[:longest] + "…" for n in names[:most]]
-    more = f"……（共 {len(names)} 列）" if len(names) > most else ""
-    return "、".join(shown) + more if shown else "（无）"
 
 
 def tidy_cells(frame: pl.DataFrame, offset: int = 1) -> pl.DataFrame:
@@ -100,6 +102,32 @@ def tidy_cells(frame: pl.DataFrame, offset: int = 1) -> pl.DataFrame:
     return frame if has_data.all() else frame.filter(has_data)  # filtering copies every cell: only if needed
 
 
+def normalised(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.DataFrame:
+    """The source columns of fields with normalisation rules (profile ``[normalize.<field>]``) rewritten
+    by them, before synonyms and parsing see the cells. The caller keeps the original frame for the raw
+    record and the comparison of repeats: a rule changes what is read, never what is kept."""
+    if not profile.normalize:
+        return frame
+    rules_of = rules_by_source(cmap, profile)
+    present = [s for s in rules_of if s in frame.columns]
+    return frame.with_columns(rules_of[s].expr(pl.col(s)).alias(s) for s in present)
+
+
+def rules_by_source(cmap: ColumnMap, profile: Profile) -> dict[str, Rules]:
+    """source header -> the normalisation rules its cells get; one column feeding two fields with
+    different rules is the profile's mistake for this file (raised when the file is prepared)."""
+    rules_of: dict[str, tuple[str, Rules]] = {}
+    for field, rules in profile.normalize.items():
+        for source in cmap.sources.get(field, ()):
+            other = rules_of.setdefault(source, (field, rules))
+            if other[1] != rules:
+                raise UnmappableError(
+                    f"表头「{source}」同时用于 {other[0]} 和 {field}，但导入配置为两者写了不同的 normalize 规则："
+                    "请为两者写相同的规则，或让这一列只用于其中一个字段。"
+                )
+    return {source: rules for source, (_field, rules) in rules_of.items()}
+
+
 def order_ids(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.Series | None:
     """The canonical order_id of every row of a raw (untidied) frame, computed exactly as
     ``to_canonical`` would, from the order-id columns alone; None when no column feeds it."""
@@ -107,9 +135,8 @@ def order_ids(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.Seri
     columns = [c for c in frame.columns if c.strip() in sources]
     if not columns:
         return None
-    return tidy_cells(frame.select(columns)).select(_field_text("order_id", cmap, profile).alias("order_id"))[
-        "order_id"
-    ]
+    tidy = normalised(tidy_cells(frame.select(columns)), cmap, profile)
+    return tidy.select(_field_text("order_id", cmap, profile).alias("order_id"))["order_id"]
 
 
 def _text(sources: tuple[str, ...]) -> pl.Expr:
@@ -120,7 +147,7 @@ def _typed(field: str, text: pl.Expr, profile: Profile) -> pl.Expr:
     kind = FIELD_BY_NAME[field].kind
     synonyms = profile.synonyms.get(field, {})
     if kind == TIMESTAMP:
-        return parse_timestamp(text, profile.timestamp_formats)
+        return parse_timestamp(text, profile.timestamp_formats, profile.time_zone or DEFAULT_ZONE)
     if kind == INTEGER:
         return parse_integer(text)
     if kind == BOOLEAN:
@@ -150,7 +177,8 @@ def _bad_cell(field: str, source: str, profile: Profile, parsed: str | None = No
         )
     if spec.kind == VOCAB:
         typed = _typed(field, col, profile)
-        allowed = "、".join(dict.fromkeys((*spec.vocabulary, *profile.synonyms.get(field, {}))))  # each once
+        usable = [k for k, v in profile.synonyms.get(field, {}).items() if v in (*spec.vocabulary, "")]
+        allowed = "、".join(dict.fromkeys((*spec.vocabulary, *usable)))  # each once; never a source whose target fails
         return pl.when(typed.is_not_null() & ~typed.is_in(list(spec.vocabulary))).then(
             pl.format(f"「{source}」的值「{{}}」不在取值范围内（可用：{allowed}）", col)
         )
@@ -184,7 +212,9 @@ def _parse_timestamp_sources(frame: pl.DataFrame, cmap: ColumnMap, profile: Prof
         return frame, parsed
     fast = frame.select(parse_iso_timestamp(pl.col(source)).alias(name) for source, name in parsed.items())
     columns = [
-        finish_timestamp(frame[source], fast[name], profile.timestamp_formats).alias(name)
+        finish_timestamp(frame[source], fast[name], profile.timestamp_formats, profile.time_zone or DEFAULT_ZONE).alias(
+            name
+        )
         for source, name in parsed.items()
     ]
     return frame.with_columns(columns), parsed
@@ -232,7 +262,7 @@ def to_canonical(frame: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> pl.D
     plus three flags: some timestamp cell / vocabulary cell / yes-no or count cell is present but
     unusable (``_FLAG_GROUP``). The messages are written later, only for the flagged rows
     (``describe_bad_cells``): formatting them for a million good rows costs seconds."""
-    frame, parsed = _parse_timestamp_sources(frame, cmap, profile)
+    frame, parsed = _parse_timestamp_sources(normalised(frame, cmap, profile), cmap, profile)
     by_value = {
         spec.name: _typed_by_value(frame[sources[0]], spec.name, profile).alias(f"__typed_{spec.name}")
         for spec in FIELDS
@@ -276,9 +306,11 @@ def _any(flags: list[pl.Expr]) -> pl.Expr:
     return pl.any_horizontal(flags) if flags else pl.lit(False)
 
 
+# The cells themselves are not quoted: a shifted row puts a caller's name, phone and address there.
+# They are kept in raw_cell_warnings.extra_cells (the raw layer), shown masked to every role but admin.
 EXTRA_CELLS_MESSAGE = (
-    "本行有表头以外的单元格「{}」（超出表头的列，或表头为空的列），这些内容不属于任何字段"
-    "（常见原因：内容里有未加引号的逗号，请核对本行各列是否错位）"
+    "本行有表头以外的单元格（超出表头的列，或表头为空的列；内容见「表头以外的单元格」一栏），"
+    "这些内容不属于任何字段（常见原因：内容里有未加引号的逗号，请核对本行各列是否错位）"
 )
 
 
@@ -286,7 +318,7 @@ def describe_bad_cells(source: pl.DataFrame, cmap: ColumnMap, profile: Profile) 
     """For (a few) source rows: ROW and the messages of their unusable cells per flag group
     (``__msg_ts``, ``__msg_value``, ``__msg_soft``; see ``_FLAG_GROUP``)."""
     # rechunk: polars 2.1 panics ("i < self.len()") formatting strings of a filtered string-view frame
-    frame, parsed = _parse_timestamp_sources(source.rechunk(), cmap, profile)
+    frame, parsed = _parse_timestamp_sources(normalised(source.rechunk(), cmap, profile), cmap, profile)
     groups: dict[str, list[pl.Expr]] = {"__bad_ts": [], "__bad_value": [], "__bad_soft": []}
     for spec in FIELDS:
         for src in cmap.sources.get(spec.name, ()):
@@ -294,9 +326,7 @@ def describe_bad_cells(source: pl.DataFrame, cmap: ColumnMap, profile: Profile) 
             if bad is not None:
                 groups[_FLAG_GROUP[spec.kind]].append(bad)
     if EXTRA_CELLS in frame.columns:
-        groups["__bad_soft"].append(
-            pl.when(pl.col(EXTRA_CELLS).is_not_null()).then(pl.format(EXTRA_CELLS_MESSAGE, pl.col(EXTRA_CELLS)))
-        )
+        groups["__bad_soft"].append(pl.when(pl.col(EXTRA_CELLS).is_not_null()).then(pl.lit(EXTRA_CELLS_MESSAGE)))
     return frame.select(ROW, *(_join(m).alias(g.replace("__bad", "__msg")) for g, m in groups.items()))
 
 

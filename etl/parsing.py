@@ -78,21 +78,56 @@ def _from_serial(text: pl.Expr) -> pl.Expr:
     return pl.when(ok).then(EXCEL_EPOCH + pl.duration(seconds=seconds)).cast(pl.Datetime("us"))
 
 
-def parse_timestamp(text: pl.Expr, extra_formats: tuple[str, ...] = ()) -> pl.Expr:
-    """Local (Asia/Shanghai) naive datetimes; null when the text is empty or not a date we know."""
-    candidates = [_from_parts(text), _from_serial(text)]
-    for fmt in extra_formats:
-        candidates.append(text.str.strptime(pl.Datetime("us"), fmt, strict=False).cast(pl.Datetime("us")))
+DEFAULT_ZONE = "Asia/Shanghai"
+# An ISO-like time with a UTC offset: 2024-03-05T14:18:52-06:00, …52.000Z, 2024-03-05 14:18 +0800. A time of
+# day must come before the offset, so that the "-05" of a bare date 2024-03-05 is never taken for one.
+_OFFSET = r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:(Z|UTC|GMT)|([+-])(\d{2}):?(\d{2})?)$"
+# strptime directives whose result is a moment, not a wall-clock time: an offset, or seconds since 1970 (UTC)
+_ZONED_DIRECTIVES = ("%z", "%:z", "%::z", "%:::z", "%#z", "%+")
+
+
+def to_zone_wall_clock(utc: pl.Expr, zone: str) -> pl.Expr:
+    """A naive UTC moment as the naive wall-clock time of ``zone``."""
+    return utc.dt.replace_time_zone("UTC").dt.convert_time_zone(zone).dt.replace_time_zone(None)
+
+
+def _from_offset(text: pl.Expr, zone: str) -> pl.Expr:
+    """A time with a UTC offset, as the wall-clock time of ``zone`` at that moment."""
+    parts = text.str.strip_chars().str.extract_groups(_OFFSET)
+    local = _from_parts(parts.struct.field("1"))
+    sign = pl.when(parts.struct.field("3") == "-").then(-1).otherwise(1)
+    hours = parts.struct.field("4").cast(pl.Int64, strict=False).fill_null(0)
+    minutes = parts.struct.field("5").cast(pl.Int64, strict=False).fill_null(0)
+    utc = local - pl.duration(minutes=sign * (hours * 60 + minutes))
+    return to_zone_wall_clock(utc, zone)
+
+
+def _from_format(text: pl.Expr, fmt: str, zone: str) -> pl.Expr:
+    """A profile's strptime format; one that reads a moment (an offset, %s) gives ``zone``'s wall clock."""
+    parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+    if any(d in fmt for d in _ZONED_DIRECTIVES):
+        return parsed.dt.convert_time_zone(zone).dt.replace_time_zone(None)
+    if "%s" in fmt:
+        return to_zone_wall_clock(parsed, zone)
+    return parsed.cast(pl.Datetime("us"))
+
+
+def parse_timestamp(text: pl.Expr, extra_formats: tuple[str, ...] = (), zone: str = DEFAULT_ZONE) -> pl.Expr:
+    """Naive wall-clock datetimes of ``zone``; null when the text is empty or not a date we know.
+    A time written without an offset is kept as written (it is local time already); one with an
+    offset or in UTC is converted to ``zone`` (the site's zone, or the source's named by a profile)."""
+    candidates = [_from_parts(text), _from_serial(text), _from_offset(text, zone)]
+    candidates += [_from_format(text, fmt, zone) for fmt in extra_formats]
     ts = pl.coalesce(candidates)
     # A time-only Excel cell arrives as a day in 1899/1900: a date we must not invent.
     return pl.when(ts.dt.year().is_between(YEAR_MIN, YEAR_MAX)).then(ts)
 
 
-def parse_timestamp_series(text: pl.Series, extra_formats: tuple[str, ...] = ()) -> pl.Series:
+def parse_timestamp_series(text: pl.Series, extra_formats: tuple[str, ...] = (), zone: str = DEFAULT_ZONE) -> pl.Series:
     """The same result as ``parse_timestamp``, fast: most exports use one ISO form, so that is parsed
     natively first and only the cells it cannot read go through the general (regex) parser."""
     fast = pl.select(parse_iso_timestamp(pl.lit(text))).to_series()
-    return finish_timestamp(text, fast, extra_formats)
+    return finish_timestamp(text, fast, extra_formats, zone)
 
 
 def parse_iso_timestamp(text: pl.Expr) -> pl.Expr:
@@ -101,14 +136,16 @@ def parse_iso_timestamp(text: pl.Expr) -> pl.Expr:
     return text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False, exact=True)
 
 
-def finish_timestamp(text: pl.Series, fast: pl.Series, extra_formats: tuple[str, ...] = ()) -> pl.Series:
+def finish_timestamp(
+    text: pl.Series, fast: pl.Series, extra_formats: tuple[str, ...] = (), zone: str = DEFAULT_ZONE
+) -> pl.Series:
     """``parse_timestamp`` of ``text`` given ``fast`` (``parse_iso_timestamp`` of it): the general parser
     only for the cells the first pass could not read, then the year window."""
     fast = fast.dt.replace_time_zone(None) if fast.dtype.time_zone else fast  # type: ignore[union-attr]
     todo = text.is_not_null() & fast.is_null()
     if todo.any():
         idx = todo.arg_true()
-        slow = pl.DataFrame({"t": text.gather(idx)}).select(parse_timestamp(pl.col("t"), extra_formats))
+        slow = pl.DataFrame({"t": text.gather(idx)}).select(parse_timestamp(pl.col("t"), extra_formats, zone))
         fast = fast.scatter(idx, slow.to_series())
     in_range = fast.dt.year().is_between(YEAR_MIN, YEAR_MAX)
     if in_range.all():  # every parsed value in the window (an empty cell stays empty either way)

@@ -20,21 +20,21 @@ import subprocess
 import sys
 import tempfile
 import weakref
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from etl.encodings import Guess, guess_legacy
+from etl.records import JSON_SUFFIXES, RecordsError, read_records
 from etl.transcode import split_after_line_feed, transcode_range
+from etl.zipguard import ContainerError, check_xlsx_container
 
 SNIFF_BYTES = 64 * 1024
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 # Clear limits against oversized input (each overridable by an environment variable of that name).
 MAX_FILE_MB = 8192  # HOTLINE_MAX_FILE_MB: one export file
-MAX_XLSX_EXPANDED_MB = 2048  # HOTLINE_MAX_XLSX_EXPANDED_MB: an XLSX's unzipped contents
-MAX_XLSX_RATIO = 200  # real exports compress 5-20x; a bomb, thousands
 
 
 class ReadError(ValueError):
@@ -44,17 +44,25 @@ class ReadError(ValueError):
 @dataclass(frozen=True)
 class SourceFile:
     path: Path
-    kind: str  # csv | excel
-    encoding: str | None  # utf-8 | utf-8-sig | gb18030 (CSV only)
+    kind: str  # csv | excel | json
+    encoding: str | None  # CSV and JSON: a Python codec name (utf-8, utf-8-sig, gb18030, cp1252, …)
     sheet: str | None = None
+    warning: str | None = None  # the encoding was guessed without certainty (etl.encodings)
+    records: str | None = None  # JSON: the key of the list of records (a profile's [read] records)
 
 
 def detect_encoding(path: Path) -> str:
-    """BOM -> utf-8-sig; the first 64 KiB decode as UTF-8 (a cut character allowed) -> utf-8; else gb18030."""
+    """The encoding ``sniff_encoding`` picks."""
+    return sniff_encoding(path).encoding
+
+
+def sniff_encoding(path: Path) -> Guess:
+    """BOM -> utf-8-sig; the first 64 KiB decode as UTF-8 (a cut character allowed) -> utf-8; else
+    GB18030 or a single-byte Western encoding, as etl.encodings judges (with a warning when unsure)."""
     with open(path, "rb") as fh:
         head = fh.read(SNIFF_BYTES)
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        return Guess("utf-8-sig")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ReadError(
             f"文件 {path.name} 是 UTF-16 编码（Excel 的「Unicode 文本」），不是逗号分隔的 CSV："
@@ -62,9 +70,9 @@ def detect_encoding(path: Path) -> str:
         )
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
+        return Guess("utf-8")
     except UnicodeDecodeError:
-        return "gb18030"
+        return guess_legacy(head, path.name)
 
 
 def _limit(name: str, default_mb: int) -> int:
@@ -72,35 +80,33 @@ def _limit(name: str, default_mb: int) -> int:
 
 
 def check_excel_container(path: Path) -> None:
-    """Refuse what is not an XLSX, or would expand into far more than it looks (a zip bomb)."""
+    """Refuse what is not an XLSX, or what would expand into far more than it looks (a zip bomb)."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            expanded = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, OSError):
-        raise ReadError(f"{path.name} 不是有效的 XLSX 文件（可能已损坏，或是改了扩展名的其他文件）") from None
-    size = max(path.stat().st_size, 1)
-    limit = _limit("HOTLINE_MAX_XLSX_EXPANDED_MB", MAX_XLSX_EXPANDED_MB)
-    if expanded > limit or expanded / size > MAX_XLSX_RATIO:
-        raise ReadError(
-            f"{path.name} 解压后有 {expanded / 2**20:.0f} MB（压缩比 {expanded / size:.0f} 倍），超过上限 "
-            f"{limit / 2**20:.0f} MB / {MAX_XLSX_RATIO} 倍：请拆分文件，或改为导出 CSV。"
-        )
+        check_xlsx_container(path)
+    except ContainerError as exc:
+        raise ReadError(str(exc)) from None
 
 
-def open_source(path: Path, encoding: str = "auto", sheet: str | int | None = None) -> SourceFile:
-    if not path.exists():
-        raise ReadError(f"文件不存在：{path}")
+def open_source(
+    path: Path, encoding: str = "auto", sheet: str | int | None = None, fmt: str = "auto", records: str | None = None
+) -> SourceFile:
+    """The file checked (exists, within the limits) and its kind and encoding decided: ``fmt`` (a
+    profile's ``[read] format``) or the name's suffix, then the bytes."""
+    if not path.is_file():
+        raise ReadError(f"文件不存在：{path}" if not path.exists() else f"不是文件：{path}")
     size, limit = path.stat().st_size, _limit("HOTLINE_MAX_FILE_MB", MAX_FILE_MB)
     if size > limit:
         raise ReadError(
             f"{path.name} 有 {size / 2**20:.0f} MB，超过单个文件上限 {limit / 2**20:.0f} MB：请按月拆分后导入。"
         )
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        if path.suffix.lower() != ".xls":  # legacy .xls is not a zip; calamine bounds it itself
+    suffix = path.suffix.lower()
+    if fmt == "excel" or (fmt == "auto" and suffix in EXCEL_SUFFIXES):
+        if suffix != ".xls":  # legacy .xls is not a zip; calamine bounds it itself
             check_excel_container(path)
         return SourceFile(path, "excel", None, _pick_sheet(path, sheet))
-    enc = detect_encoding(path) if encoding in ("auto", "", None) else encoding
-    return SourceFile(path, "csv", enc)
+    guess = sniff_encoding(path) if encoding in ("auto", "", None) else Guess(encoding)
+    kind = "json" if fmt == "json" or (fmt == "auto" and suffix in JSON_SUFFIXES) else "csv"
+    return SourceFile(path, kind, guess.encoding, warning=guess.warning, records=records)
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -150,10 +156,15 @@ def utf8_csv(src: SourceFile) -> Iterator[Path]:
         if src.encoding not in ("utf-8", "utf-8-sig", "utf8"):
             path = temp()
             bad = _transcode(src.path, src.encoding or "gb18030", path)
-            if bad is not None:
+            if bad is not None and src.encoding in (None, "gb18030"):
                 raise ReadError(
                     f"文件 {src.path.name} 既不是 UTF-8 也不是 GBK/GB18030 编码（第 {bad} 字节附近无法解码），"
                     "请用 Excel 或记事本另存为 UTF-8 CSV 后重新导入。"
+                )
+            if bad is not None:
+                raise ReadError(
+                    f"文件 {src.path.name} 无法按 {src.encoding} 编码解码（第 {bad} 字节附近）：请检查导入配置的 "
+                    "[read] encoding，或用 Excel 或记事本另存为 UTF-8 CSV 后重新导入。"
                 )
         if _has_lone_cr(path):  # old Mac line ends, or a mix
             path = _lf_copy(path, temp())
@@ -190,7 +201,8 @@ def _transcode(path: Path, encoding: str, target: Path) -> int | None:
     Polars and DuckDB threads, no re-import of the caller's main module); the offset of the first bytes
     that do not decode, or None."""
     size = path.stat().st_size
-    cut = split_after_line_feed(str(path), size) if size > PARALLEL_TRANSCODE_BYTES else size
+    lf_safe = "\n".encode(encoding) == b"\n" and not codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    cut = split_after_line_feed(str(path), size) if size > PARALLEL_TRANSCODE_BYTES and lf_safe else size
     if cut >= size:
         return transcode_range(str(path), 0, size, encoding, str(target))
     second = target.with_name(target.name + ".2")
@@ -231,6 +243,9 @@ def preview_rows(src: SourceFile, n_rows: int = 60) -> list[list[str]]:
         except Exception as exc:  # calamine's own error types
             raise ReadError(f"无法读取 Excel 文件 {src.path.name}：{str(exc).splitlines()[0]}") from None
         return [["" if v is None else str(v) for v in row] for row in frame.rows()]
+    if src.kind == "json":
+        frame = _json_frame(src)
+        return [frame.columns, *([v or "" for v in row] for row in frame.head(n_rows - 1).rows())]
     with open(src.path, "rb") as fh:
         head = fh.read(SNIFF_BYTES)
     text = head.decode(src.encoding or "utf-8", errors="ignore").lstrip("\ufeff")
@@ -256,6 +271,8 @@ def read_frame(src: SourceFile, header_row: int = 0) -> pl.DataFrame:
             )
         except Exception as exc:
             raise ReadError(f"无法读取 Excel 文件 {src.path.name}：{exc}") from None
+    if src.kind == "json":
+        return _json_frame(src)
     skip = _polars_skip_rows(preview_rows(src, header_row)[:header_row]) if header_row else 0
     with utf8_csv(src) as path:
         try:
@@ -266,6 +283,17 @@ def read_frame(src: SourceFile, header_row: int = 0) -> pl.DataFrame:
             raise ReadError(f"文件 {src.path.name} 是空的") from None
         except pl.exceptions.PolarsError as exc:
             raise ReadError(f"无法解析 CSV 文件 {src.path.name}：{str(exc).splitlines()[0]}") from None
+
+
+def _json_frame(src: SourceFile) -> pl.DataFrame:
+    try:
+        return read_records(src.path, src.encoding or "utf-8", src.records)
+    except RecordsError as exc:
+        raise ReadError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            f"文件 {src.path.name} 无法按 {src.encoding} 解码（第 {exc.start} 字节附近）：JSON 应为 UTF-8"
+        ) from None
 
 
 # The column a CSV frame gets when some row has more cells than the header: the text of the cells past

@@ -19,6 +19,7 @@ import polars as pl
 from etl.mapping import ROW, ColumnMap, describe_bad_cells, order_ids, tidy_cells, to_canonical
 from etl.profiles import Profile
 from etl.readers import EXTRA_CELLS, CsvPieces
+from etl.swallowed import swallow_message, swallow_notes, swallowed_cells
 
 # A big file is checked in slices of this many rows, so its typed copy never exists whole in memory.
 SLICE_ROWS = 1_000_000
@@ -43,8 +44,10 @@ class Checked:
     quarantine: pl.DataFrame  # QUARANTINE_COLUMNS
     rows_read: int
     duplicates: int
-    # source_row, order_id, message: loaded rows with a yes/no or count cell that could not be read (loaded empty)
+    # source_row, order_id, message, extra_cells: loaded rows with a yes/no or count cell that could not be
+    # read (loaded empty) or with cells past the header (extra_cells, verbatim: the raw layer only)
     warnings: pl.DataFrame
+    notes: tuple[str, ...] = ()  # file-level findings for the load summary (etl.swallowed)
 
 
 def _fmt(col: str) -> pl.Expr:
@@ -126,6 +129,14 @@ def _raw_record(columns: list[str]) -> pl.Expr:
     return record.alias("raw_record")
 
 
+def _extra_cells(source: pl.DataFrame) -> pl.DataFrame:
+    """ROW and the row's cells past its header, verbatim (null when none): they go to
+    raw_cell_warnings.extra_cells, the raw layer, never into the message (personal data)."""
+    if EXTRA_CELLS in source.columns:
+        return source.select(ROW, pl.col(EXTRA_CELLS).alias("extra_cells"))
+    return source.select(ROW, pl.lit(None, pl.String).alias("extra_cells"))
+
+
 def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> Checked:
     """Split one file's rows into good rows, counted duplicates and quarantined rows with reasons."""
     dups, superseded = find_repeats(canonical, source)
@@ -138,10 +149,10 @@ def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, p
     bad = live.filter(flagged)
     described = pl.concat([bad[ROW], soft[ROW]]).implode()
     messages = describe_bad_cells(source.filter(pl.col(ROW).is_in(described)), cmap, profile)
-    warnings = soft.select(ROW, "order_id").join(messages, on=ROW, how="left")
+    warnings = soft.select(ROW, "order_id").join(messages, on=ROW, how="left").join(_extra_cells(source), on=ROW)
     note = pl.lit("。本行已导入")
     warnings = warnings.select(
-        pl.col(ROW).alias("source_row"), "order_id", (pl.col("__msg_soft") + note).alias("message")
+        pl.col(ROW).alias("source_row"), "order_id", (pl.col("__msg_soft") + note).alias("message"), "extra_cells"
     )
     problems = pl.concat(
         [_reasons(bad, messages), superseded.with_columns(pl.lit("superseded").alias("reason_code"))],
@@ -151,7 +162,45 @@ def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, p
     quarantine = (
         problems.join(raw, on=ROW, how="left").rename({ROW: "source_row"}).select(QUARANTINE_COLUMNS).sort("source_row")
     )
-    return Checked(good, quarantine, source.height, dups.len(), warnings.sort("source_row"))
+    checked = Checked(good, quarantine, source.height, dups.len(), warnings.sort("source_row"))
+    return _name_swallowed(checked, swallowed_cells(source, skip=(EXTRA_CELLS,)))
+
+
+def _name_swallowed(checked: Checked, found: pl.DataFrame) -> Checked:
+    """Say so where a cell swallowed whole records (etl.swallowed): in the row's quarantine reason, as a
+    cell warning when the row was loaded, and in the file's notes for the summary."""
+    if found.is_empty():
+        return checked
+    by_row: dict[int, list[str]] = {}
+    for row, column, lines in found.iter_rows():
+        by_row.setdefault(row, []).append(swallow_message(column, lines))
+    said = pl.DataFrame(
+        {"source_row": list(by_row), "swallowed": ["；".join(m) for m in by_row.values()]},
+        schema={"source_row": pl.UInt32, "swallowed": pl.String},
+    )
+    quarantine = checked.quarantine.join(said, on="source_row", how="left").with_columns(
+        pl.concat_str("reason", "swallowed", separator="；", ignore_nulls=True).alias("reason")
+    )
+    loaded = checked.good.select(pl.col(ROW).alias("source_row"), "order_id").join(said, on="source_row")
+    warnings = pl.concat(
+        [
+            checked.warnings,
+            loaded.select(
+                "source_row",
+                "order_id",
+                (pl.col("swallowed") + "。本行已导入").alias("message"),
+                pl.lit(None, pl.String).alias("extra_cells"),
+            ),
+        ]
+    )
+    return replace(
+        checked,
+        quarantine=quarantine.select(QUARANTINE_COLUMNS),
+        warnings=warnings.group_by("source_row", "order_id", maintain_order=True)
+        .agg(pl.col("message").str.join("；"), pl.col("extra_cells").drop_nulls().first())
+        .sort("source_row"),
+        notes=(*checked.notes, *swallow_notes(found)),
+    )
 
 
 def check_in_slices(
@@ -216,4 +265,5 @@ def merge_checked(parts: list[Checked]) -> Checked:
         rows_read=sum(p.rows_read for p in parts),
         duplicates=sum(p.duplicates for p in parts),
         warnings=pl.concat([p.warnings for p in parts]).sort("source_row"),
+        notes=tuple(n for p in parts for n in p.notes),
     )

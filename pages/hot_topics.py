@@ -13,7 +13,7 @@ from pages.components.auth import page_access
 from pages.components.filters import period_label, sidebar_filters
 from pages.components.layout import page_header
 from pages.components.oversight_charts import build_category_heatmap, build_hot_words_figure, build_risers_figure
-from pages.components.oversight_tables import ISSUE_COLUMNS, blank_unavailable, show_table
+from pages.components.oversight_tables import ISSUE_COLUMNS, blank_unavailable, file_stamp, show_table
 from pages.components.ranking_notes import empty_message
 from pages.components.tables import missing_keys, missing_text
 from warehouse.settings import load_settings
@@ -25,7 +25,8 @@ span = (p.start, p.end, p.kind)
 
 counties = sorted(data.units(stamp).filter(pl.col("level") == "county")["unit"].to_list())
 pick, note = st.columns([1, 3], vertical_alignment="bottom")
-scope = page_access().county_scope  # a county-scoped leader: hot words and lists of that county only
+viewer = page_access().viewer
+scope = viewer.county_scope  # a county-scoped leader: hot words and lists of that county only
 choices = [scope] if scope else [None, *counties]
 county = pick.selectbox(t("ht_scope", lang), choices, format_func=lambda c: c or t("ht_all_city", lang),
                         key="ht_county")  # fmt: skip
@@ -53,7 +54,7 @@ with left:
 with right:
     st.subheader(t("ht_words_title", lang))
     with st.spinner(t("ht_words_title", lang)):
-        words = od.hot_words(stamp, *span, county, None)
+        words = od.hot_words(stamp, viewer, *span, county, None)
     if words.words.is_empty():
         st.info(t("ht_no_words", lang), icon=":material/text_fields:")
     else:
@@ -73,7 +74,8 @@ if len(lacking) == 2:  # neither can be found: "none" would be false
 elif issues.is_empty():
     by_category.info(t("ht_no_issues", lang), icon=":material/check_circle:")
 else:
-    show_table(issues, ("category_l1", "category_l2", *ISSUE_COLUMNS), lang, where=by_category)
+    name = file_stamp(t("ht_by_category", lang), county or "", p.label)
+    show_table(issues, ("category_l1", "category_l2", *ISSUE_COLUMNS), lang, where=by_category, download=name)
 if len(lacking) == 1:
     by_category.caption(t("ht_issues_partly", lang).format(fields=fields, rates=rates))
 units = od.unit_issues(stamp, f.level, *span, f.group)
@@ -82,4 +84,6 @@ if units.is_empty():
     by_unit.info(empty_message(dispatched, f.level, lang), icon=":material/event_busy:")
 else:
     cols = ("county", "unit", *ISSUE_COLUMNS) if f.level == "township" else ("unit", *ISSUE_COLUMNS)
-    show_table(units, cols, lang, where=by_unit)
+    show_table(
+        units, cols, lang, where=by_unit, download=file_stamp(level_label(f.level, lang), f.group or "", p.label)
+    )

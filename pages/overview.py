@@ -9,8 +9,10 @@ from labels import level_label, lists_rule, t
 from pages.components import data
 from pages.components.charts import build_volume_figure
 from pages.components.filters import period_label, sidebar_filters
+from pages.components.grid import show_frame
 from pages.components.kpi import kpi_cards
 from pages.components.layout import page_header
+from pages.components.markup import md
 from pages.components.tables import lists_empty_reason, missing_note, red_black
 
 lang = page_header("page_overview")
@@ -41,7 +43,7 @@ tables = [(level_label("county", lang), data.ranking(stamp, "county", p.start, p
 departments = data.ranking(stamp, "department", p.start, p.end, p.kind)
 by_size = departments.group_by("group_name").len().sort(["len", "group_name"], descending=[True, False])
 for group in by_size["group_name"].to_list():
-    name = f"{level_label('department', lang)} · {group}"
+    name = f"{level_label('department', lang)} · {md(group)}"
     tables.append((name, departments.filter(pl.col("group_name") == group)))
 tables = [(name, ranking) for name, ranking in tables if not ranking.is_empty()]
 if not tables:
@@ -58,4 +60,4 @@ for tab, (_, ranking) in zip(st.tabs([name for name, _ in tables]) if tables els
         if frame.is_empty():
             col.caption(t("lists_side_empty", lang))
         else:
-            col.dataframe(frame, hide_index=True, width="stretch")
+            show_frame(frame, where=col)

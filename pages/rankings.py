@@ -14,7 +14,9 @@ from pages.components.charts import build_score_figure
 from pages.components.drill import drilldown_panel
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
 from pages.components.filters import period_label, sidebar_filters
+from pages.components.grid import show_frame
 from pages.components.layout import page_header
+from pages.components.markup import md
 from pages.components.tables import ranking_column_config, ranking_table
 from warehouse.registry import RANK_BY
 
@@ -31,7 +33,7 @@ if ranking.is_empty():
     st.stop()
 
 settings = data.settings_in_force()[0]
-group, ranked = f" · {f.group}" if f.group else "", int(ranking["rank"].is_not_null().sum())
+group, ranked = f" · {md(f.group)}" if f.group else "", int(ranking["rank"].is_not_null().sum())
 st.caption(t("rankings_caption", lang).format(level=level_label(f.level, lang), group=group,
                                               period=period_label(p, lang), n=ranking.height, ranked=ranked))  # fmt: skip
 if warning := rn.blocked(ranking, by, lang):
@@ -39,7 +41,7 @@ if warning := rn.blocked(ranking, by, lang):
 detail = st.toggle(t("show_detail", lang), key="rk_detail")
 table = ranking_table(ranking, lang, detail=detail)
 config = ranking_column_config(table, lang, rn.header_tips(ranking, settings, lang))
-st.dataframe(table, hide_index=True, width="stretch", height=35 * (table.height + 1) + 3, column_config=config)
+show_frame(table, height=35 * (table.height + 1) + 3, column_config=config)
 for note in rn.notes(ranking, settings, by, lang):
     st.caption(note)
 

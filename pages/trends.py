@@ -9,7 +9,9 @@ from labels import metric_label, t
 from pages.components import data
 from pages.components.charts import build_trend_figure
 from pages.components.filters import sidebar_filters, trend_window
+from pages.components.grid import show_frame
 from pages.components.layout import page_header
+from pages.components.oversight_tables import file_stamp
 from pages.components.tables import incomplete_caption, trend_gap, trend_table
 from warehouse.registry import LEVELS, RANKING_RATES, RATES
 
@@ -51,4 +53,5 @@ with st.expander(t("trend_table", lang), icon=":material/table_rows:"):
     config = {
         c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns[2:3] if table[c].dtype.is_numeric()
     }
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    name = file_stamp(t("page_trends", lang), metric_label(metric, lang), start.strftime("%Y%m"), end.strftime("%Y%m"))
+    show_frame(table, column_config=config, download=name, lang=lang, key="tr_download")

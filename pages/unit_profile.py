@@ -13,6 +13,7 @@ from pages.components.auth import audited, page_access
 from pages.components.charts import build_trend_figure
 from pages.components.filters import period_label, sidebar_filters, trend_window
 from pages.components.layout import page_header
+from pages.components.markup import md
 from pages.components.oversight_charts import build_category_gap_figure
 from pages.components.oversight_tables import (
     CATEGORY_COLUMNS,
@@ -42,7 +43,8 @@ units = data.units(stamp).filter(pl.col("level") == f.level)
 if f.group is not None:
     units = units.filter(pl.col("group_name") == f.group)
 options = units.sort(["order_count", "unit"], descending=[True, False])["unit"].to_list()
-scope = page_access().county_scope  # a county-scoped leader: that county and its townships only
+viewer = page_access().viewer  # the warehouse applies its role and county to every order list
+scope = viewer.county_scope  # a county-scoped leader: profiles of that county and its townships only
 if scope and f.level == "department":
     options = []
 elif scope and f.level == "county":
@@ -57,7 +59,7 @@ key = (stamp, f.level, unit, county)
 
 row = od.unit_row(*key, p.start, p.end, p.kind)
 if row is None:
-    st.info(t("up_no_orders", lang).format(unit=unit, period=period_label(p, lang)), icon=":material/event_busy:")
+    st.info(t("up_no_orders", lang).format(unit=md(unit), period=period_label(p, lang)), icon=":material/event_busy:")
     st.stop()
 st.caption(t("up_caption", lang).format(period=period_label(p, lang)))
 unit_kpis(row, data.totals_with_previous(stamp, p.start, p.end, p.kind)[0], lang)
@@ -66,7 +68,7 @@ for note in unit_notes(row, data.settings_in_force()[0], lang):
 evidence_name = file_stamp(t("up_evidence_file", lang), unit, p.label) + ".xlsx"
 st.download_button(
     t("up_evidence", lang),
-    data=audited(evidence_name, lambda: od.evidence_pack(*key, p.start, p.end, p.kind)),
+    data=audited(evidence_name, lambda: od.evidence_pack(stamp, viewer, *key[1:], p.start, p.end, p.kind)),
     file_name=evidence_name,
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     help=t("up_evidence_help", lang),
@@ -104,7 +106,9 @@ else:
     else:
         st.success(t("up_no_gap", lang), icon=":material/thumb_up:")
     st.caption(t("up_categories_note", lang))
-    show_table(categories, CATEGORY_COLUMNS, lang)
+    show_table(categories, CATEGORY_COLUMNS, lang, download=file_stamp(t("up_categories_title", lang), unit, p.label))
 
 st.subheader(t("up_lists_title", lang))
-order_list_tabs(row, lambda: od.order_lists(*key, p.start, p.end, p.kind, LIST_LIMIT), LIST_LIMIT, lang)
+order_list_tabs(
+    row, lambda: od.order_lists(stamp, viewer, *key[1:], p.start, p.end, p.kind, LIST_LIMIT), LIST_LIMIT, lang
+)

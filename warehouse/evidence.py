@@ -18,6 +18,7 @@ import polars as pl
 import xlsxwriter
 
 from labels import missing_fields
+from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.excel import neutralise_cell, neutralise_frame
 from warehouse.fields import FIELD_BY_NAME
@@ -63,18 +64,25 @@ _RATE_KEYS = tuple(m.key for m in RATES if m.key != "direct_answer_rate")
 
 
 def build_evidence_pack(
-    con: duckdb.DuckDBPyConnection, level: str, unit: str, period: Period, county: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    level: str,
+    unit: str,
+    period: Period,
+    county: str | None = None,
 ) -> bytes:
-    """The XLSX bytes for one unit of ``level`` (a township with its ``county``) over ``period``."""
+    """The XLSX bytes for one unit of ``level`` (a township with its ``county``) over ``period``, with
+    the order lists ``viewer`` may see (refused without order lists; a county-scoped leader's county only)."""
+    viewer.require_order_lists()
     row = fetch_unit_ranking_row(con, level, unit, period, county)
     if row is None:
         raise ValueError(f"{period.label} 期间没有派给「{unit}」的工单，无法生成证据材料")
     start = _months_back(period.end, TREND_MONTHS)
-    lists = fetch_order_lists(con, level, unit, period, county, MAX_LIST_ROWS)
+    lists = fetch_order_lists(con, viewer, level, unit, period, county, MAX_LIST_ROWS)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     fmt = _formats(wb)
-    _write_table(wb, fmt, SHEETS["cover"][0], _cover(con, level, unit, period, row, lists), {})
+    _write_table(wb, fmt, SHEETS["cover"][0], _cover(con, level, unit, period, row, lists, viewer.county_scope), {})
     rates = _rates(row, fetch_totals(con, period))
     _write_table(wb, fmt, SHEETS["rates"][0], rates, {rates.height - 1: fmt["num"]})  # the score is 0–100
     trend = fetch_unit_trend(con, level, unit, start, period.end, county)
@@ -99,6 +107,7 @@ def _cover(
     period: Period,
     row: dict[str, Any],
     lists: dict[str, pl.DataFrame],
+    scope: str | None = None,
 ) -> pl.DataFrame:
     info = fetch_build_info(con)
     lvl = get_level(level)
@@ -132,7 +141,12 @@ def _cover(
     ]  # fmt: skip
     for key, (sheet, what) in SHEETS.items():
         note = what
-        if key in lists:
+        if key in lists and scope:  # the unit's figure counts every county; the list holds one
+            shown = lists[key].height
+            note += f" 本材料的账号限于{scope}：列出其中{scope}的 {shown} 件" + (
+                "（最近的）。" if shown == MAX_LIST_ROWS else "。"
+            )
+        elif key in lists:
             total = int(row.get(ORDER_LISTS[key]) or 0)
             note += f" 共 {total} 件" + (f"，列出最近 {MAX_LIST_ROWS} 件。" if total > lists[key].height else "。")
         items.append((f"工作表「{sheet}」", note))

@@ -26,7 +26,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from warehouse.access import Viewer
 from warehouse.calendar import Period
+from warehouse.drilldown import scope_clauses
 
 STOPWORDS_FILE = Path(__file__).with_name("stopwords_zh.txt")
 SAMPLE = 2000
@@ -115,6 +117,7 @@ def count_words(
 
 def fetch_hot_words(
     con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
     period: Period,
     county: str | None = None,
     category_l1: str | None = None,
@@ -124,8 +127,12 @@ def fetch_hot_words(
     min_orders: int = MIN_ORDERS,
 ) -> HotWords:
     """The ``top`` words of the contents of orders received in the period (optionally one county or
-    first-level category), counted over a sample of at most ``sample`` orders."""
+    first-level category), counted over a sample of at most ``sample`` orders. They come from the
+    callers' own words, so they follow the order lists' rule (``warehouse.access``): refused for the
+    public, a county-scoped leader's county only."""
+    viewer.require_order_lists()
     clauses, params = ["received_date BETWEEN $start AND $end"], {"start": period.start, "end": period.end}
+    clauses += scope_clauses(viewer, params)
     if county is not None:
         clauses.append("county = $county")
         params["county"] = county

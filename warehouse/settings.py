@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tomllib
+import zoneinfo
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,9 @@ class Settings:
     units_file: Path | None = None
     default_group: str = "未分组"
     as_of: dt.datetime | None = None
+    # The site's time zone: stored times are its wall-clock times unless an import profile names the
+    # source's zone (etl.parsing). Applied when a file is loaded, so not part of the fingerprint.
+    time_zone: str = "Asia/Shanghai"
     source: Path | None = None
 
     def response_limit_seconds(self, urgency: str | None) -> int:
@@ -109,7 +113,7 @@ class Settings:
         return d
 
     def fingerprint(self) -> str:
-        rules = {k: v for k, v in self.to_dict().items() if k != "source"}
+        rules = {k: v for k, v in self.to_dict().items() if k not in ("source", "time_zone")}
         return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def build_fingerprint(self) -> str:
@@ -214,6 +218,7 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
         else (Path(units) if units else None),
         default_group=v.text(data, "default_group", "未分组") or "未分组",
         as_of=_parse_as_of(v.text(data, "as_of", ""), v.src),
+        time_zone=_parse_zone(v.text(data, "time_zone", "Asia/Shanghai"), v.src),
         source=source,
     )
 
@@ -252,6 +257,7 @@ _TOP_KEYS = (
     "units_file",
     "default_group",
     "as_of",
+    "time_zone",
     "response_limit_hours",
     "due_derivation",
     "composite_weights",
@@ -324,3 +330,14 @@ def _parse_as_of(text: str, src: str) -> dt.datetime | None:
         return dt.datetime.fromisoformat(text)
     except ValueError:
         raise SettingsError(f"{src}: 设置项 as_of 无法解析 (use 'YYYY-MM-DD HH:MM:SS' or ''), got {text!r}") from None
+
+
+def _parse_zone(text: str, src: str) -> str:
+    """An IANA zone name such as Asia/Shanghai (the default when empty)."""
+    try:
+        zoneinfo.ZoneInfo(text or "Asia/Shanghai")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"{src}: 设置项 time_zone 不是 IANA 时区名 (unknown time zone, e.g. Asia/Shanghai), got {text!r}"
+        ) from None
+    return text or "Asia/Shanghai"

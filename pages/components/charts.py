@@ -2,6 +2,8 @@
 
 Colour follows "higher is better": better values are teal, worse ones orange, whatever the metric's
 direction (a low return rate is good). Axis titles carry units; rates are shown as percentages.
+Names from the data (units, categories) pass through ``markup.plot_text`` and are never spliced
+into a hover template: Plotly renders HTML in labels and fills ``%{...}`` in templates.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from labels import metric_label, t
+from pages.components.markup import plot_text
 from warehouse.registry import get_metric
 
 FONT = "Noto Sans CJK SC, Noto Sans CJK, sans-serif"
@@ -71,10 +74,10 @@ def build_trend_figure(units: pl.DataFrame, city: pl.DataFrame, metric_key: str,
         fig.add_scatter(
             x=[m.strftime("%Y-%m") for m in rows["month"]],
             y=rows[metric_key].to_list(),
-            name=name,
+            name=plot_text(name),
             mode="lines+markers",
             line={"color": QUALITATIVE[i % len(QUALITATIVE)], "width": 2},
-            hovertemplate=f"%{{x}}<br>{fmt}<extra>{name}</extra>",
+            hovertemplate=f"%{{x}}<br>{fmt}<extra>%{{fullData.name}}</extra>",
         )
     city = city.sort("month")
     fig.add_scatter(
@@ -83,7 +86,7 @@ def build_trend_figure(units: pl.DataFrame, city: pl.DataFrame, metric_key: str,
         name=t("city_average", lang),
         mode="lines",
         line={"color": CITY, "width": 3, "dash": "dash"},
-        hovertemplate=f"%{{x}}<br>{fmt}<extra>{t('city_average', lang)}</extra>",
+        hovertemplate=f"%{{x}}<br>{fmt}<extra>%{{fullData.name}}</extra>",
     )
     fig.update_xaxes(type="category", title=t("month", lang))
     fig.update_yaxes(title=axis_title(metric_key, lang), tickformat=".0%" if is_rate else None)
@@ -104,7 +107,7 @@ def build_score_figure(ranking: pl.DataFrame, lang: str, by: str = "score") -> g
     lo, hi = (min(scores), max(scores)) if scores else (0.0, 1.0)
     fig = go.Figure()
     fig.add_scatter(
-        y=[f"{r}. {u}" for r, u in zip(ranked["rank"], ranked["unit"], strict=True)],
+        y=[f"{r}. {plot_text(u)}" for r, u in zip(ranked["rank"], ranked["unit"], strict=True)],
         x=scores,
         mode="markers",
         marker={

@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from warehouse import drilldown, metrics, queries, rankings
+from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.connection import Reader, resolve_db_path
 from warehouse.queries_admin import fetch_raw_order
@@ -53,8 +54,9 @@ def monthly_volume(stamp: tuple[int, int] | None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=600, max_entries=32)
-def load_history(stamp: tuple[int, int] | None) -> pl.DataFrame:
-    return queries.fetch_load_history(_con())
+def load_history(stamp: tuple[int, int] | None, viewer: Viewer) -> pl.DataFrame:
+    """Per viewer: the messages quote the files (masked for all but admin)."""
+    return queries.fetch_load_history(_con(), viewer)
 
 
 @st.cache_data(ttl=600, max_entries=32)
@@ -111,6 +113,7 @@ def monthly(stamp: tuple[int, int] | None, level: str, start: dt.date, end: dt.d
 @st.cache_data(ttl=600, max_entries=32)
 def orders(
     stamp: tuple[int, int] | None,
+    viewer: Viewer,
     level: str,
     unit: str,
     county: str | None,
@@ -120,8 +123,9 @@ def orders(
     metric: str,
     part: str,
 ) -> pl.DataFrame:
-    """The orders behind one figure of one unit (numerator, denominator or excluded)."""
-    return drilldown.fetch_orders(_con(), level, unit, Period(start, end, kind), metric, part, county)
+    """The orders behind one figure of one unit (numerator, denominator or excluded), as ``viewer`` may
+    see them: the viewer is part of the cache key, so no one is served another role's or county's list."""
+    return drilldown.fetch_orders(_con(), viewer, level, unit, Period(start, end, kind), metric, part, county)
 
 
 def settings_in_force() -> tuple[dict, str, str]:
@@ -142,6 +146,6 @@ def _settings(path: str, mtime: int | None) -> tuple[dict, str, str]:
     return settings.to_dict(), settings.fingerprint(), settings.build_fingerprint()
 
 
-def raw_order(stamp: tuple[int, int] | None, order_id: str) -> pl.DataFrame:
+def raw_order(stamp: tuple[int, int] | None, viewer: Viewer, order_id: str) -> pl.DataFrame:
     """Admin look-up of one order's personal data: deliberately NOT cached (every view is audited)."""
-    return fetch_raw_order(_con(), order_id)
+    return fetch_raw_order(_con(), viewer, order_id)

@@ -14,7 +14,9 @@ import polars as pl
 import streamlit as st
 
 from labels import LABELS, metric_label, t
+from pages.components.grid import show_frame
 from pages.components.kpi import delta_colour, explain, format_change, format_value, kpi_label, missing_fields
+from pages.components.markup import md
 from pages.components.tables import missing_note
 from warehouse.queries_orders import ORDER_LISTS
 from warehouse.registry import METRIC_BY_KEY, RANKING_RATES
@@ -103,10 +105,18 @@ def _dashed(series: pl.Series, percent: bool) -> pl.Series:
     return pl.Series(series.name, ["—" if v is None else pattern.format(v) for v in series], dtype=pl.String)
 
 
-def show_table(frame: pl.DataFrame, columns: tuple[str, ...] | list[str], lang: str, where: Any = st, **kw) -> None:
-    """``present`` then ``st.dataframe`` without the index, full width."""
+def show_table(
+    frame: pl.DataFrame,
+    columns: tuple[str, ...] | list[str],
+    lang: str,
+    where: Any = st,
+    download: str | None = None,
+    key: str | None = None,
+) -> None:
+    """``present`` then the shared table (``grid.show_frame``: no toolbar export; with ``download``, a
+    file name, an audited CSV of the table under it)."""
     table, config = present(frame, columns, lang)
-    where.dataframe(table, hide_index=True, width="stretch", column_config=config, **kw)
+    show_frame(table, where=where, column_config=config, download=download, lang=lang, key=key)
 
 
 def with_reason_labels(frame: pl.DataFrame, lang: str, column: str = "reason_code") -> pl.DataFrame:
@@ -131,7 +141,7 @@ def unit_kpis(row: dict[str, Any], city: dict[str, Any], lang: str, per_row: int
             row.get("unranked_reason")
         )
         rank, change, delta = t(reason, lang) if reason else "—", None, None
-    help_text = t("up_rank_help", lang).format(group=row.get("group_name") or "", n=row.get("ranked_units", 0))
+    help_text = t("up_rank_help", lang).format(group=md(row.get("group_name") or ""), n=row.get("ranked_units", 0))
     cards.append(
         (t("rank", lang), rank, delta, "off" if change == 0 else "normal", help_text, "off" if change == 0 else "auto")
     )

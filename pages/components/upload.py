@@ -1,6 +1,10 @@
 """Upload an export from the browser through the same ETL as the command line (SPEC §2, §5).
 
 No Streamlit here: the data page draws, these functions do the work, and tests call them directly.
+An upload is saved in a private temp folder (``hotline-upload-<pid>-…``, 0700) because the readers
+need a file; it holds phone numbers, so it is deleted when the upload is loaded, replaced or
+cleared, when the session that made it ends (``SavedUpload``), and at the next start of the
+dashboard if the process that made it is gone (``sweep_stale_uploads``).
 The preview runs ``etl.load.prepare_file`` (read, find the header, map, check) on the saved file so
 the analyst sees the detected encoding, sheet, header row and column mapping — or the rejection —
 before anything is written; the load itself is ``etl.load.load_files``, whose copy-and-swap keeps
@@ -9,18 +13,23 @@ every open page reading a complete warehouse.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
+import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from etl.admission import LoadRefused  # noqa: F401 - for the data page: a refused load is not a failed one
 from etl.load import LoadSummary, load_files, prepare_file
 from etl.mapping import UnmappableError
 from etl.profiles import CATEGORY_PATH, load_profile
 from etl.readers import ReadError
+from warehouse.backups import UPLOAD_PREFIX
 from warehouse.connection import resolve_db_path
 from warehouse.fields import FIELD_BY_NAME
 
@@ -57,7 +66,7 @@ class UploadPreview:
 def save_upload(name: str, content: bytes, folder: Path | None = None) -> Path:
     """Write the uploaded bytes under their own file name (the load history shows it) in a fresh
     private folder; only the base name is kept, with characters unsafe in a path replaced."""
-    folder = folder or Path(tempfile.mkdtemp(prefix="hotline-upload-"))
+    folder = folder or Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
     folder.mkdir(parents=True, exist_ok=True)
     safe = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip(" .") or "upload.csv"
     path = folder / safe
@@ -67,10 +76,46 @@ def save_upload(name: str, content: bytes, folder: Path | None = None) -> Path:
 
 def discard_upload(path: Path) -> None:
     """Remove the saved upload and its private folder."""
-    if path.parent.name.startswith("hotline-upload-"):
+    if path.parent.name.startswith(UPLOAD_PREFIX):
         shutil.rmtree(path.parent, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
+
+
+class SavedUpload:
+    """A saved upload that deletes itself when dropped: kept in the Streamlit session, it goes when the
+    session goes (Streamlit has no session-end hook, but it lets go of an ended session's state), and
+    at the latest when the process exits."""
+
+    def __init__(self, file_id: str, path: Path) -> None:
+        self.file_id, self.path = file_id, path
+        self._finalizer = weakref.finalize(self, discard_upload, path)
+
+    def discard(self) -> None:
+        self._finalizer()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def sweep_stale_uploads(folder: Path | None = None, older_than_s: float = 86_400) -> list[Path]:
+    """Delete upload folders left by dashboard processes that are gone (killed, crashed); a folder
+    without a process id (older versions) only once it is a day old. Returns what was deleted."""
+    gone = []
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}*"):
+        pid = path.name[len(UPLOAD_PREFIX) :].split("-", 1)[0]
+        stale = not _pid_alive(int(pid)) if pid.isdigit() else time.time() - path.stat().st_mtime > older_than_s
+        if stale and path.is_dir() and pid != str(os.getpid()):
+            shutil.rmtree(path, ignore_errors=True)
+            gone.append(path)
+    return gone
 
 
 def preview_upload(path: Path, profile: str | Path | None = None) -> UploadPreview:
@@ -128,9 +173,10 @@ def mapping_frame(preview: UploadPreview, lang: str = "zh") -> pl.DataFrame:
     )
 
 
-def load_upload(path: Path, db: str | Path | None = None) -> LoadSummary:
-    """Load the saved file into the warehouse (one transaction, swapped in atomically)."""
-    return load_files([path], db=resolve_db_path(db))
+def load_upload(path: Path, db: str | Path | None = None, replace_demo: bool = False) -> LoadSummary:
+    """Load the saved file into the warehouse (one transaction, swapped in atomically). Into a demo
+    warehouse only with ``replace_demo`` (every demo order discarded; etl.admission refuses otherwise)."""
+    return load_files([path], db=resolve_db_path(db), replace_demo=replace_demo)
 
 
 def summary_frame(summary: LoadSummary) -> pl.DataFrame:

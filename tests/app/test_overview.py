@@ -101,3 +101,25 @@ def test_a_load_while_the_app_is_open_keeps_every_page_working(demo_db: Path, tm
     for page in ("pages/rankings.py", "pages/trends.py", "pages/about.py"):
         at.switch_page(page).run()
         assert not at.exception, page
+
+
+def test_an_unreadable_warehouse_names_check_and_restore(tmp_path: Path, monkeypatch) -> None:
+    """The dashboard said "re-run etl load" to a damaged warehouse; the fix is `restore`."""
+    import os
+
+    from etl.load import load_files
+    from tests.conftest import order_row, write_csv
+
+    db = tmp_path / "wh" / "hotline.duckdb"
+    load_files([write_csv(tmp_path / "a.csv", [order_row(f"A{i}") for i in range(300)])], db=db, mark_demo=True)
+    load_files([write_csv(tmp_path / "b.csv", [order_row("B1")])], db=db, mark_demo=True)  # a backup to go back to
+    data = bytearray(db.read_bytes())
+    for offset in range(3 * 4096, len(data), 7 * 4096):  # damaged blocks, a readable header
+        data[offset + 100 : offset + 200] = os.urandom(100)
+    db.write_bytes(bytes(data))
+    monkeypatch.setenv("HOTLINE_DB", str(db))
+    monkeypatch.setenv("HOTLINE_USERS", str(tmp_path / "users.json"))
+    at = open_page()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "python -m warehouse restore" in shown and "etl load" not in shown

@@ -69,6 +69,7 @@ def test_a_weight_change_shows_the_same_score_on_every_surface(
 ) -> None:
     from reports.assemble import assemble_report
     from warehouse.calendar import Period
+    from warehouse.access import Viewer
     from warehouse.evidence import build_evidence_pack
     from warehouse.metrics import fetch_monthly
     from warehouse.queries_orders import fetch_unit_ranking_row, fetch_unit_trend
@@ -88,7 +89,7 @@ def test_a_weight_change_shows_the_same_score_on_every_surface(
                 "score"
             ],
         }
-        pack = pl.read_excel(io.BytesIO(build_evidence_pack(con, "department", UNIT, period)), sheet_name="指标")
+        pack = pl.read_excel(io.BytesIO(build_evidence_pack(con, Viewer("oversight", "test"), "department", UNIT, period)), sheet_name="指标")
         seen["evidence pack"] = pack.filter(pl.col("指标代码") == "score")["本单位"][0]
         city = fetch_totals(con, period)["score"]
         assert fetch_monthly(con, "city")["score"][0] == pytest.approx(city, abs=1e-12)  # overview trend = totals

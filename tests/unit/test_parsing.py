@@ -35,6 +35,10 @@ CASES = [
     ("2024/3/5 上午12:30", datetime(2024, 3, 5, 0, 30)),
     ("2024/3/5 中午12:30", datetime(2024, 3, 5, 12, 30)),
     ("2024/3/5 晚上11:59:59", datetime(2024, 3, 5, 23, 59, 59)),
+    # a moment with an offset: the wall-clock time of the site's zone (Asia/Shanghai by default)
+    ("2024-03-05T14:18:52-06:00", datetime(2024, 3, 6, 4, 18, 52)),
+    ("2024-03-05T06:18:52.000Z", datetime(2024, 3, 5, 14, 18, 52)),
+    ("2024-03-05 14:18 +0800", datetime(2024, 3, 5, 14, 18)),
 ]
 BAD = [
     "下午2:02",
@@ -82,3 +86,10 @@ def test_integer_boolean_and_category_path() -> None:
     paths = pl.DataFrame({"p": ["城乡建设->物业管理->收费", "交通/公交", "A > B"]})
     got = paths.select(split_category_path(pl.col("p"), i).alias(str(i)) for i in range(3))
     assert got.rows() == [("城乡建设", "物业管理", "收费"), ("交通", "公交", None), ("A", "B", None)]
+
+
+def test_offsets_go_to_the_zone_asked_and_a_bare_date_is_not_an_offset() -> None:
+    texts = pl.Series("t", ["2014-05-09T19:02:21-05:00", "2014-01-03T14:18:52-06:00", "2024-03-05", "2024-03-05 09:00"])
+    assert parse_timestamp_series(texts, zone="America/Chicago").to_list() == [
+        datetime(2014, 5, 9, 19, 2, 21), datetime(2014, 1, 3, 14, 18, 52), datetime(2024, 3, 5), datetime(2024, 3, 5, 9),
+    ]  # fmt: skip
