@@ -19,6 +19,7 @@ from etl.profiles import CATEGORY_PATH, Profile
 from etl.readers import ReadError, open_source, preview_rows, read_frames
 from etl.validate import REASON_CODES
 from warehouse.fields import FIELD_BY_NAME, PII, TEXT
+from warehouse.masking import row_is_data
 from warehouse.settings import load_settings
 
 TOP_VALUES = 20
@@ -88,7 +89,7 @@ def column_values(frames, headers: set[str], top: int = TOP_VALUES) -> dict[str,
 
 def _headers_anyway(path, profile: Profile) -> tuple[object, int, tuple[str, ...]]:
     """When no row maps the required fields: the pinned header row, else the first row that is not
-    blank, so the analyst can map the file's own headers."""
+    blank, so the analyst can map the file's own headers (none when that row looks like data)."""
     src = open_source(path, profile.encoding, profile.sheet, profile.format, profile.records)
     rows = preview_rows(src)
     if profile.header_row is not None:
@@ -122,6 +123,8 @@ def check_file(path, profile: Profile) -> FileCheck:
             frames = read_frames(src, index)
         except (ReadError, UnmappableError) as inner:
             return replace(base, error=f"{exc}\n{inner}", readable=False)
+        if row_is_data(headers):  # a data row where the header should be: a caller's name and phone
+            headers, mapping, frames = (), {}, []
         shown = {h for hs in mapping.values() for h in hs} - private_headers(mapping)
         return replace(
             base, error=str(exc), kind=src.kind, encoding=src.encoding, sheet=src.sheet, header_row=index + 1,

@@ -160,7 +160,7 @@ def upload_section(lang: str) -> None:
     viewer = access.viewer
     viewer.require_profiles()  # the data page is for analysts and admins (warehouse.access)
     st.markdown(f"**{t('dp_preview_title', lang)}**")
-    with st.spinner(t("dp_preview_title", lang)):
+    with st.spinner(t("pm_checking", lang)):
         ready, profile = _editor(path, upload, viewer, lang)
     if not ready:
         return

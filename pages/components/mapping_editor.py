@@ -46,7 +46,7 @@ from warehouse.fields import BOOLEAN, FIELD_BY_NAME, INTEGER, PII, TIMESTAMP, VO
 from warehouse.previews import preview_values
 
 DETECTED = "detected"
-CASES = (None, "lower", "upper")
+CASES = ("", "lower", "upper")  # "" = keep (None would show as no choice at all)
 VALUE_COLUMNS = ("value", "rows", "ruled", "stored", "verdict")
 
 
@@ -153,7 +153,8 @@ def mapping_form(check: FileCheck, draft: ProfileDraft, viewer: Viewer, lang: st
             note = _values_caption(check, row["source"], row["fields"], viewer, lang)
             if note:
                 left.caption(note)
-            picked = right.multiselect(md(row["source"]), options, default=row["fields"], key=f"pm_map_{gen}_{row['position']}",
+            label = t("pm_column_label", lang).format(n=row["position"])  # no data in a label: see markup.md
+            picked = right.multiselect(label, options, default=row["fields"], key=f"pm_map_{gen}_{row['position']}",
                                        format_func=lambda f: _option(f, lang), label_visibility="collapsed",
                                        placeholder=t("pm_unmapped", lang))  # fmt: skip
             chosen.append(picked)
@@ -174,8 +175,8 @@ def _rule_widgets(draft: ProfileDraft, name: str, key: str, lang: str) -> tuple[
     """The rule and synonym inputs of field ``name``, filled from the draft: (case, prefixes, rewrites,
     synonyms) as typed."""
     rule, spec = draft.normalize.get(name, RuleDraft()), FIELD_BY_NAME.get(name)
-    case_labels = {None: t("pm_case_keep", lang), "lower": t("pm_case_lower", lang), "upper": t("pm_case_upper", lang)}
-    case = st.selectbox(t("pm_case", lang), CASES, index=CASES.index(rule.case), key=f"{key}_case",
+    case_labels = {"": t("pm_case_keep", lang), "lower": t("pm_case_lower", lang), "upper": t("pm_case_upper", lang)}
+    case = st.selectbox(t("pm_case", lang), CASES, index=CASES.index(rule.case or ""), key=f"{key}_case",
                         format_func=lambda c: case_labels[c])  # fmt: skip
     prefixes = st.text_area(t("pm_trim_prefix", lang), "\n".join(rule.trim_prefix), key=f"{key}_prefix",
                             help=t("pm_trim_prefix_help", lang), height=68)  # fmt: skip
@@ -227,7 +228,7 @@ def rules_form(check: FileCheck, draft: ProfileDraft, viewer: Viewer, lang: str)
     synonyms, more = parse_pairs(synonyms_text, t("pm_synonym_pair", lang))
     errors += more
     if not errors:
-        errors = _keep(set_field_rules(draft, name, RuleDraft(case, lines(prefixes), tuple(rewrite)), synonyms))
+        errors = _keep(set_field_rules(draft, name, RuleDraft(case or None, lines(prefixes), tuple(rewrite)), synonyms))
     for error in errors:
         st.error(md(error), icon=":material/error:")
 

@@ -94,7 +94,7 @@ def test_an_upload_shows_the_mapping_then_loads(own_copy: Path) -> None:
     text = _texts(at)
     assert "识别结果（尚未导入）" in text and "编码：gb18030" in text and "表头在第 1 行" in text
     assert "读取 21 行，可导入 20 行，将隔离 1 行" in text
-    assert next(m for m in at.multiselect if m.label == "受理时间").value == ["received_at"]
+    assert next(m for m in at.multiselect if m.label == "第 2 列对应的字段").value == ["received_at"]  # 受理时间
     reasons = next(d.value for d in at.dataframe if "示例原始行（已打码）" in d.value.columns)  # named before loading
     assert list(reasons["原因"]) == ["缺少工单编号"] and reasons["行数"].iloc[0] == 1
     assert "13912345678" not in reasons["示例原始行（已打码）"].iloc[0]
@@ -186,8 +186,11 @@ def test_load_upload_refuses_a_real_file_into_demo_and_replaces_when_told(own_co
     path = save_upload("real.csv", csv_text(_real_rows(4)).encode(), tmp_path)
     with pytest.raises(LoadRefused, match="--replace-demo"):
         load_upload(path)
-    summary = load_upload(path, replace_demo=True)
+    events = []  # what the page's progress bar is driven by
+    summary = load_upload(path, replace_demo=True, progress=events.append)
     assert summary.demo_discarded > 1000 and summary.is_demo is False and summary.loaded == 4
+    assert [e.stage for e in events][-2:] == ["refresh", "done"] and events[-1].fraction == 1.0
+    assert [e.fraction for e in events] == sorted(e.fraction for e in events)
 
 
 def test_a_replaced_or_cleared_upload_leaves_no_copy_with_phone_numbers(own_copy: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from etl.profiles import saved_profiles_dir
 from etl.saved_profiles import read_saved
 from tests.app.pages import open_page
-from tests.conftest import boston_like_csv, query
+from tests.conftest import BOSTONISH, boston_like_csv, query
 from tests.e2e.browser import ROOT
 from warehouse import audit
 from warehouse.users import User
@@ -40,7 +40,8 @@ def _texts(at) -> str:
 
 
 def _multiselect(at, header: str):
-    return next(m for m in at.multiselect if m.label.replace("\\", "") == header)
+    """The field choice of a source header (labelled by the column's position: no data in labels)."""
+    return next(m for m in at.multiselect if m.label == f"第 {BOSTONISH.index(header) + 1} 列对应的字段")
 
 
 def _press(at, label: str):
@@ -139,11 +140,34 @@ def test_a_shipped_profile_loads_without_saving_and_the_name_of_a_shipped_one_is
     at.selectbox(key="pm_start").set_value("shipped:boston311").run()
     assert not at.exception
     assert "可导入 11 行，将隔离 1 行" in _texts(at) and _multiselect(at, "ward").value == ["township"]
+    # the file's warnings: boston311 lists Boston's department column, which this small export lacks
+    assert any("文件提示" in w.value and "fields.department" in w.value.replace("\\", "") for w in at.warning)
     at.text_input(key="pm_save_name").set_value("boston311")
     _press(at, "保存配置")
     assert any("内置配置的名字" in e.value for e in at.error)
     _press(at, "导入")  # unchanged: the shipped profile itself is used
     assert query(site, "SELECT profile, loaded FROM load_log") == [("boston311", 11)]
+
+
+def test_the_time_zone_and_header_row_are_checked_before_they_are_kept(site: Path, tmp_path: Path) -> None:
+    csv = boston_like_csv(tmp_path / "boston-like.csv")
+    at = open_page(PAGE, ANALYST)
+    at.file_uploader[0].set_value((csv.name, csv.read_bytes(), "text/csv")).run()
+    at.selectbox(key="pm_start").set_value("shipped:boston311").run()
+    zone = next(i for i in at.text_input if i.label == "源数据的时区（可空）")
+    assert zone.value == "America/New_York"
+    zone.set_value("Mars/Base")
+    _press(at, "应用")
+    assert any("timestamps.time_zone" in e.value.replace("\\", "") for e in at.error)
+    assert "导入" in [b.label for b in at.button]  # refused: the draft is still the shipped profile
+    next(n for n in at.number_input if n.label.startswith("表头在第几行")).set_value(2)
+    next(i for i in at.text_input if i.label == "源数据的时区（可空）").set_value("America/Chicago")
+    _press(at, "应用")
+    assert at.session_state["pm_draft"].read == {"header_row": 1}
+    assert at.session_state["pm_draft"].time_zone == "America/Chicago"
+    assert any("此文件无法导入" in e.value for e in at.error)  # row 2 is data, not the header
+    assert "导入" not in [b.label for b in at.button]
+    assert not at.multiselect and "617555" not in _texts(at)  # its cells are not offered as headers
 
 
 def test_the_editor_in_english(site: Path, tmp_path: Path) -> None:
