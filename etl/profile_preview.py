@@ -67,16 +67,23 @@ def private_headers(mapping: dict[str, tuple[str, ...]]) -> set[str]:
 
 
 def column_values(frames, headers: set[str], top: int = TOP_VALUES) -> dict[str, ColumnValues]:
-    """Value counts of the named columns over a file's raw frames (cells trimmed, empty = no value)."""
+    """Value counts of the named columns over a file's raw frames (cells trimmed, empty = no value);
+    the columns of a frame are counted in parallel (one query each, collected together)."""
     counts: dict[str, list[pl.DataFrame]] = {h: [] for h in headers}
     rows = 0
     for frame in frames:
         rows += frame.height
-        for col in frame.columns:
-            name = col.strip()
-            if name in counts:
-                cells = frame[col].cast(pl.String).str.strip_chars()
-                counts[name].append(cells.filter(cells != "").value_counts(name="rows").rename({col: "value"}))
+        columns = [c for c in frame.columns if c.strip() in counts]
+        queries = [
+            frame.lazy()
+            .select(pl.col(c).cast(pl.String).str.strip_chars().alias("value"))
+            .filter(pl.col("value") != "")
+            .group_by("value")
+            .agg(pl.len().alias("rows"))
+            for c in columns
+        ]
+        for col, found in zip(columns, pl.collect_all(queries), strict=True):
+            counts[col.strip()].append(found)
     out = {}
     for name, parts in counts.items():
         if not parts:
