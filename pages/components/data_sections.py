@@ -134,7 +134,7 @@ def _editor(path: Path, upload, viewer: Viewer, lang: str) -> tuple[bool, Path |
     with st.expander(t("pm_rules_title", lang), icon=":material/rule:"):
         rules_form(check, draft, viewer, lang)
     with st.expander(t("pm_timing_title", lang), icon=":material/schedule:"):
-        timing_form(check, draft, lang)
+        timing_form(draft, lang)
     st.markdown(f"**{t('pm_check_title', lang)}**")
     show_check(check, viewer, lang)
     save_form(draft, upload.name, start_label(st.session_state["pm_start"], "zh"), viewer, lang)

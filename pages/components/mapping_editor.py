@@ -74,7 +74,7 @@ def start_path(key: str) -> Path | None:
     return saved_profiles_dir() / f"{name}.toml" if kind == "saved" else None
 
 
-def _reset(path: Path, file_id: str, start: str, lang: str) -> None:
+def _reset(path: Path, file_id: str, start: str) -> None:
     """A new file or a new starting point: the draft is built afresh, the widgets with it."""
     state = st.session_state
     source = start_path(start)
@@ -112,7 +112,7 @@ def choose_start(path: Path, file_id: str, lang: str) -> ProfileDraft:
     start = st.selectbox(t("pm_start", lang), options, key="pm_start", format_func=lambda k: start_label(k, lang),
                          help=t("pm_start_help", lang))  # fmt: skip
     if state.get("pm_for") != (file_id, start):
-        _reset(path, file_id, start, lang)
+        _reset(path, file_id, start)
     if state.get("pm_start_error"):
         st.error(f"{t('pm_start_broken', lang)}\n\n{md(state['pm_start_error'])}", icon=":material/error:")
     return state["pm_draft"]
@@ -233,7 +233,7 @@ def rules_form(check: FileCheck, draft: ProfileDraft, viewer: Viewer, lang: str)
         st.error(md(error), icon=":material/error:")
 
 
-def timing_form(check: FileCheck, draft: ProfileDraft, lang: str) -> None:
+def timing_form(draft: ProfileDraft, lang: str) -> None:
     """Where the header is, extra timestamp formats and the source's time zone."""
     key = f"pm_timing_{st.session_state['pm_gen']}"
     pinned = draft.read.get("header_row")
