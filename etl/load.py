@@ -366,7 +366,7 @@ def load_files(
     LoadProgress events (etl.progress) as files are read and written, for a progress bar."""
     started = time.perf_counter()
     db_path = resolve_db_path(db)
-    prof = load_profile(profile)
+    prof = load_profile(profile, db=db_path)  # a name: saved beside this warehouse, else shipped
     summary = LoadSummary(db=str(db_path))
     seen = {} if replace_demo else already_loaded(db_path)  # a fresh warehouse has loaded nothing
     results: list[FileResult | None] = []  # per path given; None until the write below decides it
