@@ -166,4 +166,4 @@ def about_problems(lang: str) -> None:
     rows = [(f"{table}.{key}", str(value)) for table, values in load_problem_settings().to_dict().items()
             for key, value in values.items()]  # fmt: skip
     st.caption(t("about_problems_settings", lang).format(path=md(problem_settings_path().name)))
-    st.table(pl.DataFrame(rows, schema=[t("col_setting", lang), t("col_value", lang)], orient="row"))
+    st.table(pl.DataFrame(rows, schema=[t("col_setting", lang), t("col_setting_value", lang)], orient="row"))
