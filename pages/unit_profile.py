@@ -11,6 +11,7 @@ from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.auth import audited, page_access
 from pages.components.bulletin_notes import case_marker
+from pages.components.casemix_view import unit_section as casemix_section
 from pages.components.charts import build_trend_figure
 from pages.components.filters import period_label, sidebar_filters, trend_window
 from pages.components.layout import page_header
@@ -115,6 +116,7 @@ order_list_tabs(
     row, lambda: od.order_lists(stamp, viewer, *key[1:], p.start, p.end, p.kind, LIST_LIMIT), LIST_LIMIT, lang
 )
 
+casemix_section(stamp, p, f.level, unit, county, lang)
 clusters_section(stamp, p, viewer, lang, level=f.level, unit=unit, unit_county=county)
 if p.kind == "month":
     case_marker(viewer, f.level, unit, county, f"{p.start:%Y-%m}", lang)

@@ -20,6 +20,7 @@ import xlsxwriter
 from labels import missing_fields, t
 from warehouse.access import Viewer
 from warehouse.calendar import Period
+from warehouse.casemix import casemix_sentence, casemix_sheet, unit_casemix
 from warehouse.cluster_views import problems_sheet
 from warehouse.excel import neutralise_cell, neutralise_frame
 from warehouse.fields import FIELD_BY_NAME
@@ -47,6 +48,10 @@ SHEETS = {
     "overdue": ("超期未办结工单", "期间内派单、截至数据截止时间已过办理时限仍未办结的考核工单。"),
     "bounced": ("退单工单", "期间内派单、退单次数 ≥ 1 的工单（推诿）。"),
     "repeat": ("重复诉求工单", "期间内派单、同一来电号码同一二级分类在窗口期内再次来电的考核工单。"),
+    "casemix": (
+        t("cm_title"),
+        "本单位各类诉求（二级分类 × 诉求类型）的满意情况与全市同类对比：按全市同类满意率预期的满意件数与实际之差，差距最大的在前。",
+    ),
     "problems": (t("ev_problems_sheet"), ""),  # its note names the settings (see _cover)
 }
 _EXTRA_LABELS = {
@@ -94,6 +99,7 @@ def build_evidence_pack(
     _write_table(wb, fmt, SHEETS["categories"][0], fetch_unit_categories(con, level, unit, period, county, 1000), {})
     for kind, frame in lists.items():
         _write_table(wb, fmt, SHEETS[kind][0], frame, {})
+    _write_table(wb, fmt, SHEETS["casemix"][0], casemix_sheet(con, level, unit, period, county), {})
     _write_table(wb, fmt, SHEETS["problems"][0], problems_sheet(con, viewer, level, unit, period, county), {})
     wb.close()
     return buf.getvalue()
@@ -142,6 +148,7 @@ def _cover(
         ("生成时间", dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")),
         ("数据性质", "演示数据（虚构城市，不代表任何真实地区）" if fetch_is_demo(con) else "正式导入数据"),
         ("个人信息", "本材料不含来电人姓名、联系电话和诉求内容。"),
+        (t("cm_title"), casemix_sentence(unit_casemix(con, level, unit, period, row.get("county")))),
     ]  # fmt: skip
     for key, (sheet, what) in SHEETS.items():
         note = what or _problems_note()

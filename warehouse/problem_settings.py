@@ -1,4 +1,5 @@
-"""Settings of the problem finders: recurring problems, early warning, hot words (config/problems.toml).
+"""Settings of the analyses beside the assessment: recurring problems, early warning, hot words and the
+case-mix comparison of satisfaction (config/problems.toml).
 
 Kept apart from the assessment rules (config/settings.toml) on purpose: these tune analyses that
 point at problems, never an assessed figure, so changing one neither needs a rebuild nor changes the
@@ -44,10 +45,16 @@ class HotWordSettings:
 
 
 @dataclass(frozen=True)
+class CasemixSettings:
+    reference_months: int = 12
+
+
+@dataclass(frozen=True)
 class ProblemSettings:
     clusters: ClusterSettings = field(default_factory=ClusterSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     hot_words: HotWordSettings = field(default_factory=HotWordSettings)
+    casemix: CasemixSettings = field(default_factory=CasemixSettings)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,8 +76,14 @@ _RULES: dict[str, dict[str, tuple[type, float, float]]] = {
         "min_ratio": (float, 1.0, 1000.0),
     },
     "hot_words": {"reference_months": (int, 1, 36), "min_orders": (int, 1, 10_000), "sample": (int, 100, 1_000_000)},
+    "casemix": {"reference_months": (int, 1, 120)},
 }
-_CLASSES = {"clusters": ClusterSettings, "alerts": AlertSettings, "hot_words": HotWordSettings}
+_CLASSES = {
+    "clusters": ClusterSettings,
+    "alerts": AlertSettings,
+    "hot_words": HotWordSettings,
+    "casemix": CasemixSettings,
+}
 
 
 def problem_settings_path() -> Path:

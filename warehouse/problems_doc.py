@@ -19,6 +19,24 @@ MEASURES_FILE = PROJECT_ROOT / "docs" / "problem_measures.json"
 
 PROBLEM_RULES: tuple[tuple[str, str], ...] = (
     (
+        "满意率的案件结构对比（间接标化）：单位的考核工单中有满意度评价的，按「二级分类 × 诉求类型」分格（分类或类型为空的自成"
+        "一格）；预期满意率 = k·Σ n_c·r_c ÷ n，r_c 为全市该格在截至期末的 reference_months 个月内的满意率，n_c 为本单位该格的"
+        "有效评价量，k = 本期全市实际满意件数 ÷ 全市按 r_c 的预期件数（全市本期实际/预期恰为 1，全市整体情绪的变化不影响任何"
+        "单位）。实际满意率就是官方满意率（同一个计算函数 rate_row，基本满意的权重按现行设置）；实际/预期的 95% 区间 = 实际"
+        "满意率的 Wilson 区间 ÷ 预期满意率。区间整体低于 1 为“低于预期”，高于 1 为“高于预期”，否则“与预期相当”；有效评价少于"
+        "最小样本不作判断；来源没有满意度时各项为空。它与官方满意率并列显示（单位画像、排名页的可选列、命令行 rankings --case-mix、"
+        "证据材料、通报），从不替换官方满意率或排名。",
+        "Case mix of satisfaction (indirect standardisation): a unit's assessed orders with a satisfaction answer fall in "
+        "cells second-level category × appeal type (an empty one is a cell of its own); expected rate = k·Σ n_c·r_c ÷ n, "
+        "r_c the city's rate in the cell over the reference_months up to the period's end, n_c the unit's answers in it, "
+        "k = the city's observed ÷ its expected satisfied answers in the period (so the city's own observed/expected is 1 "
+        "and a city-wide change of mood moves no unit). The observed rate is the official one (the same rate_row, the 基本满意 "
+        "weight in force); the 95% interval of observed/expected is the observed rate's Wilson interval ÷ the expected "
+        "rate. Wholly below 1 is 'below expected', wholly above 'above', else 'as expected'; no verdict under the minimum "
+        "sample; not available when the source carries no satisfaction. Shown beside the official rate (unit profile, the "
+        "rankings' optional columns, CLI rankings --case-mix, evidence pack, bulletin), never replacing it or the ranking.",
+    ),
+    (
         "一类问题：同一区县和乡镇街道（导出为空时取诉求内容中的区县、乡镇街道名称）、诉求内容中写明的同一小区、道路、村（社区）或"
         "场所（学校、医院、桥等；一件工单只取一个地点：小区 > 村 > 场所 > 道路），且内容相近——去掉地名、停用词和数字后的词语"
         "重合度（Jaccard）≥ similarity，或三级分类相同且重合度 ≥ similarity_same_category——的工单相互关联；相隔不超过"

@@ -109,3 +109,22 @@ def test_an_admin_marks_a_typical_case_and_the_office_writes_its_text(
     at.text_area(key=f"bn_requirements_{month}").input("请回电13912345678").run()
     at.button(key=f"bn_save_requirements_{month}").click().run()
     assert any("电话" in e.value for e in at.error) and month_notes(month).requirements == ""
+
+
+def test_the_case_mix_is_an_optional_column_beside_the_official_rate(app_env: Path) -> None:
+    at = open_page("pages/rankings.py")
+    before = at.dataframe[0].value
+    assert "实际/预期" not in before.columns
+    at.toggle(key="rk_casemix").set_value(True).run()
+    assert not at.exception
+    after = at.dataframe[0].value
+    assert {"按案件结构预期满意率", "实际/预期", "实际/预期 95%区间", "案件结构对比"} <= set(after.columns)
+    assert after.select(before.columns).equals(before)  # the official columns untouched
+    assert set(after["案件结构对比"]) <= {"低于预期", "高于预期", "与预期相当", "样本不足", "—"}
+
+
+def test_the_unit_profile_compares_observed_with_expected_satisfaction(app_env: Path) -> None:
+    at = open_page("pages/unit_profile.py")
+    assert "满意率与案件结构" in [s.value for s in at.subheader]
+    assert any("按其案件结构预期" in m.value for m in at.markdown)
+    assert any({"诉求类型", "按全市同类预期满意（件）"} <= set(df.value.columns) for df in at.dataframe)
