@@ -18,6 +18,7 @@ from warehouse.queries import latest_complete_month
 
 MIME = {
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "html": "text/html",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -45,8 +46,10 @@ except Exception as exc:  # a report that cannot be built is explained, never a 
 
 if report["is_partial"]:
     st.warning(t("report_partial", lang).format(as_of=report["as_of"]), icon=":material/schedule:")
-cols = st.columns(3)
-for col, ext in zip(cols, ("pdf", "html", "xlsx"), strict=True):
+if not report["text_written"]:
+    st.info(t("bn_draft_note", lang), icon=":material/edit_note:")
+cols = st.columns(4)
+for col, ext in zip(cols, ("pdf", "docx", "html", "xlsx"), strict=True):
     col.download_button(
         t(f"report_download_{ext}", lang),
         data=report[ext],

@@ -7,14 +7,14 @@ city's satisfaction rate r_c in each cell and the unit's own rate come from the 
 (``warehouse.scoring.rate_row``) over the registry's counts, so the weight of 基本满意 in force applies and
 the observed rate *is* the official one. Then
 
-    expected E = k · Σ_c n_c · r_c    (n_c = the unit's answered orders in cell c)
+    expected E = Σ_c n_c · r'_c       (n_c = the unit's answered orders in cell c, r'_c = r_c moved by δ)
     observed O = official rate · n    (n = Σ_c n_c)
     O/E        = how the unit does against what the city achieves with the same mix of cases
 
 The cell rates r_c are the city's over the ``reference_months`` up to the period's end (config/problems.toml):
 a month's cells are small, and a unit that fills most of a small cell would be compared mostly with
-itself. k rescales them to this period's city level (k = the city's observed ÷ its expected satisfied
-answers in the period), so the city as a whole has O/E = 1 and a city-wide change of mood moves no unit.
+itself. They are then moved to this period's city level by one shift δ of their log-odds, chosen so that
+the city as a whole has O/E = 1 (a city-wide change of mood moves no unit, and no rate leaves 0–1).
 The 95 % interval is the Wilson interval of the observed rate divided by the expected rate E/n (the city's
 cell rates rest on the whole city over a year and are taken as known). ``below`` when the interval lies wholly
 under 1, ``above`` wholly over, else ``as_expected``; no verdict below the minimum sample or when the
@@ -25,6 +25,7 @@ type is a cell value of its own.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -85,14 +86,37 @@ def _expected_answers(cells: list[dict[str, Any]], rates: dict[tuple, float | No
 
 def city_reference(
     con: duckdb.DuckDBPyConnection, period: Period, rules: Settings, months: int | None = None
-) -> tuple[dict[tuple, float | None], float]:
-    """(the city's cell rates over the reference months, k: their calibration to this period's city level)."""
+) -> dict[tuple, float | None]:
+    """The city's cell rates over the reference months, moved to this period's city level (see above)."""
     months = months or load_problem_settings().casemix.reference_months
     rates = _cell_rates(_cell_counts(con, (), _reference(period, months)), rules)
     now = _cell_counts(con, (), period).to_dicts()
     observed = assess_raw(now, rules)
-    expected = _expected_answers(now, rates)
-    return rates, (observed / expected if observed is not None and expected > 0 else 1.0)
+    if observed is None:
+        return rates
+    delta = _shift(rates, now, observed)
+    return {cell: None if r is None else _moved(r, delta) for cell, r in rates.items()}
+
+
+def _moved(rate: float, delta: float) -> float:
+    if rate <= 0.0 or rate >= 1.0:
+        return rate
+    return 1.0 / (1.0 + math.exp(-(math.log(rate / (1.0 - rate)) + delta)))
+
+
+def _shift(rates: dict[tuple, float | None], cells: list[dict[str, Any]], observed: float) -> float:
+    """δ with Σ n_c · moved(r_c, δ) = observed (bisection: the sum rises with δ); 0 when unreachable."""
+    expected = lambda d: sum(  # noqa: E731
+        int(c["satisfaction_answered_count"] or 0) * _moved(rates.get(tuple(c[k] for k in CELL)) or 0.0, d)
+        for c in cells
+    )
+    lo, hi = -20.0, 20.0
+    if abs(expected(0.0) - observed) <= 1e-9 * max(observed, 1.0) or not expected(lo) <= observed <= expected(hi):
+        return 0.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if expected(mid) < observed else (lo, mid)
+    return (lo + hi) / 2
 
 
 def assess_raw(cells: list[dict[str, Any]], rules: Settings) -> float | None:
@@ -103,11 +127,8 @@ def assess_raw(cells: list[dict[str, Any]], rules: Settings) -> float | None:
     return None if rate is None else rate * n
 
 
-def assess(
-    cells: list[dict[str, Any]], reference: tuple[dict[tuple, float | None], float], rules: Settings
-) -> dict[str, Any]:
+def assess(cells: list[dict[str, Any]], rates: dict[tuple, float | None], rules: Settings) -> dict[str, Any]:
     """The case-mix figures of one unit from its cell counts (see the module docstring)."""
-    rates, k = reference
     totals = {key: sum(int(c[key] or 0) for c in cells) for key in COUNTS}
     official = rate_row(totals, rules)
     observed, n = official["satisfaction_rate"], int(official.get("satisfaction_answered_count") or 0)
@@ -115,7 +136,7 @@ def assess(
     out.update(satisfaction_answered_count=n, satisfaction_rate=observed)
     if observed is None or not n:
         return out
-    expected = k * _expected_answers(cells, rates) / n
+    expected = _expected_answers(cells, rates) / n
     if expected <= 0:
         return out
     low, high = wilson(observed * n, n)  # the weighted satisfied answers behind the official rate
@@ -160,14 +181,14 @@ def fetch_unit_casemix_cells(
     where, params = f"{lvl.unit_col} = $unit", {"unit": unit}
     if lvl.name == "township":
         where, params["county"] = where + " AND county = $county", county
-    rates, k = city_reference(con, period, rules)
+    rates = city_reference(con, period, rules)
     rows = []
     for c in _cell_counts(con, (), period, where, params).iter_rows(named=True):
         n = int(c["satisfaction_answered_count"] or 0)
         if not n:
             continue
         own, reference = rate_row(c, rules)["satisfaction_rate"], rates.get(tuple(c[key] for key in CELL))
-        city_rate = None if reference is None else k * reference
+        city_rate = reference
         expected = n * city_rate if city_rate is not None else None
         actual = n * own if own is not None else None
         rows.append({"category_l2": c["category_l2"], "appeal_type": c["appeal_type"], "satisfaction_answered_count": n,

@@ -4,7 +4,7 @@ hand-computed warehouse built by the real ETL.
 Two kinds of case in March 2024: 投诉 about 拆迁补偿 (hard) and 咨询 about 路灯不亮 (easy).
 - 甲局 takes 100 hard cases, 50 satisfied (10 of them 基本满意, weight 1 by default);   乙局 takes 100 easy cases, 90 satisfied;
 - 丙局 takes 100 hard (20 satisfied) and 100 easy (90 satisfied).
-City cell rates: hard 70/200 = 35 %, easy 180/200 = 90 %; the city's expected = observed, so k = 1.
+City cell rates: hard 70/200 = 35 %, easy 180/200 = 90 %; the city's expected = observed (no shift).
 Official rates: 甲 50 %, 乙 90 %, 丙 55 % — 甲 looks worst. Expected: 甲 35 %, 乙 90 %, 丙 62.5 %; O/E: 甲
 1.43 (its hard cases go better than the city's), 乙 1.00, 丙 0.88 (worse than the city with the same mix).
 """
@@ -53,7 +53,9 @@ def test_expected_satisfaction_by_indirect_standardisation(con) -> None:
     assert mix["甲局"]["satisfaction_rate"] == pytest.approx(0.5)
     assert mix["甲局"]["expected_satisfaction_rate"] == pytest.approx(0.35)
     assert mix["甲局"]["satisfaction_oe"] == pytest.approx(0.5 / 0.35)
-    assert mix["乙局"]["expected_satisfaction_rate"] == pytest.approx(0.9) and mix["乙局"]["satisfaction_oe"] == 1
+    assert mix["乙局"]["expected_satisfaction_rate"] == pytest.approx(0.9) and mix["乙局"][
+        "satisfaction_oe"
+    ] == pytest.approx(1)
     assert mix["丙局"]["expected_satisfaction_rate"] == pytest.approx(0.625)
     assert mix["丙局"]["satisfaction_oe"] == pytest.approx(0.55 / 0.625)
     assert [mix[u]["casemix_verdict"] for u in ("甲局", "乙局", "丙局")] == ["above", "as_expected", "below"]
@@ -113,7 +115,10 @@ def test_the_cli_prints_it_beside_the_official_rate(con, capsys) -> None:
     from warehouse.__main__ import main
 
     (db,) = con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0]
-    assert main(["rankings", "--level", "department", "--month", "2024-03", "--db", db, "--case-mix", "--format", "csv"]) == 0
+    assert (
+        main(["rankings", "--level", "department", "--month", "2024-03", "--db", db, "--case-mix", "--format", "csv"])
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     head = lines[0].split(",")
     assert head[-5:] == ["expected_satisfaction_rate", "satisfaction_oe", "satisfaction_oe_low", "satisfaction_oe_high",
@@ -137,6 +142,30 @@ def test_the_evidence_pack_carries_the_comparison(con) -> None:
     pack = build_evidence_pack(con, Viewer("oversight", "zhou"), "department", "丙局", MARCH)
     sheets = pl.read_excel(io.BytesIO(pack), sheet_id=0)
     cells = sheets["满意率与案件结构"]
-    assert cells.height == 2 and {"二级分类", "诉求类型", "按全市同类预期满意（件）", "较预期（件）"} <= set(cells.columns)
+    assert cells.height == 2 and {"二级分类", "诉求类型", "按全市同类预期满意（件）", "较预期（件）"} <= set(
+        cells.columns
+    )
     cover = dict(zip(sheets["封面"]["项目"], sheets["封面"]["内容"], strict=True))
     assert "实际满意率 55.0%" in cover["满意率与案件结构"] and "低于预期" in cover["满意率与案件结构"]
+
+
+def test_a_longer_reference_is_moved_to_the_months_level_and_stays_a_rate(tmp_path: Path, db: Path) -> None:
+    """February's easy cases went badly (50 of 100): the reference rates are lower than March's; shifted on
+    the log-odds scale the city's March observed/expected is 1, and no expected rate passes 100 %."""
+    import duckdb
+
+    feb = [dict(r, 受理时间="2024-02-05 09:00:00", 派单时间="2024-02-05 10:00:00", 签收时间="2024-02-05 11:00:00",
+                首次联系时间="2024-02-05 12:00:00", 办结时间="2024-02-07 16:00:00", 回访时间="2024-02-08 10:00:00")
+           for r in _orders("F", "乙局", EASY, 50)]  # fmt: skip
+    rows = feb + _orders("A", "甲局", HARD, 50) + _orders("B", "乙局", EASY, 100) + _orders("C", "丙局", EASY, 98)
+    load_files([write_csv(tmp_path / "o.csv", rows)], db=db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        mix = fetch_casemix(con, "department", MARCH)
+        city = fetch_casemix(con, "city", MARCH).row(0, named=True)
+    finally:
+        con.close()
+    assert city["satisfaction_oe"] == pytest.approx(1.0, abs=1e-9)
+    assert mix["expected_satisfaction_rate"].max() <= 1.0
+    easy = mix.filter(mix["department"] == "乙局").row(0, named=True)
+    assert easy["satisfaction_rate"] == 1.0 and easy["casemix_verdict"] != "below"
