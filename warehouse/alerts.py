@@ -37,9 +37,11 @@ import numpy as np
 import polars as pl
 
 from warehouse.access import Viewer
+from warehouse.calendar import Period
 from warehouse.drilldown import mask_for, scope_clauses
 from warehouse.problem_settings import AlertSettings, load_problem_settings
 from warehouse.queries_orders import LIST_COLUMNS
+from warehouse.registry import get_level
 from warehouse.stats import binomial_upper
 
 HOLIDAY = 7
@@ -251,3 +253,27 @@ def fetch_alert_orders(
         "ORDER BY received_at, order_id"
     )
     return mask_for(viewer, con.sql(sql, params=params).pl())
+
+
+def fetch_unit_alerts(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    unit: str,
+    period: Period,
+    county: str | None = None,
+    settings: AlertSettings | None = None,
+) -> pl.DataFrame:
+    """The period's spikes that took orders of one unit (a township with its ``county``), with how many
+    (``unit_order_count``): the evidence pack's sheet. Aggregates only."""
+    lvl = get_level(level)
+    scan = fetch_alerts(con, period.start, period.end, settings).alerts
+    params: dict[str, Any] = {"unit": unit, **({"county": county} if lvl.name == "township" else {})}
+    own = f"{lvl.unit_col} = $unit" + (" AND county = $county" if lvl.name == "township" else "")
+    counts = []
+    for a in scan.iter_rows(named=True):
+        sql = f"""SELECT count(*) FROM fct_work_orders WHERE received_date BETWEEN $start AND $end
+                  AND county IS NOT DISTINCT FROM $c AND category_l2 IS NOT DISTINCT FROM $k AND {own}"""
+        args = {**params, "start": a["start_date"], "end": a["end_date"], "c": a["county"], "k": a["category_l2"]}
+        counts.append(con.sql(sql, params=args).fetchall()[0][0])
+    found = scan.with_columns(pl.Series("unit_order_count", counts, dtype=pl.Int64))
+    return found.filter(pl.col("unit_order_count") > 0)

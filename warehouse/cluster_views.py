@@ -145,6 +145,7 @@ def problems_sheet(
     headers from the label catalogue, the viewer's rule applied (places for roles with order lists)."""
     found = fetch_clusters(con, viewer, period, level=level, unit=unit, unit_county=county, lang=lang).frame
     columns = [c for c in SHEET_COLUMNS if not (c == "place" and not viewer.sees_order_lists)]
+    found = found.with_columns(pl.col("first_date", "last_date").cast(pl.String))  # whole days, not a month format
     return found.select(columns).rename({c: t(_SHEET_LABELS.get(c, f"col_{c}"), lang) for c in columns})
 
 

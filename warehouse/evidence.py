@@ -19,6 +19,7 @@ import xlsxwriter
 
 from labels import missing_fields, t
 from warehouse.access import Viewer
+from warehouse.alerts import fetch_unit_alerts
 from warehouse.calendar import Period
 from warehouse.casemix import casemix_sentence, casemix_sheet, unit_casemix
 from warehouse.cluster_views import problems_sheet
@@ -53,6 +54,10 @@ SHEETS = {
         "本单位各类诉求（二级分类 × 诉求类型）的满意情况与全市同类对比：按全市同类满意率预期的满意件数与实际之差，差距最大的在前。",
     ),
     "problems": (t("ev_problems_sheet"), ""),  # its note names the settings (see _cover)
+    "alerts": (
+        "预警",
+        "期间内受理量异常升高（区县 × 二级分类，按历史推算的预期）且其中有本单位工单的预警；「本单位工单」为其中派给本单位的件数。",
+    ),
 }
 _EXTRA_LABELS = {
     "month": "月份",
@@ -101,6 +106,7 @@ def build_evidence_pack(
         _write_table(wb, fmt, SHEETS[kind][0], frame, {})
     _write_table(wb, fmt, SHEETS["casemix"][0], casemix_sheet(con, level, unit, period, county), {})
     _write_table(wb, fmt, SHEETS["problems"][0], problems_sheet(con, viewer, level, unit, period, county), {})
+    _write_table(wb, fmt, SHEETS["alerts"][0], _alerts(con, level, unit, period, county), {})
     wb.close()
     return buf.getvalue()
 
@@ -162,6 +168,17 @@ def _cover(
             note += f" 共 {total} 件" + (f"，列出最近 {MAX_LIST_ROWS} 件。" if total > lists[key].height else "。")
         items.append((f"工作表「{sheet}」", note))
     return pl.DataFrame(items, schema={"项目": pl.String, "内容": pl.String}, orient="row")
+
+
+def _alerts(con: duckdb.DuckDBPyConnection, level: str, unit: str, period: Period, county: str | None) -> pl.DataFrame:
+    frame = fetch_unit_alerts(con, level, unit, period, county)
+    names = {"county": "区县", "category_l1": "一级分类", "category_l2": "二级分类", "start_date": "开始", "end_date": "结束",
+             "alert_days": "天数", "observed_count": "受理（件）", "expected_count": "预期（件）",
+             "excess_count": "超出预期（件）", "ratio": "倍数", "p_value": "偶然出现的概率", "unit_order_count": "本单位工单"}  # fmt: skip
+    dates = [
+        pl.col(c).cast(pl.String) for c in ("start_date", "end_date")
+    ]  # whole days: the sheet shows a Date as a month
+    return frame.with_columns(dates).rename(names)
 
 
 def _problems_note() -> str:

@@ -159,5 +159,18 @@ def test_the_evidence_pack_carries_the_units_problems(demo_con, demo_month: Peri
     assert sheet.height == (problems["county"] == county).sum() > 0
     assert {"问题", "地点（小区/道路/村/场所）", "工单数", "承办单位"} <= set(sheet.columns)
     assert set(sheet["工单数"]) <= set(problems["order_count"])
+    assert sheet["首次受理"].str.contains(r"^\d{4}-\d{2}-\d{2}$").all()
     cover = " ".join(sheets["封面"]["内容"].cast(pl.String).to_list())
     assert "工作表「一类问题」" in " ".join(sheets["封面"]["项目"].to_list()) and "不含门牌号" in cover
+
+
+def test_the_evidence_pack_carries_the_warnings_that_took_the_units_orders(demo_con, truth: dict) -> None:
+    spike = next(p for p in truth["problems"] if p["spike_id"] == "S1")
+    month = Period.month(spike["first_date"][:7])
+    pack = build_evidence_pack(demo_con, ANALYST, "county", spike["county"], month)
+    sheet = pl.read_excel(io.BytesIO(pack), sheet_name="预警")
+    hit = sheet.filter(pl.col("开始") == spike["first_date"])
+    assert hit.height == 1 and hit["本单位工单"][0] == hit["受理（件）"][0] >= 5  # a county's cell is all its own
+    other = next(c.name for c in demo_city.COUNTIES if c.name != spike["county"])
+    elsewhere = pl.read_excel(io.BytesIO(build_evidence_pack(demo_con, ANALYST, "county", other, month)), sheet_name="预警")
+    assert spike["first_date"] not in elsewhere["开始"].cast(pl.String).to_list()
