@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from warehouse import cli_admin, status
+from warehouse import cli_admin, cli_backlog, status
 from warehouse.backups import WarehouseCorruptError
 from warehouse.calendar import Period
 from warehouse.connection import connect_read, writer
@@ -231,6 +231,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction], None], Callable
     "export-parquet": (_add_export_parquet, cmd_export_parquet),
     "audit": (cli_admin.add_audit, cli_admin.cmd_audit),
     "status": (status.add_status, status.cmd_status),
+    "backlog": (cli_backlog.add_backlog, cli_backlog.cmd_backlog),
 }
 
 
