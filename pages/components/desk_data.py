@@ -7,12 +7,19 @@ the viewer is part of the cache key).
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from pathlib import Path
+
 import polars as pl
 import streamlit as st
 
 from pages.components.data import _con
-from warehouse import backlog
+from warehouse import backlog, desk, geo
 from warehouse.access import Viewer
+from warehouse.calendar import Period
+from warehouse.geo import LevelMap
+from warehouse.settings import MapFiles, load_settings
 
 Stamp = tuple[int, int] | None
 
@@ -38,3 +45,48 @@ def backlog_summary(stamp: Stamp, county: str | None) -> dict:
 @st.cache_data(ttl=600, max_entries=32)
 def backlog_trend(stamp: Stamp, county: str | None) -> pl.DataFrame:
     return backlog.fetch_backlog_trend(_con(), county=county)
+
+
+# -- the map ----------------------------------------------------------------------------------------
+
+
+def level_maps() -> dict[str, LevelMap] | None:
+    """The boundary files the settings name, per level (None: no [map] files set). Re-read when the
+    settings or a file changes (cached on their paths and modification times)."""
+    files = load_settings().map
+    paths = tuple(str(p) if p else "" for p in (files.counties, files.townships))
+    if not any(paths):
+        return None
+    stamps = tuple(_mtime(p) for p in paths)
+    return _level_maps(paths, stamps, files.county_property, files.township_property)
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns if path else None
+    except OSError:
+        return None
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _level_maps(paths: tuple[str, str], stamps: tuple, county_property: str, township_property: str) -> dict:
+    files = MapFiles(*(Path(p) if p else None for p in paths), county_property, township_property)
+    maps = {level: geo.load_level(files, level) for level in geo.LEVELS}
+    return {level: m for level, m in maps.items() if m is not None}
+
+
+def only_county(level_map: LevelMap, county: str | None) -> LevelMap:
+    """The regions of one county (a county leader's township map); all when ``county`` is None."""
+    if county is None:
+        return level_map
+    regions = tuple(r for r in level_map.regions if r.county == county)
+    keys = {r.key for r in regions}
+    features = [f for f in level_map.geojson["features"] if f["id"] in keys]
+    return LevelMap(level_map.level, regions, {"type": "FeatureCollection", "features": features}, level_map.source)
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def map_values(
+    stamp: Stamp, level: str, metric: str, start: dt.date, end: dt.date, kind: str, county: str | None
+) -> pl.DataFrame:
+    return desk.fetch_map_values(_con(), level, metric, Period(start, end, kind), county)

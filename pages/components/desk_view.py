@@ -9,7 +9,9 @@ import polars as pl
 import streamlit as st
 
 from labels import level_label, t
+from pages.components.markup import md
 from warehouse.backlog import BACKLOG_COLUMNS, COUNT_COLUMNS
+from warehouse.geo import LevelMap
 from warehouse.registry import LEVELS
 
 
@@ -57,3 +59,21 @@ def orders_for_people(orders: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("due_source").replace_strict(sources, default=None, return_dtype=pl.String),
         pl.col("exclusion_reason").replace_strict(reasons, default=None, return_dtype=pl.String),
     )
+
+
+def open_profile(level_map: LevelMap, key: str, scope: str | None, lang: str) -> None:
+    """Open the unit profile of a clicked region: the shared filters and the profile's unit picker are
+    set to it (the profile page reads them), then the page switches. A county leader's click outside
+    the county says why nothing opens (the profile page would not list that unit)."""
+    region = next((r for r in level_map.regions if r.key == key), None)
+    if region is None:
+        return
+    if scope and region.county != scope:
+        st.info(t("map_profile_scope", lang).format(unit=md(region.name), county=md(scope)), icon=":material/lock:")
+        return
+    st.session_state["f_level"] = region.level
+    group = region.county if region.level == "township" else None
+    if group is not None:
+        st.session_state["f_county"] = group
+    st.session_state[f"up_unit_{region.level}_{group}"] = region.name
+    st.switch_page("pages/unit_profile.py")
