@@ -43,7 +43,7 @@ META_KEYS = (
     "metrics_built_at",
 )
 # The layout of the derived tables; a warehouse built under another one gets a full rebuild.
-SCHEMA_VERSION = "3"  # 3: stg_work_orders is a view of fct_work_orders
+SCHEMA_VERSION = "4"  # 3: stg_work_orders is a view of fct_work_orders; 4: met_department_county_*
 DERIVED_TABLES = (
     "fct_work_orders",
     "dim_units",

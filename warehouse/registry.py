@@ -40,7 +40,12 @@ LEVELS: dict[str, Level] = {
     "township": Level("township", "乡镇街道", "Township", ("county", "township")),
 }
 CITY = Level("city", "全市", "City", ())
-ALL_LEVELS: tuple[Level, ...] = (*LEVELS.values(), CITY)
+# Not ranked: a department's orders within one county (the county leader's desk, issue 15), counted at
+# the same grain as the ranked levels so its rates come from the same counts and the same rate function.
+DEPARTMENT_IN_COUNTY = Level(
+    "department_county", "区县内承办单位", "Department within a county", ("county", "department")
+)
+ALL_LEVELS: tuple[Level, ...] = (*LEVELS.values(), CITY, DEPARTMENT_IN_COUNTY)
 
 
 def get_level(name: str) -> Level:

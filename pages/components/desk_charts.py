@@ -5,8 +5,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from labels import t
-from pages.components.charts import BAD, PRIMARY, SECONDARY, apply_theme
+from labels import metric_label, t
+from pages.components.charts import BAD, GOOD, PRIMARY, SECONDARY, apply_theme
+from pages.components.markup import plot_text
 
 
 def build_backlog_trend_figure(trend: pl.DataFrame, lang: str) -> go.Figure:
@@ -32,3 +33,35 @@ def build_backlog_trend_figure(trend: pl.DataFrame, lang: str) -> go.Figure:
     fig.update_xaxes(type="category", title=None)
     fig.update_yaxes(title=t("bl_trend_axis", lang), tickformat=",d", rangemode="tozero")
     return apply_theme(fig, height=300)
+
+
+def build_gap_heatmap(matrix: pl.DataFrame, figures: tuple[str, ...], lang: str) -> go.Figure:
+    """Departments (rows, most orders on top) × figures: each cell shows the department's value on the
+    county's orders; its colour is the gap to the department's city-wide value (rates in percentage
+    points, the score in points), orange below, teal above, white level. Rows: department, the figures
+    and ``citywide_<figure>``."""
+    names = [plot_text(d) for d in matrix["department"]]
+    z, text, hover = [], [], []
+    for row in matrix.iter_rows(named=True):
+        gaps, cells, tips = [], [], []
+        for key in figures:
+            own, wide, scale = row[key], row[f"citywide_{key}"], 1 if key == "score" else 100
+            gap = None if own is None or wide is None else scale * (own - wide)
+            gaps.append(gap)
+            cells.append("—" if own is None else (f"{own:.1f}" if key == "score" else f"{100 * own:.1f}%"))
+            tips.append("" if gap is None else f"{gap:+.1f}")
+        z.append(gaps)
+        text.append(cells)
+        hover.append(tips)
+    peak = max([abs(g) for r in z for g in r if g is not None] or [1.0])
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=[metric_label(k, lang) for k in figures], y=names, text=text, texttemplate="%{text}",
+            customdata=hover, colorscale=[[0, BAD], [0.5, "#ffffff"], [1, GOOD]], zmin=-peak, zmax=peak, zmid=0,
+            hovertemplate="%{y} · %{x}<br>%{text}（%{customdata}）<extra></extra>", xgap=2, ygap=2,
+            colorbar={"title": {"text": t("cd_heatmap_axis", lang)}, "thickness": 12},
+        )
+    )  # fmt: skip
+    fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
+    fig.update_xaxes(side="top", showgrid=False)
+    return apply_theme(fig, height=max(260, 30 * matrix.height + 90))

@@ -16,6 +16,7 @@ import streamlit as st
 
 from pages.components.data import _con
 from warehouse import backlog, desk, geo
+from warehouse import county as county_queries
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.geo import LevelMap
@@ -90,3 +91,23 @@ def map_values(
     stamp: Stamp, level: str, metric: str, start: dt.date, end: dt.date, kind: str, county: str | None
 ) -> pl.DataFrame:
     return desk.fetch_map_values(_con(), level, metric, Period(start, end, kind), county)
+
+
+# -- a county on one page -----------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def county_matrix(stamp: Stamp, viewer: Viewer, county: str, start: dt.date, end: dt.date, kind: str) -> pl.DataFrame:
+    return county_queries.fetch_department_matrix(_con(), viewer, county, Period(start, end, kind))
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def county_townships(
+    stamp: Stamp, viewer: Viewer, county: str, start: dt.date, end: dt.date, kind: str
+) -> pl.DataFrame:
+    return county_queries.fetch_county_townships(_con(), viewer, county, Period(start, end, kind))
+
+
+@st.cache_data(ttl=600, max_entries=32)
+def county_topics(stamp: Stamp, viewer: Viewer, county: str, start: dt.date, end: dt.date, kind: str) -> pl.DataFrame:
+    return county_queries.fetch_county_topics(_con(), viewer, county, Period(start, end, kind))

@@ -24,6 +24,7 @@ PAGES = (
     ("pages/trends.py", "trends", "page_trends", ":material/trending_up:"),
     ("pages/backlog.py", "backlog", "page_backlog", ":material/assignment_late:"),
     ("pages/map.py", "map", "page_map", ":material/map:"),
+    ("pages/county.py", "county", "page_county", ":material/location_city:"),
     ("pages/hot_topics.py", "hot_topics", "page_hot_topics", ":material/local_fire_department:"),
     ("pages/unit_profile.py", "unit_profile", "page_unit_profile", ":material/account_balance:"),
     ("pages/data.py", "data", "page_data", ":material/database:"),

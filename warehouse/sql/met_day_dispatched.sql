@@ -1,11 +1,13 @@
 -- one row per unit per dispatch day for every level at once (level = county | department | township |
--- city; NULL keys included, met_level_day.sql keeps the real units): every count of SPEC §3/§4 that is
--- counted by dispatch day. One scan of fct_work_orders feeds all four levels (GROUPING SETS); only
+-- city | department_county, a department's orders within one county; NULL keys included,
+-- met_level_day.sql keeps the real units): every count of SPEC §3/§4 that is counted by dispatch day.
+-- One scan of fct_work_orders feeds all five levels (GROUPING SETS); only
 -- the days listed in met_scope_days are computed (all days for a full build, the touched ones after a load).
 CREATE OR REPLACE TEMP TABLE met_day_dispatched AS
 SELECT
     CASE GROUPING_ID(county, township, department)
         WHEN 3 THEN 'county' WHEN 6 THEN 'department' WHEN 1 THEN 'township' WHEN 7 THEN 'city'
+        WHEN 2 THEN 'department_county'
     END AS level,
     county,
     township,
@@ -37,5 +39,6 @@ SELECT
 FROM fct_work_orders
 WHERE is_dispatched AND dispatched_date IN (SELECT day FROM met_scope_days)
 GROUP BY GROUPING SETS (
-    (county, dispatched_date), (department, dispatched_date), (county, township, dispatched_date), (dispatched_date)
+    (county, dispatched_date), (department, dispatched_date), (county, township, dispatched_date), (dispatched_date),
+    (county, department, dispatched_date)
 )
