@@ -38,3 +38,12 @@ def test_the_backlog_is_the_backlog_counts_per_township(demo_con, demo_month) ->
 def test_anything_else_is_refused(demo_con, demo_month) -> None:
     with pytest.raises(ValueError, match="地图只画"):
         fetch_map_values(demo_con, "department", "score", demo_month)
+
+
+def test_every_desk_bench_call_runs(demo_con) -> None:
+    from warehouse.desk import BENCH_CALLS
+
+    names = [name for name, _ in BENCH_CALLS]
+    assert len(names) == len(set(names))
+    for name, call in BENCH_CALLS:
+        assert call(demo_con) is not None, name
