@@ -14,6 +14,7 @@ from pages.components.desk_view import open_profile
 from pages.components.filters import period_label, sidebar_filters
 from pages.components.layout import page_header
 from pages.components.markup import md
+from pages.components.responsive import wide_and_narrow
 from warehouse.desk import BACKLOG, MAP_LEVELS, MAP_METRICS
 from warehouse.geo import MapFileError
 
@@ -48,10 +49,14 @@ when = t("map_when_backlog", lang) if metric == BACKLOG else period_label(p, lan
 st.caption(t("map_caption", lang).format(figure=metric_name(metric, lang), when=when,
                                           reverse=t("map_reverse", lang) if metric == BACKLOG else "",
                                           click=t("map_click", lang) if may_profile else ""))  # fmt: skip
-figure = build_map_figure(shapes, values, metric, lang, outlines=maps.get("county") if level == "township" else None)
-event = st.plotly_chart(figure, width="stretch", key=f"map_{level}", on_select="rerun" if may_profile else "ignore",
-                        selection_mode="points", config={"displayModeBar": False, "scrollZoom": False})  # fmt: skip
-if may_profile and (key := clicked_region(event)):
+outlines = maps.get("county") if level == "township" else None
+events = []
+for where, narrow in zip(wide_and_narrow("map"), (False, True), strict=True):  # a phone: a shorter map
+    figure = build_map_figure(shapes, values, metric, lang, outlines, height=420 if narrow else 640, narrow=narrow)
+    events.append(where.plotly_chart(figure, width="stretch", key=f"map_{level}_{narrow}", selection_mode="points",
+                                     on_select="rerun" if may_profile else "ignore",
+                                     config={"displayModeBar": False, "scrollZoom": False}))  # fmt: skip
+if may_profile and (key := next((k for e in events if (k := clicked_region(e))), None)):
     open_profile(shapes, key, scope, lang)
 unmatched = sorted(set(values["key"]) - {r.key for r in shapes.regions})
 if unmatched:

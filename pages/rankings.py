@@ -15,6 +15,7 @@ from pages.components.filters import period_label, sidebar_filters
 from pages.components.grid import show_frame
 from pages.components.layout import page_header
 from pages.components.markup import md
+from pages.components.responsive import compact_ranking, wide_and_narrow
 from pages.components.tables import ranking_column_config, ranking_table
 
 lang = page_header("page_rankings")
@@ -33,10 +34,13 @@ st.caption(
         level=level_label(f.level, lang), group=group, period=period_label(p, lang), n=ranking.height, ranked=ranked
     )
 )
-detail = st.toggle(t("show_detail", lang), key="rk_detail")
-table = ranking_table(ranking, lang, detail=detail)
-height = 35 * (table.height + 1) + 3
-show_frame(table, height=height, column_config=ranking_column_config(table, lang))
+wide, narrow = wide_and_narrow("rankings")  # a phone gets the figures as lines, not a cut-off table
+with wide:
+    detail = st.toggle(t("show_detail", lang), key="rk_detail")
+    table = ranking_table(ranking, lang, detail=detail)
+    height = 35 * (table.height + 1) + 3
+    show_frame(table, height=height, column_config=ranking_column_config(table, lang))
+narrow.markdown(compact_ranking(ranking, lang))
 st.caption(t("rankings_legend", lang).format(n=data.settings_in_force()[0]["min_sample"]))
 
 export = ranking_table(ranking, lang, for_export=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from warehouse.users import ROLES, User
 
-_PUBLIC_PAGES = frozenset({"overview", "rankings", "trends", "backlog", "map", "report", "about"})
+_PUBLIC_PAGES = frozenset({"overview", "rankings", "trends", "backlog", "map", "wall", "report", "about"})
 _ORDER_PAGES = _PUBLIC_PAGES | {"county", "hot_topics", "unit_profile"}
 PAGES_BY_ROLE: dict[str, frozenset[str]] = {
     "public": _PUBLIC_PAGES,

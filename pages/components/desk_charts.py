@@ -59,9 +59,12 @@ def build_gap_heatmap(matrix: pl.DataFrame, figures: tuple[str, ...], lang: str)
             z=z, x=[metric_label(k, lang) for k in figures], y=names, text=text, texttemplate="%{text}",
             customdata=hover, colorscale=[[0, BAD], [0.5, "#ffffff"], [1, GOOD]], zmin=-peak, zmax=peak, zmid=0,
             hovertemplate="%{y} · %{x}<br>%{text}（%{customdata}）<extra></extra>", xgap=2, ygap=2,
-            colorbar={"title": {"text": t("cd_heatmap_axis", lang)}, "thickness": 12},
+            colorbar={"title": {"text": t("cd_heatmap_axis", lang), "side": "top"}, "thickness": 10,
+                      "orientation": "h", "y": -0.04, "yanchor": "top", "len": 0.8},
         )
     )  # fmt: skip
     fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False)
-    return apply_theme(fig, height=max(260, 30 * matrix.height + 90))
+    fig = apply_theme(fig, height=max(300, 30 * matrix.height + 150))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig

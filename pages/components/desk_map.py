@@ -46,9 +46,12 @@ def build_map_figure(
     outlines: LevelMap | None = None,
     dark: bool = False,
     height: int = 640,
+    label_size: int | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
     """One region per shape of ``level_map`` coloured by ``values`` (rows: key, value, sample_flag);
-    ``outlines`` (the counties, on a township map) drawn over it as lines."""
+    ``outlines`` (the counties, on a township map) drawn over it as lines; ``narrow`` (a phone) puts the
+    colour bar under the map so the map gets the width."""
     by_key = {r["key"]: r for r in values.iter_rows(named=True)}
     regions = level_map.regions
     shown = [r for r in regions if (by_key.get(r.key) or {}).get("value") is not None]
@@ -60,7 +63,7 @@ def build_map_figure(
         lon=[r.lon for r in labelled], lat=[r.lat for r in labelled], mode="text", hoverinfo="skip", showlegend=False,
         text=[f"{plot_text(r.name)}<br>{format_figure(metric, (by_key.get(r.key) or {}).get('value'), lang)}"
               for r in labelled],
-        textfont={"family": FONT, "size": 12 if level_map.level == "county" else 10, "color": ink},
+        textfont={"family": FONT, "size": label_size or (12 if level_map.level == "county" else 10), "color": ink},
     )  # fmt: skip
     line = "#111827" if dark else "#ffffff"
     if empty:
@@ -79,7 +82,8 @@ def build_map_figure(
             colorscale=BAD_FIRST if metric == BACKLOG else GOOD_FIRST, marker={"line": {"color": line, "width": 1}},
             colorbar={"title": {"text": metric_name(metric, lang)}, "thickness": 12, "len": 0.7,
                       "tickformat": ",d" if metric == BACKLOG else (".1f" if metric == "score" else ".0%"),
-                      "tickfont": {"color": ink}, "title_font": {"color": ink}},
+                      "tickfont": {"color": ink}, "title_font": {"color": ink},
+                      **({"orientation": "h", "y": -0.02, "yanchor": "top", "len": 0.9} if narrow else {})},
             customdata=[[plot_text(r.name), format_figure(metric, v, lang), n] for r, v, n in zip(shown, z, notes, strict=True)],
             hovertemplate="%{customdata[0]}<br>%{customdata[1]} %{customdata[2]}<extra></extra>",
         )  # fmt: skip
