@@ -185,14 +185,19 @@ def _name_swallowed(checked: Checked, found: pl.DataFrame) -> Checked:
     warnings = pl.concat(
         [
             checked.warnings,
-            loaded.select("source_row", "order_id", (pl.col("swallowed") + "。本行已导入").alias("message")),
+            loaded.select(
+                "source_row",
+                "order_id",
+                (pl.col("swallowed") + "。本行已导入").alias("message"),
+                pl.lit(None, pl.String).alias("extra_cells"),
+            ),
         ]
     )
     return replace(
         checked,
         quarantine=quarantine.select(QUARANTINE_COLUMNS),
         warnings=warnings.group_by("source_row", "order_id", maintain_order=True)
-        .agg(pl.col("message").str.join("；"))
+        .agg(pl.col("message").str.join("；"), pl.col("extra_cells").drop_nulls().first())
         .sort("source_row"),
         notes=(*checked.notes, *swallow_notes(found)),
     )
