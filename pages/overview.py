@@ -7,7 +7,9 @@ import streamlit as st
 
 from labels import level_label, t
 from pages.components import data
+from pages.components import desk_data as dd
 from pages.components.charts import build_volume_figure
+from pages.components.desk_view import with_backlog
 from pages.components.filters import period_label, sidebar_filters
 from pages.components.grid import show_frame
 from pages.components.kpi import kpi_cards
@@ -33,14 +35,16 @@ st.caption(t("volume_note", lang))
 st.subheader(t("red_black_title", lang))
 settings, _ = data.settings_in_force()
 st.caption(t("red_black_note", lang).format(k=settings["red_black_size"], n=settings["min_sample"]))
+st.caption(t("ov_backlog_note", lang))
 tables = [(level_label("county", lang), data.ranking(stamp, "county", p.start, p.end, p.kind))]
 departments = data.ranking(stamp, "department", p.start, p.end, p.kind)
 by_size = departments.group_by("group_name").len().sort(["len", "group_name"], descending=[True, False])
 for group in by_size["group_name"].to_list():
     name = f"{level_label('department', lang)} · {md(group)}"
     tables.append((name, departments.filter(pl.col("group_name") == group)))
+backlog = {level: dd.backlog_by_unit(stamp, level) for level in ("county", "department")}  # beside each list
 for tab, (_, ranking) in zip(st.tabs([name for name, _ in tables]), tables, strict=True):
-    red, black = red_black(ranking, lang)
+    red, black = (with_backlog(x, backlog[ranking["level"][0]], lang) for x in red_black(ranking, lang))
     if red.is_empty() and black.is_empty():
         tab.info(t("no_ranked_units", lang), icon=":material/info:")
         continue

@@ -119,3 +119,10 @@ def level_maps_or_none() -> dict[str, LevelMap] | None:
         return level_maps()
     except geo.MapFileError:
         return None
+
+
+def backlog_by_unit(stamp: Stamp, level: str) -> dict[str, int]:
+    """Unit -> its backlog now, city-wide (county or department level), for a ranking's side."""
+    counts = backlog_counts(stamp, level, None)
+    unit = "county" if level == "county" else "department"
+    return {u: n for u, n in zip(counts[unit], counts["backlog_count"], strict=True) if u is not None}

@@ -77,3 +77,13 @@ def open_profile(level_map: LevelMap, key: str, scope: str | None, lang: str) ->
         st.session_state["f_county"] = group
     st.session_state[f"up_unit_{region.level}_{group}"] = region.name
     st.switch_page("pages/unit_profile.py")
+
+
+def with_backlog(table: pl.DataFrame, backlog: dict[str, int], lang: str) -> pl.DataFrame:
+    """A ranking's table (its unit column labelled ``unit``) with each unit's backlog now beside it —
+    0 for a unit with none, since the counts cover every unit with a backlog."""
+    if table.is_empty():
+        return table
+    name = t("unit", lang)
+    counts = [backlog.get(u, 0) for u in table[name]]
+    return table.with_columns(pl.Series(t("col_backlog_now", lang), counts, dtype=pl.Int64))

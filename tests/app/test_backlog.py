@@ -59,3 +59,18 @@ def test_a_county_leaders_desk_is_that_county(env) -> None:
     assert _metrics(at)["超期未办结"] == str(len(NOW) - 1)  # H is in the other county
     assert OWN in at.caption[1].value or any(OWN in c.value for c in at.caption)
     assert set(at.dataframe[-1].value["区县"]) == {OWN}
+
+
+def test_the_overview_shows_each_listed_units_backlog_beside_it(app_env: Path) -> None:
+    import duckdb
+
+    from tests.app.pages import open_page
+    from warehouse.backlog import fetch_backlog_counts
+
+    at = open_page()
+    assert not at.exception
+    with duckdb.connect(str(app_env), read_only=True) as con:
+        counts = dict(fetch_backlog_counts(con, "county").select("county", "backlog_count").iter_rows())
+    red = at.dataframe[0].value  # the counties' red list
+    assert list(red["超期未办结（现在）"]) == [counts.get(u, 0) for u in red["单位"]]
+    assert any("超期未办结（现在）" in c.value and "督办" in c.value for c in at.caption)
