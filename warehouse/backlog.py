@@ -54,7 +54,9 @@ def backlog_as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
 
 
 def _overdue_days(at: str) -> str:
-    """Days past the deadline, counted up: 1 hour late is the first day overdue (超期第 1 天)."""
+    """Calendar days past the deadline, counted up: 1 hour late is the first day overdue (超期第 1 天).
+    An age in working days (for buckets such as 1–3, 4–7, 8–15, >15) would join ``dim_calendar`` on the
+    due and as-of dates and subtract their ``workday_seq``, beside this column and in the counts."""
     return f"CAST(ceil(date_diff('second', effective_due_at, {at}) / 86400.0) AS INTEGER)"
 
 
