@@ -11,8 +11,11 @@ from tests.app.pages import open_page, plotly_specs
 
 
 def _map(at) -> dict:
-    (spec,) = plotly_specs(at)
-    return spec
+    """The desktop map (the page also draws a shorter one for phones, its colour bar underneath)."""
+    wide, narrow = plotly_specs(at)
+    (bar,) = [trace["colorbar"] for trace in narrow["data"] if "colorbar" in trace]
+    assert bar["orientation"] == "h" and narrow["layout"]["height"] < wide["layout"]["height"]
+    return wide
 
 
 def test_the_county_map_of_the_score(app_env: Path) -> None:
