@@ -1,4 +1,4 @@
-"""区县: one county on one page, for its leader (issue 15, item 4) — its rank and rates against the city,
+"""我的区县: one county on one page, for its leader (issue 15, item 4) — its rank and rates against the city,
 how each city department handles the county's orders next to that department's city-wide figures, its
 townships' ranking, its backlog and hot topics. A county-scoped account sees its own county only (the
 warehouse refuses any other)."""

@@ -38,7 +38,7 @@ def _matrix(at: AppTest) -> dict[str, int]:
 
 def test_a_county_scoped_leader_sees_that_countys_matrix_only(env) -> None:
     at = county_page(User("zhao", "leader", OWN))
-    assert not at.exception and at.title[0].value == "区县"
+    assert not at.exception and at.title[0].value == "我的区县"
     assert not [box for box in at.selectbox if box.key == "cd_county"]  # nothing to pick
     assert any(f"您的账号限于{OWN}" in c.value for c in at.caption)
     assert _matrix(at) == {HOUSING: 5, TRANSPORT: 4}  # this county's orders, not H of the other county

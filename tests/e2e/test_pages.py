@@ -17,7 +17,7 @@ PAGES = [
     ("trends", "趋势", "pages/trends.py"),
     ("backlog", "督办", "pages/backlog.py"),
     ("map", "地图", "pages/map.py"),
-    ("county", "区县", "pages/county.py"),
+    ("county", "我的区县", "pages/county.py"),
     ("hot_topics", "热点", "pages/hot_topics.py"),
     ("unit_profile", "单位画像", "pages/unit_profile.py"),
     ("data", "数据", "pages/data.py"),
