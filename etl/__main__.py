@@ -13,7 +13,7 @@ import duckdb
 from etl import version
 from etl.admission import LoadRefused
 from etl.load import LoadSummary, load_files
-from etl.profiles import ProfileError
+from etl.profiles import ProfileError, resolve_profile_path, shadowed_shipped
 from etl.progress import TerminalBar
 from warehouse import audit
 from warehouse.backups import WarehouseCorruptError
@@ -68,6 +68,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
             print(f"错误：找不到要导入的文件 {name}（file not found）：请检查路径；没有导入任何文件。", file=sys.stderr)
         return 2
     bar = TerminalBar(enabled=False if args.json else None)
+    _say_which_profile(args.profile, args.db)
     try:
         summary = load_files(args.files, db=args.db, profile=args.profile, mark_demo=args.demo_data,
                              replace_demo=args.replace_demo, new_key=args.new_key, progress=bar)  # fmt: skip
@@ -93,6 +94,15 @@ def _cmd_load(args: argparse.Namespace) -> int:
         if res.status == "rejected":
             print(f"拒收 {res.file}：{res.message}", file=sys.stderr)
     return 1 if args.strict and (summary.rejected_files or summary.quarantined or summary.warnings) else 0
+
+
+def _say_which_profile(name: str | None, db: str | None) -> None:
+    """A profile saved beside the warehouse under a shipped profile's name wins (etl.profiles): say so."""
+    shipped = shadowed_shipped(name, db) if name else None
+    if shipped:
+        saved = resolve_profile_path(name, db)
+        print(f"提示：导入配置名「{name}」使用数据仓库旁保存的 {saved}，而不是同名的内置配置 {shipped}"
+              f"（a saved profile wins over a shipped one of the same name）", file=sys.stderr)  # fmt: skip
 
 
 def _say_loudly(summary: LoadSummary) -> None:
@@ -154,7 +164,8 @@ def _cmd_demo_map(args: argparse.Namespace) -> int:
 def _cmd_check_profile(args: argparse.Namespace) -> int:
     from etl.check_profile import run
 
-    return run(args.profile, args.file, args.json, args.strict)
+    _say_which_profile(args.profile, args.db)
+    return run(args.profile, args.file, args.json, args.strict, args.db)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     load = sub.add_parser("load", help="导入工单导出文件（CSV/XLSX/JSON）")
     load.add_argument("files", nargs="+", help="导出文件")
     load.add_argument("--db", help="数据仓库文件（默认 $HOTLINE_DB 或 data/hotline.duckdb）")
-    load.add_argument("--profile", help="导入配置 TOML，或内置配置名（open311、nyc311、boston311 …；默认内置通用配置）")
+    load.add_argument("--profile", help="导入配置 TOML，或配置名：数据仓库旁 profiles/ 中保存的（同名时优先），"
+                      "或内置的 open311、nyc311、boston311 …（默认：内置通用配置）")  # fmt: skip
     load.add_argument("--json", action="store_true", help="输出 JSON 汇总")
     load.add_argument("--strict", action="store_true", help="有拒收文件、隔离行或文件提示时以状态码 1 退出")
     kind = load.add_mutually_exclusive_group()
@@ -189,10 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     demo_map.add_argument("--seed", type=int, default=12345)
     demo_map.set_defaults(func=_cmd_demo_map)
     check = sub.add_parser("check-profile", help="检查导入配置（可再给一个文件：看它会如何读取和映射），不导入")
-    check.add_argument("profile", help="导入配置 TOML，或内置配置名（open311、nyc311、boston311 …）")
+    check.add_argument("profile", help="导入配置 TOML，或配置名（数据仓库旁 profiles/ 中保存的，或内置的 open311 …）")
     check.add_argument("file", nargs="?", help="用这个导出文件试读（不写入数据仓库）")
     check.add_argument("--json", action="store_true", help="输出 JSON")
     check.add_argument("--strict", action="store_true", help="有提示时以状态码 1 退出")
+    check.add_argument("--db", help="按配置名查找时所用的数据仓库（其旁边的 profiles/ 文件夹；不打开仓库）")
     check.set_defaults(func=_cmd_check_profile)
     parser.add_argument("--version", action="version", version=f"hotline12345 {version()}")
     args = parser.parse_args(argv)

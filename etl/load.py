@@ -217,6 +217,7 @@ def apply_file(
         warnings=list(prep.warnings),
     )
     quarantines, warnings = [], []
+    carried = dict.fromkeys((spec.name for spec in FIELDS), 0)
     tracker = tracker or Tracker(0, None)
     tracker.set_rows(prep.row_count)
     for checked, incoming in _ahead(_with_arrow(prep.slices(release=True))):
@@ -226,6 +227,8 @@ def apply_file(
         warnings.append(checked.warnings)
         res.warnings.extend(checked.notes)
         if checked.good.height:
+            for field_name, n in _values_per_field(checked.good).items():
+                carried[field_name] += n
             known, same = _apply_good(con, incoming, params)
             res.loaded += checked.good.height - known
             res.updated += known - same
@@ -235,7 +238,29 @@ def apply_file(
     quarantine = pl.concat(quarantines).sort("source_row") if len(quarantines) > 1 else quarantines[0]
     res.quarantined = _append(con, "raw_quarantine", quarantine, load_id, name)
     res.cell_warnings = _append(con, "raw_cell_warnings", pl.concat(warnings), load_id, name)
+    _record_fields(con, load_id, name, prep, carried)
     return res
+
+
+def _values_per_field(good: pl.DataFrame) -> dict[str, int]:
+    """How many rows of a checked slice carry a value, per canonical field (the typed value where there is one)."""
+    cols = {spec.name: spec.name if spec.kind in (TEXT, PII) else f"{spec.name}__v" for spec in FIELDS}
+    row = good.select(pl.col(c).count().alias(name) for name, c in cols.items()).row(0, named=True)
+    return {name: int(n) for name, n in row.items()}
+
+
+def _record_fields(con: duckdb.DuckDBPyConnection, load_id: int, name: str, prep: Prepared, carried: dict) -> None:
+    """Which canonical fields this file gives and how many rows carry each: measurability is data (load_fields)."""
+    sources = prep.cmap.as_dict()
+    rows = []
+    for field_name, n in carried.items():
+        source = json.dumps(sources[field_name], ensure_ascii=False) if field_name in sources else None
+        if source is None and field_name.startswith("category_l") and "category_path" in sources:
+            source = json.dumps(sources["category_path"], ensure_ascii=False)
+        if source is None and field_name in prep.profile.constants:
+            source = "(constant)"
+        rows.append((load_id, name, field_name, source, n))
+    con.executemany("INSERT INTO load_fields VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def _append(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, load_id: int, name: str) -> int:
@@ -341,7 +366,7 @@ def load_files(
     LoadProgress events (etl.progress) as files are read and written, for a progress bar."""
     started = time.perf_counter()
     db_path = resolve_db_path(db)
-    prof = load_profile(profile)
+    prof = load_profile(profile, db=db_path)  # a name: saved beside this warehouse, else shipped
     summary = LoadSummary(db=str(db_path))
     seen = {} if replace_demo else already_loaded(db_path)  # a fresh warehouse has loaded nothing
     results: list[FileResult | None] = []  # per path given; None until the write below decides it

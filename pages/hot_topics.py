@@ -13,7 +13,9 @@ from pages.components.auth import page_access
 from pages.components.filters import period_label, sidebar_filters
 from pages.components.layout import page_header
 from pages.components.oversight_charts import build_category_heatmap, build_hot_words_figure, build_risers_figure
-from pages.components.oversight_tables import ISSUE_COLUMNS, file_stamp, show_table
+from pages.components.oversight_tables import ISSUE_COLUMNS, blank_unavailable, file_stamp, show_table
+from pages.components.ranking_notes import empty_message
+from pages.components.tables import missing_keys, missing_text
 from warehouse.settings import load_settings
 
 lang = page_header("page_hot_topics")
@@ -42,7 +44,9 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("ht_risers_title", lang))
     risers = od.category_risers(stamp, *span, county)
-    if risers.is_empty():
+    if heat["category"].is_null().all():  # nothing to compare: the export has no classification
+        st.info(t("ht_no_categories", lang), icon=":material/block:")
+    elif risers.is_empty():
         st.info(t("ht_no_risers", lang), icon=":material/trending_flat:")
     else:
         st.plotly_chart(build_risers_figure(risers, lang), width="stretch")
@@ -62,15 +66,22 @@ st.caption(t("ht_issues_note", lang).format(days=load_settings().repeat_window_d
 by_category, by_unit = st.tabs(
     [t("ht_by_category", lang), t("ht_by_unit", lang).format(level=level_label(f.level, lang))]
 )
-issues = od.category_issues(stamp, *span, county)
-if issues.is_empty():
+lacking = [k for k in missing_keys(data.totals_with_previous(stamp, *span)[0]) if k in ("repeat_rate", "return_rate")]
+issues = blank_unavailable(od.category_issues(stamp, *span, county), lacking)
+fields, rates = missing_text(lacking, lang)
+if len(lacking) == 2:  # neither can be found: "none" would be false
+    by_category.info(t("ht_issues_not_available", lang).format(fields=fields), icon=":material/block:")
+elif issues.is_empty():
     by_category.info(t("ht_no_issues", lang), icon=":material/check_circle:")
 else:
     name = file_stamp(t("ht_by_category", lang), county or "", p.label)
     show_table(issues, ("category_l1", "category_l2", *ISSUE_COLUMNS), lang, where=by_category, download=name)
+if len(lacking) == 1:
+    by_category.caption(t("ht_issues_partly", lang).format(fields=fields, rates=rates))
 units = od.unit_issues(stamp, f.level, *span, f.group)
 if units.is_empty():
-    by_unit.info(t("no_units_level", lang), icon=":material/event_busy:")
+    dispatched = data.totals_with_previous(stamp, *span)[0].get("dispatched_count") or 0
+    by_unit.info(empty_message(dispatched, f.level, lang), icon=":material/event_busy:")
 else:
     cols = ("county", "unit", *ISSUE_COLUMNS) if f.level == "township" else ("unit", *ISSUE_COLUMNS)
     show_table(

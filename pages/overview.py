@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from labels import level_label, t
+from labels import level_label, lists_rule, t
 from pages.components import data
 from pages.components import desk_data as dd
 from pages.components.charts import build_volume_figure
@@ -15,17 +15,24 @@ from pages.components.grid import show_frame
 from pages.components.kpi import kpi_cards
 from pages.components.layout import page_header
 from pages.components.markup import md
-from pages.components.tables import red_black
+from pages.components.tables import lists_empty_reason, missing_note, red_black
 
 lang = page_header("page_overview")
 f = sidebar_filters(lang, levels=False)
 stamp, p = data.warehouse_stamp(), f.period
-current, previous = data.totals_with_previous(stamp, p.start, p.end, p.kind)
+current, previous, comparison = data.totals_with_previous(stamp, p.start, p.end, p.kind)
 st.caption(t("compare_caption", lang).format(period=period_label(p, lang), previous=period_label(p.previous(), lang)))
 if not current.get("received_count") and not current.get("dispatched_count"):
     st.info(t("no_orders_period", lang), icon=":material/event_busy:")
     st.stop()
-kpi_cards(current, previous, lang)
+kpi_cards(current, comparison, lang)
+settings = data.settings_in_force()[0]
+if comparison["incomplete"]:
+    cutoff = comparison["cutoff"]
+    compare = t("incomplete_compare", lang).format(cutoff=f"{cutoff:%Y-%m-%d %H:%M}") if cutoff else ""
+    st.caption(t("incomplete_note", lang).format(days=settings["maturity_days"], compare=compare))
+if note := missing_note(current, lang):
+    st.caption(note)
 
 st.subheader(t("volume_title", lang))
 city = data.monthly(stamp, "city", data.months(stamp)[0], p.end)
@@ -33,8 +40,7 @@ st.plotly_chart(build_volume_figure(city.tail(13), lang, highlight=(p.start, p.e
 st.caption(t("volume_note", lang))
 
 st.subheader(t("red_black_title", lang))
-settings, _ = data.settings_in_force()
-st.caption(t("red_black_note", lang).format(k=settings["red_black_size"], n=settings["min_sample"]))
+st.caption(lists_rule(settings, lang))
 st.caption(t("ov_backlog_note", lang))
 tables = [(level_label("county", lang), data.ranking(stamp, "county", p.start, p.end, p.kind))]
 departments = data.ranking(stamp, "department", p.start, p.end, p.kind)
@@ -42,14 +48,20 @@ by_size = departments.group_by("group_name").len().sort(["len", "group_name"], d
 for group in by_size["group_name"].to_list():
     name = f"{level_label('department', lang)} · {md(group)}"
     tables.append((name, departments.filter(pl.col("group_name") == group)))
+tables = [(name, ranking) for name, ranking in tables if not ranking.is_empty()]
+if not tables:
+    st.info(t("no_unit_columns", lang), icon=":material/info:")
 backlog = {level: dd.backlog_by_unit(stamp, level) for level in ("county", "department")}  # beside each list
-for tab, (_, ranking) in zip(st.tabs([name for name, _ in tables]), tables, strict=True):
+for tab, (_, ranking) in zip(st.tabs([name for name, _ in tables]) if tables else [], tables, strict=True):
     red, black = (with_backlog(x, backlog[ranking["level"][0]], lang) for x in red_black(ranking, lang))
     if red.is_empty() and black.is_empty():
-        tab.info(t("no_ranked_units", lang), icon=":material/info:")
+        tab.info(lists_empty_reason(ranking, settings, lang), icon=":material/info:")
         continue
     left, right = tab.columns(2)
     left.markdown(f":red[**:material/military_tech: {t('red_list', lang)}**]")
-    show_frame(red, where=left)
     right.markdown(f"**:material/report: {t('black_list', lang)}**")
-    show_frame(black, where=right)
+    for col, frame in ((left, red), (right, black)):
+        if frame.is_empty():
+            col.caption(t("lists_side_empty", lang))
+        else:
+            show_frame(frame, where=col)

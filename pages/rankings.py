@@ -1,12 +1,14 @@
-"""排名: league tables per level (departments within their group, townships within their county)."""
+"""排名: league tables per level (departments within their group, townships within their county),
+by the composite score or by one rate."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from labels import level_label, t
+from labels import level_label, metric_label, t
 from pages.components import data
+from pages.components import ranking_notes as rn
 from pages.components.auth import audit_export
 from pages.components.charts import build_score_figure
 from pages.components.drill import drilldown_panel
@@ -17,31 +19,35 @@ from pages.components.layout import page_header
 from pages.components.markup import md
 from pages.components.responsive import compact_ranking, wide_and_narrow
 from pages.components.tables import ranking_column_config, ranking_table
+from warehouse.registry import RANK_BY
 
 lang = page_header("page_rankings")
 f = sidebar_filters(lang)
 stamp, p = data.warehouse_stamp(), f.period
-full = data.ranking(stamp, f.level, p.start, p.end, p.kind)
+by = st.segmented_control(t("rank_by", lang), list(RANK_BY.values()), format_func=lambda k: metric_label(k, lang),
+                          default="score", key="rk_by") or "score"  # fmt: skip
+full = data.ranking(stamp, f.level, p.start, p.end, p.kind, by)
 ranking = full if f.group is None else full.filter(pl.col("group_name") == f.group)
 if ranking.is_empty():
-    st.info(t("no_units_level", lang), icon=":material/event_busy:")
+    dispatched = data.totals_with_previous(stamp, p.start, p.end, p.kind)[0].get("dispatched_count") or 0
+    st.info(rn.empty_message(dispatched if full.is_empty() else 0, f.level, lang), icon=":material/event_busy:")
     st.stop()
 
-group = f" · {md(f.group)}" if f.group else ""
-ranked = int(ranking["rank"].is_not_null().sum())
-st.caption(
-    t("rankings_caption", lang).format(
-        level=level_label(f.level, lang), group=group, period=period_label(p, lang), n=ranking.height, ranked=ranked
-    )
-)
+settings = data.settings_in_force()[0]
+group, ranked = f" · {md(f.group)}" if f.group else "", int(ranking["rank"].is_not_null().sum())
+st.caption(t("rankings_caption", lang).format(level=level_label(f.level, lang), group=group,
+                                              period=period_label(p, lang), n=ranking.height, ranked=ranked))  # fmt: skip
+if warning := rn.blocked(ranking, by, lang):
+    st.warning(warning, icon=":material/block:")
 wide, narrow = wide_and_narrow("rankings")  # a phone gets the figures as lines, not a cut-off table
 with wide:
     detail = st.toggle(t("show_detail", lang), key="rk_detail")
     table = ranking_table(ranking, lang, detail=detail)
-    height = 35 * (table.height + 1) + 3
-    show_frame(table, height=height, column_config=ranking_column_config(table, lang))
+    config = ranking_column_config(table, lang, rn.header_tips(ranking, settings, lang))
+    show_frame(table, height=35 * (table.height + 1) + 3, column_config=config)
 narrow.markdown(compact_ranking(ranking, lang))
-st.caption(t("rankings_legend", lang).format(n=data.settings_in_force()[0]["min_sample"]))
+for note in rn.notes(ranking, settings, by, lang):
+    st.caption(note)
 
 export = ranking_table(ranking, lang, for_export=True)
 name = f"{t('page_rankings', lang)}_{level_label(f.level, lang)}{'_' + f.group if f.group else ''}_{p.label}"
@@ -52,11 +58,13 @@ xlsx = to_xlsx_bytes(export, sheet_name=t("page_rankings", lang))
 c2.download_button(t("download_xlsx", lang), xlsx, f"{name}.xlsx", icon=":material/table_view:",
                    on_click=audit_export, args=(f"{name}.xlsx",))  # fmt: skip
 
-st.subheader(t("score_chart_title", lang))
+if ranked or warning is None:  # otherwise the reason is above the table
+    chart_title = t("score_chart_title", lang) if by == "score" else t("rate_chart_title", lang)
+    st.subheader(chart_title.format(metric=metric_label(by, lang)))
 if ranked:
-    st.plotly_chart(build_score_figure(ranking, lang), width="stretch")
+    st.plotly_chart(build_score_figure(ranking, lang, by), width="stretch")
     st.caption(t("score_chart_note", lang))
-else:
+elif warning is None:
     st.info(t("no_ranked_units", lang), icon=":material/info:")
 
 with st.expander(t("drill_title", lang), icon=":material/list_alt:"):

@@ -12,7 +12,7 @@ from pages.components.filters import sidebar_filters, trend_window
 from pages.components.grid import show_frame
 from pages.components.layout import page_header
 from pages.components.oversight_tables import file_stamp
-from pages.components.tables import trend_table
+from pages.components.tables import incomplete_caption, trend_gap, trend_table
 from warehouse.registry import LEVELS, RANKING_RATES, RATES
 
 TREND_METRICS = ("score", *RANKING_RATES, *(m.key for m in RATES if m.key not in RANKING_RATES))
@@ -41,10 +41,17 @@ city = data.monthly(stamp, "city", start, end)
 st.caption(t("trend_caption", lang).format(start=start.strftime("%Y-%m"), end=end.strftime("%Y-%m")))
 if not chosen:
     st.info(t("trend_pick_units", lang), icon=":material/touch_app:")
-st.plotly_chart(build_trend_figure(selected, city, metric, unit_col, lang), width="stretch")
+if gap := trend_gap([selected, city], metric, lang):
+    st.info(gap, icon=":material/block:")
+else:
+    st.plotly_chart(build_trend_figure(selected, city, metric, unit_col, lang), width="stretch")
+if note := incomplete_caption(city, metric, data.build_info(stamp).get("as_of"), lang):
+    st.caption(note)
 
 with st.expander(t("trend_table", lang), icon=":material/table_rows:"):
     table = trend_table(selected, city, metric, unit_col, lang)
-    config = {c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns[2:3]}
+    config = {
+        c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns[2:3] if table[c].dtype.is_numeric()
+    }
     name = file_stamp(t("page_trends", lang), metric_label(metric, lang), start.strftime("%Y%m"), end.strftime("%Y%m"))
     show_frame(table, column_config=config, download=name, lang=lang, key="tr_download")

@@ -33,9 +33,9 @@ def wall() -> None:
     label = period_label(period, lang)
     st.markdown(f"## {t('wall_heading', lang).format(period=label)}")
     st.caption(t("wall_caption", lang).format(minutes=f"{every / 60:g}", now=f"{dt.datetime.now():%H:%M}"))
-    current, previous = data.totals_with_previous(stamp, period.start, period.end, period.kind)
+    current, _previous, comparison = data.totals_with_previous(stamp, period.start, period.end, period.kind)
     summary = dd.backlog_summary(stamp, None)
-    wall_tiles(current, previous, summary, lang)
+    wall_tiles(current, comparison, summary, lang)
     left, middle, right = st.columns([1.25, 1, 1], gap="large")
     with left:
         st.markdown(f"### {t('wall_map', lang)}")

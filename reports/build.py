@@ -52,12 +52,13 @@ def generate_report(
     config: ReportConfig | None = None,
     city: str | None = None,
     title: str | None = None,
+    by: str = "score",
 ) -> ReportFiles:
     """Everything for ``month`` from the warehouse at ``db`` (None: HOTLINE_DB or data/hotline.duckdb)."""
     started = time.perf_counter()
     con = connect_read(db)
     try:
-        files = build_report(con, month, settings=settings, config=config, city=city, title=title)
+        files = build_report(con, month, settings=settings, config=config, city=city, title=title, by=by)
     finally:
         con.close()
     files.timings["open"] = round(time.perf_counter() - started - files.timings["total"], 3)
@@ -72,6 +73,7 @@ def build_report(
     config: ReportConfig | None = None,
     city: str | None = None,
     title: str | None = None,
+    by: str = "score",
 ) -> ReportFiles:
     """The report from an open (read-only) connection; the dashboard passes its shared one."""
     timings: dict[str, float] = {}
@@ -83,7 +85,7 @@ def build_report(
         timings[name] = round(now - clock, 3)
         clock = now
 
-    data = assemble_report(con, month, settings=settings, config=config, city=city, title=title)
+    data = assemble_report(con, month, settings=settings, config=config, city=city, title=title, by=by)
     narrative, tables = build_narrative(data), build_tables(data)
     lap("assemble")
     images = render_pngs(build_figures(data))

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from reports.narrative import count_change, describe_settings, rate_change, score_change, score_formula
-from reports.tables import Cell, Table, cell_text, settings_table
-from warehouse.registry import get_metric
+from labels import lists_rule
+from reports.narrative import describe_settings, score_formula
+from reports.tables import Cell, Table, cell_text, change_text, settings_table
+from warehouse.registry import depends_on_time, get_metric
 
 if TYPE_CHECKING:
     from reports.assemble import ReportData
@@ -48,13 +49,36 @@ def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters.update(cell=cell_text, css_string=_css_string)
     env.globals.update(kpis=KPIS, cell_value=lambda v, kind: cell_text(Cell(v, kind)), kpi_change=_kpi_change)
+    env.globals["lagging"] = {key for key, _, _ in KPIS if get_metric(key).lagging}
     return env
 
 
-def _kpi_change(value: float | None, prev: float | None, kind: str) -> str:
-    if kind == "pct":
-        return rate_change(value, prev)
-    return score_change(value, prev) if kind == "score" else count_change(value, prev)
+def _kpi_change(report: ReportData, key: str, kind: str) -> str:
+    """'比上月 +1.2 个百分点' from the warehouse's change; '' without a comparison."""
+    text = change_text(report, key, kind)
+    if text == "—":
+        return ""
+    same = report.comparison.get("cutoff") is not None and depends_on_time(key)
+    return f"比上月{'同一时点' if same else ''} {text}"
+
+
+NO_LIST_REASON = {
+    "no_score": "没有单位可排名：来源数据不含排名所需字段，不设红黑榜",
+    "no_ranked": "没有单位达到排名所需的考核工单量，不设红黑榜",
+    "small_group": "已排名单位不足 {n} 个，不设红黑榜",
+    "middle": "没有单位的区间整体高于或低于本组中位数（或满足目标条件），本月无人入榜",
+}
+
+
+def no_list_lines(report: ReportData) -> list[str]:
+    """One sentence per ranking group without lists, saying exactly why."""
+    out = []
+    for entry in report.red_black:
+        if entry["reason"]:
+            group = f"（{entry['group']}）" if entry["group"] else ""
+            text = NO_LIST_REASON[entry["reason"]].format(n=report.settings.get("red_black_min_units"))
+            out.append(f"{entry['level_label']}{group}：{text}。")
+    return out
 
 
 def render_html(
@@ -73,6 +97,8 @@ def render_html(
             t=tables,
             img=png,
             settings=settings_table(settings_lines(report)),
+            lists_rule=lists_rule(report.settings, "zh", by=report.ranked_by),
+            no_lists=no_list_lines(report),
             definitions=definitions,
             css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
         )

@@ -29,6 +29,7 @@ PAGES_BY_ROLE: dict[str, frozenset[str]] = {
 ORDER_LIST_ROLES = frozenset({"leader", "oversight", "analyst", "admin"})  # order rows, hot words
 QUARANTINE_ROLES = frozenset({"analyst", "admin"})  # quarantine, cell warnings, load messages
 UNMASKED_ROLES = frozenset({"admin"})  # personal data and free text in clear
+PROFILE_ROLES = frozenset({"analyst", "admin"})  # edit a file's mapping, save import profiles
 
 
 class OrderAccessError(PermissionError):
@@ -87,6 +88,13 @@ class Viewer:
 
     def require_unmasked(self) -> None:
         self.require(UNMASKED_ROLES, "未打码的个人信息")
+
+    @property
+    def edits_profiles(self) -> bool:
+        return self.role in PROFILE_ROLES
+
+    def require_profiles(self) -> None:
+        self.require(PROFILE_ROLES, "导入配置的编辑和保存")
 
 
 @dataclass(frozen=True)

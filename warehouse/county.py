@@ -2,7 +2,7 @@
 orders next to their city-wide figure, its townships' ranking, its backlog and its hot topics.
 
 The department × county figures come from ``met_department_county_*`` (the same counts, the same
-rate function as every league table: ``warehouse.rankings.rate_row``); the city-wide figures are the
+rate function as every league table: ``warehouse.scoring.rate_row``); the city-wide figures are the
 department league table's. A county-scoped leader's desk is that county: asking for another one is
 refused here, below the page.
 """
@@ -17,8 +17,9 @@ import polars as pl
 from warehouse.access import OrderAccessError, Viewer
 from warehouse.backlog import fetch_backlog_counts
 from warehouse.calendar import Period
-from warehouse.rankings import fetch_period_counts, fetch_ranking, rate_row
+from warehouse.rankings import INSUFFICIENT, fetch_period_counts, fetch_ranking
 from warehouse.registry import DEPARTMENT_IN_COUNTY, RANKING_RATES
+from warehouse.scoring import rate_row, rules_in_force
 from warehouse.settings import Settings, load_settings
 
 FIGURES = (*RANKING_RATES, "score")
@@ -48,19 +49,20 @@ def fetch_department_matrix(
     Most dispatched first."""
     check_county(viewer, county)
     settings = settings or load_settings()
+    rules = rules_in_force(settings, period)
     city = {r["unit"]: r for r in fetch_ranking(con, "department", period, settings).iter_rows(named=True)}
     backlog = dict(_backlog_by_department(con, county))
     rows = []
     for counts in fetch_period_counts(con, DEPARTMENT_IN_COUNTY, period):
         if counts["county"] != county or not counts["dispatched_count"]:
             continue
-        own, wide = rate_row(counts, settings), city.get(counts["department"], {})
+        own, wide = rate_row(counts, rules), city.get(counts["department"], {})
         row: dict[str, Any] = {
             "department": counts["department"],
             "group_name": wide.get("group_name", settings.default_group),
             "dispatched_count": counts["dispatched_count"],
             "assessed_count": counts["assessed_count"],
-            "sample_flag": None if counts["assessed_count"] >= settings.min_sample else "样本不足",
+            "sample_flag": None if counts["assessed_count"] >= settings.min_sample else INSUFFICIENT,
             "backlog_count": backlog.get(counts["department"], 0),
         }
         row.update({k: own[k] for k in FIGURES})

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
+from labels import missing_fields
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.excel import neutralise_cell, neutralise_frame
@@ -31,7 +32,7 @@ from warehouse.queries_orders import (
     fetch_unit_trend,
 )
 from warehouse.rankings import fetch_totals
-from warehouse.registry import METRIC_BY_KEY, RATES, get_level
+from warehouse.registry import FIELD_INPUTS, METRIC_BY_KEY, RATES, get_level
 
 MAX_LIST_ROWS = 20_000
 TREND_MONTHS = 13
@@ -116,7 +117,10 @@ def _cover(
         if change is not None:
             rank += f"，较上期{'上升' if change > 0 else '下降'} {abs(change)} 名" if change else "，与上期持平"
     else:
-        rank = f"未排名（{row['sample_flag'] or '无综合得分'}）"
+        why = {"small_sample": "样本不足", "not_available": "来源数据不含所需字段，无综合得分"}.get(
+            row["unranked_reason"] or ""
+        )
+        rank = f"未排名（{why or '无综合得分'}）"
     items = [
         ("单位", unit),
         ("层级", lvl.label_zh),
@@ -124,6 +128,10 @@ def _cover(
         ("期间", f"{period.start.isoformat()} 至 {period.end.isoformat()}（{period.label}）"),
         ("排名", rank),
         ("得分区间与相邻单位重叠", {True: "是（名次差异在统计上不可区分）", False: "否"}.get(row["indistinguishable"], "—")),
+        ("来源数据无法提供的指标", _missing(row) or "无"),
+        ("办理时限推算占比", "—" if row["derived_due_share"] is None else f"{100 * row['derived_due_share']:.1f}%"
+         + ("（超过警示线：按时办结率主要反映推算规则）" if row["on_time_warning"] else "")),
+        ("期间是否完整", "否：期末后未满成熟期，办结、回访、满意度等滞后指标仍会增加" if row["incomplete"] else "是"),
         ("数据截止时间", info.get("as_of") or "—"),
         ("设置指纹", info.get("settings_fingerprint") or "—"),
         ("指标计算时间", info.get("metrics_built_at") or "—"),
@@ -163,9 +171,21 @@ def _rates(row: dict[str, Any], city: dict[str, Any]) -> pl.DataFrame:
                 "全市分子": float(city[num]) if num and city.get(num) is not None else None,
                 "全市分母": float(city[den]) if den and city.get(den) is not None else None,
                 "定义": metric.definition_zh,
+                "说明": f"来源数据不含{_fields(key)}，无法计算（不是 0）"
+                if key in (row["missing_rates"] or "")
+                else "",
             }
         )
     return pl.DataFrame(records, infer_schema_length=None)
+
+
+def _fields(key: str) -> str:
+    return missing_fields([key]) if key in FIELD_INPUTS else ""
+
+
+def _missing(row: dict[str, Any]) -> str:
+    keys = [k for k in (row["missing_rates"] or "").split(",") if k]
+    return "；".join(f"{METRIC_BY_KEY[k].label_zh}（缺{_fields(k)}）" for k in keys)
 
 
 def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:

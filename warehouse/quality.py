@@ -96,7 +96,7 @@ def fetch_quarantine_rows(
     if viewer.sees_unmasked:
         return frame.drop("column_map")
     rows = zip(frame["raw_record"], frame["reason"], frame["column_map"], strict=True)
-    masked = [_mask(raw, reason, cmap) for raw, reason, cmap in rows]
+    masked = [mask_quarantine_record(raw, reason, cmap) for raw, reason, cmap in rows]
     return frame.drop("column_map").with_columns(
         pl.Series("raw_record", [m[0] for m in masked], dtype=pl.String),
         pl.Series("reason", [m[1] for m in masked], dtype=pl.String),
@@ -138,7 +138,7 @@ def fetch_cell_warnings(con: duckdb.DuckDBPyConnection, viewer: Viewer, limit: i
     )
 
 
-def _mask(raw: str, reason: str, column_map: str | None) -> tuple[str, str]:
+def mask_quarantine_record(raw: str, reason: str, column_map: str | None) -> tuple[str, str]:
     """Which source headers held the name and phone comes from the file's own column map; the reason
     quotes cells of the row (a shifted row can put a phone into a time column)."""
     try:

@@ -44,7 +44,8 @@ TREND_COLUMNS = (
     "dispatched_count", "assessed_count", "responded_on_time_count", "closed_on_time_count", "on_time_due_count",
     "resolution_answered_count", "resolved_weighted", "satisfaction_answered_count", "satisfied_weighted",
     "dissatisfied_count", "overdue_open_count", "returned_count", "repeat_count", "response_rate", "on_time_rate",
-    "resolution_rate", "satisfaction_rate", "return_rate", "repeat_rate", "score",
+    "resolution_rate", "satisfaction_rate", "return_rate", "repeat_rate", "score", "missing_rates",
+    "score_missing_rates",
 )  # fmt: skip
 UNIT_ISSUE_COLUMNS = (
     "group_name", "county", "unit", "dispatched_count", "returned_count", "return_rate", "assessed_count",
@@ -166,8 +167,8 @@ def fetch_unit_trend(
     end: dt.date | None = None,
     county: str | None = None,
 ) -> pl.DataFrame:
-    """One row per month and series ('unit' | 'city'): counts, rates and score as stored in
-    ``met_<level>_month`` and ``met_city_month`` (never recomputed)."""
+    """One row per month and series ('unit' | 'city'): counts from ``met_<level>_month`` and
+    ``met_city_month``, rates and score from warehouse.scoring (as every other surface computes them)."""
     cols = ["month", *TREND_COLUMNS]
     own = fetch_monthly(con, level, start, end, unit=unit, county=county).select(cols)
     city = fetch_monthly(con, "city", start, end).select(cols)

@@ -23,6 +23,11 @@ DEFAULT_SETTINGS_PATH = PROJECT_ROOT / "config" / "settings.toml"
 URGENCIES = ("紧急", "一般")
 APPEAL_TYPES = ("咨询", "求助", "投诉", "举报", "建议", "表扬", "其他")
 COMPOSITE_RATES = ("response", "on_time", "resolution", "satisfaction")
+# Applied whenever a figure is read (warehouse.scoring, warehouse.rankings), never stored: a change shows at once.
+READ_TIME_KEYS = (
+    "composite_weights", "min_sample", "red_black_size", "red_black_min_units", "targets", "maturity_days",
+    "derived_due_warning_share",
+)  # fmt: skip
 
 
 class SettingsError(ValueError):
@@ -39,6 +44,28 @@ class CompositeWeights:
     def as_pairs(self) -> tuple[tuple[str, float], ...]:
         """(rate key, weight) in a fixed order: ``response_rate`` etc."""
         return tuple((f"{name}_rate", getattr(self, name)) for name in COMPOSITE_RATES)
+
+
+# Targets (达标线) per rate: 满意率 90 % is the floor published practice names most often (e.g. districts
+# requiring 满意率不低于90%, 农民日报 2024-10-23); 响应率 and 按时办结率 95 % sit between the 100 % some
+# rules demand and the ~80 % below which published bulletins award no points. No default for 解决率.
+DEFAULT_TARGETS: tuple[tuple[str, float], ...] = (("response", 0.95), ("on_time", 0.95), ("satisfaction", 0.9))
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Per-rate targets (0–1), with optional overrides per ranking group; a rate without one has none."""
+
+    default: tuple[tuple[str, float], ...] = DEFAULT_TARGETS
+    groups: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+
+    def for_group(self, group: str | None) -> dict[str, float]:
+        """rate key ('response_rate', ...) -> target for units of ``group``."""
+        merged = dict(self.default) | dict(dict(self.groups).get(group or "", ()))
+        return {f"{name}_rate": value for name, value in merged.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**dict(self.default), **{g: dict(v) for g, v in self.groups}}
 
 
 @dataclass(frozen=True)
@@ -73,6 +100,10 @@ class Settings:
     composite_weights: CompositeWeights = field(default_factory=CompositeWeights)
     min_sample: int = 10
     red_black_size: int = 5
+    red_black_min_units: int = 5
+    targets: Targets = field(default_factory=Targets)
+    maturity_days: int = 15
+    derived_due_warning_share: float = 0.2
     repeat_window_days: int = 30
     units_file: Path | None = None
     default_group: str = "未分组"
@@ -96,6 +127,7 @@ class Settings:
         d = asdict(self)
         d["response_limit_hours"] = dict(self.response_limit_hours)
         d["due_workdays_by_type"] = dict(self.due_workdays_by_type)
+        d["targets"] = self.targets.to_dict()
         for key in ("units_file", "source"):
             d[key] = _show_path(d[key])
         d["as_of"] = self.as_of.isoformat(sep=" ") if self.as_of else None
@@ -104,6 +136,12 @@ class Settings:
 
     def fingerprint(self) -> str:
         rules = {k: v for k, v in self.to_dict().items() if k not in ("source", "time_zone", "map")}
+        return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+    def build_fingerprint(self) -> str:
+        """Of the rules applied when the tables are built (limits, deadlines, repeats, groups, as-of): a
+        change of any other setting (weights, targets, lists, maturity) needs no rebuild."""
+        rules = {k: v for k, v in self.to_dict().items() if k != "source" and k not in READ_TIME_KEYS}
         return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def unit_groups(self) -> dict[str, str]:
@@ -194,6 +232,10 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
         composite_weights=cw,
         min_sample=v.integer(data, "min_sample", 10, lo=1),
         red_black_size=v.integer(data, "red_black_size", 5, lo=0),
+        red_black_min_units=v.integer(data, "red_black_min_units", 5, lo=2),
+        targets=_targets(v, v.table("targets")) if "targets" in data else Targets(),
+        maturity_days=v.integer(data, "maturity_days", 15, lo=0),
+        derived_due_warning_share=v.number(data, "derived_due_warning_share", 0.2, lo=0.0, hi=1.0),
         repeat_window_days=v.integer(data, "repeat_window_days", 30, lo=1),
         units_file=(PROJECT_ROOT / units)
         if units and not Path(units).is_absolute()
@@ -209,6 +251,20 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
         ),
         source=source,
     )
+
+
+def _targets(v: _Validator, table: dict[str, Any]) -> Targets:
+    """[targets]: a number per rate (response, on_time, resolution, satisfaction), and optionally a
+    [targets."分组名"] table of the same shape per ranking group, overriding the city-wide ones. A file
+    without [targets] keeps the defaults; an empty [targets] sets none."""
+
+    def rates(tbl: dict[str, Any], name: str) -> tuple[tuple[str, float], ...]:
+        v.check_keys(tbl, name, COMPOSITE_RATES)
+        return tuple((k, v.number(tbl, f"{name}.{k}", 0.0, lo=0.0, hi=1.0)) for k in COMPOSITE_RATES if k in tbl)
+
+    numbers = {k: x for k, x in table.items() if not isinstance(x, dict)}
+    groups = tuple((g, rates(x, f"targets.{g}")) for g, x in table.items() if isinstance(x, dict))
+    return Targets(rates(numbers, "targets"), groups)
 
 
 def _project_path(text: str) -> Path | None:
@@ -231,6 +287,9 @@ _TOP_KEYS = (
     "basic_satisfaction_weight",
     "min_sample",
     "red_black_size",
+    "red_black_min_units",
+    "maturity_days",
+    "derived_due_warning_share",
     "repeat_window_days",
     "units_file",
     "default_group",
@@ -239,6 +298,7 @@ _TOP_KEYS = (
     "response_limit_hours",
     "due_derivation",
     "composite_weights",
+    "targets",
     "map",
 )
 

@@ -93,11 +93,16 @@ def build_trend_figure(units: pl.DataFrame, city: pl.DataFrame, metric_key: str,
     return apply_theme(fig, height=420)
 
 
-def build_score_figure(ranking: pl.DataFrame, lang: str) -> go.Figure:
-    """Ranked units' scores (best on top) as dots with their 95% score interval: neighbours whose
-    whiskers overlap are the "not distinguishable" ones. Colour runs from the worst score in this
-    table (orange) to the best (teal). Dots, not bars, because the axis does not start at zero."""
+def build_score_figure(ranking: pl.DataFrame, lang: str, by: str = "score") -> go.Figure:
+    """Ranked units' scores (or the rate ranked by, in %) best on top, as dots with their 95% interval:
+    neighbours whose whiskers overlap are the "not distinguishable" ones. Colour runs from the worst
+    value in this table (orange) to the best (teal). Dots, not bars, because the axis does not start at zero."""
+    scale = 100 if by != "score" else 1
     ranked = ranking.filter(pl.col("rank").is_not_null()).sort(["rank", "unit"])
+    ranked = ranked.with_columns(
+        (pl.col(c) * scale).alias(s)
+        for c, s in ((by, "score"), (f"{by}_low", "score_low"), (f"{by}_high", "score_high"))
+    )
     scores = ranked["score"].to_list()
     lo, hi = (min(scores), max(scores)) if scores else (0.0, 1.0)
     fig = go.Figure()
@@ -130,7 +135,7 @@ def build_score_figure(ranking: pl.DataFrame, lang: str) -> go.Figure:
     left = min(ranked["score_low"].min() or lo, lo) if scores else 0
     right = max(ranked["score_high"].max() or hi, hi) if scores else 100
     # a little room beyond the extremes so a dot at 100 is not cut in half
-    fig.update_xaxes(title=axis_title("score", lang), range=[max(0, left - 3), min(101.5, right + 3)])
+    fig.update_xaxes(title=axis_title(by, lang), range=[max(0, left - 3), min(101.5, right + 3)])
     fig.update_yaxes(autorange="reversed", type="category", showgrid=True)
     fig = apply_theme(fig, height=max(240, 28 * ranked.height + 80))
     fig.update_layout(margin={"t": 10})

@@ -32,14 +32,15 @@ def _con():
         return _reader(str(resolve_db_path())).connection().cursor()
 
 
-def warehouse_stamp() -> tuple[int, int] | None:
-    """Changes whenever a load swaps the file: part of every cache key, so caches follow the data."""
+def warehouse_stamp() -> tuple[int, int, str] | None:
+    """Changes whenever a load swaps the file or the settings file changes: part of every cache key, so
+    caches follow the data and the rules (every rate and score is computed from counts when read)."""
     path = resolve_db_path()
     try:
         st_ = path.stat()
     except FileNotFoundError:
         return None
-    return (st_.st_ino, st_.st_mtime_ns)
+    return (st_.st_ino, st_.st_mtime_ns, settings_in_force()[1])
 
 
 @st.cache_data(ttl=600, max_entries=32)
@@ -89,17 +90,18 @@ def units(stamp: tuple[int, int] | None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=600, max_entries=64)
-def ranking(stamp: tuple[int, int] | None, level: str, start: dt.date, end: dt.date, kind: str) -> pl.DataFrame:
-    """The league table of a level for a period (all groups; the page picks one)."""
-    return rankings.fetch_ranking(_con(), level, Period(start, end, kind))
+def ranking(
+    stamp: tuple | None, level: str, start: dt.date, end: dt.date, kind: str, by: str = "score"
+) -> pl.DataFrame:
+    """The league table of a level for a period by the score or one rate (all groups; the page picks one)."""
+    return rankings.fetch_ranking(_con(), level, Period(start, end, kind), by=by)
 
 
 @st.cache_data(ttl=600, max_entries=64)
-def totals_with_previous(stamp: tuple[int, int] | None, start: dt.date, end: dt.date, kind: str) -> tuple[dict, dict]:
-    """City totals for the period and for the period before it (the KPI change)."""
-    period = Period(start, end, kind)
-    con = _con()
-    return rankings.fetch_totals(con, period), rankings.fetch_totals(con, period.previous())
+def totals_with_previous(stamp: tuple | None, start: dt.date, end: dt.date, kind: str) -> tuple[dict, dict, dict]:
+    """City totals for the period, the previous period's as compared (like for like while this one is
+    incomplete), and the comparison: ``incomplete``, ``cutoff``, ``changes`` (rounded once)."""
+    return rankings.fetch_totals_with_previous(_con(), Period(start, end, kind))
 
 
 @st.cache_data(ttl=600, max_entries=64)
@@ -126,9 +128,10 @@ def orders(
     return drilldown.fetch_orders(_con(), viewer, level, unit, Period(start, end, kind), metric, part, county)
 
 
-def settings_in_force() -> tuple[dict, str]:
-    """The settings file as it reads now and its fingerprint (may differ from the last rebuild's);
-    cached per file path and modification time, so an edit shows on the next rerun."""
+def settings_in_force() -> tuple[dict, str, str]:
+    """The settings file as it reads now, its fingerprint and that of its build-time rules (which may
+    differ from the last rebuild's); cached per file path and modification time, so an edit shows on
+    the next rerun."""
     path = settings_path()
     try:
         mtime = path.stat().st_mtime_ns
@@ -138,9 +141,9 @@ def settings_in_force() -> tuple[dict, str]:
 
 
 @st.cache_data(ttl=600, max_entries=8)
-def _settings(path: str, mtime: int | None) -> tuple[dict, str]:
+def _settings(path: str, mtime: int | None) -> tuple[dict, str, str]:
     settings = load_settings(path if mtime is not None else None)
-    return settings.to_dict(), settings.fingerprint()
+    return settings.to_dict(), settings.fingerprint(), settings.build_fingerprint()
 
 
 def raw_order(stamp: tuple[int, int] | None, viewer: Viewer, order_id: str) -> pl.DataFrame:

@@ -12,6 +12,16 @@ from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.auth import audited, page_access
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
+from pages.components.mapping_check import progress_bar, required_status, save_form, saved_note, show_check
+from pages.components.mapping_editor import (
+    choose_start,
+    file_check,
+    is_dirty,
+    mapping_form,
+    rules_form,
+    start_label,
+    timing_form,
+)
 from pages.components.markup import md
 from pages.components.oversight_tables import (
     QUARANTINE_COLUMNS,
@@ -27,14 +37,13 @@ from pages.components.upload import (
     LoadRefused,
     SavedUpload,
     load_upload,
-    mapping_frame,
-    preview_upload,
     save_upload,
     summary_frame,
 )
 from warehouse import audit
 from warehouse.access import Viewer
 from warehouse.connection import WarehouseBusyError
+from warehouse.previews import preview_messages
 from warehouse.users import has_users
 
 RESULT_KEY = "dp_result"
@@ -85,11 +94,6 @@ def _demo_choice(lang: str) -> bool:
     return demo and st.checkbox(t("dp_replace_demo", lang), key="dp_replace_demo")
 
 
-@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
-def _preview(path: str, size: int, mtime: int):
-    return preview_upload(Path(path))
-
-
 def _show_result(lang: str) -> None:
     result = st.session_state.get(RESULT_KEY)
     if not result:
@@ -115,8 +119,34 @@ def _show_result(lang: str) -> None:
     show_table(with_status_labels(table.rename({"status": "load_status"}), lang, "load_status"), SUMMARY_COLUMNS, lang)
 
 
+def _editor(path: Path, upload, viewer: Viewer, lang: str) -> tuple[bool, Path | None]:
+    """The mapping editor and the check of the file under it; (may load, the profile to load with)."""
+    draft = choose_start(path, upload.file_id, lang)
+    saved_note(lang)
+    check = file_check(path, draft)
+    if not check.readable:
+        st.error(f"{t('dp_rejected', lang)}\n\n{md(preview_messages([check.error or ''], viewer)[0])}",
+                 icon=":material/block:")  # fmt: skip
+        return False, None
+    with st.expander(t("dp_mapping", lang), expanded=True, icon=":material/account_tree:"):
+        required_status(check, draft, lang)
+        mapping_form(check, draft, viewer, lang)
+    with st.expander(t("pm_rules_title", lang), icon=":material/rule:"):
+        rules_form(check, draft, viewer, lang)
+    with st.expander(t("pm_timing_title", lang), icon=":material/schedule:"):
+        timing_form(draft, lang)
+    st.markdown(f"**{t('pm_check_title', lang)}**")
+    show_check(check, viewer, lang)
+    save_form(draft, upload.name, start_label(st.session_state["pm_start"], "zh"), viewer, lang)
+    if is_dirty():
+        st.info(t("pm_save_first", lang), icon=":material/save:")
+        return False, None
+    return check.error is None, st.session_state.get("pm_profile")
+
+
 def upload_section(lang: str) -> None:
-    """Pick a file, see what the loader makes of it, then load it with the same ETL as the CLI."""
+    """Pick a file, map it (a shipped or saved profile, or the detected mapping, edited), see what the
+    loader makes of it, save the mapping as a profile, then load it with the same ETL as the CLI."""
     _show_result(lang)
     key = f"dp_upload_{st.session_state.get('dp_uploads', 0)}"  # a new key after each load empties the widget
     upload = st.file_uploader(t("dp_uploader", lang), type=list(ACCEPTED_TYPES), help=t("dp_uploader_help", lang),
@@ -126,44 +156,31 @@ def upload_section(lang: str) -> None:
         st.caption(t("dp_upload_steps", lang))
         return
     path = _saved(upload)
-    stat = path.stat()
-    with st.spinner(t("dp_preview_title", lang)):
-        preview = _preview(str(path), stat.st_size, stat.st_mtime_ns)
+    access = page_access()
+    viewer = access.viewer
+    viewer.require_profiles()  # the data page is for analysts and admins (warehouse.access)
     st.markdown(f"**{t('dp_preview_title', lang)}**")
-    if not preview.ok:
-        st.error(f"{t('dp_rejected', lang)}\n\n{md(preview.error)}", icon=":material/block:")
+    with st.spinner(t("pm_checking", lang)):
+        ready, profile = _editor(path, upload, viewer, lang)
+    if not ready:
         return
-    sheet = md(preview.sheet or "—")
-    encoding = md(preview.encoding or "—")
-    st.caption(t("dp_detected", lang).format(kind=preview.kind, encoding=encoding, sheet=sheet, row=preview.header_row))
-    bad = sum(preview.quarantine_reasons.values())
-    st.write(t("dp_check", lang).format(rows=preview.rows_read, good=preview.good, bad=bad, dup=preview.duplicates))
-    if preview.cell_warnings:
-        st.caption(t("dp_check_warnings", lang).format(n=preview.cell_warnings))
-    with st.expander(t("dp_mapping", lang), expanded=True, icon=":material/account_tree:"):
-        show_table(mapping_frame(preview, lang), ("source", "field", "priority"), lang)
-        if preview.unmapped:
-            st.caption(t("dp_unmapped", lang).format(cols="、".join(md(c) for c in preview.unmapped)))
-        if preview.missing_fields:
-            st.caption(t("dp_missing", lang).format(fields="、".join(preview.missing_fields)))
     replace_demo = _demo_choice(lang)
     if st.button(t("dp_load", lang), type="primary", icon=":material/upload:", help=t("dp_load_help", lang)):
-        with st.spinner(t("dp_loading", lang)):
-            try:
-                summary = load_upload(path, replace_demo=replace_demo)
-            except LoadRefused as exc:
-                st.session_state[RESULT_KEY] = ("refused", (exc.code, str(exc)))
-            except (WarehouseBusyError, OSError, ValueError) as exc:
-                st.session_state[RESULT_KEY] = ("error", str(exc))
-            else:
-                access = page_access()
-                audit.record("load", access.user.name, access.role, db=summary.db, files=[path.name],
-                             loaded=summary.loaded, updated=summary.updated, quarantined=summary.quarantined,
-                             rejected_files=summary.rejected_files, demo_discarded=summary.demo_discarded)  # fmt: skip
-                counts = {k: v for k, v in vars(summary).items() if k != "details"}
-                st.session_state[RESULT_KEY] = ("done", (counts, summary_frame(summary)))
-                _discard_saved()
-                st.session_state["dp_uploads"] = st.session_state.get("dp_uploads", 0) + 1
+        try:
+            summary = load_upload(path, replace_demo=replace_demo, profile=profile, progress=progress_bar(lang))
+        except LoadRefused as exc:
+            st.session_state[RESULT_KEY] = ("refused", (exc.code, str(exc)))
+        except (WarehouseBusyError, OSError, ValueError) as exc:
+            st.session_state[RESULT_KEY] = ("error", str(exc))
+        else:
+            audit.record("load", access.user.name, access.role, db=summary.db, files=[path.name],
+                         profile=profile.stem if profile else "default", loaded=summary.loaded,
+                         updated=summary.updated, quarantined=summary.quarantined,
+                         rejected_files=summary.rejected_files, demo_discarded=summary.demo_discarded)  # fmt: skip
+            counts = {k: v for k, v in vars(summary).items() if k != "details"}
+            st.session_state[RESULT_KEY] = ("done", (counts, summary_frame(summary)))
+            _discard_saved()
+            st.session_state["dp_uploads"] = st.session_state.get("dp_uploads", 0) + 1
         st.rerun()
 
 

@@ -11,10 +11,10 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from labels import level_label, metric_label, t
+from labels import level_label, t
 from pages.components import data
 from pages.components.charts import BAD, FONT
-from pages.components.kpi import delta_colour, format_delta, format_value
+from pages.components.kpi import delta_colour, format_change, format_value, kpi_label
 from pages.components.markup import md, plot_text
 from warehouse.calendar import Period
 from warehouse.queries import latest_complete_month
@@ -61,13 +61,15 @@ def refresh_seconds() -> int:
         return DEFAULT_REFRESH_S
 
 
-def wall_tiles(current: dict[str, Any], previous: dict[str, Any], backlog: dict[str, Any], lang: str) -> None:
-    """The month's key figures with their change, and the backlog now with its change over the week."""
+def wall_tiles(current: dict[str, Any], comparison: dict[str, Any], backlog: dict[str, Any], lang: str) -> None:
+    """The month's key figures with their change (the warehouse's, like for like; 未完整 marked as on the
+    overview), and the backlog now with its change over the week."""
     cols = st.columns(len(TILES) + 1)
     for col, key in zip(cols, TILES, strict=False):
-        col.metric(metric_label(key, lang), format_value(key, current.get(key)),
-                   delta=format_delta(key, current.get(key), previous.get(key), lang), delta_color=delta_colour(key),
-                   border=True)  # fmt: skip
+        diff = comparison["changes"].get(key)
+        col.metric(kpi_label(key, lang, comparison["incomplete"], current.get(key)), format_value(key, current.get(key)),
+                   delta=format_change(key, diff, lang), delta_color="off" if diff == 0 else delta_colour(key),
+                   delta_arrow="off" if diff == 0 else "auto", border=True)  # fmt: skip
     now, before = backlog.get("backlog_count"), backlog.get("last_week_count")
     cols[-1].metric(t("bl_now", lang), "—" if now is None else f"{now:,}",
                     delta=None if now is None else f"{now - before:+,}", delta_color="inverse", border=True)  # fmt: skip

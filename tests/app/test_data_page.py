@@ -9,7 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pages.components.upload import mapping_frame, preview_upload, save_upload
+from etl.profile_preview import check_file
+from etl.profiles import load_profile
+from pages.components.upload import save_upload
 from tests.app.pages import open_page, plotly_specs
 from tests.conftest import csv_text, order_row, query
 from warehouse.users import User
@@ -92,8 +94,10 @@ def test_an_upload_shows_the_mapping_then_loads(own_copy: Path) -> None:
     text = _texts(at)
     assert "识别结果（尚未导入）" in text and "编码：gb18030" in text and "表头在第 1 行" in text
     assert "读取 21 行，可导入 20 行，将隔离 1 行" in text
-    mapping = at.dataframe[0].value
-    assert dict(zip(mapping["源表头"], mapping["标准字段"], strict=True))["受理时间"] == "受理时间 (received_at)"
+    assert next(m for m in at.multiselect if m.label == "第 2 列对应的字段").value == ["received_at"]  # 受理时间
+    reasons = next(d.value for d in at.dataframe if "示例原始行（已打码）" in d.value.columns)  # named before loading
+    assert list(reasons["原因"]) == ["缺少工单编号"] and reasons["行数"].iloc[0] == 1
+    assert "13912345678" not in reasons["示例原始行（已打码）"].iloc[0]
     with duckdb.connect(str(own_copy), read_only=True) as con:
         assert not con.sql("SELECT count(*) FROM stg_work_orders WHERE order_id LIKE 'UP%'").fetchall()[0][0]
     at.checkbox(key="dp_replace_demo").check().run()
@@ -134,14 +138,11 @@ def test_upload_helpers(tmp_path: Path) -> None:
     path = save_upload("../../etc/工单 2026:10.csv", csv_text([order_row("A1"), order_row("A2")]).encode("utf-8-sig"),
                        tmp_path)  # fmt: skip
     assert path.parent == tmp_path and path.name == "工单 2026_10.csv"
-    preview = preview_upload(path)
-    assert preview.ok and preview.encoding == "utf-8-sig" and preview.header_row == 1
-    assert preview.rows_read == 2 and preview.good == 2 and not preview.unmapped
-    assert "due_at" not in preview.missing_fields and not preview.missing_fields
-    frame = mapping_frame(preview, "en")
-    assert frame["source"][0] == "工单编号" and frame["field"][0] == "order_id (工单编号)"
-    bad = preview_upload(save_upload("x.csv", b"a,b\n1,2\n", tmp_path))
-    assert not bad.ok and "无法识别表头" in (bad.error or "")
+    preview = check_file(path, load_profile())
+    assert preview.error is None and preview.encoding == "utf-8-sig" and preview.header_row == 1
+    assert preview.rows_read == 2 and preview.good == 2 and preview.mapping["order_id"] == ("工单编号",)
+    bad = check_file(save_upload("x.csv", b"a,b\n1,2\n", tmp_path), load_profile())
+    assert "无法识别表头" in (bad.error or "") and bad.readable and bad.headers == ("a", "b")
 
 
 def test_data_page_in_english(app_env: Path) -> None:
@@ -185,8 +186,11 @@ def test_load_upload_refuses_a_real_file_into_demo_and_replaces_when_told(own_co
     path = save_upload("real.csv", csv_text(_real_rows(4)).encode(), tmp_path)
     with pytest.raises(LoadRefused, match="--replace-demo"):
         load_upload(path)
-    summary = load_upload(path, replace_demo=True)
+    events = []  # what the page's progress bar is driven by
+    summary = load_upload(path, replace_demo=True, progress=events.append)
     assert summary.demo_discarded > 1000 and summary.is_demo is False and summary.loaded == 4
+    assert [e.stage for e in events][-2:] == ["refresh", "done"] and events[-1].fraction == 1.0
+    assert [e.fraction for e in events] == sorted(e.fraction for e in events)
 
 
 def test_a_replaced_or_cleared_upload_leaves_no_copy_with_phone_numbers(own_copy: Path) -> None:

@@ -11,8 +11,9 @@ from tests.app.pages import open_page, plotly_specs
 def test_the_wall_screen(app_env: Path) -> None:
     at = open_page("pages/wall.py")
     assert not at.exception
-    assert [m.label for m in at.metric] == ["受理量", "派单量", "响应率", "按时办结率", "解决率", "满意率", "综合得分",
-                                            "超期未办结"]  # fmt: skip
+    labels = [m.label.removesuffix("（未完整）") for m in at.metric]  # lagging figures of a young month are marked
+    assert labels == ["受理量", "派单量", "响应率", "按时办结率", "解决率", "满意率", "综合得分", "超期未办结"]
+    assert "按时办结率（未完整）" in [m.label for m in at.metric]  # October is not mature at the data's end
     assert any(md.value.startswith("## 12345 热线 · 2026年10月") for md in at.markdown)
     assert any("每 5 分钟自动刷新" in c.value for c in at.caption)
     kinds = [[trace["type"] for trace in spec["data"]] for spec in plotly_specs(at)]

@@ -1,5 +1,5 @@
 -- one row per unit per receipt day for every level at once (see met_day_dispatched.sql): the counts that
--- go by receipt day. Only the days listed in met_scope_days are computed.
+-- go by receipt day ({counts}: generated from the registry). Only the days listed in met_scope_days are computed.
 CREATE OR REPLACE TEMP TABLE met_day_received AS
 SELECT
     CASE GROUPING_ID(county, township, department)
@@ -10,8 +10,7 @@ SELECT
     township,
     department,
     received_date AS day,
-    count(*) AS received_count,
-    count(*) FILTER (WHERE NOT is_dispatched) AS direct_answer_count
+    {counts}
 FROM fct_work_orders
 WHERE received_date IN (SELECT day FROM met_scope_days)
 GROUP BY GROUPING SETS (
