@@ -14,14 +14,15 @@ from pages.components import desk_data as dd
 from pages.components import oversight_data as od
 from pages.components.auth import page_access
 from pages.components.desk_charts import build_gap_heatmap
-from pages.components.filters import period_label, sidebar_filters
+from pages.components.filters import compare_caption, period_label, sidebar_filters
 from pages.components.layout import page_header
 from pages.components.markup import md
 from pages.components.oversight_tables import file_stamp, show_table, unit_kpis
+from pages.components.targets_view import target_line
 from warehouse.county import FIGURES, MATRIX_COLUMNS
 
 lang = page_header("page_county")
-f = sidebar_filters(lang, levels=False)
+f = sidebar_filters(lang, levels=False, compare=True)
 stamp, p, viewer = data.warehouse_stamp(), f.period, page_access().viewer
 span = (p.start, p.end, p.kind)
 counties = data.units(stamp).filter(pl.col("level") == "county").sort("order_count", descending=True)["unit"]
@@ -39,6 +40,8 @@ if row is None:
     st.info(t("up_no_orders", lang).format(unit=md(county), period=period_label(p, lang)), icon=":material/event_busy:")
     st.stop()
 unit_kpis(row, data.totals_with_previous(stamp, *span)[0], lang)
+if line := target_line(row, lang):
+    st.markdown(line)
 
 st.subheader(t("cd_departments_title", lang))
 matrix = dd.county_matrix(stamp, viewer, county, *span)
@@ -68,9 +71,14 @@ if summary["as_of"] is not None:
     st.page_link("pages/backlog.py", label=t("cd_backlog_link", lang), icon=":material/assignment_late:")
 
 st.subheader(t("cd_topics_title", lang))
-topics = dd.county_topics(stamp, viewer, county, *span)
+topics = dd.county_topics(stamp, viewer, county, *span, f.basis)
 if topics.is_empty():
     st.info(t("cd_no_topics", lang), icon=":material/info:")
 else:
-    st.caption(t("cd_topics_note", lang).format(previous=period_label(p.previous(), lang)))
-    show_table(topics, ("category_l1", "category_l2", "received_count", "previous_count", "change_count"), lang)
+    if not data.ranking_reaches(stamp, *span, f.basis):  # no 同比 before the data begins: a 0 is not a count
+        topics = topics.with_columns(
+            pl.lit(None, pl.Int64).alias("base_count"), pl.lit(None, pl.Int64).alias("change_count")
+        )
+        st.caption(compare_caption(p, {"basis": f.basis, "base": p.base(f.basis).label, "reaches": False}, lang))
+    st.caption(t("cd_topics_note", lang).format(previous=period_label(p.base(f.basis), lang)))
+    show_table(topics, ("category_l1", "category_l2", "received_count", "base_count", "change_count"), lang)

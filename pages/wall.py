@@ -17,6 +17,7 @@ from pages.components import desk_data as dd
 from pages.components.desk_map import build_map_figure
 from pages.components.filters import period_label
 from pages.components.layout import page_header
+from pages.components.targets_view import target_line
 from pages.components.wall import WALL_CSS, backlog_bars, list_block, query_period, refresh_seconds, wall_tiles
 
 lang = page_header("page_wall")
@@ -36,6 +37,8 @@ def wall() -> None:
     current, _previous, comparison = data.totals_with_previous(stamp, period.start, period.end, period.kind)
     summary = dd.backlog_summary(stamp, None)
     wall_tiles(current, comparison, summary, lang)
+    if line := target_line(current, lang):  # the city against its targets
+        st.markdown(line)
     left, middle, right = st.columns([1.25, 1, 1], gap="large")
     with left:
         st.markdown(f"### {t('wall_map', lang)}")

@@ -90,22 +90,30 @@ def fetch_county_townships(
 
 
 def fetch_county_topics(
-    con: duckdb.DuckDBPyConnection, viewer: Viewer, county: str, period: Period, limit: int = 10
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    county: str,
+    period: Period,
+    limit: int = 10,
+    basis: str = "previous",
 ) -> pl.DataFrame:
-    """The county's most frequent second-level categories of the period (orders received), with the
-    previous period's count and the change; most orders first."""
+    """The county's most frequent second-level categories of the period (orders received), with the base
+    period's count (the previous period, 环比, or the same one a year earlier, 同比) and the change; most
+    orders first."""
     check_county(viewer, county)
-    prev = period.previous()
+    base = period.base(basis)
     sql = """
         WITH counts AS (
             SELECT category_l1, category_l2,
                    count(*) FILTER (WHERE received_date >= $start) AS received_count,
-                   count(*) FILTER (WHERE received_date < $start) AS previous_count
+                   count(*) FILTER (WHERE received_date <= $pend) AS base_count
             FROM fct_work_orders
-            WHERE received_date BETWEEN $pstart AND $end AND county = $county AND category_l2 IS NOT NULL
+            WHERE (received_date BETWEEN $start AND $end OR received_date BETWEEN $pstart AND $pend)
+              AND county = $county AND category_l2 IS NOT NULL
             GROUP BY ALL
         )
-        SELECT *, received_count - previous_count AS change_count FROM counts WHERE received_count > 0
+        SELECT *, received_count - base_count AS change_count FROM counts WHERE received_count > 0
         ORDER BY received_count DESC, category_l2 LIMIT $limit"""
-    params = {"pstart": prev.start, "start": period.start, "end": period.end, "county": county, "limit": limit}
+    params = {"pstart": base.start, "pend": base.end, "start": period.start, "end": period.end, "county": county,
+              "limit": limit}  # fmt: skip
     return con.sql(sql, params=params).pl()

@@ -26,7 +26,7 @@ COMPOSITE_RATES = ("response", "on_time", "resolution", "satisfaction")
 # Applied whenever a figure is read (warehouse.scoring, warehouse.rankings), never stored: a change shows at once.
 READ_TIME_KEYS = (
     "composite_weights", "min_sample", "red_black_size", "red_black_min_units", "targets", "maturity_days",
-    "derived_due_warning_share",
+    "derived_due_warning_share", "map",  # map: the boundary files are read when the map is drawn
 )  # fmt: skip
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import plotly.graph_objects as go
 import polars as pl
 
 from labels import metric_label, t
-from pages.components.charts import BAD, GOOD, PRIMARY, SECONDARY, apply_theme
+from pages.components.charts import BAD, CITY, GOOD, PRIMARY, QUALITATIVE, SECONDARY, apply_theme
 from pages.components.markup import plot_text
+from warehouse.registry import get_metric
 
 
 def build_backlog_trend_figure(trend: pl.DataFrame, lang: str) -> go.Figure:
@@ -68,3 +71,45 @@ def build_gap_heatmap(matrix: pl.DataFrame, figures: tuple[str, ...], lang: str)
     fig = apply_theme(fig, height=max(300, 30 * matrix.height + 150))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
     return fig
+
+
+def one_year_on(frame: pl.DataFrame) -> pl.DataFrame:
+    """Monthly rows moved a year forward (the same month last year drawn over this year's)."""
+    return frame.with_columns(pl.col("month").dt.offset_by("1y"))
+
+
+def add_last_year(
+    fig: go.Figure, units: pl.DataFrame, city: pl.DataFrame, metric: str, unit_col: str, lang: str
+) -> go.Figure:
+    """Dotted lines of the same units (and the city) a year earlier, over a trend figure: rows a year
+    back, moved forward by :func:`one_year_on` so each point sits on this year's month."""
+    is_rate = get_metric(metric).unit == "ratio"
+    fmt = "%{y:.1%}" if is_rate else "%{y:.1f}"
+    series = [(name, units.filter(pl.col(unit_col) == name)) for name in units[unit_col].unique(maintain_order=True)]
+    series.append((t("city_average", lang), city))
+    for i, (name, rows) in enumerate(series):
+        rows = one_year_on(rows).sort("month")
+        colour = CITY if i == len(series) - 1 else QUALITATIVE[i % len(QUALITATIVE)]
+        fig.add_scatter(
+            x=[m.strftime("%Y-%m") for m in rows["month"]], y=rows[metric].to_list(), mode="lines+markers",
+            marker={"size": 5, "symbol": "circle-open"},
+            name=t("last_year_of", lang).format(name=plot_text(name)), opacity=0.6,
+            line={"color": colour, "width": 1.5, "dash": "dot"},
+            hovertemplate=f"%{{x}}（{t('last_year_short', lang)}）<br>{fmt}<extra>%{{fullData.name}}</extra>",
+        )  # fmt: skip
+    return fig
+
+
+def add_target_line(fig: go.Figure, target: float | None, lang: str) -> go.Figure:
+    """A rate's target as a horizontal line (the city-wide one), labelled; nothing without a target."""
+    if target is None:
+        return fig
+    fig.add_hline(y=target, line={"color": GOOD, "width": 1.5, "dash": "dashdot"},
+                  annotation_text=t("target_line_label", lang).format(target=f"{100 * target:g}%"),
+                  annotation_position="top left", annotation_font={"color": GOOD})  # fmt: skip
+    return fig
+
+
+def year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (29 February: the 28th)."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)

@@ -109,8 +109,10 @@ def county_townships(
 
 
 @st.cache_data(ttl=600, max_entries=32)
-def county_topics(stamp: Stamp, viewer: Viewer, county: str, start: dt.date, end: dt.date, kind: str) -> pl.DataFrame:
-    return county_queries.fetch_county_topics(_con(), viewer, county, Period(start, end, kind))
+def county_topics(
+    stamp: Stamp, viewer: Viewer, county: str, start: dt.date, end: dt.date, kind: str, basis: str
+) -> pl.DataFrame:
+    return county_queries.fetch_county_topics(_con(), viewer, county, Period(start, end, kind), basis=basis)
 
 
 def level_maps_or_none() -> dict[str, LevelMap] | None:
