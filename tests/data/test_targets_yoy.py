@@ -141,3 +141,14 @@ def test_the_bulletin_shows_year_on_year_and_the_targets(con) -> None:
     text = " ".join(build_narrative(data)["overview"])
     assert "满意率低于目标（90.0%）10.0 个百分点" in text and "与去年同月（2023-03）相比" in text
     assert "满意率比去年同月提高 10.0 个百分点" in text
+
+
+def test_the_rankings_export_carries_the_targets(con) -> None:
+    """What the rankings page's CSV/XLSX buttons write: per rate the target, met or not, the gap."""
+    from pages.components.tables import ranking_table
+
+    export = ranking_table(fetch_ranking(con, "county", MARCH), "zh", for_export=True)
+    rows = {r["单位"]: r for r in export.iter_rows(named=True)}
+    assert rows[JIA]["满意率目标（%）"] == 90.0 and rows[JIA]["满意率达标"] == "否"
+    assert rows[JIA]["满意率与目标差（个百分点）"] == -30.0 and rows[YI]["满意率达标"] == "是"
+    assert rows[JIA]["目标"] == "未达标：满意率 -30.0 个百分点" and "解决率目标（%）" not in export.columns  # none set
