@@ -45,7 +45,8 @@ def _paras(texts: list[str]) -> list[Block]:
 
 
 def _tables(tables: dict[str, Table], prefix: str) -> list[Block]:
-    return [("table", key, None) for key in tables if key.startswith(prefix)]
+    """The tables whose key starts with ``prefix``, in the dict's order, empty ones left out."""
+    return [("table", key, None) for key, table in tables.items() if key.startswith(prefix) and table.rows]
 
 
 def document_blocks(r: ReportData, n: dict[str, list[str]], t: dict[str, Table]) -> list[Block]:
@@ -56,15 +57,15 @@ def document_blocks(r: ReportData, n: dict[str, list[str]], t: dict[str, Table])
                   ("pair", (("channels", "本月受理渠道构成"), ("appeal_types", "本月诉求类型"))),
                   ("figure", "rate_trend", f"近 {len(r.trend)} 个月主要考核指标走势")]),
         ("热点分析", [*_paras(n["hot"]), ("figure", "categories", f"本月诉求量前 {len(r.categories)} 位的问题"),
-                  ("table", "categories", None), *(_tables(t, "risers") if t["risers"].rows else []),
+                  ("table", "categories", None), *_tables(t, "risers"),
                   ("h2", "（一）反复出现的问题"), ("p", it.problems_sentence(r)), *_tables(t, "problems"),
                   ("h2", "（二）受理量异常升高的预警"), ("p", it.alerts_sentence(r)), *_tables(t, "alerts")]),
         ("办理情况", [*_paras(n["handling"]), ("table", "handling", False), ("p", it.targets_sentence(r)),
-                  *_tables(t, "targets"), *(_tables(t, "overdue_units") if t["overdue_units"].rows else []),
-                  *(_tables(t, "returned_units") if t["returned_units"].rows else [])]),
+                  *_tables(t, "targets"), *_tables(t, "overdue_units"), *_tables(t, "returned_units")]),
         ("考核排名", [*_paras(n["ranking"]), ("h2", "（一）红黑榜"), ("p", lists_rule(r.settings, "zh", by=r.ranked_by)),
                   *_paras(no_list_lines(r)), *_tables(t, "red_black_"), ("h2", "（二）区县排名"),
-                  ("table", "counties", None), ("figure", "county_scores", "区县综合得分（红色为红榜，深灰为黑榜）"),
+                  ("table", "counties", None), *_tables(t, "counties_below"),
+                  ("figure", "county_scores", "区县综合得分（红色为红榜，深灰为黑榜）"),
                   ("h2", "（三）承办单位排名"), *_tables(t, "departments_"), ("h2", "（四）乡镇街道排名"),
                   *(_tables(t, "townships_") or [("p", "本月没有可排名的乡镇街道。")]),
                   ("h2", "（五）满意率与案件结构"), ("p", it.casemix_sentence(r)), *_tables(t, "casemix_")]),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import duckdb
@@ -25,7 +24,6 @@ from warehouse.casemix import fetch_casemix
 from warehouse.cluster_views import fetch_clusters
 from warehouse.rankings import fetch_ranking
 from warehouse.registry import RANKING_RATES
-from warehouse.scoring import exact_values, rules_in_force
 from warehouse.settings import Settings
 
 PUBLIC = Viewer("public", "bulletin")
@@ -133,30 +131,18 @@ def blacklist_followup(
     return out
 
 
-def target_rows(
-    totals: dict[str, Any], counties: list[dict], departments: list[dict], settings: Settings, period: Period
-) -> list[dict[str, Any]]:
+def target_rows(totals: dict[str, Any], counties: list[dict], departments: list[dict]) -> list[dict[str, Any]]:
     """Per rate with a city-wide target: the target, the city's rate and whether it meets it, and how many
-    counties and departments (those with the rate) meet their group's target — compared exactly."""
-    rules = rules_in_force(settings, period)
-    city_targets = settings.targets.for_group(None)
-    exact_city = exact_values(totals, rules)
+    counties and departments (those with the rate) meet their group's target — the warehouse's own marks
+    (``warehouse.targets``: exact comparisons), the ones behind the ▼ in the league tables."""
     rows = []
     for key in RANKING_RATES:
-        if key not in city_targets:
+        if totals.get(f"{key}_target") is None:
             continue
-        target = Fraction(repr(city_targets[key]))
-        row = {"key": key, "target": city_targets[key], "city": totals.get(key),
-               "city_meets": None if exact_city[key] is None else exact_city[key] >= target}  # fmt: skip
+        row = {"key": key, "target": totals[f"{key}_target"], "city": totals.get(key),
+               "city_meets": totals.get(f"{key}_meets_target")}  # fmt: skip
         for level, units in (("county", counties), ("department", departments)):
-            judged = [_meets(u, key, settings, rules) for u in units]
-            judged = [j for j in judged if j is not None]
-            row[f"{level}_meeting"], row[f"{level}_judged"] = sum(judged), len(judged)
+            marks = [u.get(f"{key}_meets_target") for u in units if u.get(f"{key}_meets_target") is not None]
+            row[f"{level}_meeting"], row[f"{level}_judged"] = sum(marks), len(marks)
         rows.append(row)
     return rows
-
-
-def _meets(unit: dict[str, Any], key: str, settings: Settings, rules: Settings) -> bool | None:
-    target = settings.targets.for_group(unit.get("group_name")).get(key)
-    value = exact_values(unit, rules)[key]
-    return None if target is None or value is None else value >= Fraction(repr(target))

@@ -16,19 +16,15 @@ APPEAL_VERB = {"咨询": "咨询", "求助": "求助", "投诉": "投诉", "举�
 
 
 def targets_sentence(r: ReportData) -> str:
+    """How many units meet each target (the city's own standing is in 总体情况)."""
     if not r.targets:
         return "本期未设考核目标。"
-    parts = []
-    for x in r.targets:
-        name = get_metric(x["key"]).label_zh
-        verdict = "—" if x["city_meets"] is None else ("达到目标" if x["city_meets"] else "未达到目标")
-        parts.append(f"全市{name} {fmt_pct(x['city'])}（目标 {fmt_pct(x['target'])}），{verdict}")
     units = "；".join(
-        f"{get_metric(x['key']).label_zh}达标的区县 {x['county_meeting']} 个（共 {x['county_judged']} 个有该项数据）、"
-        f"承办单位 {x['department_meeting']} 个（共 {x['department_judged']} 个）"
+        f"{get_metric(x['key']).label_zh}（目标 {fmt_pct(x['target'])}）达标的区县 {x['county_meeting']} 个"
+        f"（共 {x['county_judged']} 个有该项数据）、承办单位 {x['department_meeting']} 个（共 {x['department_judged']} 个）"
         for x in r.targets
     )
-    return "对照考核目标：" + "；".join(parts) + "。" + units + "。"
+    return f"各单位对照所在分组的目标：{units}。"
 
 
 def problems_sentence(r: ReportData) -> str:
