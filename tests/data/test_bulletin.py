@@ -93,8 +93,8 @@ def _docx_tables(doc) -> list[list[list[str]]]:
 
 
 def _rows_with(tables: list[list[list[str]]], *cells: str) -> list[list[str]]:
-    """Rows holding every value, each as a whole cell (a footnote mark * † ‡ after it allowed)."""
-    return [row for t in tables for row in t if all(any(x.rstrip("*†‡ ") == c for x in row) for c in cells)]
+    """Rows holding every value, each as a whole cell (a footnote mark * † ‡ ▼ after it allowed)."""
+    return [row for t in tables for row in t if all(any(x.rstrip("*†‡▼ ") == c for x in row) for c in cells)]
 
 
 def test_the_docx_carries_what_an_issued_bulletin_carries(issued: dict) -> None:
@@ -122,7 +122,7 @@ def test_every_ranking_row_is_the_warehouses(issued: dict) -> None:
             rates = [pct(r[k]) for k in ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")]
             hits = _rows_with(tables, str(r["rank"]), r["unit"], f"{r['dispatched_count']:,}", score(r["score"]))
             assert hits, (level, r["unit"])
-            assert any(all(any(x.rstrip("*†‡ ") == rate for x in row) for rate in rates) for row in hits), r["unit"]
+            assert any(all(any(x.rstrip("*†‡▼ ") == rate for x in row) for rate in rates) for row in hits), r["unit"]
 
 
 def test_the_overview_and_the_new_sections_are_the_warehouses(issued: dict) -> None:
