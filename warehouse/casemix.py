@@ -231,6 +231,6 @@ def casemix_sheet(
     """The unit's kinds of case against the city's, headed for people (the evidence pack's sheet)."""
     cells = fetch_unit_casemix_cells(con, level, unit, period, county)
     names = {"category_l2": "field_category_l2", "appeal_type": "field_appeal_type",
-             "satisfaction_answered_count": "col_satisfaction_answered_count", "satisfaction_rate": "col_satisfaction_rate",
+             "satisfaction_answered_count": "pb_satisfaction_answered_count", "satisfaction_rate": "col_satisfaction_rate",
              "city_satisfaction_rate": "col_city_satisfaction_rate"}  # fmt: skip
     return cells.rename({c: t(names.get(c, f"col_{c}"), lang) for c in cells.columns})

@@ -152,5 +152,7 @@ def problems_sheet(
 _SHEET_LABELS = {
     "county": "field_county", "township": "field_township", "place": "col_place",
     "category_l1": "field_category_l1", "category_l2": "field_category_l2", "category_l3": "field_category_l3",
-    "dispatched_count": "col_dispatched_count", "resolution_answered_count": "col_resolution_answered_count",
+    "dispatched_count": "pb_dispatched_count", "resolution_answered_count": "pb_resolution_answered_count",
+    "closed_count": "pb_closed_count", "resolved_count": "pb_resolved_count", "satisfied_count": "pb_satisfied_count",
+    "satisfaction_answered_count": "pb_satisfaction_answered_count",
 }  # fmt: skip
