@@ -24,6 +24,7 @@ import polars as pl
 import pyarrow as pa
 
 from etl.checking import Slice, withdraw
+from etl.fields_carried import FileFields
 from etl.mapping import ROW
 from etl.progress import Tracker
 from etl.summary import FileResult, Stopwatch
@@ -69,9 +70,11 @@ def apply_file(
     run = prep.run(clock)
     kept: list[Checked] = []  # each slice's outcome without its good rows (those are in the warehouse)
     staged = 0
+    fields = FileFields(con, prep, params)
     try:
         for piece, incoming in _ahead(_with_arrow(run.slices(), clock)):
             res.rows_read += piece.checked.rows_read
+            fields.count(piece.checked.good)
             kept.append(replace(piece.checked, good=piece.checked.good.clear()))
             if incoming is not None:
                 with clock.time("write: fact rows, personal data (DuckDB)"):
@@ -84,6 +87,7 @@ def apply_file(
             if settled.checked.good.height:
                 staged += _stage(con, _arrow(settled.checked.good), params, facts)
             known, same = _match_known(con, params)
+        fields.settle(settled, merge_checked(kept).quarantine, facts)
     except BaseException:
         _forget_file(con, params)
         raise

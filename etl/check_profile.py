@@ -71,12 +71,12 @@ def check_file(path: Path, profile: Profile) -> tuple[list[str], dict, list[str]
     return lines, result, warnings
 
 
-def run(profile_path: str, file: str | None, as_json: bool, strict: bool) -> int:
+def run(profile_path: str, file: str | None, as_json: bool, strict: bool, db: str | None = None) -> int:
     from etl.mapping import UnmappableError
     from etl.readers import ReadError
 
     try:
-        profile = load_profile(profile_path)
+        profile = load_profile(profile_path, db=db)
     except ProfileError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -37,6 +37,7 @@ class Slice:
 class Settled:
     withdrawn: pl.Series  # ROW numbers whose earlier outcome no longer holds (their order occurs again)
     checked: Checked  # every row of a repeated order, checked together (rows_read 0: counted in their slices)
+    again: pl.DataFrame | None = None  # the canonical rows of ``withdrawn``, read again (None: there are none)
 
 
 @dataclass
@@ -97,13 +98,15 @@ class FilePass:
         repeated = keys.filter(pl.col("h").is_in(again))[ROW]
         held = {r for canonical, _ in self._held for r in canonical[ROW]}
         withdrawn = repeated.filter(~repeated.is_in(list(held))) if held else repeated
-        parts = self._held + self._read_again(withdrawn)
+        again = self._read_again(withdrawn)
+        parts = self._held + again
         self._held = []
         if not parts:
             return Settled(withdrawn, empty_checked())
         canonical = pl.concat([c for c, _ in parts])
         source = pl.concat([s for _, s in parts], how="diagonal")  # a piece may have readers.EXTRA_CELLS
-        return Settled(withdrawn, replace(check_rows(canonical, source, self.cmap, self.profile), rows_read=0))
+        checked = replace(check_rows(canonical, source, self.cmap, self.profile), rows_read=0)
+        return Settled(withdrawn, checked, pl.concat([c for c, _ in again]) if again else None)
 
     def _read_again(self, rows: pl.Series) -> list[tuple[pl.DataFrame, pl.DataFrame]]:
         """The canonical and source rows of ``rows`` (checked earlier in their slices), from their pieces."""

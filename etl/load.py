@@ -15,27 +15,29 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
-from etl import validate
+from etl import admission, validate
 from etl.apply import apply_file
 from etl.checking import FilePass, check_file, whole_file
-from etl.keys import phone_hash_key
+from etl.load_record import already_loaded, journal_entry, live_state, write_log_row
 from etl.mapping import ColumnMap, UnmappableError, find_header, rules_by_source
 from etl.profiles import Profile, alias_warnings, load_profile
 from etl.progress import ProgressCallback, Tracker
-from etl.readers import RawFile, ReadError, SourceFile, open_source, preview_rows, sheet_names
+from etl.readers import RawFile, ReadError, SourceFile, open_source, preview_rows, read_frames, sheet_names
 from etl.summary import COUNTS, FileResult, LoadSummary, Stopwatch
 from etl.validate import Checked
+from warehouse.backups import append_journal
 from warehouse.connection import resolve_db_path, writer
 from warehouse.settings import load_settings
+from warehouse.state import fetch_state
 
 __all__ = ["COUNTS", "FileResult", "LoadSummary", "Prepared", "apply_file", "load_files", "prepare_file"]
 
@@ -55,6 +57,11 @@ class Prepared:
     def run(self, clock: Stopwatch | None = None) -> FilePass:
         """The one pass over the file: its checked slices, then its settled repeats (etl.checking)."""
         return FilePass(self.raw, self.cmap, self.profile, self.slice_rows or validate.SLICE_ROWS, clock)
+
+    @property
+    def frames(self) -> Iterator[pl.DataFrame]:
+        """The raw frames under the header, read again piece by piece (a preview's value counts)."""
+        return read_frames(self.source, self.cmap.header_row)
 
     @functools.cached_property
     def checked(self) -> Checked:
@@ -107,34 +114,6 @@ def locate_header(path: Path, profile: Profile) -> tuple[SourceFile, ColumnMap]:
         ) from None
 
 
-def _log(con: duckdb.DuckDBPyConnection, load_id: int, sha: str, path: Path, res: FileResult, profile: str) -> None:
-    con.execute(
-        """INSERT INTO load_log (load_id, file_name, file_sha256, file_bytes, encoding, sheet, profile, status,
-               message, rows_read, loaded, updated, unchanged, quarantined, duplicates, column_map, started_at, seconds)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            load_id, res.file, sha, path.stat().st_size, res.encoding, res.sheet, profile, res.status,
-            res.message or "；".join(res.warnings), res.rows_read, res.loaded, res.updated, res.unchanged, res.quarantined,
-            res.duplicates, json.dumps(res.column_map, ensure_ascii=False), datetime.now(), res.seconds,
-        ],
-    )  # fmt: skip
-
-
-def _already_loaded(db_path: Path) -> dict[str, int]:
-    """sha256 -> rows_read of every file loaded before (read-only: no write when nothing is new)."""
-    if not db_path.exists():
-        return {}
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_log'").fetchall()
-        if not has[0][0]:
-            return {}
-        rows = con.execute("SELECT file_sha256, max(rows_read) FROM load_log WHERE status = 'loaded' GROUP BY 1")
-        return dict(rows.fetchall())
-    finally:
-        con.close()
-
-
 def _rebuild_derived(con: duckdb.DuckDBPyConnection, first_load_id: int, clock: Stopwatch | None = None) -> str:
     """Metric tables follow the data in the same transaction, so readers never see them disagree.
     Only what the load changed is recomputed when the warehouse allows it (see warehouse.metrics)."""
@@ -148,16 +127,20 @@ def load_files(
     db: str | Path | None = None,
     profile: str | Path | None = None,
     mark_demo: bool = False,
+    replace_demo: bool = False,
+    new_key: bool = False,
     progress: ProgressCallback | None = None,
 ) -> LoadSummary:
-    """Load exports in the order given; atomic for the whole call. ``progress`` gets LoadProgress
-    events (etl.progress) as files are read and written, for a progress bar."""
+    """Load exports in the order given; atomic for the whole call. ``mark_demo``: the files are demo
+    data; ``replace_demo``: discard a demo warehouse's orders and turn it real; ``new_key``: accept a
+    different phone-hash key (see etl.admission, which refuses the load otherwise); ``progress`` gets
+    LoadProgress events (etl.progress) as files are read and written, for a progress bar."""
     started = time.perf_counter()
     db_path = resolve_db_path(db)
-    prof = load_profile(profile)
+    prof = load_profile(profile, db=db_path)  # a name: saved beside this warehouse, else shipped
     summary = LoadSummary(db=str(db_path))
     clock = Stopwatch()
-    seen = _already_loaded(db_path)
+    seen = {} if replace_demo else already_loaded(db_path)  # a fresh warehouse has loaded nothing
     results: list[FileResult | None] = []  # per path given; None until the write below decides it
     todo: list[tuple[Path, str]] = []
     for raw in paths:
@@ -170,8 +153,9 @@ def load_files(
         else:  # new, or the same bytes given twice in this call (_write counts the second copy)
             results.append(None)
             todo.append((path, sha))
+    intent = (mark_demo, replace_demo, new_key)
     tracker = Tracker(sum(p.stat().st_size for p, _ in todo if p.is_file()), progress)
-    written = iter(_write(todo, db_path, prof, summary, mark_demo, tracker, clock) if todo or mark_demo else [])
+    written = iter(_write(todo, db_path, prof, summary, intent, tracker, clock) if todo else [])
     for res in results:  # in the order the files were given
         summary.add(res or next(written))
     tracker.finish()
@@ -200,25 +184,27 @@ def _write(
     db_path: Path,
     prof: Profile,
     summary: LoadSummary,
-    mark_demo: bool,
+    intent: tuple[bool, bool, bool],
     tracker: Tracker | None = None,
     clock: Stopwatch | None = None,
 ) -> list[FileResult]:
     """Write the files of ``todo`` in one atomic load; their results in order (``summary`` gets the
     refresh and its time). A file whose bytes came earlier in ``todo`` changes nothing: its rows count
-    as unchanged, or it is rejected like that earlier copy."""
-    key = phone_hash_key(db_path)
-    tracker = tracker or Tracker(0, None)
-    clock = clock or Stopwatch()
+    as unchanged, or it is rejected like that earlier copy. ``intent``: (mark_demo, replace_demo, new_key)."""
     from warehouse.metrics import prepare_staging, snapshot_writer
 
-    with writer(db_path, step=clock.add) as con:
+    mark_demo, replace_demo, new_key = intent
+    tracker = tracker or Tracker(0, None)
+    clock = clock or Stopwatch()
+    results: list[FileResult] = []
+    journal = lambda: append_journal(db_path, journal_entry(todo, results, intent))  # noqa: E731 - after the swap
+    with writer(db_path, step=clock.add, fresh=replace_demo, on_swapped=journal) as con:
+        entry = admission.admit(live_state(con, db_path, replace_demo), db_path, mark_demo, replace_demo, new_key)
         _tune(con)
         next_id = first_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
         facts = snapshot_writer(con)  # makes an empty fact table first, in a new warehouse
         prepare_staging(con, first_id)
         done: dict[str, FileResult] = {}
-        results: list[FileResult] = []
         for path, sha in todo:
             t0 = time.perf_counter()
             if sha in done:
@@ -229,24 +215,26 @@ def _write(
             try:
                 with steps.time("read: open, map the header, first piece"):
                     prep = prepare_file(path, prof)
-                res = apply_file(con, prep, next_id, key, tracker, steps, first_id, facts)
+                res = apply_file(con, prep, next_id, entry.key, tracker, steps, first_id, facts)
             except (UnmappableError, ReadError) as exc:
                 res = FileResult(path.name, "rejected", str(exc))
             tracker.end_file()
             res.seconds = round(time.perf_counter() - t0, 3)
             res.stages, res.stages_cpu = steps.rounded(), steps.rounded_cpu()
+            if entry.key_note:
+                res.message = f"{entry.key_note}；{res.message}" if res.message else entry.key_note
             if sha:
-                _log(con, next_id, sha, path, res, prof.name)
+                write_log_row(con, next_id, sha, path, res, prof.name, mark_demo, entry.fingerprint)
                 done[sha] = res
             next_id += 1
             results.append(res)
-        if mark_demo:
-            con.execute("DELETE FROM meta WHERE key = 'is_demo'")
-            con.execute("INSERT INTO meta VALUES ('is_demo', 'true')")
+        admission.record(con, entry)
         t0 = time.perf_counter()
         tracker.refresh()
         summary.refresh = _rebuild_derived(con, first_id, clock)
         summary.rebuild_seconds = round(time.perf_counter() - t0, 3)
+        summary.is_demo = fetch_state(con).is_demo
+        summary.demo_discarded, summary.key_note = entry.demo_discarded, entry.key_note
     return results
 
 

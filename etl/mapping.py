@@ -24,6 +24,7 @@ from etl.parsing import (
 from etl.profiles import CATEGORY_PATH, Profile, Rules
 from etl.readers import EXTRA_CELLS
 from warehouse.fields import BOOLEAN, FIELD_BY_NAME, FIELDS, INTEGER, PII, TEXT, TIMESTAMP, VOCAB
+from warehouse.masking import header_row_text, row_is_data
 
 REQUIRED = ("order_id", "received_at")
 ROW = "__row"
@@ -72,19 +73,19 @@ def find_header(preview: list[list[str]], profile: Profile) -> ColumnMap:
     first = preview[profile.header_row] if pinned else next((r for r in preview if any(c.strip() for c in r)), [])
     expected = "；".join(f"{FIELD_BY_NAME[f].label_zh}：{'、'.join(profile.fields.get(f, ()))}" for f in REQUIRED)
     where = f"第 {profile.header_row + 1} 行（导入配置指定）" if pinned else "文件中"
+    # A headerless export puts its first order (a caller's name and phone) where the header should be:
+    # the message (kept in load_log, shown on the data page) then quotes only known header names.
+    known = {name for names in profile.fields.values() for name in names}
+    found = f"{where}的表头为：{header_row_text(first, known)}"
+    if row_is_data(first):
+        found = (
+            f"{where}的第一行含日期或号码，看起来是数据而不是表头（文件可能缺少表头行）；"
+            f"该行已打码：{header_row_text(first, known)}"
+        )
     raise UnmappableError(
-        f"无法识别表头：找不到必需的列。{where}的表头为：{_shown_headers(first)}。必需的列（任选其一）为：{expected}。"
+        f"无法识别表头：找不到必需的列。{found}。必需的列（任选其一）为：{expected}。"
         "请检查是否选错了文件或工作表，或为这种导出格式编写导入配置（--profile）。"
     )
-
-
-def _shown_headers(row: list[str], most: int = 30, longest: int = 20) -> str:
-    """A header row for a message: at most ``most`` names of at most ``longest`` characters each (a
-    broken file can put a whole data row, personal data included, where the header should be)."""
-    names = [h.strip() for h in row if h.strip()]
-    shown = [n if len(n) <= longest else n[:longest] + "…" for n in names[:most]]
-    more = f"……（共 {len(names)} 列）" if len(names) > most else ""
-    return "、".join(shown) + more if shown else "（无）"
 
 
 def tidy_cells(frame: pl.DataFrame, offset: int = 1) -> pl.DataFrame:
@@ -294,9 +295,11 @@ def _any(flags: list[pl.Expr]) -> pl.Expr:
     return pl.any_horizontal(flags) if flags else pl.lit(False)
 
 
+# The cells themselves are not quoted: a shifted row puts a caller's name, phone and address there.
+# They are kept in raw_cell_warnings.extra_cells (the raw layer), shown masked to every role but admin.
 EXTRA_CELLS_MESSAGE = (
-    "本行有表头以外的单元格「{}」（超出表头的列，或表头为空的列），这些内容不属于任何字段"
-    "（常见原因：内容里有未加引号的逗号，请核对本行各列是否错位）"
+    "本行有表头以外的单元格（超出表头的列，或表头为空的列；内容见「表头以外的单元格」一栏），"
+    "这些内容不属于任何字段（常见原因：内容里有未加引号的逗号，请核对本行各列是否错位）"
 )
 
 
@@ -312,9 +315,7 @@ def describe_bad_cells(source: pl.DataFrame, cmap: ColumnMap, profile: Profile) 
             if bad is not None:
                 groups[_FLAG_GROUP[spec.kind]].append(bad)
     if EXTRA_CELLS in frame.columns:
-        groups["__bad_soft"].append(
-            pl.when(pl.col(EXTRA_CELLS).is_not_null()).then(pl.format(EXTRA_CELLS_MESSAGE, pl.col(EXTRA_CELLS)))
-        )
+        groups["__bad_soft"].append(pl.when(pl.col(EXTRA_CELLS).is_not_null()).then(pl.lit(EXTRA_CELLS_MESSAGE)))
     return frame.select(ROW, *(_join(m).alias(g.replace("__bad", "__msg")) for g, m in groups.items()))
 
 

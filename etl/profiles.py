@@ -8,8 +8,9 @@ synonym target is an error that names the key and the fix, never a silent no-op.
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from etl.profile_check import (
@@ -26,6 +27,7 @@ from etl.profile_check import (
     check_sections,
     check_synonyms,
 )
+from warehouse.connection import resolve_db_path
 
 DEFAULT_PROFILE = Path(__file__).parent / "profiles" / "default.toml"
 SHIPPED_PROFILES = DEFAULT_PROFILE.parent
@@ -81,12 +83,13 @@ def _parse(data: dict, source: str) -> Profile:
     )
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path, db: str | Path | None = None) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        shipped = "、".join(sorted(p.stem for p in SHIPPED_PROFILES.glob("*.toml") if p != DEFAULT_PROFILE))
-        raise ProfileError(f"找不到导入配置文件：{path}（内置配置可直接写名字：{shipped}）") from None
+        shipped, saved = profile_names(db)
+        mine = f"；在「数据」页面保存的配置（{saved_profiles_dir(db)}）：{'、'.join(saved)}" if saved else ""
+        raise ProfileError(f"找不到导入配置文件：{path}（内置配置可直接写名字：{'、'.join(shipped)}{mine}）") from None
     except IsADirectoryError:
         raise ProfileError(f"导入配置应是一个 .toml 文件，{path} 是目录") from None
     except UnicodeDecodeError:
@@ -95,44 +98,79 @@ def _read_toml(path: Path) -> dict:
         raise ProfileError(f"导入配置文件 {path} 格式错误：{exc}") from None
 
 
-def resolve_profile_path(path: str | Path) -> Path:
-    """A path as given, or the name of a shipped profile (``open311`` = etl/profiles/open311.toml)."""
+def saved_profiles_dir(db: str | Path | None = None) -> Path:
+    """Profiles saved from the data page: ``profiles/`` beside the warehouse (like ``users.json``;
+    ``HOTLINE_PROFILES`` overrides), so the command line finds what the browser saved."""
+    env = os.environ.get("HOTLINE_PROFILES")
+    return Path(env) if env else resolve_db_path(db).parent / "profiles"
+
+
+def profile_names(db: str | Path | None = None) -> tuple[list[str], list[str]]:
+    """(shipped, saved) profile names, each sorted; the built-in default is not named."""
+    shipped = sorted(p.stem for p in SHIPPED_PROFILES.glob("*.toml") if p != DEFAULT_PROFILE)
+    folder = saved_profiles_dir(db)
+    saved = sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+    return shipped, saved
+
+
+def resolve_profile_path(path: str | Path, db: str | Path | None = None) -> Path:
+    """A path as given, or a profile's name: one saved beside the warehouse (``saved_profiles_dir``)
+    wins over a shipped one of the same name (etl/profiles/NAME.toml), so a site's own profile keeps
+    doing what it did when a later version ships one under its name (the data page never saves under
+    a shipped name; ``shadowed_shipped`` says when it happens)."""
     given = Path(path)
     if given.exists() or given.suffix or len(given.parts) > 1:
         return given
+    saved = saved_profiles_dir(db) / f"{given.name}.toml"
+    if saved.is_file():
+        return saved
     shipped = SHIPPED_PROFILES / f"{given.name}.toml"
     return shipped if shipped.exists() else given
 
 
-def load_profile(path: str | Path | None = None) -> Profile:
-    """The default profile, or a custom one layered over it."""
-    base = _parse(_read_toml(DEFAULT_PROFILE), str(DEFAULT_PROFILE))
-    if path is None:
-        return base
-    path = resolve_profile_path(path)
-    custom = _parse(_read_toml(path), str(path))
+def shadowed_shipped(path: str | Path, db: str | Path | None = None) -> Path | None:
+    """The shipped profile a name does not reach because a saved profile has the same name."""
+    resolved = resolve_profile_path(path, db)
+    shipped = SHIPPED_PROFILES / f"{Path(path).name}.toml"
+    if resolved.parent != SHIPPED_PROFILES and resolved != Path(path) and shipped.is_file():
+        return shipped
+    return None
+
+
+def _layered(base: Profile, custom: Profile) -> Profile:
     fields = dict(base.fields)
     for key, names in custom.fields.items():
         fields[key] = names + tuple(n for n in base.fields.get(key, ()) if n not in names)
     synonyms = {k: dict(v) for k, v in base.synonyms.items()}
     for key, table in custom.synonyms.items():
         synonyms.setdefault(key, {}).update(table)
-    return Profile(
-        name=custom.name,
+    return replace(
+        custom,
         fields=fields,
         synonyms=synonyms,
         timestamp_formats=custom.timestamp_formats + base.timestamp_formats,
-        sheet=custom.sheet,
-        header_row=custom.header_row,
-        encoding=custom.encoding,
-        constants=custom.constants,
-        source=custom.source,
         normalize={**base.normalize, **custom.normalize},
-        time_zone=custom.time_zone,
-        format=custom.format,
-        records=custom.records,
-        own_fields=custom.own_fields,
     )
+
+
+def default_profile() -> Profile:
+    return _parse(_read_toml(DEFAULT_PROFILE), str(DEFAULT_PROFILE))
+
+
+def load_profile(path: str | Path | None = None, db: str | Path | None = None) -> Profile:
+    """The default profile, or a custom one layered over it (a name is looked up as
+    ``resolve_profile_path`` says, beside the warehouse ``db`` first)."""
+    base = default_profile()
+    if path is None:
+        return base
+    path = resolve_profile_path(path, db)
+    return _layered(base, _parse(_read_toml(path, db), str(path)))
+
+
+def profile_from_data(data: dict, source: str) -> Profile:
+    """A profile's TOML data (as ``tomllib`` reads it), checked as strictly as a file and layered over
+    the default: the data page's draft is checked by the same rules before it is previewed or saved."""
+    return _layered(default_profile(), _parse(data, source))
 
 
 def alias_warnings(profile: Profile, headers: list[str] | tuple[str, ...]) -> list[str]:

@@ -57,6 +57,9 @@ class LoadSummary:
     rebuild_seconds: float = 0.0  # of ``seconds``: recomputing the metric tables after the files
     refresh: str = ""  # how the metric tables were brought up to date: incremental | full
     db: str = ""
+    is_demo: bool | None = None  # the warehouse after the load (None: nothing was written)
+    demo_discarded: int = 0  # demo orders discarded by --replace-demo
+    key_note: str = ""  # set when --new-key accepted a different phone-hash key
     details: list[FileResult] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per step of the whole load
     stages_cpu: dict[str, float] = field(default_factory=dict)  # the process's CPU seconds in each

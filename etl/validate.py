@@ -45,7 +45,8 @@ class Checked:
     quarantine: pl.DataFrame  # QUARANTINE_COLUMNS
     rows_read: int
     duplicates: int
-    # source_row, order_id, message: loaded rows with a yes/no or count cell that could not be read (loaded empty)
+    # source_row, order_id, message, extra_cells: loaded rows with a yes/no or count cell that could not be
+    # read (loaded empty) or with cells past the header (extra_cells, verbatim: the raw layer only)
     warnings: pl.DataFrame
     # ROW, column, lines: cells that swallowed whole records (etl.swallowed), named in the load summary
     swallowed: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SWALLOWED_SCHEMA))
@@ -135,6 +136,14 @@ def _raw_record(columns: list[str]) -> pl.Expr:
     return record.alias("raw_record")
 
 
+def _extra_cells(source: pl.DataFrame) -> pl.DataFrame:
+    """ROW and the row's cells past its header, verbatim (null when none): they go to
+    raw_cell_warnings.extra_cells, the raw layer, never into the message (personal data)."""
+    if EXTRA_CELLS in source.columns:
+        return source.select(ROW, pl.col(EXTRA_CELLS).alias("extra_cells"))
+    return source.select(ROW, pl.lit(None, pl.String).alias("extra_cells"))
+
+
 def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, profile: Profile) -> Checked:
     """Split one file's rows into good rows, counted duplicates and quarantined rows with reasons."""
     dups, superseded = find_repeats(canonical, source)
@@ -147,10 +156,10 @@ def check_rows(canonical: pl.DataFrame, source: pl.DataFrame, cmap: ColumnMap, p
     bad = live.filter(flagged)
     described = pl.concat([bad[ROW], soft[ROW]]).implode()
     messages = describe_bad_cells(source.filter(pl.col(ROW).is_in(described)), cmap, profile)
-    warnings = soft.select(ROW, "order_id").join(messages, on=ROW, how="left")
+    warnings = soft.select(ROW, "order_id").join(messages, on=ROW, how="left").join(_extra_cells(source), on=ROW)
     note = pl.lit("。本行已导入")
     warnings = warnings.select(
-        pl.col(ROW).alias("source_row"), "order_id", (pl.col("__msg_soft") + note).alias("message")
+        pl.col(ROW).alias("source_row"), "order_id", (pl.col("__msg_soft") + note).alias("message"), "extra_cells"
     )
     problems = pl.concat(
         [_reasons(bad, messages), superseded.with_columns(pl.lit("superseded").alias("reason_code"))],
@@ -183,14 +192,19 @@ def _name_swallowed(checked: Checked, found: pl.DataFrame) -> Checked:
     warnings = pl.concat(
         [
             checked.warnings,
-            loaded.select("source_row", "order_id", (pl.col("swallowed") + "。本行已导入").alias("message")),
+            loaded.select(
+                "source_row",
+                "order_id",
+                (pl.col("swallowed") + "。本行已导入").alias("message"),
+                pl.lit(None, pl.String).alias("extra_cells"),
+            ),
         ]
     )
     return replace(
         checked,
         quarantine=quarantine.select(QUARANTINE_COLUMNS),
         warnings=warnings.group_by("source_row", "order_id", maintain_order=True)
-        .agg(pl.col("message").str.join("；"))
+        .agg(pl.col("message").str.join("；"), pl.col("extra_cells").drop_nulls().first())
         .sort("source_row"),
         swallowed=found,
     )
@@ -202,7 +216,9 @@ def empty_checked() -> Checked:
         schema={"source_row": pl.UInt32, "order_id": pl.String, "reason_code": pl.String, "reason": pl.String,
                 "raw_record": pl.String}
     )  # fmt: skip
-    warnings = pl.DataFrame(schema={"source_row": pl.UInt32, "order_id": pl.String, "message": pl.String})
+    warnings = pl.DataFrame(
+        schema={"source_row": pl.UInt32, "order_id": pl.String, "message": pl.String, "extra_cells": pl.String}
+    )
     return Checked(pl.DataFrame(schema={ROW: pl.UInt32}), quarantine, 0, 0, warnings)
 
 

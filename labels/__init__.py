@@ -61,3 +61,33 @@ def level_label(name: str, lang: str = "zh") -> str:
 
     lvl = CITY if name == "city" else get_level(name)
     return lvl.label_en if lang == "en" else lvl.label_zh
+
+
+def lists_rule(settings: dict, lang: str = "zh", by: str = "score") -> str:
+    """The red/black list rule with the numbers in force (``settings`` as ``Settings.to_dict()``; ``by``: the
+    figure ranked on): printed beside every list, on the pages and in the report."""
+    targets = {k: v for k, v in (settings.get("targets") or {}).items() if not isinstance(v, dict)}
+    if by != "score":  # a ranking by one rate judges that rate's target only
+        targets = {k: v for k, v in targets.items() if f"{k}_rate" == by}
+    shown = "、".join(f"{metric_label(f'{k}_rate', lang)} ≥ {100 * v:g}%" for k, v in targets.items())
+    extra = t("lists_rule_targets", lang).format(targets=shown) if targets else ""
+    size, units = settings.get("red_black_size"), settings.get("red_black_min_units")
+    return t("lists_rule", lang).format(size=size, min_units=units, targets=extra, by=metric_label(by, lang))
+
+
+def missing_fields(rates: list[str] | tuple[str, ...], lang: str = "zh") -> str:
+    """The source fields whose absence makes ``rates`` unavailable, named for people and no more than that:
+    '首次联系时间、退单次数、联系电话或二级分类' (a rate needing two fields lacks one *or* the other; the
+    callback rate, needing any of three, lacks all of them)."""
+    from warehouse.registry import METRIC_BY_KEY
+
+    sep, either = ("、", "或") if lang == "zh" else (", ", " or ")
+    named: list[str] = []
+    for key in rates:
+        need = METRIC_BY_KEY[METRIC_BY_KEY[key].requires or ""]
+        labels = [t(f"field_{f}", lang) for f in need.inputs]
+        if need.any_input:
+            named += labels
+        else:
+            named.append(either.join(labels))
+    return sep.join(dict.fromkeys(named))

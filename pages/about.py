@@ -9,13 +9,15 @@ import streamlit as st
 from labels import level_label, t
 from pages.components import data
 from pages.components.layout import page_header
+from pages.components.problems import about_problems
 from pages.components.tables import metric_definitions, settings_table
-from warehouse.registry import LEVELS, RULES
+from warehouse.metrics_doc import RULES
+from warehouse.registry import LEVELS
 
 lang = page_header("page_about")
 stamp = data.warehouse_stamp()
 info = data.build_info(stamp)
-settings, fingerprint = data.settings_in_force()
+settings, _, build_fingerprint = data.settings_in_force()
 
 st.subheader(t("about_freshness", lang))
 pinned = info.get("as_of_source") == "pinned"
@@ -41,9 +43,11 @@ st.subheader(t("about_rules", lang))
 st.markdown("\n".join(f"- {en if lang == 'en' else zh}" for zh, en in RULES))
 
 st.subheader(t("about_settings", lang))
-if info.get("settings_fingerprint") and info["settings_fingerprint"] != fingerprint:
+if info.get("build_fingerprint") and info["build_fingerprint"] != build_fingerprint:  # weights etc. apply at once
     st.warning(t("settings_changed", lang), icon=":material/sync_problem:")
 st.table(settings_table(settings, lang))
 st.caption(t("settings_source", lang).format(path=settings.get("source") or "—"))
 with st.expander("settings.json", icon=":material/code:"):
     st.code(json.dumps(settings, ensure_ascii=False, indent=2), language="json")
+
+about_problems(lang)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from labels import t
+from labels import has, relabel, t
 from pages.components import data
 from pages.components.auth import page_access
+from pages.components.grid import show_frame
 from pages.components.layout import page_header
 from warehouse import audit
-from warehouse.users import list_users
+from warehouse.users import ROLES, list_users
+
+AUDIT_SCHEMA = {"seq": pl.Int64, "at": pl.String, "event": pl.String, "user": pl.String, "role": pl.String,
+                "details": pl.String}  # fmt: skip
 
 lang = page_header("page_admin")
 access = page_access()
@@ -21,26 +25,30 @@ if not access.sees_unmasked:
 st.subheader(t("admin_users", lang))
 users = list_users()
 if users:
-    st.dataframe(
-        pl.DataFrame([{"name": u.name, "role": t("role_" + u.role, lang), "county": u.county or ""} for u in users]),
-        hide_index=True,
+    accounts = pl.DataFrame(
+        [{"user": u.name, "role": t("role_" + u.role, lang), "county": u.county or ""} for u in users]
     )
+    show_frame(accounts.rename(relabel(accounts.columns, lang)))
 st.caption(t("admin_users_hint", lang))
 
 st.subheader(t("admin_lookup", lang))
 st.caption(t("admin_lookup_hint", lang))
 order_id = st.text_input(t("field_order_id", lang), key="admin_order_id").strip()
 if order_id:
-    found = data.raw_order(data.warehouse_stamp(), order_id)
+    found = data.raw_order(data.warehouse_stamp(), access.viewer, order_id)
     audit.record("view_unmasked", access.user.name, access.role, order_id=order_id, found=found.height)
     if found.is_empty():
         st.info(t("admin_not_found", lang))
     else:
-        st.dataframe(found.transpose(include_header=True, column_names=["value"]), hide_index=True)
+        show_frame(found.transpose(include_header=True, column_names=["value"]))  # no download: one audited view
 
 st.subheader(t("admin_audit", lang))
 events = audit.read_events(200)
 if events:
-    st.dataframe(pl.DataFrame(events).with_columns(pl.col("details").cast(pl.String)), hide_index=True)
+    table = pl.DataFrame(audit.flat_events(events), schema=AUDIT_SCHEMA).with_columns(
+        pl.col("event").replace({e: t(f"audit_{e}", lang) for e in audit.EVENTS if has(f"audit_{e}")}),
+        pl.col("role").replace({r: t(f"role_{r}", lang) for r in ROLES}),
+    )
+    show_frame(table.rename(relabel(table.columns, lang)))
 else:
     st.info(t("admin_audit_empty", lang))

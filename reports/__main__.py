@@ -8,6 +8,7 @@ import sys
 from reports.assemble import ReportError
 from reports.build import DEFAULT_OUT, generate_report
 from warehouse.connection import resolve_db_path
+from warehouse.registry import RANK_BY
 from warehouse.settings import SettingsError
 
 
@@ -22,10 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     monthly.add_argument(
         "--title", help="the whole title, replacing '{city}12345政务服务便民热线 YYYY年M月运行情况通报'"
     )
+    monthly.add_argument("--by", choices=tuple(RANK_BY), default="score", help="rank units by the score or one rate")
     args = parser.parse_args(argv)
     db = resolve_db_path(args.db)
     try:
-        files = generate_report(db, args.month, city=args.city, title=args.title)
+        files = generate_report(db, args.month, city=args.city, title=args.title, by=args.by)
     except (ReportError, SettingsError, FileNotFoundError, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -10,70 +10,40 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tomllib
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
-from reports import queries
+from reports import issued, queries
+from reports.config import ReportConfig, ReportError, load_report_config
+from reports.issued import IssueHeader
 from warehouse.calendar import Period
 from warehouse.metrics import fetch_build_info, fetch_monthly
 from warehouse.queries import fetch_is_demo
-from warehouse.rankings import fetch_ranking, fetch_totals
-from warehouse.settings import PROJECT_ROOT, Settings, load_settings
+from warehouse.rankings import fetch_ranking, fetch_totals_with_previous
+from warehouse.registry import RANK_BY
+from warehouse.settings import READ_TIME_KEYS, Settings, load_settings
 
-REPORT_CONFIG = PROJECT_ROOT / "config" / "report.toml"
 TOP_CATEGORIES = 10
 TOP_RISERS = 5
 TOP_HANDLING = 5
 TREND_MONTHS = 12
-# Applied when a ranking is read (warehouse.rankings); everything else was applied at the last rebuild.
-RANK_TIME_SETTINGS = (
-    "partial_resolution_weight",
-    "basic_satisfaction_weight",
-    "composite_weights",
-    "min_sample",
-    "red_black_size",
-)
+# Applied when a figure is read (warehouse.scoring, warehouse.rankings); the rest took effect at the last
+# rebuild. The weights of 部分解决 / 基本满意 are read too: every rate is rebuilt from integer counts.
+RANK_TIME_SETTINGS = (*READ_TIME_KEYS, "partial_resolution_weight", "basic_satisfaction_weight")
 RANK_COLUMNS = (
-    "unit", "group_name", "rank", "previous_rank", "rank_change", "score", "is_ranked", "sample_flag", "is_red",
-    "is_black", "indistinguishable", "score_missing_rates", "received_count", "dispatched_count", "assessed_count",
-    "closed_count", "overdue_open_count", "returned_count", "response_rate", "on_time_rate", "resolution_rate",
-    "satisfaction_rate", "return_rate",
+    "unit", "group_name", "rank", "previous_rank", "rank_change", "ranked_by", "score", "is_ranked", "sample_flag",
+    "unranked_reason", "is_red", "is_black", "indistinguishable", "score_missing_rates", "missing_rates",
+    "received_count", "dispatched_count", "assessed_count", "closed_count", "overdue_open_count", "returned_count",
+    "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "return_rate", "derived_due_share",
+    "on_time_warning", "incomplete", "below_target",
+    *(f"{k}{s}" for k in ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
+      for s in ("_target", "_meets_target", "_target_gap")),
 )  # fmt: skip
 TREND_COLUMNS = (
     "received_count", "dispatched_count", "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate",
 )  # fmt: skip
-
-
-class ReportError(ValueError):
-    """The report cannot be made (no such month, empty warehouse); the message says what to do."""
-
-
-@dataclass(frozen=True)
-class ReportConfig:
-    """config/report.toml: the names printed on the bulletin (the warehouse knows no city name)."""
-
-    city_name: str = ""
-    issuer: str = ""
-    demo_city_name: str = "云溪市"
-
-
-def load_report_config(path: str | os.PathLike[str] | None = None) -> ReportConfig:
-    """``HOTLINE_REPORT_CONFIG`` or config/report.toml; a missing default file gives the defaults."""
-    p = Path(path or os.environ.get("HOTLINE_REPORT_CONFIG") or REPORT_CONFIG)
-    if not p.exists():
-        if path is not None or "HOTLINE_REPORT_CONFIG" in os.environ:
-            raise ReportError(f"通报设置文件不存在：{p}")
-        return ReportConfig()
-    data = tomllib.loads(p.read_text(encoding="utf-8"))
-    unknown = set(data) - {"city_name", "issuer", "demo_city_name"}
-    if unknown:
-        raise ReportError(f"{p}: 未知设置项 {sorted(unknown)}（可用 city_name, issuer, demo_city_name）")
-    return ReportConfig(**{k: str(v).strip() for k, v in data.items()})
 
 
 @dataclass(frozen=True)
@@ -95,7 +65,11 @@ class ReportData:
     settings_fingerprint: str | None
     settings_changed: bool  # the settings file changed since the last rebuild
     totals: dict[str, Any]
-    prev_totals: dict[str, Any] | None
+    prev_totals: dict[str, Any] | None  # as compared: the previous month as it stood at the same age when incomplete
+    comparison: dict[str, Any]  # incomplete, cutoff, changes and growth (warehouse.rankings.fetch_totals_with_previous)
+    yoy_totals: dict[str, Any] | None  # the same month a year earlier, as compared (None: the data does not reach it)
+    yoy_comparison: dict[str, Any]  # as ``comparison``, against the same month a year earlier (同比)
+    ranked_by: str  # 'score' or a rate key
     trend: list[dict[str, Any]]
     channels: list[dict[str, Any]]
     appeal_types: list[dict[str, Any]]
@@ -106,6 +80,17 @@ class ReportData:
     red_black: list[dict[str, Any]]
     overdue_units: list[dict[str, Any]]
     returned_units: list[dict[str, Any]]
+    # the bulletin as issued (reports.issued)
+    header: IssueHeader | None = None
+    townships: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    casemix: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    issues_text: str = ""
+    requirements_text: str = ""
+    followup: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -123,8 +108,10 @@ def assemble_report(
     config: ReportConfig | None = None,
     city: str | None = None,
     title: str | None = None,
+    by: str = "score",
 ) -> ReportData:
-    """All figures for ``month`` ('YYYY-MM'); ``city``/``title`` override config/report.toml."""
+    """All figures for ``month`` ('YYYY-MM'); ``city``/``title`` override config/report.toml; ``by`` ranks
+    the units by the composite score (default) or one rate ('on_time', ...)."""
     period = Period.month(month)
     settings = settings or load_settings()
     config = config or load_report_config()
@@ -133,8 +120,10 @@ def assemble_report(
         span = f"{available[0]:%Y-%m} 至 {available[-1]:%Y-%m}" if available else "无（请先导入数据）"
         raise ReportError(f"{period.label} 没有数据。可选月份：{span}")
     prev = period.previous()
-    totals = fetch_totals(con, period, settings)
-    prev_totals = fetch_totals(con, prev, settings) if prev.start in available else None
+    totals, compared, comparison = fetch_totals_with_previous(con, period, settings)
+    prev_totals = compared if prev.start in available else None
+    _, year_ago, yoy = fetch_totals_with_previous(con, period, settings, basis="year_ago")
+    by = RANK_BY.get(by, by)
     info = fetch_build_info(con)
     is_demo = fetch_is_demo(con)
     city_name = city if city is not None else (config.city_name or (config.demo_city_name if is_demo else ""))
@@ -142,8 +131,9 @@ def assemble_report(
     title_lines = (title,) if title else (hotline, f"{period.start.year}年{period.start.month}月运行情况通报")
     as_of = info.get("as_of")
     used, changed = _settings_used(info, settings)
-    counties = _ranking_rows(con, "county", period, settings)
-    departments = _ranking_rows(con, "department", period, settings)
+    counties = _trim(fetch_ranking(con, "county", period, settings, by=by).to_dicts())
+    departments = _trim(fetch_ranking(con, "department", period, settings, by=by).to_dicts())
+    issues, requirements = issued.office_text(period.label)
     return ReportData(
         month=period.label,
         year_num=period.start.year,
@@ -161,15 +151,29 @@ def assemble_report(
         settings_changed=changed,
         totals=totals,
         prev_totals=prev_totals,
+        comparison=comparison if prev_totals is not None else {**comparison, "changes": {}, "growth": {}},
+        yoy_totals=year_ago if yoy["has_previous"] else None,
+        yoy_comparison=yoy if yoy["has_previous"] else {**yoy, "changes": {}, "growth": {}},
+        ranked_by=by,
         trend=_trend(con, period),
         channels=_shares(queries.fetch_received_by_channel(con, period.start), totals["received_count"]),
         appeal_types=_shares(queries.fetch_received_by_appeal_type(con, period.start), totals["received_count"]),
         **_hot_topics(con, period, prev, totals["received_count"], has_prev=prev_totals is not None),
         counties=counties,
         departments=_by_group(departments),
-        red_black=_red_black(counties, departments),
+        red_black=_red_black(counties, departments, settings),
         overdue_units=_top(departments, "overdue_open_count"),
         returned_units=_top(departments, "returned_count"),
+        header=issued.issue_header(config, city_name, period),
+        townships=issued.township_rows(con, period, settings, by, [c["unit"] for c in counties]),
+        problems=issued.public_problems(con, period),
+        alerts=issued.month_alerts(con, period),
+        casemix=issued.casemix_rows(con, period, settings),
+        cases=issued.typical_cases(con, period.label),
+        issues_text=issues,
+        requirements_text=requirements,
+        followup=issued.blacklist_followup(con, period, settings, by, {"county": counties, "department": departments}),
+        targets=issued.target_rows(totals, counties, departments),
     )
 
 
@@ -179,7 +183,7 @@ def _settings_used(info: dict[str, str | None], settings: Settings) -> tuple[dic
     current = settings.to_dict()
     built = json.loads(info["settings_json"]) if info.get("settings_json") else dict(current)
     used = {**built, **{k: current[k] for k in RANK_TIME_SETTINGS}}
-    drop = {"source"}
+    drop = {"source", *RANK_TIME_SETTINGS}  # those are read now: only a build-time rule can differ from the tables
     changed = {k: v for k, v in built.items() if k not in drop} != {k: v for k, v in current.items() if k not in drop}
     return used, changed
 
@@ -218,9 +222,8 @@ def _hot_topics(
     return {"categories": top, "risers": risers[:TOP_RISERS]}
 
 
-def _ranking_rows(con: duckdb.DuckDBPyConnection, level: str, period: Period, settings: Settings) -> list[dict]:
-    frame = fetch_ranking(con, level, period, settings)
-    return [{k: row[k] for k in RANK_COLUMNS} for row in frame.iter_rows(named=True)]
+def _trim(rows: list[dict]) -> list[dict]:
+    return [{k: row[k] for k in RANK_COLUMNS} for row in rows]
 
 
 def _by_group(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -230,18 +233,29 @@ def _by_group(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def _red_black(counties: list[dict], departments: list[dict]) -> list[dict[str, Any]]:
-    """One entry per ranking group: its red (top) and black (bottom) list as flagged by the ranking."""
+def _red_black(counties: list[dict], departments: list[dict], settings: Settings) -> list[dict[str, Any]]:
+    """One entry per ranking group: its red (top) and black (bottom) list as flagged by the ranking, and
+    when both are empty, why (``reason``: no_score, no_ranked, small_group, middle)."""
     out = []
     groups = _by_group(departments)
     for level, label, rows in (("county", "区县", counties), ("department", "承办单位", departments)):
         for group, members in groups if level == "department" else [(None, rows)]:
+            if not members:
+                continue
             group = group if len(groups) > 1 else None  # one group: no need to name it
             red = [r for r in members if r["is_red"]]
             black = [r for r in members if r["is_black"]]
-            if red or black:
-                out.append({"level": level, "level_label": label, "group": group, "red": red, "black": black})
+            entry = {"level": level, "level_label": label, "group": group, "red": red, "black": black}
+            entry["reason"] = None if red or black else _no_list_reason(members, settings)
+            out.append(entry)
     return out
+
+
+def _no_list_reason(members: list[dict], settings: Settings) -> str:
+    ranked = sum(r["rank"] is not None for r in members)
+    if not ranked:
+        return "no_score" if any(r["unranked_reason"] == "not_available" for r in members) else "no_ranked"
+    return "small_group" if ranked < settings.red_black_min_units else "middle"
 
 
 def _top(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:

@@ -40,6 +40,24 @@ def order_row(order_id: str, received: str = "2024-03-05 09:00:00", **cells: str
     return row
 
 
+BOSTONISH = ["case_enquiry_id", "open_dt", "closed_dt", "case_status", "ward", "source", "caller_phone"]
+
+
+def boston_like_csv(path: Path, rows: int = 12) -> Path:
+    """A small export in the Boston 311 shape: wards written three ways, one row without an id."""
+    wards = ["Ward 7", "07", "7", "Ward 3", "03", " 3 "]
+    lines = [",".join(BOSTONISH)]
+    for i in range(rows):
+        case = "" if i == rows - 1 else f"1010041{i:05d}"
+        closed = "" if i % 4 == 0 else f"2022-01-{i + 2:02d} 10:00:00"
+        status = "Open" if not closed else "Closed"
+        lines.append(
+            f"{case},2022-01-{i + 1:02d} 09:30:00,{closed},{status},{wards[i % 6]},Constituent Call,617555{i:04d}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def csv_text(rows: list[dict[str, str]], header: list[str] | None = None) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=header or HEADER, lineterminator="\n", extrasaction="ignore")

@@ -9,14 +9,18 @@ on disk. A warehouse that turns out corrupt (a disk fault, a hand edit) is then 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 DEFAULT_KEEP = 5
+UPLOAD_PREFIX = "hotline-upload-"  # the data page's private temp folders (pages/components/upload.py)
 
 
 class WarehouseCorruptError(RuntimeError):
@@ -43,13 +47,14 @@ def keep_version(db_path: Path) -> Path | None:
     if not db_path.exists() or keep_count() == 0:
         return None
     folder = backup_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"{db_path.stem}.{stamp}{db_path.suffix}"
     try:
         os.link(db_path, target)
     except OSError:
         shutil.copyfile(db_path, target)
+    os.chmod(target, 0o600)  # a link shares the live file's mode; a warehouse from before this rule was 0644
     prune(db_path)
     return target
 
@@ -115,6 +120,63 @@ def restore(db_path: Path, which: int = 0) -> Backup:
         broken = db_path.with_name(f"{db_path.name}.replaced-{dt.datetime.now():%Y%m%dT%H%M%S}")
         os.replace(db_path, broken)
     tmp = db_path.with_name(f".{db_path.name}.restoring")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     shutil.copyfile(chosen.path, tmp)
     os.replace(tmp, db_path)
     return chosen
+
+
+# -- the load journal: which loads a kept version lacks ---------------------------------------------
+# One JSON line per load that swapped a new version in, written under the load lock right after the
+# swap (warehouse.connection.writer). A version kept at time T lacks exactly the loads journalled
+# after T: the version a load replaces is kept just before that load's swap.
+
+
+def journal_path(db_path: Path) -> Path:
+    return backup_dir(db_path) / f"{db_path.stem}.loads.jsonl"
+
+
+def append_journal(db_path: Path, entry: dict[str, Any]) -> None:
+    path = journal_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def loads_after(db_path: Path, taken_at: dt.datetime) -> list[dict[str, Any]] | None:
+    """The journalled loads after ``taken_at`` (oldest first); None when there is no journal."""
+    path = journal_path(db_path)
+    if not path.exists():
+        return None
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+            if dt.datetime.fromisoformat(entry["at"]) > taken_at:
+                entries.append(entry)
+        except (ValueError, KeyError, TypeError):
+            continue
+    return entries
+
+
+def replay_advice(db_path: Path, taken_at: dt.datetime) -> str:
+    """Which loads the version kept at ``taken_at`` lacks, and the commands that replay them."""
+    lost = loads_after(db_path, taken_at)
+    if lost is None:
+        return "没有导入日志（backups/*.loads.jsonl），无法列出此版本之后的导入：请对照审计日志中的 load 事件重新导入。"
+    if not lost:
+        return "此版本之后没有其他导入，没有丢失任何导入。"
+    lines = [f"此版本缺少它之后的 {len(lost)} 次导入，请按顺序重新导入（如源文件已不在原处，请换成其副本的路径）："]
+    for entry in lost:
+        files = [f for f in entry["files"] if f.get("status") == "loaded"]
+        if not files:
+            continue
+        lines.append(f"  {entry['at'][:19]}  {'、'.join(f['name'] for f in files)}")
+        uploaded = [f for f in files if UPLOAD_PREFIX in f["path"]]
+        given = [f["path"] for f in files if f not in uploaded]
+        if given:
+            cmd = ["python", "-m", "etl", "load", *given, "--db", str(db_path), *entry.get("flags", [])]
+            lines.append(f"    {shlex.join(cmd)}")
+        if uploaded:
+            lines.append(f"    从「数据」页面上传的文件，请在该页面重新上传：{'、'.join(f['name'] for f in uploaded)}")
+    return "\n".join(lines)

@@ -51,14 +51,16 @@ def connect_read(db: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyCon
     path = resolve_db_path(db)
     if not path.exists():
         raise FileNotFoundError(f"数据仓库文件不存在：{path}（请先用 python -m etl load 导入数据）")
-    return _open_read_only(path)
+    return open_read_only(path)
 
 
-def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection with the part files attached (warehouse.parts: the order tables read natively)."""
+def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection with the part files attached (warehouse.parts: the order tables read
+    natively); a file DuckDB does not recognise raises WarehouseCorruptError (which names the restore
+    command) instead of DuckDB's own error."""
     try:
         con = duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:  # a bad header is an IOException, a bad block checksum a plain Error
         if "not a valid DuckDB database" in str(exc) or "Corrupt" in str(exc):
             raise WarehouseCorruptError(corrupt_message(path, exc)) from None
         raise
@@ -95,7 +97,7 @@ class Reader:
             raise FileNotFoundError(f"数据仓库文件不存在：{self.path}")
         if self._con is None or stamp != self._stamp:
             self.close()
-            self._con = _open_read_only(self.path)
+            self._con = open_read_only(self.path)
             self._stamp = stamp
         return self._con
 
@@ -107,12 +109,21 @@ class Reader:
         self._stamp = None
 
 
+def private_dir(folder: Path) -> None:
+    """Create the warehouse's folder readable by its owner only (it holds personal data, keys and
+    accounts); tighten an existing one we own that others could read."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    info = folder.stat()
+    if info.st_uid == os.geteuid() and info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+
+
 @contextlib.contextmanager
 def load_lock(path: Path, wait_seconds: float = 30.0) -> Iterator[None]:
     """Serialise writers: a second load waits up to ``wait_seconds``, then is refused clearly."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     lock_path = path.with_name(path.name + ".lock")
-    with open(lock_path, "a+") as fh:
+    with os.fdopen(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600), "a+") as fh:
         deadline = time.monotonic() + wait_seconds
         while True:
             try:
@@ -130,7 +141,10 @@ def load_lock(path: Path, wait_seconds: float = 30.0) -> Iterator[None]:
 
 @contextlib.contextmanager
 def writer(
-    db: str | os.PathLike[str] | None = None, step: Callable[..., None] | None = None
+    db: str | os.PathLike[str] | None = None,
+    step: Callable[..., None] | None = None,
+    fresh: bool = False,
+    on_swapped: Callable[[], None] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to a private copy of the warehouse file that replaces the live file on
     success, writing its order rows into a new part (warehouse.parts) that only the copy lists.
@@ -138,21 +152,25 @@ def writer(
     Any exception (or a killed process) leaves the live file and its parts exactly as they were: the
     copy and the new part are private until the swap. Statements commit one by one inside them (DuckDB
     writes one database per transaction: the part and the copy take turns). ``step(name, seconds, cpu)``
-    hears the time of the copy, the commit and the swap.
+    hears the time of the copy, the commit and the swap. ``fresh``: start from an empty warehouse
+    instead of a copy (the live one is still kept under backups/ at the swap, with its parts).
+    ``on_swapped`` runs right after the swap, still under the load lock. Every file made here is 0600
+    in a 0700 folder.
     """
     step = step or (lambda *_: None)
     path = resolve_db_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
     with load_lock(path, float(os.environ.get("HOTLINE_LOCK_WAIT", 30))):
         tmp = path.with_name(f".{path.name}.loading-{os.getpid()}")
         for stale in path.parent.glob(f".{path.name}.loading-*"):
             stale.unlink(missing_ok=True)
         started, cpu = time.perf_counter(), time.process_time()
-        if path.exists():
-            shutil.copyfile(path, tmp)
+        if path.exists() and not fresh:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+            shutil.copyfile(path, tmp)  # into the 0600 file made above (its mode is kept; the copy is in-kernel)
         step("copy the warehouse file", time.perf_counter() - started, time.process_time() - cpu)
         try:
             con = duckdb.connect(str(tmp))
+            os.chmod(tmp, 0o600)  # DuckDB made it (fresh) with the process umask
         except duckdb.IOException as exc:
             tmp.unlink(missing_ok=True)
             raise WarehouseCorruptError(corrupt_message(path, exc)) from None
@@ -180,3 +198,6 @@ def writer(
                 own.unlink(missing_ok=True)
                 own.with_name(own.name + ".wal").unlink(missing_ok=True)
             raise
+        if on_swapped is not None:
+            with contextlib.suppress(OSError):  # a note about the load must never undo it
+                on_swapped()

@@ -3,6 +3,10 @@
 The predicates come from the metric registry — the same ones the contract tests sum and compare
 with the ``met_*`` tables — so the list of orders always has exactly as many rows as the figure
 says. ``fct_work_orders`` has no personal data (phone only as a hash, which is not selected).
+
+Order rows are not for every role (``warehouse.access``): the viewer is part of the query. A role
+without order lists is refused, a county-scoped leader gets that county's orders only (at every
+level: a department's orders in that county), and the free-text columns are masked for all but admin.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from warehouse.access import Viewer
 from warehouse.calendar import Period
+from warehouse.masking import mask_text_columns
 from warehouse.registry import CITY, METRIC_BY_KEY, Level, Metric, get_level, get_metric
 
 PARTS = ("numerator", "denominator", "excluded")
@@ -51,6 +57,8 @@ ORDER_COLUMNS = (
     "repeat_of_order_id",
 )
 _DATE_COLUMN = {"dispatched": "dispatched_date", "received": "received_date"}
+# the export's own words in an order row (may hold a phone number or a name): masked for all but admin
+FREE_TEXT_COLUMNS = ("status", "channel", "category_l1", "category_l2", "category_l3")
 
 
 def part_metric(metric: str | Metric, part: str) -> tuple[str, str]:
@@ -73,14 +81,22 @@ def part_metric(metric: str | Metric, part: str) -> tuple[str, str]:
 
 
 def drilldown_query(
-    level: str, unit: str | None, period: Period, metric: str, part: str = "numerator", county: str | None = None
+    viewer: Viewer,
+    level: str,
+    unit: str | None,
+    period: Period,
+    metric: str,
+    part: str = "numerator",
+    county: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The SQL (and its bound parameters) that lists the orders behind one figure."""
+    """The SQL (and its bound parameters) that lists the orders behind one figure, as ``viewer`` may see them."""
+    viewer.require_order_lists()
     lvl = CITY if level == "city" else get_level(level)
     where, basis = part_metric(metric, part)
     clauses = [f"({where})", f"{_DATE_COLUMN[basis]} BETWEEN $start AND $end"]
     params: dict[str, Any] = {"start": period.start, "end": period.end}
     clauses += _unit_clauses(lvl, unit, county, params)
+    clauses += scope_clauses(viewer, params)
     sql = (
         f"SELECT {', '.join(ORDER_COLUMNS)} FROM fct_work_orders WHERE {' AND '.join(clauses)} "
         "ORDER BY received_at, order_id"
@@ -90,6 +106,7 @@ def drilldown_query(
 
 def fetch_orders(
     con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
     level: str,
     unit: str | None,
     period: Period,
@@ -97,12 +114,26 @@ def fetch_orders(
     part: str = "numerator",
     county: str | None = None,
 ) -> pl.DataFrame:
-    """The orders behind the numerator, the denominator, or the excluded orders of a figure.
+    """The orders behind the numerator, the denominator, or the excluded orders of a figure, as
+    ``viewer`` may see them (``warehouse.access.OrderAccessError`` for a role without order lists).
 
     Township units are named within their county: pass ``county`` with the township name.
     """
-    sql, params = drilldown_query(level, unit, period, metric, part, county)
-    return con.sql(sql, params=params).pl()
+    sql, params = drilldown_query(viewer, level, unit, period, metric, part, county)
+    return mask_for(viewer, con.sql(sql, params=params).pl())
+
+
+def scope_clauses(viewer: Viewer, params: dict[str, Any]) -> list[str]:
+    """A county-scoped viewer's orders are that county's, whatever the level asked for."""
+    if viewer.county_scope is None:
+        return []
+    params["scope_county"] = viewer.county_scope
+    return ["county = $scope_county"]
+
+
+def mask_for(viewer: Viewer, orders: pl.DataFrame) -> pl.DataFrame:
+    """Order rows as ``viewer`` may read them: free text masked for every role but admin."""
+    return orders if viewer.sees_unmasked else mask_text_columns(orders, FREE_TEXT_COLUMNS)
 
 
 def _where(m: Metric) -> tuple[str, str]:

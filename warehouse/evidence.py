@@ -17,10 +17,16 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
+from labels import missing_fields, t
+from warehouse.access import Viewer
+from warehouse.alerts import fetch_unit_alerts
 from warehouse.calendar import Period
+from warehouse.casemix import casemix_sentence, casemix_sheet, unit_casemix
+from warehouse.cluster_views import problems_sheet
 from warehouse.excel import neutralise_cell, neutralise_frame
 from warehouse.fields import FIELD_BY_NAME
 from warehouse.metrics import fetch_build_info
+from warehouse.problem_settings import load_problem_settings
 from warehouse.queries import fetch_is_demo
 from warehouse.queries_orders import (
     ORDER_LISTS,
@@ -30,7 +36,7 @@ from warehouse.queries_orders import (
     fetch_unit_trend,
 )
 from warehouse.rankings import fetch_totals
-from warehouse.registry import METRIC_BY_KEY, RATES, get_level
+from warehouse.registry import FIELD_INPUTS, METRIC_BY_KEY, RATES, get_level
 
 MAX_LIST_ROWS = 20_000
 TREND_MONTHS = 13
@@ -43,6 +49,15 @@ SHEETS = {
     "overdue": ("超期未办结工单", "期间内派单、截至数据截止时间已过办理时限仍未办结的考核工单。"),
     "bounced": ("退单工单", "期间内派单、退单次数 ≥ 1 的工单（推诿）。"),
     "repeat": ("重复诉求工单", "期间内派单、同一来电号码同一二级分类在窗口期内再次来电的考核工单。"),
+    "casemix": (
+        t("cm_title"),
+        "本单位各类诉求（二级分类 × 诉求类型）的满意情况与全市同类对比：按全市同类满意率预期的满意件数与实际之差，差距最大的在前。",
+    ),
+    "problems": (t("ev_problems_sheet"), ""),  # its note names the settings (see _cover)
+    "alerts": (
+        "预警",
+        "期间内受理量异常升高（区县 × 二级分类，按历史推算的预期）且其中有本单位工单的预警；「本单位工单」为其中派给本单位的件数。",
+    ),
 }
 _EXTRA_LABELS = {
     "month": "月份",
@@ -62,18 +77,25 @@ _RATE_KEYS = tuple(m.key for m in RATES if m.key != "direct_answer_rate")
 
 
 def build_evidence_pack(
-    con: duckdb.DuckDBPyConnection, level: str, unit: str, period: Period, county: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    level: str,
+    unit: str,
+    period: Period,
+    county: str | None = None,
 ) -> bytes:
-    """The XLSX bytes for one unit of ``level`` (a township with its ``county``) over ``period``."""
+    """The XLSX bytes for one unit of ``level`` (a township with its ``county``) over ``period``, with
+    the order lists ``viewer`` may see (refused without order lists; a county-scoped leader's county only)."""
+    viewer.require_order_lists()
     row = fetch_unit_ranking_row(con, level, unit, period, county)
     if row is None:
         raise ValueError(f"{period.label} 期间没有派给「{unit}」的工单，无法生成证据材料")
     start = _months_back(period.end, TREND_MONTHS)
-    lists = fetch_order_lists(con, level, unit, period, county, MAX_LIST_ROWS)
+    lists = fetch_order_lists(con, viewer, level, unit, period, county, MAX_LIST_ROWS)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     fmt = _formats(wb)
-    _write_table(wb, fmt, SHEETS["cover"][0], _cover(con, level, unit, period, row, lists), {})
+    _write_table(wb, fmt, SHEETS["cover"][0], _cover(con, level, unit, period, row, lists, viewer.county_scope), {})
     rates = _rates(row, fetch_totals(con, period))
     _write_table(wb, fmt, SHEETS["rates"][0], rates, {rates.height - 1: fmt["num"]})  # the score is 0–100
     trend = fetch_unit_trend(con, level, unit, start, period.end, county)
@@ -82,6 +104,9 @@ def build_evidence_pack(
     _write_table(wb, fmt, SHEETS["categories"][0], fetch_unit_categories(con, level, unit, period, county, 1000), {})
     for kind, frame in lists.items():
         _write_table(wb, fmt, SHEETS[kind][0], frame, {})
+    _write_table(wb, fmt, SHEETS["casemix"][0], casemix_sheet(con, level, unit, period, county), {})
+    _write_table(wb, fmt, SHEETS["problems"][0], problems_sheet(con, viewer, level, unit, period, county), {})
+    _write_table(wb, fmt, SHEETS["alerts"][0], _alerts(con, level, unit, period, county), {})
     wb.close()
     return buf.getvalue()
 
@@ -98,6 +123,7 @@ def _cover(
     period: Period,
     row: dict[str, Any],
     lists: dict[str, pl.DataFrame],
+    scope: str | None = None,
 ) -> pl.DataFrame:
     info = fetch_build_info(con)
     lvl = get_level(level)
@@ -107,7 +133,10 @@ def _cover(
         if change is not None:
             rank += f"，较上期{'上升' if change > 0 else '下降'} {abs(change)} 名" if change else "，与上期持平"
     else:
-        rank = f"未排名（{row['sample_flag'] or '无综合得分'}）"
+        why = {"small_sample": "样本不足", "not_available": "来源数据不含所需字段，无综合得分"}.get(
+            row["unranked_reason"] or ""
+        )
+        rank = f"未排名（{why or '无综合得分'}）"
     items = [
         ("单位", unit),
         ("层级", lvl.label_zh),
@@ -115,20 +144,46 @@ def _cover(
         ("期间", f"{period.start.isoformat()} 至 {period.end.isoformat()}（{period.label}）"),
         ("排名", rank),
         ("得分区间与相邻单位重叠", {True: "是（名次差异在统计上不可区分）", False: "否"}.get(row["indistinguishable"], "—")),
+        ("来源数据无法提供的指标", _missing(row) or "无"),
+        ("办理时限推算占比", "—" if row["derived_due_share"] is None else f"{100 * row['derived_due_share']:.1f}%"
+         + ("（超过警示线：按时办结率主要反映推算规则）" if row["on_time_warning"] else "")),
+        ("期间是否完整", "否：期末后未满成熟期，办结、回访、满意度等滞后指标仍会增加" if row["incomplete"] else "是"),
         ("数据截止时间", info.get("as_of") or "—"),
         ("设置指纹", info.get("settings_fingerprint") or "—"),
         ("指标计算时间", info.get("metrics_built_at") or "—"),
         ("生成时间", dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")),
         ("数据性质", "演示数据（虚构城市，不代表任何真实地区）" if fetch_is_demo(con) else "正式导入数据"),
         ("个人信息", "本材料不含来电人姓名、联系电话和诉求内容。"),
+        (t("cm_title"), casemix_sentence(unit_casemix(con, level, unit, period, row.get("county")))),
     ]  # fmt: skip
     for key, (sheet, what) in SHEETS.items():
-        note = what
-        if key in lists:
+        note = what or _problems_note()
+        if key in lists and scope:  # the unit's figure counts every county; the list holds one
+            shown = lists[key].height
+            note += f" 本材料的账号限于{scope}：列出其中{scope}的 {shown} 件" + (
+                "（最近的）。" if shown == MAX_LIST_ROWS else "。"
+            )
+        elif key in lists:
             total = int(row.get(ORDER_LISTS[key]) or 0)
             note += f" 共 {total} 件" + (f"，列出最近 {MAX_LIST_ROWS} 件。" if total > lists[key].height else "。")
         items.append((f"工作表「{sheet}」", note))
     return pl.DataFrame(items, schema={"项目": pl.String, "内容": pl.String}, orient="row")
+
+
+def _alerts(con: duckdb.DuckDBPyConnection, level: str, unit: str, period: Period, county: str | None) -> pl.DataFrame:
+    frame = fetch_unit_alerts(con, level, unit, period, county)
+    names = {"county": "区县", "category_l1": "一级分类", "category_l2": "二级分类", "start_date": "开始", "end_date": "结束",
+             "alert_days": "天数", "observed_count": "受理（件）", "expected_count": "预期（件）",
+             "excess_count": "超出预期（件）", "ratio": "倍数", "p_value": "偶然出现的概率", "unit_order_count": "本单位工单"}  # fmt: skip
+    dates = [
+        pl.col(c).cast(pl.String) for c in ("start_date", "end_date")
+    ]  # whole days: the sheet shows a Date as a month
+    return frame.with_columns(dates).rename(names)
+
+
+def _problems_note() -> str:
+    cfg = load_problem_settings().clusters
+    return t("ev_problems_note").format(size=cfg.min_size, days=cfg.window_days)
 
 
 def _rates(row: dict[str, Any], city: dict[str, Any]) -> pl.DataFrame:
@@ -145,13 +200,33 @@ def _rates(row: dict[str, Any], city: dict[str, Any]) -> pl.DataFrame:
                 "分母": float(row[den]) if den and row.get(den) is not None else None,
                 "95%区间下限": row.get(f"{key}_low"),
                 "95%区间上限": row.get(f"{key}_high"),
+                "目标": row.get(f"{key}_target"),
+                "是否达标": _met(row.get(f"{key}_meets_target")),
+                "与目标差（百分点）": None if row.get(f"{key}_target_gap") is None else 100 * row[f"{key}_target_gap"],
                 "全市": city.get(key),
                 "全市分子": float(city[num]) if num and city.get(num) is not None else None,
                 "全市分母": float(city[den]) if den and city.get(den) is not None else None,
                 "定义": metric.definition_zh,
+                "说明": f"来源数据不含{_fields(key)}，无法计算（不是 0）"
+                if key in (row["missing_rates"] or "")
+                else "",
             }
         )
     return pl.DataFrame(records, infer_schema_length=None)
+
+
+def _met(met: bool | None) -> str | None:
+    """是 / 否 against the unit's target; empty without one, or when the rate cannot be judged."""
+    return None if met is None else ("是" if met else "否")
+
+
+def _fields(key: str) -> str:
+    return missing_fields([key]) if key in FIELD_INPUTS else ""
+
+
+def _missing(row: dict[str, Any]) -> str:
+    keys = [k for k in (row["missing_rates"] or "").split(",") if k]
+    return "；".join(f"{METRIC_BY_KEY[k].label_zh}（缺{_fields(k)}）" for k in keys)
 
 
 def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
@@ -188,7 +263,13 @@ def _column_format(col: str, dtype: pl.DataType, fmt: dict[str, Any]) -> tuple[A
     if col in ("分子", "分母", "全市分子", "全市分母"):
         return fmt["general"], 10
     if dtype.is_float():
-        is_rate = col.endswith(("_rate", "_low", "_high")) or col in ("本单位", "全市", "95%区间下限", "95%区间上限")
+        is_rate = col.endswith(("_rate", "_low", "_high")) or col in (
+            "本单位",
+            "全市",
+            "95%区间下限",
+            "95%区间上限",
+            "目标",
+        )
         return (fmt["pct"], 12) if is_rate and col != "score" else (fmt["num"], 12)
     if dtype.is_integer():
         return fmt["int"], 11

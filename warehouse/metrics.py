@@ -28,11 +28,12 @@ import duckdb
 import polars as pl
 
 from warehouse.calendar import build_calendar
-from warehouse.registry import ALL_LEVELS, CITY, get_level
+from warehouse.registry import ALL_LEVELS, MEASURABLE, METRICS, table_level
 from warehouse.settings import APPEAL_TYPES, Settings, load_settings
 from warehouse.snapshots import (
     SnapshotWriter,
     ensure_facts,
+    fct_sql,
     has_facts,
     has_table,
     prepare_staging,
@@ -48,10 +49,11 @@ META_KEYS = (
     "calendar_fallback_years",
     "settings_json",
     "settings_fingerprint",
+    "build_fingerprint",
     "metrics_built_at",
 )
 # The layout of the derived tables; a warehouse built under another one gets a full rebuild.
-SCHEMA_VERSION = "3"  # 3: stg_work_orders is a view of fct_work_orders
+SCHEMA_VERSION = "5"  # 3: stg is a view of fct; 4: measurability, counts-only months; 5: met_department_county_*
 DERIVED_TABLES = (
     "fct_work_orders",
     "dim_units",
@@ -61,7 +63,7 @@ DERIVED_TABLES = (
 
 def snapshot_writer(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> SnapshotWriter:
     """What a load writes its slices' fact rows with (warehouse.snapshots), under ``settings``."""
-    return SnapshotWriter(con, _rule_params(settings or load_settings(), None), read_sql("fct_work_orders"))
+    return SnapshotWriter(con, _rule_params(settings or load_settings(), None), fct_sql())
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
@@ -98,7 +100,7 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: in
 
 
 def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None) -> str:
-    ensure_facts(con, _rule_params(settings, None), read_sql("fct_work_orders"))
+    ensure_facts(con, _rule_params(settings, None), fct_sql())
     prepare_staging(con, first_load_id)
     (start, end), (as_of, as_of_source) = _span_and_as_of(con, settings)
     before = _previous_build(con)
@@ -134,6 +136,7 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
             "calendar_fallback_years": ",".join(str(y) for y in fallback_years),
             "settings_json": json.dumps(settings.to_dict(), ensure_ascii=False, sort_keys=True),
             "settings_fingerprint": settings.fingerprint(),
+            "build_fingerprint": settings.build_fingerprint(),
             "metrics_built_at": dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
             "metrics_schema": SCHEMA_VERSION,
             "metrics_refresh": "incremental" if incremental else "full",
@@ -163,7 +166,7 @@ def _mode(
         return "full"
     if (
         before.get("metrics_schema") == SCHEMA_VERSION
-        and before.get("settings_fingerprint") == settings.fingerprint()
+        and before.get("build_fingerprint") == settings.build_fingerprint()
         and before.get("as_of") is not None
         and as_of is not None
         # a year that was Monday-Friday before and is statutory now moves derived due dates
@@ -172,6 +175,21 @@ def _mode(
         return "incremental"
     held = con.execute("SELECT count(*) FROM stg_held").fetchall()[0][0]
     return "first" if held == 0 else "full"
+
+
+def count_columns(basis: str) -> str:
+    """The registry's counts of one date basis as SELECT columns over fct_work_orders: each counts the
+    orders its ``where`` selects (a weighted count sums the per-order weight of those orders)."""
+    cols = []
+    for m in METRICS:
+        if m.where is None or m.is_rate or m.date_basis != basis:
+            continue
+        if m.unit == "weighted_count":
+            weight = m.key.removesuffix("ed")  # resolved_weighted -> resolved_weight
+            cols.append(f"coalesce(sum({weight}) FILTER (WHERE {m.where}), 0)::DOUBLE AS {m.key}")
+        else:
+            cols.append(f"count(*) FILTER (WHERE {m.where}) AS {m.key}")
+    return ",\n    ".join(cols)
 
 
 def _snapshot_view(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
@@ -188,8 +206,8 @@ def _build_metric_tables(con: duckdb.DuckDBPyConnection, params: dict[str, Any],
         "CREATE OR REPLACE TEMP TABLE met_scope_months AS "
         "SELECT DISTINCT CAST(date_trunc('month', day) AS DATE) AS month FROM met_scope_days"
     )
-    run_sql(con, read_sql("met_day_dispatched"))
-    run_sql(con, read_sql("met_day_received"))
+    run_sql(con, read_sql("met_day_dispatched").replace("{counts}", count_columns("dispatched")))
+    run_sql(con, read_sql("met_day_received").replace("{counts}", count_columns("received")))
     for level in ALL_LEVELS:
         for grain, key, scope in (("day", "day", "met_scope_days"), ("month", "month", "met_scope_months")):
             table, body = f"met_{level.name}_{grain}", read_sql(f"met_level_{grain}", level)
@@ -253,20 +271,25 @@ def fetch_monthly(
     end: dt.date | None = None,
     unit: str | None = None,
     county: str | None = None,
+    settings: Settings | None = None,
 ) -> pl.DataFrame:
-    """Rows of ``met_<level>_month`` (level may be 'city') for trends: optionally one unit (a township
-    with its county), months from ``start`` to ``end`` inclusive. Rates and score as stored."""
-    lvl = CITY if level == "city" else get_level(level)
+    """Rows of ``met_<level>_month`` (level may be 'city' or 'department_county') for trends: optionally one
+    unit (a township, or a department within a county, with its county), months from ``start`` to ``end`` inclusive; every rate and the score computed from
+    the counts by ``warehouse.scoring`` under the rules in force for each month (the tables hold counts)."""
+    from warehouse.scoring import rules_in_force, with_rates
+
+    settings = settings or load_settings()
+    lvl = table_level(level)
     clauses, params = ["month BETWEEN $start AND $end"], {"start": start or dt.date.min, "end": end or dt.date.max}
     if unit is not None and lvl.unit_col is not None:
         clauses.append(f"{lvl.unit_col} = $unit")
         params["unit"] = unit
-    if county is not None and lvl.name == "township":
+    if county is not None and "county" in lvl.keys[:-1]:  # a township or a department within its county
         clauses.append("county = $county")
         params["county"] = county
     order = ", ".join((*lvl.keys, "month"))
     sql = f"SELECT * FROM met_{lvl.name}_month WHERE {' AND '.join(clauses)} ORDER BY {order}"
-    return con.sql(sql, params=params).pl()
+    return with_rates(con.sql(sql, params=params).pl(), lambda month: rules_in_force(settings, month))
 
 
 def _span_and_as_of(
@@ -285,8 +308,8 @@ def _span_and_as_of(
 
 
 def _rule_params(settings: Settings, as_of: dt.datetime | None) -> dict[str, Any]:
-    w = settings.composite_weights
     return {
+        **{f"{m.fct_flag}_inputs": list(m.inputs) for m in MEASURABLE},
         "rule_types": list(APPEAL_TYPES),
         "rule_workdays": [settings.due_workdays(t) for t in APPEAL_TYPES],
         "default_workdays": settings.due_workdays_default,
@@ -297,10 +320,6 @@ def _rule_params(settings: Settings, as_of: dt.datetime | None) -> dict[str, Any
         "partial_weight": settings.partial_resolution_weight,
         "basic_weight": settings.basic_satisfaction_weight,
         "repeat_window_days": settings.repeat_window_days,
-        "w_response": w.response,
-        "w_on_time": w.on_time,
-        "w_resolution": w.resolution,
-        "w_satisfaction": w.satisfaction,
     }
 
 

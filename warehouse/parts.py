@@ -85,9 +85,10 @@ def open_writing(con: duckdb.DuckDBPyConnection, head: Path) -> Path:
     order rows the head itself holds into it, and create the temp views the session reads through.
     Returns the new part's file (published by :func:`publish`)."""
     folder = parts_dir(head)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # personal data: the owner's only, as the head
     own = folder / f"part-{dt.datetime.now():%Y%m%dT%H%M%S%f}-{os.getpid()}.duckdb"
     con.execute(f"ATTACH {_literal(own)} AS {OWN}")
+    os.chmod(own, 0o600)  # DuckDB made it with the process umask
     con.execute("CREATE OR REPLACE TEMP TABLE warehouse_head AS SELECT ?::VARCHAR AS path", [str(head)])
     head_db = _head(con)
     for table in TABLES:  # a head that holds the rows itself (written without parts, or before them)

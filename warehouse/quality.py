@@ -1,7 +1,9 @@
 """Data-quality figures and the quarantine view of the data page (SPEC §2.1, §4).
 
 Counts at the grain stated, shares as count ÷ its base (NULL when the base is empty). The quarantine
-keeps whole original rows, personal data included: they leave this module only masked.
+keeps whole original rows, personal data included, and a cell warning the cells past a row's header:
+they leave this module only for the roles ``warehouse.access`` lets see them (analyst, admin), and
+masked for every role but admin.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import json
 import duckdb
 import polars as pl
 
+from warehouse.access import Viewer
 from warehouse.fields import FIELD_BY_NAME
-from warehouse.masking import mask_record
+from warehouse.masking import mask_cells, mask_message, mask_record, mask_text
 
 QUICK_CLOSE_MINUTES = 5
 
@@ -66,12 +69,15 @@ def fetch_quality_by_file(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def fetch_quarantine_rows(
     con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
     source_file: str | None = None,
     reason_code: str | None = None,
     limit: int | None = 1000,
 ) -> pl.DataFrame:
     """One row per quarantined row (newest load first): file, row number, order id, reason code, the
-    reason, and the original row as JSON with the caller's name, phone and any number in the text masked."""
+    reason, and the original row as JSON; for every viewer but admin the caller's name, phone and any
+    number in the row and in the reason masked."""
+    viewer.require_quarantine()
     clauses, params = ["TRUE"], {}
     if source_file is not None:
         clauses.append("q.source_file = $file")
@@ -87,36 +93,64 @@ def fetch_quarantine_rows(
         sql += " LIMIT $limit"
         params["limit"] = limit
     frame = con.sql(sql, params=params).pl()
-    masked = [_mask(raw, cmap) for raw, cmap in zip(frame["raw_record"], frame["column_map"], strict=True)]
-    return frame.drop("column_map").with_columns(pl.Series("raw_record", masked, dtype=pl.String))
+    if viewer.sees_unmasked:
+        return frame.drop("column_map")
+    rows = zip(frame["raw_record"], frame["reason"], frame["column_map"], strict=True)
+    masked = [mask_quarantine_record(raw, reason, cmap) for raw, reason, cmap in rows]
+    return frame.drop("column_map").with_columns(
+        pl.Series("raw_record", [m[0] for m in masked], dtype=pl.String),
+        pl.Series("reason", [m[1] for m in masked], dtype=pl.String),
+    )
 
 
-def fetch_cell_warnings(con: duckdb.DuckDBPyConnection, limit: int | None = 1000) -> pl.DataFrame:
-    """Loaded rows with a yes/no or count cell that could not be read (loaded with that value empty),
-    newest load first: file, row number, order id, the message naming the column and the value (these
-    columns never hold personal data), and ``total``, the number of such rows however many are returned.
-    Empty for a warehouse written before the table existed."""
-    (present,) = con.sql(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw_cell_warnings' AND schema_name = 'main'"
-    ).fetchall()[0]
-    if not present:
-        return pl.DataFrame(schema={"load_id": pl.Int64, "source_file": pl.String, "source_row": pl.Int64,
-                                    "order_id": pl.String, "message": pl.String, "total": pl.Int64})  # fmt: skip
-    sql = """SELECT load_id, source_file, source_row, order_id, message, count(*) OVER () AS total
-             FROM raw_cell_warnings ORDER BY load_id DESC, source_row"""
+WARNING_SCHEMA = {"load_id": pl.Int64, "source_file": pl.String, "source_row": pl.Int64, "order_id": pl.String,
+                  "message": pl.String, "extra_cells": pl.String, "total": pl.Int64}  # fmt: skip
+
+
+def fetch_cell_warnings(con: duckdb.DuckDBPyConnection, viewer: Viewer, limit: int | None = 1000) -> pl.DataFrame:
+    """Loaded rows with a yes/no or count cell that could not be read (loaded with that value empty) or
+    with cells past the header, newest load first: file, row number, order id, the message naming the
+    column and the value, the cells past the header (``extra_cells``: a shifted row puts a caller's
+    name, phone and address there, so masked for every role but admin, as is any number in the
+    message), and ``total``, the number of such rows however many are returned. Empty for a warehouse
+    written before the table existed."""
+    viewer.require_quarantine()
+    columns = {
+        name for (name,) in con.sql(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'raw_cell_warnings' AND schema_name = 'main'"
+        ).fetchall()
+    }  # fmt: skip
+    if not columns:
+        return pl.DataFrame(schema=WARNING_SCHEMA)
+    extra = "extra_cells" if "extra_cells" in columns else "NULL::VARCHAR AS extra_cells"  # older warehouses
+    sql = f"""SELECT load_id, source_file, source_row, order_id, message, {extra}, count(*) OVER () AS total
+              FROM raw_cell_warnings ORDER BY load_id DESC, source_row"""
     params: dict[str, int] = {}
     if limit is not None:
         sql += " LIMIT $limit"
         params["limit"] = limit
-    return con.sql(sql, params=params).pl()
+    frame = con.sql(sql, params=params).pl()
+    if viewer.sees_unmasked:
+        return frame
+    return frame.with_columns(
+        pl.Series("message", [mask_message(m) for m in frame["message"]], dtype=pl.String),
+        pl.Series("extra_cells", [mask_cells(c) for c in frame["extra_cells"]], dtype=pl.String),
+    )
 
 
-def _mask(raw: str, column_map: str | None) -> str:
-    """Which source headers held the name and phone comes from the file's own column map."""
+def mask_quarantine_record(raw: str, reason: str, column_map: str | None) -> tuple[str, str]:
+    """Which source headers held the name and phone comes from the file's own column map; the reason
+    quotes cells of the row (a shifted row can put a phone into a time column)."""
     try:
         cmap = json.loads(column_map) if column_map else {}
     except ValueError:
         cmap = {}
     names = cmap.get("citizen_name") or [FIELD_BY_NAME["citizen_name"].label_zh, "诉求人"]
     phones = cmap.get("citizen_phone") or [FIELD_BY_NAME["citizen_phone"].label_zh, "来电号码"]
-    return mask_record(raw, names, phones)
+    try:
+        record = json.loads(raw)
+        callers = [str(record[k]) for k in names if isinstance(record, dict) and record.get(k)]
+    except (TypeError, ValueError):
+        callers = []
+    mapped = {h for headers in cmap.values() for h in headers} if cmap else None
+    return mask_record(raw, names, phones, mapped), mask_text(reason, callers) or ""

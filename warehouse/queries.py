@@ -8,25 +8,34 @@ from collections.abc import Callable
 import duckdb
 import polars as pl
 
+from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.drilldown import fetch_orders
+from warehouse.masking import mask_message
 from warehouse.metrics import fetch_as_of, fetch_build_info, fetch_monthly
 from warehouse.rankings import fetch_ranking, fetch_totals
+from warehouse.state import fetch_state
 
 
 def fetch_is_demo(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute("SELECT value FROM meta WHERE key = 'is_demo'").fetchall()
-    return bool(rows) and rows[0][0] == "true"
+    """True only while every loaded file was demo data (derived, see warehouse.state)."""
+    return fetch_state(con).is_demo
 
 
-def fetch_load_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pl.DataFrame:
-    """One row per file offered to a load, newest first."""
-    return con.sql(
+def fetch_load_history(con: duckdb.DuckDBPyConnection, viewer: Viewer, limit: int = 200) -> pl.DataFrame:
+    """One row per file offered to a load, newest first. The messages quote the files (a rejected
+    headerless export's first row, in loads before this was masked at the source), so the history is
+    the data page's (``warehouse.access``: analyst, admin) and its messages masked for all but admin."""
+    viewer.require_quarantine()
+    frame = con.sql(
         """SELECT load_id, file_name, status, rows_read, loaded, updated, unchanged, quarantined, duplicates,
                   encoding, sheet, profile, message, started_at, seconds
            FROM load_log ORDER BY load_id DESC LIMIT $limit""",
         params={"limit": limit},
     ).pl()
+    if viewer.sees_unmasked:
+        return frame
+    return frame.with_columns(pl.Series("message", [mask_message(m) for m in frame["message"]], dtype=pl.String))
 
 
 def fetch_monthly_volume(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -102,7 +111,8 @@ def _trend(con: duckdb.DuckDBPyConnection, level: str) -> pl.DataFrame:
 
 def _drill(con: duckdb.DuckDBPyConnection, part: str) -> pl.DataFrame:
     unit, _ = _busiest(con, "department")
-    return fetch_orders(con, "department", unit, default_period(con), "response_rate", part)
+    viewer = Viewer("oversight", "bench")  # city-wide, masked: the heaviest list a page asks for
+    return fetch_orders(con, viewer, "department", unit, default_period(con), "response_rate", part)
 
 
 BENCH_CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = [

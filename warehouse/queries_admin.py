@@ -5,9 +5,13 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from warehouse.access import Viewer
 
-def fetch_raw_order(con: duckdb.DuckDBPyConnection, order_id: str) -> pl.DataFrame:
-    """One row (or none): the order's personal data in clear, with its typed snapshot beside it."""
+
+def fetch_raw_order(con: duckdb.DuckDBPyConnection, viewer: Viewer, order_id: str) -> pl.DataFrame:
+    """One row (or none): the order's personal data in clear, with its typed snapshot beside it.
+    Only for a viewer with unmasked access (admin); anyone else gets ``OrderAccessError``."""
+    viewer.require_unmasked()
     return con.sql(
         """SELECT r.order_id, r.citizen_name, r.citizen_phone, r.content, s.received_at, s.county, s.township,
                   s.department, s.category_l1, s.category_l2, s.status, r.source_file, r.source_row

@@ -6,6 +6,8 @@ allow-lists. Everything reads ``fct_work_orders`` (no personal data), the ``met_
 load bookkeeping, filtered on a date column first so it stays fast at 10 million orders. Counts use
 the metric registry's predicates, so a list of orders always has as many rows as its figure.
 Rates are sum over sum of the counts at the grain stated; unit rates come from the met tables.
+The order lists take the viewer and apply ``warehouse.access`` (refuse, scope to a leader's county,
+mask free text), as ``warehouse.drilldown.fetch_orders`` does.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import duckdb
 import polars as pl
 
 from warehouse import quality, queries
+from warehouse.access import Viewer
 from warehouse.calendar import Period
-from warehouse.drilldown import part_metric
+from warehouse.drilldown import mask_for, part_metric, scope_clauses
 from warehouse.metrics import fetch_monthly
 from warehouse.rankings import fetch_ranking
 from warehouse.registry import CITY, METRIC_BY_KEY, get_level
@@ -41,7 +44,8 @@ TREND_COLUMNS = (
     "dispatched_count", "assessed_count", "responded_on_time_count", "closed_on_time_count", "on_time_due_count",
     "resolution_answered_count", "resolved_weighted", "satisfaction_answered_count", "satisfied_weighted",
     "dissatisfied_count", "overdue_open_count", "returned_count", "repeat_count", "response_rate", "on_time_rate",
-    "resolution_rate", "satisfaction_rate", "return_rate", "repeat_rate", "score",
+    "resolution_rate", "satisfaction_rate", "return_rate", "repeat_rate", "score", "missing_rates",
+    "score_missing_rates",
 )  # fmt: skip
 UNIT_ISSUE_COLUMNS = (
     "group_name", "county", "unit", "dispatched_count", "returned_count", "return_rate", "assessed_count",
@@ -75,12 +79,18 @@ def fetch_category_by_county(
 
 
 def fetch_category_risers(
-    con: duckdb.DuckDBPyConnection, period: Period, county: str | None = None, limit: int = 15
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    county: str | None = None,
+    limit: int = 15,
+    basis: str = "previous",
 ) -> pl.DataFrame:
-    """One row per category_l2 (with its l1) that grew: orders received in the period against the
-    previous period (``Period.previous``), the change and the change rate; largest increase first."""
-    prev = period.previous()
-    params: dict[str, Any] = {"pstart": prev.start, "start": period.start, "end": period.end, "limit": limit}
+    """One row per category_l2 (with its l1) that grew: orders received in the period against the base
+    period (the previous one, 环比, or the same one a year earlier, 同比: ``Period.base``), the change
+    and the change rate; largest increase first."""
+    base = period.base(basis)
+    params: dict[str, Any] = {"pstart": base.start, "pend": base.end, "start": period.start, "end": period.end,
+                              "limit": limit}  # fmt: skip
     county_clause = ""
     if county is not None:
         county_clause, params["county"] = "AND county = $county", county
@@ -88,9 +98,10 @@ def fetch_category_risers(
         WITH counts AS (
             SELECT category_l1, category_l2,
                    count(*) FILTER (WHERE received_date >= $start) AS received_count,
-                   count(*) FILTER (WHERE received_date < $start) AS previous_count
+                   count(*) FILTER (WHERE received_date <= $pend) AS previous_count
             FROM fct_work_orders
-            WHERE received_date BETWEEN $pstart AND $end AND category_l2 IS NOT NULL {county_clause}
+            WHERE (received_date BETWEEN $start AND $end OR received_date BETWEEN $pstart AND $pend)
+              AND category_l2 IS NOT NULL {county_clause}
             GROUP BY ALL
         )
         SELECT *, received_count - previous_count AS change_count,
@@ -163,8 +174,8 @@ def fetch_unit_trend(
     end: dt.date | None = None,
     county: str | None = None,
 ) -> pl.DataFrame:
-    """One row per month and series ('unit' | 'city'): counts, rates and score as stored in
-    ``met_<level>_month`` and ``met_city_month`` (never recomputed)."""
+    """One row per month and series ('unit' | 'city'): counts from ``met_<level>_month`` and
+    ``met_city_month``, rates and score from warehouse.scoring (as every other surface computes them)."""
     cols = ["month", *TREND_COLUMNS]
     own = fetch_monthly(con, level, start, end, unit=unit, county=county).select(cols)
     city = fetch_monthly(con, "city", start, end).select(cols)
@@ -238,6 +249,7 @@ def fetch_unit_categories(
 
 def fetch_order_list(
     con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
     kind: str,
     level: str,
     unit: str | None,
@@ -249,11 +261,12 @@ def fetch_order_list(
     bounced, repeat), newest first: ids, dates, categories and flags — never personal data."""
     if kind not in ORDER_LISTS:
         raise ValueError(f"清单类型应为 {tuple(ORDER_LISTS)} 之一：{kind!r}")
-    return fetch_order_lists(con, level, unit, period, county, limit, kinds=(kind,))[kind]
+    return fetch_order_lists(con, viewer, level, unit, period, county, limit, kinds=(kind,))[kind]
 
 
 def fetch_order_lists(
     con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
     level: str,
     unit: str | None,
     period: Period,
@@ -262,7 +275,9 @@ def fetch_order_lists(
     kinds: tuple[str, ...] = tuple(ORDER_LISTS),
 ) -> dict[str, pl.DataFrame]:
     """``fetch_order_list`` for several kinds in one scan of the unit's orders (a scan of a month at
-    10M orders costs ~60 ms; the lists are small): kind -> its orders, newest first, at most ``limit``."""
+    10M orders costs ~60 ms; the lists are small): kind -> its orders, newest first, at most ``limit``.
+    A county-scoped ``viewer`` gets its county's orders only; a role without order lists is refused."""
+    viewer.require_order_lists()
     parts = {kind: part_metric(ORDER_LISTS[kind], "numerator") for kind in kinds}
     lists: dict[str, pl.DataFrame] = {}
     for basis in dict.fromkeys(b for _, b in parts.values()):  # one query per date basis (today: one)
@@ -271,15 +286,16 @@ def fetch_order_lists(
         date_col = "dispatched_date" if basis == "dispatched" else "received_date"
         flags = ", ".join(f"({parts[k][0]}) AS __{k}" for k in mine)
         any_flag = " OR ".join(f"__{k}" for k in mine)
+        scope = "".join(f" AND {c}" for c in scope_clauses(viewer, params))
         sql = (
             f"SELECT * FROM (SELECT {', '.join(LIST_COLUMNS)}, {flags} FROM fct_work_orders "
-            f"WHERE {date_col} BETWEEN $start AND $end{_unit_clauses(level, unit, county, params)}) "
+            f"WHERE {date_col} BETWEEN $start AND $end{_unit_clauses(level, unit, county, params)}{scope}) "
             f"WHERE {any_flag} ORDER BY received_at DESC, order_id"
         )
         found = con.sql(sql, params=params).pl()
         for kind in mine:
             rows = found.filter(pl.col(f"__{kind}")).select(LIST_COLUMNS)
-            lists[kind] = rows if limit is None else rows.head(limit)
+            lists[kind] = mask_for(viewer, rows if limit is None else rows.head(limit))
     return {kind: lists[kind] for kind in kinds}
 
 
@@ -302,16 +318,21 @@ def _busiest(con: duckdb.DuckDBPyConnection, level: str) -> tuple[str, str | Non
     return rows[0] if rows else ("", None)
 
 
+# the benchmark reads as the analyst: city-wide, masked (the slower path)
+BENCH_VIEWER = Viewer("analyst", "bench")
+
+
 def _bench_hot_words(con: duckdb.DuckDBPyConnection) -> object:
     from warehouse.hotwords import fetch_hot_words
 
-    return fetch_hot_words(con, queries.default_period(con))
+    return fetch_hot_words(con, BENCH_VIEWER, queries.default_period(con))
 
 
 def _bench_evidence(con: duckdb.DuckDBPyConnection) -> object:
     from warehouse.evidence import build_evidence_pack
 
-    return build_evidence_pack(con, "department", _busiest(con, "department")[0], queries.default_period(con))
+    unit = _busiest(con, "department")[0]
+    return build_evidence_pack(con, BENCH_VIEWER, "department", unit, queries.default_period(con))
 
 
 def _dept(con: duckdb.DuckDBPyConnection) -> tuple[str, Period]:
@@ -327,13 +348,13 @@ BENCH_CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = [
     ("unit_profile.ranking_row", lambda con: fetch_unit_ranking_row(con, "department", *_dept(con))),
     ("unit_profile.trend", lambda con: fetch_unit_trend(con, "department", _dept(con)[0])),
     ("unit_profile.categories", lambda con: fetch_unit_categories(con, "department", *_dept(con))),
-    ("unit_profile.order_lists", lambda con: fetch_order_lists(con, "department", *_dept(con))),
+    ("unit_profile.order_lists", lambda con: fetch_order_lists(con, BENCH_VIEWER, "department", *_dept(con))),
     # not drawn with the page: built when the download button is pressed (a deferred download)
     ("unit_profile.evidence_pack_on_click", _bench_evidence),
     ("data.volume_by_month", fetch_volume_by_month),
     ("data.quality_by_month", quality.fetch_quality_by_month),
     ("data.quality_by_file", quality.fetch_quality_by_file),
-    ("data.quarantine_rows", lambda con: quality.fetch_quarantine_rows(con)),
+    ("data.quarantine_rows", lambda con: quality.fetch_quarantine_rows(con, BENCH_VIEWER)),
     ("data.quarantine_summary", queries.fetch_quarantine_summary),
-    ("data.load_history", queries.fetch_load_history),
+    ("data.load_history", lambda con: queries.fetch_load_history(con, BENCH_VIEWER)),
 ]

@@ -23,6 +23,11 @@ DEFAULT_SETTINGS_PATH = PROJECT_ROOT / "config" / "settings.toml"
 URGENCIES = ("紧急", "一般")
 APPEAL_TYPES = ("咨询", "求助", "投诉", "举报", "建议", "表扬", "其他")
 COMPOSITE_RATES = ("response", "on_time", "resolution", "satisfaction")
+# Applied whenever a figure is read (warehouse.scoring, warehouse.rankings), never stored: a change shows at once.
+READ_TIME_KEYS = (
+    "composite_weights", "min_sample", "red_black_size", "red_black_min_units", "targets", "maturity_days",
+    "derived_due_warning_share", "map",  # map: the boundary files are read when the map is drawn
+)  # fmt: skip
 
 
 class SettingsError(ValueError):
@@ -41,6 +46,48 @@ class CompositeWeights:
         return tuple((f"{name}_rate", getattr(self, name)) for name in COMPOSITE_RATES)
 
 
+# Targets (达标线) per rate: 满意率 90 % is the floor published practice names most often (e.g. districts
+# requiring 满意率不低于90%, 农民日报 2024-10-23); 响应率 and 按时办结率 95 % sit between the 100 % some
+# rules demand and the ~80 % below which published bulletins award no points. No default for 解决率.
+DEFAULT_TARGETS: tuple[tuple[str, float], ...] = (("response", 0.95), ("on_time", 0.95), ("satisfaction", 0.9))
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Per-rate targets (0–1), with optional overrides per ranking group; a rate without one has none."""
+
+    default: tuple[tuple[str, float], ...] = DEFAULT_TARGETS
+    groups: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+
+    def for_group(self, group: str | None) -> dict[str, float]:
+        """rate key ('response_rate', ...) -> target for units of ``group``."""
+        merged = dict(self.default) | dict(dict(self.groups).get(group or "", ()))
+        return {f"{name}_rate": value for name, value in merged.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**dict(self.default), **{g: dict(v) for g, v in self.groups}}
+
+
+@dataclass(frozen=True)
+class MapFiles:
+    """The boundary files the map page draws (GeoJSON, longitude/latitude): counties, and townships
+    (each feature names its county too); the feature properties that hold the names. Display only:
+    not part of the assessment rules (no rebuild, not in the fingerprint)."""
+
+    counties: Path | None = None
+    townships: Path | None = None
+    county_property: str = "county"
+    township_property: str = "township"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counties": _show_path(self.counties),
+            "townships": _show_path(self.townships),
+            "county_property": self.county_property,
+            "township_property": self.township_property,
+        }
+
+
 @dataclass(frozen=True)
 class Settings:
     response_limit_hours: tuple[tuple[str, float], ...] = (("紧急", 2.0),)
@@ -53,6 +100,10 @@ class Settings:
     composite_weights: CompositeWeights = field(default_factory=CompositeWeights)
     min_sample: int = 10
     red_black_size: int = 5
+    red_black_min_units: int = 5
+    targets: Targets = field(default_factory=Targets)
+    maturity_days: int = 15
+    derived_due_warning_share: float = 0.2
     repeat_window_days: int = 30
     units_file: Path | None = None
     default_group: str = "未分组"
@@ -60,6 +111,7 @@ class Settings:
     # The site's time zone: stored times are its wall-clock times unless an import profile names the
     # source's zone (etl.parsing). Applied when a file is loaded, so not part of the fingerprint.
     time_zone: str = "Asia/Shanghai"
+    map: MapFiles = field(default_factory=MapFiles)
     source: Path | None = None
 
     def response_limit_seconds(self, urgency: str | None) -> int:
@@ -75,13 +127,21 @@ class Settings:
         d = asdict(self)
         d["response_limit_hours"] = dict(self.response_limit_hours)
         d["due_workdays_by_type"] = dict(self.due_workdays_by_type)
+        d["targets"] = self.targets.to_dict()
         for key in ("units_file", "source"):
             d[key] = _show_path(d[key])
         d["as_of"] = self.as_of.isoformat(sep=" ") if self.as_of else None
+        d["map"] = self.map.to_dict()
         return d
 
     def fingerprint(self) -> str:
-        rules = {k: v for k, v in self.to_dict().items() if k not in ("source", "time_zone")}
+        rules = {k: v for k, v in self.to_dict().items() if k not in ("source", "time_zone", "map")}
+        return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+    def build_fingerprint(self) -> str:
+        """Of the rules applied when the tables are built (limits, deadlines, repeats, groups, as-of): a
+        change of any other setting (weights, targets, lists, maturity) needs no rebuild."""
+        rules = {k: v for k, v in self.to_dict().items() if k != "source" and k not in READ_TIME_KEYS}
         return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def unit_groups(self) -> dict[str, str]:
@@ -152,6 +212,8 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
     if sum(asdict(cw).values()) <= 0:
         raise SettingsError(f"{v.src}: composite_weights 之和必须大于 0 (weights must sum to > 0)")
     units = v.text(data, "units_file", "config/units.csv")
+    map_table = v.table("map")
+    v.check_keys(map_table, "map", ("counties", "townships", "county_property", "township_property"))
     base = Settings()
     return Settings(
         response_limit_hours=tuple(
@@ -170,6 +232,10 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
         composite_weights=cw,
         min_sample=v.integer(data, "min_sample", 10, lo=1),
         red_black_size=v.integer(data, "red_black_size", 5, lo=0),
+        red_black_min_units=v.integer(data, "red_black_min_units", 5, lo=2),
+        targets=_targets(v, v.table("targets")) if "targets" in data else Targets(),
+        maturity_days=v.integer(data, "maturity_days", 15, lo=0),
+        derived_due_warning_share=v.number(data, "derived_due_warning_share", 0.2, lo=0.0, hi=1.0),
         repeat_window_days=v.integer(data, "repeat_window_days", 30, lo=1),
         units_file=(PROJECT_ROOT / units)
         if units and not Path(units).is_absolute()
@@ -177,8 +243,35 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
         default_group=v.text(data, "default_group", "未分组") or "未分组",
         as_of=_parse_as_of(v.text(data, "as_of", ""), v.src),
         time_zone=_parse_zone(v.text(data, "time_zone", "Asia/Shanghai"), v.src),
+        map=MapFiles(
+            counties=_project_path(v.text(map_table, "counties", "")),
+            townships=_project_path(v.text(map_table, "townships", "")),
+            county_property=v.text(map_table, "county_property", "county") or "county",
+            township_property=v.text(map_table, "township_property", "township") or "township",
+        ),
         source=source,
     )
+
+
+def _targets(v: _Validator, table: dict[str, Any]) -> Targets:
+    """[targets]: a number per rate (response, on_time, resolution, satisfaction), and optionally a
+    [targets."分组名"] table of the same shape per ranking group, overriding the city-wide ones. A file
+    without [targets] keeps the defaults; an empty [targets] sets none."""
+
+    def rates(tbl: dict[str, Any], name: str) -> tuple[tuple[str, float], ...]:
+        v.check_keys(tbl, name, COMPOSITE_RATES)
+        return tuple((k, v.number(tbl, f"{name}.{k}", 0.0, lo=0.0, hi=1.0)) for k in COMPOSITE_RATES if k in tbl)
+
+    numbers = {k: x for k, x in table.items() if not isinstance(x, dict)}
+    groups = tuple((g, rates(x, f"targets.{g}")) for g, x in table.items() if isinstance(x, dict))
+    return Targets(rates(numbers, "targets"), groups)
+
+
+def _project_path(text: str) -> Path | None:
+    """'' = none; a relative path is relative to the project root (as units_file)."""
+    if not text:
+        return None
+    return Path(text) if Path(text).is_absolute() else PROJECT_ROOT / text
 
 
 def _merged(
@@ -194,6 +287,9 @@ _TOP_KEYS = (
     "basic_satisfaction_weight",
     "min_sample",
     "red_black_size",
+    "red_black_min_units",
+    "maturity_days",
+    "derived_due_warning_share",
     "repeat_window_days",
     "units_file",
     "default_group",
@@ -202,6 +298,8 @@ _TOP_KEYS = (
     "response_limit_hours",
     "due_derivation",
     "composite_weights",
+    "targets",
+    "map",
 )
 
 

@@ -24,6 +24,7 @@ import duckdb
 
 from warehouse import parts
 from warehouse.calendar import build_calendar
+from warehouse.registry import MEASURABLE
 from warehouse.sqlfiles import read_sql, run_sql
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -51,6 +52,17 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None = 
         "AND schema_name = 'main' AND table_name = ?"
     )
     return bool(con.execute(sql, [database, name]).fetchall()[0][0])
+
+
+def fct_sql() -> str:
+    """fct_work_orders.sql with one is_<x>_measurable column per registry *_measurable_count: the order's
+    source file carries all (or, for some, any) of its input fields (load_fields). The field lists are
+    bound parameters (``$<flag>_inputs``, warehouse.metrics)."""
+    flags = []
+    for m in MEASURABLE:
+        test = "list_has_any" if m.any_input else "list_has_all"
+        flags.append(f"coalesce({test}(sf.fields, ${m.fct_flag}_inputs::VARCHAR[]), TRUE) AS {m.fct_flag}")
+    return read_sql("fct_work_orders").replace("{measurable_flags}", ",\n        ".join(flags))
 
 
 def has_facts(con: duckdb.DuckDBPyConnection) -> bool:
@@ -150,7 +162,7 @@ def rebuild_facts(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> Non
     where = parts.target(con)
     con.execute("CREATE OR REPLACE TEMP TABLE fct_source AS SELECT * FROM stg_current")
     con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM fct_source")
-    run_sql(con, f"CREATE OR REPLACE TABLE {where}.main.fct_work_orders__new AS " + read_sql("fct_work_orders"), params)
+    run_sql(con, f"CREATE OR REPLACE TABLE {where}.main.fct_work_orders__new AS " + fct_sql(), params)
     con.execute("DROP VIEW temp.fct_repeat_source; DROP TABLE temp.fct_source")
     parts.replace_facts(con, where)
     con.execute("INSERT INTO met_scope_days SELECT cal_date FROM dim_calendar")
@@ -199,7 +211,7 @@ def settle_facts(
         {"first_load_id": first_load_id},
     )
     target = f"{parts.target(con)}.main.fct_work_orders"
-    run_sql(con, f"INSERT INTO {target} BY NAME " + read_sql("fct_work_orders"), params)
+    run_sql(con, f"INSERT INTO {target} BY NAME " + fct_sql(), params)
     if as_of_window is not None:
         run_sql(con, read_sql("met_scope_days"))  # and the days the rewritten rows count on now
 
@@ -210,6 +222,6 @@ def write_rows(con: duckdb.DuckDBPyConnection, relation: object, params: dict[st
     (the assessment tests); :func:`warehouse.metrics.rebuild` then settles them."""
     con.register(SOURCE, relation)
     try:
-        SnapshotWriter(con, params, read_sql("fct_work_orders")).write()
+        SnapshotWriter(con, params, fct_sql()).write()
     finally:
         con.unregister(SOURCE)

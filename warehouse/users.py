@@ -1,21 +1,25 @@
 """Accounts and roles (who may see what), kept in a local users file managed by the CLI.
 
-Passwords are stored only as salted scrypt hashes. The file lives beside the warehouse
-(``data/users.json``, git-ignored; ``HOTLINE_USERS`` overrides) and is written atomically.
+Passwords are stored only as salted scrypt hashes (warehouse.passwords). The file lives beside the
+warehouse (``data/users.json``, mode 0600, git-ignored; ``HOTLINE_USERS`` overrides) and is written
+atomically. Each account has a ``generation``: every sign-out, password change or role change adds
+one, which ends every session and login cookie issued before (warehouse.sessions).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+import contextlib
+import fcntl
 import json
 import os
-import secrets
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from warehouse.connection import resolve_db_path
+from warehouse.passwords import PasswordError, check_password, hash_password, outdated, password_matches
+from warehouse.security import load_security
 
 ROLES = ("public", "leader", "oversight", "analyst", "admin")
 ROLE_LABELS = {
@@ -25,12 +29,15 @@ ROLE_LABELS = {
     "analyst": ("热线分析员", "Analyst"),
     "admin": ("管理员", "Administrator"),
 }
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
-MIN_PASSWORD = 10
+MAX_NAME = 64
 
 
 class UserError(ValueError):
     """A users-file operation that cannot be done (the message says why)."""
+
+
+class UsersFileError(UserError):
+    """The users file exists but cannot be read; the message says how to repair it."""
 
 
 @dataclass(frozen=True)
@@ -40,24 +47,39 @@ class User:
     county: str | None = None  # a leader account may be scoped to one county
 
 
+@dataclass(frozen=True)
+class Account:
+    """An account as the file holds it now: the user and the generation of its sessions."""
+
+    user: User
+    generation: int
+
+
 def users_path() -> Path:
     env = os.environ.get("HOTLINE_USERS")
     return Path(env) if env else resolve_db_path().parent / "users.json"
 
 
-def _hash(password: str, salt: bytes) -> str:
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, **_SCRYPT)
-    return base64.b64encode(digest).decode("ascii")
-
-
-def _read(path: Path) -> dict[str, dict]:
-    if not path.exists():
+def _read(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        users = json.loads(text)
+        if not isinstance(users, dict) or not all(isinstance(u, dict) and "role" in u for u in users.values()):
+            raise ValueError("not an object of accounts")
+    except ValueError as exc:
+        raise UsersFileError(
+            f"账号文件 {path} 已损坏，无法读取（{str(exc).splitlines()[0][:120]}）。请从备份恢复该文件，或删除后用 "
+            f"`python -m warehouse users add 用户名 --role admin` 重新创建账号。/ The users file is damaged: restore it "
+            "from a backup, or delete it and create the accounts again with `python -m warehouse users add`."
+        ) from None
+    return users
 
 
-def _write(path: Path, users: dict[str, dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, users: dict[str, dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -65,45 +87,100 @@ def _write(path: Path, users: dict[str, dict]) -> None:
     os.replace(tmp, path)
 
 
+@contextlib.contextmanager
+def _changing(path: Path) -> Iterator[dict[str, dict[str, Any]]]:
+    """Read, change and write the file under a lock, so a login's hash upgrade and a CLI change never
+    overwrite each other."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    with os.fdopen(fd) as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        users = _read(path)
+        yield users
+        _write(path, users)
+
+
+def _checked_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > MAX_NAME or any(ch.isspace() or ord(ch) < 32 for ch in name):
+        raise UserError(f"用户名不能为空、不能含空白字符，且不超过 {MAX_NAME} 个字符")
+    return name
+
+
 def add_user(name: str, role: str, password: str, county: str | None = None, path: Path | None = None) -> User:
+    """Create an account, or replace one of the same name (which ends its sessions)."""
     path = path or users_path()
     if role not in ROLES:
         raise UserError(f"未知角色 {role}；可用：{', '.join(ROLES)}")
     if county and role != "leader":
         raise UserError("只有 leader（领导）账号可以限定区县")
-    if len(password) < MIN_PASSWORD:
-        raise UserError(f"密码至少 {MIN_PASSWORD} 个字符")
-    if not name or not name.strip() or len(name) > 64:
-        raise UserError("用户名不能为空，且不超过 64 个字符")
-    users = _read(path)
-    salt = secrets.token_bytes(16)
-    user = User(name.strip(), role, county or None)
-    users[user.name] = {**asdict(user), "salt": base64.b64encode(salt).decode("ascii"), "hash": _hash(password, salt)}
-    _write(path, users)
+    name = _checked_name(name)
+    _check_policy(name, password)
+    user = User(name, role, county or None)
+    with _changing(path) as users:
+        generation = int(users.get(name, {}).get("generation", -1)) + 1
+        users[name] = {**asdict(user), **hash_password(password), "generation": generation}
     return user
 
 
-def remove_user(name: str, path: Path | None = None) -> None:
+def _check_policy(name: str, password: str) -> None:
+    try:
+        check_password(name, password, load_security().min_password_length)
+    except PasswordError as exc:
+        raise UserError(str(exc)) from None
+
+
+def set_password(name: str, password: str, path: Path | None = None) -> None:
+    """A new password for an existing account; its sessions end."""
     path = path or users_path()
-    users = _read(path)
-    if name not in users:
-        raise UserError(f"没有用户 {name}")
-    del users[name]
-    _write(path, users)
+    _check_policy(name, password)
+    with _changing(path) as users:
+        if name not in users:
+            raise UserError(f"没有用户 {name}")
+        record = users[name]
+        record.update(hash_password(password), generation=int(record.get("generation", 0)) + 1)
+
+
+def end_sessions(name: str, path: Path | None = None) -> None:
+    """Sign-out everywhere: every session token and cookie of this account stops working."""
+    with _changing(path or users_path()) as users:
+        if name in users:
+            users[name]["generation"] = int(users[name].get("generation", 0)) + 1
+
+
+def remove_user(name: str, path: Path | None = None) -> None:
+    with _changing(path or users_path()) as users:
+        if name not in users:
+            raise UserError(f"没有用户 {name}")
+        del users[name]
+
+
+def _user(record: dict[str, Any]) -> User:
+    return User(record["name"], record["role"], record.get("county"))
 
 
 def list_users(path: Path | None = None) -> list[User]:
-    return [User(u["name"], u["role"], u.get("county")) for u in _read(path or users_path()).values()]
+    return [_user(u) for u in _read(path or users_path()).values()]
+
+
+def get_account(name: str, path: Path | None = None) -> Account | None:
+    """The account as it is now (the dashboard re-checks it on every page run)."""
+    record = _read(path or users_path()).get(name)
+    return Account(_user(record), int(record.get("generation", 0))) if record else None
 
 
 def verify(name: str, password: str, path: Path | None = None) -> User | None:
-    """The user when the password matches; None otherwise (same work either way)."""
-    record = _read(path or users_path()).get(name)
-    salt = base64.b64decode(record["salt"]) if record else secrets.token_bytes(16)
-    computed = _hash(password, salt)
-    if record and hmac.compare_digest(computed, record["hash"]):
-        return User(record["name"], record["role"], record.get("county"))
-    return None
+    """The user when the password matches; None otherwise (same work either way). A hash made at
+    an older cost is redone at today's on the way."""
+    path = path or users_path()
+    record = _read(path).get(name)
+    if not password_matches(record, password):
+        return None
+    if outdated(record):
+        with _changing(path) as users:
+            if name in users and users[name].get("hash") == record["hash"]:  # unchanged meanwhile
+                users[name].update(hash_password(password))
+    return _user(record)
 
 
 def has_users(path: Path | None = None) -> bool:

@@ -37,6 +37,17 @@ def utf8_csv(src: SourceFile) -> Iterator[Path]:
         yield path
 
 
+def read_frames(src: SourceFile, header_row: int = 0) -> Iterator:
+    """The file's raw frames under its header, one piece at a time (a preview's value counts): the one
+    reader of every load (``RawFile``), closed when the last piece is read."""
+    raw = RawFile(src, header_row)
+    try:
+        for piece in raw:
+            yield piece.frame
+    finally:
+        raw.close()
+
+
 __all__ = [
     "EXCEL_SUFFIXES",
     "EXTRA_CELLS",
@@ -54,6 +65,7 @@ __all__ = [
     "open_source",
     "preview_rows",
     "read_csv_cells",
+    "read_frames",
     "sheet_names",
     "sniff_encoding",
     "utf8_csv",

@@ -2,6 +2,8 @@
 
 Colour follows "higher is better": better values are teal, worse ones orange, whatever the metric's
 direction (a low return rate is good). Axis titles carry units; rates are shown as percentages.
+Names from the data (units, categories) pass through ``markup.plot_text`` and are never spliced
+into a hover template: Plotly renders HTML in labels and fills ``%{...}`` in templates.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from labels import metric_label, t
+from pages.components.markup import plot_text
 from warehouse.registry import get_metric
 
 FONT = "Noto Sans CJK SC, Noto Sans CJK, sans-serif"
@@ -71,10 +74,10 @@ def build_trend_figure(units: pl.DataFrame, city: pl.DataFrame, metric_key: str,
         fig.add_scatter(
             x=[m.strftime("%Y-%m") for m in rows["month"]],
             y=rows[metric_key].to_list(),
-            name=name,
+            name=plot_text(name),
             mode="lines+markers",
             line={"color": QUALITATIVE[i % len(QUALITATIVE)], "width": 2},
-            hovertemplate=f"%{{x}}<br>{fmt}<extra>{name}</extra>",
+            hovertemplate=f"%{{x}}<br>{fmt}<extra>%{{fullData.name}}</extra>",
         )
     city = city.sort("month")
     fig.add_scatter(
@@ -83,23 +86,28 @@ def build_trend_figure(units: pl.DataFrame, city: pl.DataFrame, metric_key: str,
         name=t("city_average", lang),
         mode="lines",
         line={"color": CITY, "width": 3, "dash": "dash"},
-        hovertemplate=f"%{{x}}<br>{fmt}<extra>{t('city_average', lang)}</extra>",
+        hovertemplate=f"%{{x}}<br>{fmt}<extra>%{{fullData.name}}</extra>",
     )
     fig.update_xaxes(type="category", title=t("month", lang))
     fig.update_yaxes(title=axis_title(metric_key, lang), tickformat=".0%" if is_rate else None)
     return apply_theme(fig, height=420)
 
 
-def build_score_figure(ranking: pl.DataFrame, lang: str) -> go.Figure:
-    """Ranked units' scores (best on top) as dots with their 95% score interval: neighbours whose
-    whiskers overlap are the "not distinguishable" ones. Colour runs from the worst score in this
-    table (orange) to the best (teal). Dots, not bars, because the axis does not start at zero."""
+def build_score_figure(ranking: pl.DataFrame, lang: str, by: str = "score") -> go.Figure:
+    """Ranked units' scores (or the rate ranked by, in %) best on top, as dots with their 95% interval:
+    neighbours whose whiskers overlap are the "not distinguishable" ones. Colour runs from the worst
+    value in this table (orange) to the best (teal). Dots, not bars, because the axis does not start at zero."""
+    scale = 100 if by != "score" else 1
     ranked = ranking.filter(pl.col("rank").is_not_null()).sort(["rank", "unit"])
+    ranked = ranked.with_columns(
+        (pl.col(c) * scale).alias(s)
+        for c, s in ((by, "score"), (f"{by}_low", "score_low"), (f"{by}_high", "score_high"))
+    )
     scores = ranked["score"].to_list()
     lo, hi = (min(scores), max(scores)) if scores else (0.0, 1.0)
     fig = go.Figure()
     fig.add_scatter(
-        y=[f"{r}. {u}" for r, u in zip(ranked["rank"], ranked["unit"], strict=True)],
+        y=[f"{r}. {plot_text(u)}" for r, u in zip(ranked["rank"], ranked["unit"], strict=True)],
         x=scores,
         mode="markers",
         marker={
@@ -127,7 +135,7 @@ def build_score_figure(ranking: pl.DataFrame, lang: str) -> go.Figure:
     left = min(ranked["score_low"].min() or lo, lo) if scores else 0
     right = max(ranked["score_high"].max() or hi, hi) if scores else 100
     # a little room beyond the extremes so a dot at 100 is not cut in half
-    fig.update_xaxes(title=axis_title("score", lang), range=[max(0, left - 3), min(101.5, right + 3)])
+    fig.update_xaxes(title=axis_title(by, lang), range=[max(0, left - 3), min(101.5, right + 3)])
     fig.update_yaxes(autorange="reversed", type="category", showgrid=True)
     fig = apply_theme(fig, height=max(240, 28 * ranked.height + 80))
     fig.update_layout(margin={"t": 10})

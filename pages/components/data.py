@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from warehouse import drilldown, metrics, queries, rankings
+from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.connection import Reader, resolve_db_path
 from warehouse.queries_admin import fetch_raw_order
@@ -31,14 +32,15 @@ def _con():
         return _reader(str(resolve_db_path())).connection().cursor()
 
 
-def warehouse_stamp() -> tuple[int, int] | None:
-    """Changes whenever a load swaps the file: part of every cache key, so caches follow the data."""
+def warehouse_stamp() -> tuple[int, int, str] | None:
+    """Changes whenever a load swaps the file or the settings file changes: part of every cache key, so
+    caches follow the data and the rules (every rate and score is computed from counts when read)."""
     path = resolve_db_path()
     try:
         st_ = path.stat()
     except FileNotFoundError:
         return None
-    return (st_.st_ino, st_.st_mtime_ns)
+    return (st_.st_ino, st_.st_mtime_ns, settings_in_force()[1])
 
 
 @st.cache_data(ttl=600, max_entries=32)
@@ -52,8 +54,9 @@ def monthly_volume(stamp: tuple[int, int] | None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=600, max_entries=32)
-def load_history(stamp: tuple[int, int] | None) -> pl.DataFrame:
-    return queries.fetch_load_history(_con())
+def load_history(stamp: tuple[int, int] | None, viewer: Viewer) -> pl.DataFrame:
+    """Per viewer: the messages quote the files (masked for all but admin)."""
+    return queries.fetch_load_history(_con(), viewer)
 
 
 @st.cache_data(ttl=600, max_entries=32)
@@ -87,17 +90,34 @@ def units(stamp: tuple[int, int] | None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=600, max_entries=64)
-def ranking(stamp: tuple[int, int] | None, level: str, start: dt.date, end: dt.date, kind: str) -> pl.DataFrame:
-    """The league table of a level for a period (all groups; the page picks one)."""
-    return rankings.fetch_ranking(_con(), level, Period(start, end, kind))
+def ranking(
+    stamp: tuple | None,
+    level: str,
+    start: dt.date,
+    end: dt.date,
+    kind: str,
+    by: str = "score",
+    basis: str = "previous",
+) -> pl.DataFrame:
+    """The league table of a level for a period by the score or one rate (all groups; the page picks one),
+    its rank changes against the previous period (环比) or the same one a year earlier (同比)."""
+    return rankings.fetch_ranking(_con(), level, Period(start, end, kind), by=by, basis=basis)
 
 
 @st.cache_data(ttl=600, max_entries=64)
-def totals_with_previous(stamp: tuple[int, int] | None, start: dt.date, end: dt.date, kind: str) -> tuple[dict, dict]:
-    """City totals for the period and for the period before it (the KPI change)."""
-    period = Period(start, end, kind)
-    con = _con()
-    return rankings.fetch_totals(con, period), rankings.fetch_totals(con, period.previous())
+def ranking_reaches(stamp: tuple | None, start: dt.date, end: dt.date, kind: str, basis: str) -> bool:
+    """Does the loaded data reach back to the period compared with (always, for the previous one)?"""
+    return basis == "previous" or rankings.data_reaches(_con(), Period(start, end, kind).base(basis))
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def totals_with_previous(
+    stamp: tuple | None, start: dt.date, end: dt.date, kind: str, basis: str = "previous"
+) -> tuple[dict, dict, dict]:
+    """City totals for the period, the base period's as compared (the previous one or the same one a year
+    earlier; like for like while this one is incomplete), and the comparison: ``incomplete``, ``cutoff``,
+    ``changes`` (rounded once), ``basis``, ``base``, ``reaches``."""
+    return rankings.fetch_totals_with_previous(_con(), Period(start, end, kind), basis=basis)
 
 
 @st.cache_data(ttl=600, max_entries=64)
@@ -109,6 +129,7 @@ def monthly(stamp: tuple[int, int] | None, level: str, start: dt.date, end: dt.d
 @st.cache_data(ttl=600, max_entries=32)
 def orders(
     stamp: tuple[int, int] | None,
+    viewer: Viewer,
     level: str,
     unit: str,
     county: str | None,
@@ -118,13 +139,15 @@ def orders(
     metric: str,
     part: str,
 ) -> pl.DataFrame:
-    """The orders behind one figure of one unit (numerator, denominator or excluded)."""
-    return drilldown.fetch_orders(_con(), level, unit, Period(start, end, kind), metric, part, county)
+    """The orders behind one figure of one unit (numerator, denominator or excluded), as ``viewer`` may
+    see them: the viewer is part of the cache key, so no one is served another role's or county's list."""
+    return drilldown.fetch_orders(_con(), viewer, level, unit, Period(start, end, kind), metric, part, county)
 
 
-def settings_in_force() -> tuple[dict, str]:
-    """The settings file as it reads now and its fingerprint (may differ from the last rebuild's);
-    cached per file path and modification time, so an edit shows on the next rerun."""
+def settings_in_force() -> tuple[dict, str, str]:
+    """The settings file as it reads now, its fingerprint and that of its build-time rules (which may
+    differ from the last rebuild's); cached per file path and modification time, so an edit shows on
+    the next rerun."""
     path = settings_path()
     try:
         mtime = path.stat().st_mtime_ns
@@ -134,11 +157,11 @@ def settings_in_force() -> tuple[dict, str]:
 
 
 @st.cache_data(ttl=600, max_entries=8)
-def _settings(path: str, mtime: int | None) -> tuple[dict, str]:
+def _settings(path: str, mtime: int | None) -> tuple[dict, str, str]:
     settings = load_settings(path if mtime is not None else None)
-    return settings.to_dict(), settings.fingerprint()
+    return settings.to_dict(), settings.fingerprint(), settings.build_fingerprint()
 
 
-def raw_order(stamp: tuple[int, int] | None, order_id: str) -> pl.DataFrame:
+def raw_order(stamp: tuple[int, int] | None, viewer: Viewer, order_id: str) -> pl.DataFrame:
     """Admin look-up of one order's personal data: deliberately NOT cached (every view is audited)."""
-    return fetch_raw_order(_con(), order_id)
+    return fetch_raw_order(_con(), viewer, order_id)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import duckdb
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from labels import t
 from pages.components import data
+from pages.components.auth import require_access
+from pages.components.responsive import phone_style
 from warehouse.backups import WarehouseCorruptError
 
 
@@ -15,31 +16,22 @@ def current_lang() -> str:
     return st.session_state.get("lang", "zh")
 
 
-def route_through_app() -> None:
-    """Streamlit treats a ``pages/`` folder beside the entry script as an old-style (v1) multipage app
-    until app.py has called st.navigation once in this server process. Two symptoms: the first visit
-    straight to ``/rankings`` after a restart runs the page alone (file names in the sidebar, no language
-    switch, narrow layout), and widgets drawn in that first run get other ids than in every later run,
-    so the user's first click is lost. Flip the process-wide flag and rerun before anything is drawn:
-    the same URL then goes through app.py (page hashes come from the URL path in both modes)."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        # (AppTest resets the flag before every run, so there every run reruns once and a button click,
-        # a trigger that lives for one run, is lost: the login form is tested in the browser instead.)
-        st.rerun()
-
-
-def page_header(title_key: str) -> str:
-    """Show the page title, the demo banner and the as-of time; return the language.
+def page_header(title_key: str, allow_empty: bool = False) -> str:
+    """Every page's first call: the access check (nothing of a page runs before it), then the title,
+    the demo banner and the as-of time; returns the language.
 
     Stops the page with an explanation (never a traceback) when there is no warehouse, when it cannot
-    be read, or when it holds no month yet — so pages below this call may assume data exists.
+    be read, or when it holds no month yet — so pages below this call may assume data exists, unless
+    ``allow_empty`` (the data page, where the first load can come from).
     """
-    route_through_app()
+    require_access(title_key.removeprefix("page_"))
     lang = current_lang()
+    phone_style()
     st.title(t(title_key, lang))
     stamp = data.warehouse_stamp()
     if stamp is None:
+        if allow_empty:
+            return lang
         st.info(t("no_warehouse", lang), icon=":material/database:")
         st.stop()
     try:
@@ -53,6 +45,8 @@ def page_header(title_key: str) -> str:
     if demo:
         st.warning(t("demo_banner", lang), icon=":material/science:")
     if not months:
+        if allow_empty:
+            return lang
         st.info(t("warehouse_empty", lang), icon=":material/database:")
         st.stop()
     if info.get("as_of"):

@@ -9,6 +9,9 @@ import polars as pl
 
 from labels import t
 from pages.components.charts import BAD, CITY, FONT, GOOD, PRIMARY, QUALITATIVE, apply_theme
+from pages.components.markup import plot_text, plot_texts
+from warehouse.hotwords import HotWords
+from warehouse.problem_settings import load_problem_settings
 
 # Plotly looks pandas up in sys.modules without importing it; when a rerun starts while the previous
 # run's thread is still importing pandas, Plotly sees a half-initialised module (AttributeError
@@ -34,8 +37,8 @@ def build_category_heatmap(frame: pl.DataFrame, lang: str, top: int = 12) -> go.
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=cols,
-            y=cats,
+            x=plot_texts(cols),
+            y=plot_texts(cats),
             colorscale=HEAT_SCALE,
             text=[[f"{v:,}" for v in row] for row in z],
             texttemplate="%{text}",
@@ -53,7 +56,7 @@ def build_risers_figure(risers: pl.DataFrame, lang: str, top: int = 12, height: 
     with the increase and its rate."""
     rows = risers.head(top)
     labels = [
-        f"{b}（{a}）" if lang != "en" else f"{b} ({a})"
+        f"{plot_text(b)}（{plot_text(a)}）" if lang != "en" else f"{plot_text(b)} ({plot_text(a)})"
         for a, b in zip(rows["category_l1"], rows["category_l2"], strict=True)
     ]
     text = [
@@ -85,15 +88,18 @@ def build_risers_figure(risers: pl.DataFrame, lang: str, top: int = 12, height: 
 
 
 def build_hot_words_figure(words: pl.DataFrame, lang: str, top: int = 20, height: int = 460) -> go.Figure:
-    """The most used words as horizontal bars (orders in the sample that use the word)."""
+    """The most unusual words, most unusual first, as horizontal bars (callers using the word); the
+    hover adds how many used it in the months before."""
     rows = words.head(top)
+    before = rows["reference_count"].to_list() if "reference_count" in rows.columns else [None] * rows.height
     fig = go.Figure(
         go.Bar(
-            y=rows["word"].to_list(),
+            y=plot_texts(rows["word"]),
             x=rows["order_count"].to_list(),
+            customdata=[[b if b is not None else "—"] for b in before],
             orientation="h",
             marker={"color": PRIMARY},
-            hovertemplate="%{y}<br>%{x:,} " + t("orders_unit", lang) + "<extra></extra>",
+            hovertemplate="%{y}<br>" + t("ht_words_hover", lang) + "<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", type="category")
@@ -103,12 +109,21 @@ def build_hot_words_figure(words: pl.DataFrame, lang: str, top: int = 20, height
     return fig
 
 
+def hot_words_note(words: HotWords, lang: str) -> str:
+    """How the words were chosen: the samples, and what they are compared with (or that nothing was)."""
+    least = load_problem_settings().hot_words.min_orders
+    if words.reference is None:
+        return t("ht_words_note_frequency", lang).format(n=words.sampled, total=words.total, min=least)
+    return t("ht_words_note", lang).format(n=words.sampled, total=words.total, m=words.reference_sampled,
+                                           start=words.reference.start, end=words.reference.end, min=least)  # fmt: skip
+
+
 def build_category_gap_figure(categories: pl.DataFrame, unit: str, lang: str, top: int = 10) -> go.Figure:
     """The categories where the unit's satisfaction is below the city's for the same category (a
     dumbbell each, biggest shortfall first); the label carries the unit's number of answers."""
     rows = categories.filter(pl.col("satisfaction_shortfall") > 0).head(top)
     names = rows["category_l2"].fill_null(t("ht_no_category", lang)).to_list()
-    labels = [f"{n} · {k}" for n, k in zip(names, rows["satisfaction_answered_count"], strict=True)]
+    labels = [f"{plot_text(n)} · {k}" for n, k in zip(names, rows["satisfaction_answered_count"], strict=True)]
     fig = go.Figure()
     for label, own, city in zip(labels, rows["satisfaction_rate"], rows["city_satisfaction_rate"], strict=True):
         if city is not None:
@@ -123,10 +138,10 @@ def build_category_gap_figure(categories: pl.DataFrame, unit: str, lang: str, to
         hovertemplate="%{y}<br>" + t("city_average", lang) + " %{x:.1%}<extra></extra>",
     )  # fmt: skip
     fig.add_scatter(
-        x=rows["satisfaction_rate"].to_list(), y=labels, mode="markers", name=unit,
+        x=rows["satisfaction_rate"].to_list(), y=labels, mode="markers", name=plot_text(unit),
         marker={"color": [BAD if (c is not None and o < c) else GOOD for o, c in
                           zip(rows["satisfaction_rate"], rows["city_satisfaction_rate"], strict=True)], "size": 12},
-        hovertemplate="%{y}<br>" + unit + " %{x:.1%}<extra></extra>",
+        hovertemplate="%{y}<br>%{fullData.name} %{x:.1%}<extra></extra>",
     )  # fmt: skip
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(title=t("up_satisfaction_axis", lang), tickformat=".0%")

@@ -1,7 +1,9 @@
 """Cached data access for the hot-topics, unit-profile and data pages.
 
 Every function takes the warehouse stamp first (it changes when a load swaps the file, so caches
-follow the data) and plain values after it; periods travel as (start, end, kind). They share the
+follow the data) and plain values after it; periods travel as (start, end, kind). A function whose
+warehouse call returns order rows or free text takes the ``Viewer`` second: the warehouse applies
+the role's rules, and the viewer is part of the cache key. They share the
 process-wide read-only connection of ``pages.components.data``: one reader per process, so a load's
 swap is seen by all pages at once.
 """
@@ -16,6 +18,7 @@ import streamlit as st
 
 from pages.components.data import _con
 from warehouse import evidence, hotwords, quality, queries_orders
+from warehouse.access import Viewer
 from warehouse.calendar import Period
 
 Stamp = tuple[int, int] | None
@@ -34,8 +37,10 @@ def category_by_county(stamp: Stamp, start: dt.date, end: dt.date, kind: str, ca
 
 
 @st.cache_data(ttl=600, max_entries=32)
-def category_risers(stamp: Stamp, start: dt.date, end: dt.date, kind: str, county: str | None) -> pl.DataFrame:
-    return queries_orders.fetch_category_risers(_con(), _p(start, end, kind), county)
+def category_risers(
+    stamp: Stamp, start: dt.date, end: dt.date, kind: str, county: str | None, basis: str = "previous"
+) -> pl.DataFrame:
+    return queries_orders.fetch_category_risers(_con(), _p(start, end, kind), county, basis=basis)
 
 
 @st.cache_data(ttl=600, max_entries=32)
@@ -50,10 +55,16 @@ def unit_issues(stamp: Stamp, level: str, start: dt.date, end: dt.date, kind: st
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
 def hot_words(
-    stamp: Stamp, start: dt.date, end: dt.date, kind: str, county: str | None, category_l1: str | None
+    stamp: Stamp,
+    viewer: Viewer,
+    start: dt.date,
+    end: dt.date,
+    kind: str,
+    county: str | None,
+    category_l1: str | None,
 ) -> hotwords.HotWords:
     """Word counts only: the content itself never leaves warehouse.hotwords."""
-    return hotwords.fetch_hot_words(_con(), _p(start, end, kind), county=county, category_l1=category_l1)
+    return hotwords.fetch_hot_words(_con(), viewer, _p(start, end, kind), county=county, category_l1=category_l1)
 
 
 # -- unit profile -----------------------------------------------------------------------------------
@@ -80,17 +91,25 @@ def unit_categories(
 
 @st.cache_data(ttl=600, max_entries=64)
 def order_lists(
-    stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str, limit: int
+    stamp: Stamp,
+    viewer: Viewer,
+    level: str,
+    unit: str,
+    county: str | None,
+    start: dt.date,
+    end: dt.date,
+    kind: str,
+    limit: int,
 ) -> dict[str, pl.DataFrame]:
     """Every one of ORDER_LISTS of the unit (one scan), newest first, at most ``limit`` orders each."""
-    return queries_orders.fetch_order_lists(_con(), level, unit, _p(start, end, kind), county, limit)
+    return queries_orders.fetch_order_lists(_con(), viewer, level, unit, _p(start, end, kind), county, limit)
 
 
 @st.cache_data(ttl=600, max_entries=4, show_spinner=False)
 def evidence_pack(
-    stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str
+    stamp: Stamp, viewer: Viewer, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str
 ) -> bytes:
-    return evidence.build_evidence_pack(_con(), level, unit, _p(start, end, kind), county)
+    return evidence.build_evidence_pack(_con(), viewer, level, unit, _p(start, end, kind), county)
 
 
 # -- data page --------------------------------------------------------------------------------------
@@ -112,11 +131,13 @@ def quality_by_file(stamp: Stamp) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=600, max_entries=8)
-def cell_warnings(stamp: Stamp, limit: int | None) -> pl.DataFrame:
-    return quality.fetch_cell_warnings(_con(), limit)
+def cell_warnings(stamp: Stamp, viewer: Viewer, limit: int | None) -> pl.DataFrame:
+    return quality.fetch_cell_warnings(_con(), viewer, limit)
 
 
 @st.cache_data(ttl=600, max_entries=32)
-def quarantine_rows(stamp: Stamp, source_file: str | None, reason_code: str | None, limit: int | None) -> pl.DataFrame:
-    """Quarantined rows, personal data masked (the original row is shown for fixing the export)."""
-    return quality.fetch_quarantine_rows(_con(), source_file, reason_code, limit)
+def quarantine_rows(
+    stamp: Stamp, viewer: Viewer, source_file: str | None, reason_code: str | None, limit: int | None
+) -> pl.DataFrame:
+    """Quarantined rows, personal data masked for all but admin (the original row is shown for fixing the export)."""
+    return quality.fetch_quarantine_rows(_con(), viewer, source_file, reason_code, limit)

@@ -8,12 +8,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.load import load_files
+from tests.app.pages import PASSWORD, signed_in
 from tests.conftest import order_row, write_csv
 from warehouse import audit
 from warehouse.users import User
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PASSWORD = "a long enough password"
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +35,10 @@ def env(real_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run_as(user: User | None = None) -> AppTest:
+    """The app as ``user`` (a real account, signed in), or as an anonymous visitor."""
     at = AppTest.from_file(APP, default_timeout=30)
     if user:
-        at.session_state["auth_user"] = user
+        signed_in(at, user)
     return at.run()
 
 
@@ -99,3 +100,99 @@ def test_downloads_are_audited(env: Path) -> None:
     assert audited("证据包.xlsx", lambda: b"bytes")() == b"bytes"
     event = audit.read_events()[0]
     assert (event["event"], event["user"], event["details"]["file"]) == ("export", "zhou", "证据包.xlsx")
+
+
+def test_the_admin_audit_log_shows_logins_and_loads(env: Path) -> None:
+    """It crashed (polars InvalidOperationError, traceback shown) once the log held a login and a load."""
+    audit.record("login", "wang", "admin", via="password")
+    audit.record("load", "ana", "analyst", db="x", files=["a.csv"], loaded=3, updated=0, quarantined=0)
+    audit.record("login_failed", "x" * 5000, None, address="10.0.0.9")
+    at = run_as(User("wang", "admin"))
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception
+    log = at.dataframe[-1].value
+    assert list(log.columns) == ["序号", "时间", "事件", "用户", "角色", "详情"]
+    assert {"登录", "导入", "登录失败"} <= set(log["事件"])
+    assert '"files": ["a.csv"]' in " ".join(log["详情"])
+    assert max(len(u) for u in log["用户"] if u) < 100  # the 5,000-character name was cut
+
+
+def _login_form(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    return at.button[0].click().run()
+
+
+@pytest.fixture
+def strict(env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Lockout after 3 failures per user name, no back-off before it (so no test waits)."""
+    settings = env / "security.toml"
+    settings.write_text("[per_user]\nbackoff_after = 3\nlockout_after = 3\nlockout_minutes = 15\n")
+    monkeypatch.setenv("HOTLINE_SECURITY", str(settings))
+    from warehouse.users import add_user
+
+    add_user("li", "oversight", PASSWORD)
+    return env
+
+
+def test_login_form_wrong_then_right(strict: Path) -> None:
+    at = run_as()
+    assert at.title[0].value == "登录"
+    _login_form(at, "li", "not the password at all")
+    assert any("用户名或密码不正确" in e.value for e in at.error)
+    _login_form(at, "li", PASSWORD)
+    assert not at.exception and at.title[0].value == "总览"
+    assert [e["event"] for e in audit.read_events()][:2] == ["login", "login_failed"]
+
+
+def test_repeated_failures_lock_the_name_even_for_the_right_password(strict: Path) -> None:
+    """30 wrong passwords, then the right one, used to get in."""
+    at = run_as()
+    for _ in range(3):
+        _login_form(at, "li", "wrong password guess")
+    assert any("已被锁定 15 分钟" in e.value for e in at.error)
+    _login_form(at, "li", PASSWORD)
+    assert at.title[0].value == "登录"
+    assert any("已被锁定" in e.value for e in at.error)
+    events = [e["event"] for e in audit.read_events()]
+    assert events[:2] == ["login_refused", "login_locked"] and events.count("login_failed") == 3
+    from warehouse.logins import succeeded
+
+    succeeded("li")  # what `python -m warehouse users unlock li` does
+    _login_form(at, "li", PASSWORD)
+    assert at.title[0].value == "总览", [e.value for e in at.error]
+
+
+def test_a_removed_or_re_roled_account_loses_its_open_tab_at_once(env: Path) -> None:
+    """After `warehouse users remove ana1` an open tab kept working."""
+    from warehouse.users import add_user, remove_user
+
+    at = run_as(User("ana1", "analyst"))
+    at.switch_page("pages/data.py").run()
+    assert at.title[0].value == "数据"
+    remove_user("ana1")
+    at.run()
+    assert at.title[0].value == "登录" and any("登录已结束" in i.value for i in at.info)
+    assert audit.read_events()[0]["event"] == "session_ended"
+    at = run_as(User("zhao", "admin"))
+    at.switch_page("pages/admin.py").run()
+    add_user("zhao", "public", PASSWORD)  # role changed on the server
+    at.run()
+    assert at.title[0].value == "登录"
+
+
+def test_a_corrupt_users_file_shows_a_clear_message_without_a_path(env: Path) -> None:
+    (env / "users.json").write_text('{"li": {"name": "li", "role": "adm', encoding="utf-8")
+    at = run_as()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "账号文件无法读取" in shown and str(env) not in shown and "users.json" not in shown
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "warehouse", "users", "list"], capture_output=True, text=True,
+                         env={**os.environ}, cwd=Path(APP).parent)  # fmt: skip
+    assert (
+        out.returncode == 2 and "已损坏" in out.stderr and "users add" in out.stderr and "Traceback" not in out.stderr
+    )

@@ -117,6 +117,57 @@ def test_taidi2020_attachment4(external: Path, db: Path) -> None:
     ) == [(0, 0, datetime(2011, 4, 2, 18, 0, 54), datetime(2020, 1, 9, 11, 0, 5))]
 
 
+def test_baltimore311_figures_the_source_cannot_supply(external: Path, db: Path, capsys) -> None:
+    """No first-contact time, callback, return count or caller: those rates are null and named, nobody is
+    ranked on a score built from nothing, and 按时办结率 ranks the agencies with the rates it always had."""
+    import json
+
+    from reports.assemble import assemble_report
+    from reports.narrative import build_narrative
+    from warehouse.__main__ import main
+
+    load_files([external / BALTIMORE_CSV], db=db, profile=BALTIMORE_PROFILE)
+    args = ["rankings", "--level", "department", "--period", "2018", "--db", str(db), "--format", "json"]
+    assert main(args) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 12
+    for r in rows:
+        assert r["response_rate"] is None and "response_rate" in r["missing_rates"].split(",")
+        assert r["score"] is None and r["rank"] is None and r["unranked_reason"] == "not_available"
+    assert main([*args, "--by", "on_time"]) == 0
+    by_time = {r["unit"]: r for r in json.loads(capsys.readouterr().out)}
+    assert [u for u, r in sorted(by_time.items(), key=lambda x: x[1]["rank"] or 99)][:3] == [
+        "Housing", "Health", "Solid Waste",
+    ]  # fmt: skip
+    assert by_time["Housing"]["on_time_rate"] == 223 / 243 and by_time["Housing"]["rank"] == 1
+    assert sum(r["rank"] is not None for r in by_time.values()) == 10  # two agencies below the minimum sample
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        text = "\n".join(p for ps in build_narrative(assemble_report(con, "2019-01")).values() for p in ps)
+    finally:
+        con.close()
+    assert "末位" not in text and "0.00 分" not in text  # no worst unit named on a tie, no score from nothing
+    assert "本期数据来源不含首次联系时间" in text and "响应率、解决率、满意率" in text
+    assert "无法按综合得分排名" in text
+
+
+def test_taidi2020_has_no_units_and_no_false_nothing(external: Path, db: Path) -> None:
+    from warehouse.calendar import Period
+    from warehouse.rankings import fetch_ranking, fetch_totals
+
+    load_files([external / TAIDI_XLSX], db=db, profile=TAIDI_PROFILE)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        december = Period.month("2019-12")
+        totals = fetch_totals(con, december)
+        assert totals["dispatched_count"] == 76 and fetch_ranking(con, "department", december).is_empty()
+        assert totals["repeat_rate"] is None and totals["repeat_count"] is None  # no phones: not "no repeats"
+        assert totals["return_rate"] is None and "repeat_rate" in totals["missing_rates"]
+        assert totals["derived_due_share"] == 1.0 and totals["on_time_warning"]  # every deadline is ours
+    finally:
+        con.close()
+
+
 OPEN311_JSON = Path("chicago_open311_georeport_2014") / "requests.json"
 BOSTON_CSV = Path("boston311_sample_2022") / "boston311-100.csv"
 NYC_EXPORT = Path("nyc311_export_2014_2019") / "311_Service_Requests.csv"

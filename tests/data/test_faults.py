@@ -100,3 +100,53 @@ def test_backups_are_pruned_to_the_configured_number(tmp_path: Path, db: Path, m
     assert len(list_backups(db)) == 2
     with pytest.raises(ValueError):
         restore(db, 5)
+
+
+def _corrupt(db: Path) -> None:
+    db.write_bytes(os.urandom(4096) + db.read_bytes()[4096:])  # a disk fault in the header
+
+
+def test_etl_load_on_a_corrupt_warehouse_names_the_restore_command(tmp_path: Path, db: Path) -> None:
+    load_files([write_csv(tmp_path / "a.csv", [order_row("A1")])], db=db)
+    load_files([write_csv(tmp_path / "b.csv", [order_row("B1")])], db=db)
+    _corrupt(db)
+    out = subprocess.run(_load_cmd(write_csv(tmp_path / "c.csv", [order_row("C1")]), db), cwd=ROOT,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert out.returncode == 2, out.stderr
+    assert "python -m warehouse restore" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_restore_says_which_loads_the_restored_version_lacks(tmp_path: Path, db: Path) -> None:
+    for name in ("a", "b", "c"):
+        load_files([write_csv(tmp_path / f"{name}.csv", [order_row(name.upper() + "1")])], db=db)
+    _corrupt(db)
+    out = subprocess.run(
+        [sys.executable, "-m", "warehouse", "restore", "--db", str(db), "--version", "1"], cwd=ROOT,
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "HOTLINE_AUDIT": str(tmp_path / "audit.log")},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert count(db) == (1, 1)  # the version before b.csv
+    assert "缺少它之后的 2 次导入" in out.stdout
+    assert out.stdout.index("b.csv") < out.stdout.index("c.csv")  # in the order to replay them
+    assert f"python -m etl load {tmp_path / 'b.csv'} --db {db}" in out.stdout
+
+
+def test_warehouse_backups_copies_and_logs_are_private(tmp_path: Path, db: Path, monkeypatch) -> None:
+    """They were 0644 (personal data readable by every local user); now 0600 in a 0700 folder."""
+    import stat
+
+    from warehouse import audit
+
+    monkeypatch.delenv("HOTLINE_AUDIT", raising=False)
+    db.parent.mkdir(mode=0o755)
+    os.chmod(db.parent, 0o755)
+    load_files([write_csv(tmp_path / "a.csv", [order_row("A1")])], db=db)
+    load_files([write_csv(tmp_path / "b.csv", [order_row("B1")])], db=db)
+    audit.record("login", "li", "admin", db=db)
+    made = [db, *list_backups(db)[0:1], db.parent / "audit.log", db.parent / "phone_hash.key"]
+    made = [p.path if hasattr(p, "path") else p for p in made]
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in made} == {p.name: "0o600" for p in made}
+    for folder in (db.parent, db.parent / "backups"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    restore(db)
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600

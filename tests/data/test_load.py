@@ -19,6 +19,7 @@ import xlsxwriter
 from etl import load as load_module
 from etl.load import load_files
 from tests.conftest import HEADER, counts, csv_text, order_row, query, write_csv
+from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.quality import fetch_cell_warnings
 from warehouse.queries import default_period, fetch_intake_months, fetch_months, latest_complete_month
@@ -161,7 +162,7 @@ def test_unreadable_yes_no_and_count_cells_load_empty_with_a_warning(tmp_path: P
     assert "（可用：已解决、部分解决、未解决、解决）" in reasons["W6"]  # each accepted word once
     con = duckdb.connect(str(db), read_only=True)
     try:  # what the data page lists: the newest first, with the total however few are shown
-        shown = fetch_cell_warnings(con, limit=1)
+        shown = fetch_cell_warnings(con, Viewer("analyst"), limit=1)
     finally:
         con.close()
     assert shown.select("source_row", "total").rows() == [(1, 2)]
@@ -177,8 +178,9 @@ def test_cells_past_the_header_are_a_warning_not_lost(tmp_path: Path, db: Path) 
     path.write_text("12345热线工单导出\n" + "\n".join(lines) + "\n,,,\n", encoding="utf-8-sig")  # a title row
     summary = load_files([path], db=db)
     assert (summary.rows_read, summary.loaded, summary.quarantined, summary.cell_warnings) == (3, 3, 0, 1)
-    [(row, order, message)] = query(db, "SELECT source_row, order_id, message FROM raw_cell_warnings")
-    assert (row, order) == (2, "E2") and "表头以外的单元格「多出的内容, 还有」" in message and "本行已导入" in message
+    [(row, order, message, extra)] = query(db, "SELECT source_row, order_id, message, extra_cells FROM raw_cell_warnings")
+    assert (row, order) == (2, "E2") and "表头以外的单元格" in message and "本行已导入" in message
+    assert extra == "多出的内容, 还有" and extra not in message  # verbatim in the raw layer only
     assert query(db, "SELECT order_id, source_row, county FROM stg_work_orders ORDER BY 1") == [
         ("E1", 1, "青岚区"), ("E2", 2, "青岚区"), ("E3", 4, "青岚区")]  # fmt: skip
     empty_cells_only = write_csv(tmp_path / "trailing.csv", [order_row("E4")]).read_text(encoding="utf-8")
@@ -260,8 +262,8 @@ def test_cells_without_a_header_are_a_warning_in_csv_and_xlsx(tmp_path: Path, db
     summary = load_files([path, csv_path], db=db)
     assert (summary.loaded, summary.cell_warnings, summary.rejected_files) == (4, 2, 0)
     assert summary.details[0].sheet == "工单"
-    warnings = dict(query(db, "SELECT order_id, message FROM raw_cell_warnings"))
-    assert "「无表头的值,远处的值」" in warnings["U2"] and "「无表头」" in warnings["U4"]
+    warnings = dict(query(db, "SELECT order_id, extra_cells FROM raw_cell_warnings"))
+    assert warnings["U2"] == "无表头的值,远处的值" and warnings["U4"] == "无表头"
 
 
 def test_header_search_and_rejection_messages(tmp_path: Path, db: Path) -> None:

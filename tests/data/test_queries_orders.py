@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.drilldown import fetch_orders
 from warehouse.hotwords import fetch_hot_words, name_parts
@@ -31,6 +32,8 @@ from warehouse.queries_orders import (
 )
 from warehouse.rankings import fetch_ranking
 
+CITYWIDE = Viewer("oversight", "zhou")
+ANALYST = Viewer("analyst", "ana")
 PHONE = re.compile(r"1[3-9]\d{9}")
 
 
@@ -113,25 +116,25 @@ def test_order_lists_have_as_many_orders_as_the_figures_say(con, month: Period, 
     row = fetch_unit_ranking_row(con, level, unit, month, county)
     assert row is not None and row["unit"] == unit
     for kind, metric in ORDER_LISTS.items():
-        orders = fetch_order_list(con, kind, level, unit, month, county, limit=None)
+        orders = fetch_order_list(con, CITYWIDE, kind, level, unit, month, county, limit=None)
         assert orders.height == row[metric], kind
         assert orders["order_id"].is_unique().all()
         assert not {"citizen_name", "citizen_phone", "content", "citizen_phone_hash"} & set(orders.columns)
-    assert fetch_order_list(con, "bounced", level, unit, month, county, limit=2).height == min(2, row["returned_count"])
+    assert fetch_order_list(con, CITYWIDE, "bounced", level, unit, month, county, limit=2).height == min(2, row["returned_count"])
 
 
 @pytest.mark.parametrize("level", ["department", "township"])
 def test_the_lists_of_one_scan_are_the_drilldowns_orders(con, month: Period, level: str) -> None:
     unit, county = _busiest(con, level)
     county = county if level == "township" else None
-    lists = fetch_order_lists(con, level, unit, month, county, limit=None)
+    lists = fetch_order_lists(con, CITYWIDE, level, unit, month, county, limit=None)
     assert list(lists) == list(ORDER_LISTS)
     for kind, metric in ORDER_LISTS.items():
-        drilled = fetch_orders(con, level, unit, month, metric, "numerator", county)
+        drilled = fetch_orders(con, CITYWIDE, level, unit, month, metric, "numerator", county)
         assert sorted(lists[kind]["order_id"]) == sorted(drilled["order_id"]), kind
         newest_first = lists[kind].sort(["received_at", "order_id"], descending=[True, False])
         assert lists[kind]["order_id"].to_list() == newest_first["order_id"].to_list()
-    capped = fetch_order_lists(con, level, unit, month, county, limit=3)
+    capped = fetch_order_lists(con, CITYWIDE, level, unit, month, county, limit=3)
     assert all(capped[k].equals(lists[k].head(3)) for k in ORDER_LISTS)
 
 
@@ -187,7 +190,7 @@ def test_quality_by_month_and_file_count_what_they_say(con) -> None:
 
 
 def test_quarantine_rows_are_masked(con) -> None:
-    rows = fetch_quarantine_rows(con, limit=None)
+    rows = fetch_quarantine_rows(con, ANALYST, limit=None)
     assert rows.height == con.sql("SELECT count(*) FROM raw_quarantine").fetchall()[0][0]
     raw = " ".join(r for (r,) in con.sql("SELECT raw_record FROM raw_quarantine").fetchall())
     assert PHONE.search(raw), "the demo quarantine should hold phone numbers to mask"
@@ -201,12 +204,12 @@ def test_quarantine_rows_are_masked(con) -> None:
     }
     assert not any(f'"{name}"' in masked for name in names)
     reason = rows["reason_code"][0]
-    one = fetch_quarantine_rows(con, source_file=rows["source_file"][0], reason_code=reason, limit=5)
+    one = fetch_quarantine_rows(con, ANALYST, source_file=rows["source_file"][0], reason_code=reason, limit=5)
     assert one.height <= 5 and set(one["reason_code"]) == {reason}
 
 
 def test_hot_words_carry_no_personal_data(con, month: Period) -> None:
-    words = fetch_hot_words(con, month, sample=2000)
+    words = fetch_hot_words(con, CITYWIDE, month, sample=2000)
     assert 0 < words.sampled <= 2000 and words.total >= words.sampled
     assert not words.words.is_empty()
     assert words.words["order_count"].max() <= words.sampled and words.words["order_count"].min() >= 3
@@ -219,9 +222,9 @@ def test_hot_words_carry_no_personal_data(con, month: Period) -> None:
         ).fetchall()
     ]
     assert not listed & name_parts(names)
-    assert fetch_hot_words(con, month, sample=2000).words.equals(words.words)  # a deterministic sample
+    assert fetch_hot_words(con, CITYWIDE, month, sample=2000).words.equals(words.words)  # a deterministic sample
     county = _busiest(con, "county")[0]
-    assert fetch_hot_words(con, month, county=county, sample=2000).total < words.total
+    assert fetch_hot_words(con, CITYWIDE, month, county=county, sample=2000).total < words.total
 
 
 def test_every_bench_call_runs(con) -> None:

@@ -107,3 +107,35 @@ def test_count_words_counts_orders_not_occurrences_and_cuts_place_names() -> Non
     assert counts["物业"] == 4
     assert counts["停车费"] == 2
     assert "区长" not in counts and "长堤" not in counts and "溪澜" not in counts
+
+
+def test_messages_written_before_the_fix_are_masked_when_read() -> None:
+    """Older loads quoted a row's cells past the header, and a headerless file's first row, verbatim in
+    the stored messages: read by anyone but admin they come out masked, cell by cell."""
+    from warehouse.masking import header_row_text, mask_cells, mask_message
+
+    old_warning = "本行有表头以外的单元格「张三丰,13812345678,青岚区东湖路88号」（超出表头的列）。本行已导入"
+    assert (
+        mask_message(old_warning) == "本行有表头以外的单元格「张**,138****5678,青********」（超出表头的列）。本行已导入"
+    )
+    old_rejection = (
+        "无法识别表头：找不到必需的列。文件中的表头为：W001、2024-03-05 09:00:00、孙悟空、13566667777。必需的列"
+    )
+    masked = mask_message(old_rejection)
+    assert "孙悟空" not in masked and "13566667777" not in masked and "孙**" in masked
+    header = "无法识别表头：找不到必需的列。文件中的表头为：姓名、年龄。必需的列"
+    assert mask_message(header) == header  # a real header row is left as it is
+    assert mask_cells("王五,,0571-88776655") == "王*,,057*****6655"
+    assert header_row_text(["工单编号", "王五", "2024-03-05"], known={"工单编号"}) == "工单编号、王*、2*********"
+
+
+def test_unmapped_cells_and_cells_past_the_header_keep_only_their_first_character() -> None:
+    from etl.readers import EXTRA_CELLS
+    from warehouse.masking import EXTRA_CELLS_KEY
+
+    assert EXTRA_CELLS_KEY == EXTRA_CELLS  # the reader's key, which warehouse may not import
+    raw = json.dumps(
+        {"工单编号": "A1", "地址": "青岚区湖滨路9号", EXTRA_CELLS: "张无忌,13600002222"}, ensure_ascii=False
+    )
+    out = json.loads(mask_record(raw, ["来电人"], ["联系电话"], mapped_headers=["工单编号", "来电人", "联系电话"]))
+    assert out == {"工单编号": "A1", "地址": "青*******", EXTRA_CELLS: "张**,136****2222"}

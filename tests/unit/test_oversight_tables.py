@@ -44,7 +44,9 @@ def test_present_shows_rates_in_percent_flags_in_words_and_no_none() -> None:
     frame = pl.DataFrame({"return_rate": [0.1234, None], "is_returned": [True, False], "county": ["青岚区", None]})
     out, config = tables.present(frame, ["county", "return_rate", "is_returned"], "zh")
     assert out.columns == ["区县", "退单率", "is_returned"]
-    assert out["退单率"].to_list() == [12.3, None]
+    assert out["退单率"].to_list() == ["12.3%", "—"]  # a missing number reads "—": the grid shows a grey None
+    full, full_config = tables.present(frame.head(1), ["return_rate"], "zh")
+    assert full["退单率"].to_list() == [12.3] and full_config["退单率"]["type_config"]["format"] == "%.1f%%"
     assert out["区县"].to_list() == ["青岚区", "—"]
     assert out[out.columns[2]].to_list() == ["是", "否"]
     assert "退单率" in config

@@ -8,6 +8,7 @@ about, and itself a test of the re-normalisation.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 
 from tests.unit.engine_support import build_warehouse, order
 from warehouse.rankings import INSUFFICIENT, Period, fetch_ranking, fetch_totals, wilson
-from warehouse.settings import Settings
+from warehouse.settings import Settings, Targets
 
 T = dt.datetime
 MARCH = Period.month("2024-03")
@@ -201,26 +202,52 @@ def test_exclusions_and_direct_answers_stay_out_of_rates(tmp_path: Path) -> None
     con.close()
 
 
-def test_red_and_black_lists(tmp_path: Path) -> None:
+def _lists(df: Any) -> tuple[list[int], list[int]]:
+    rows = list(df.iter_rows(named=True))
+    return [r["rank"] for r in rows if r["is_red"]], [r["rank"] for r in rows if r["is_black"]]
+
+
+def test_red_and_black_lists_take_only_units_clear_of_the_median(tmp_path: Path) -> None:
+    """12 units of 200 orders, response 50 %…100 % (two at 100 %): only intervals wholly above / below the
+    median are listed."""
     rows = []
     for i in range(12):
-        rows += unit_orders(f"u{i}", 20, i + 5, county=f"{i:02d}区")
+        rows += unit_orders(f"u{i}", 200, min(100 + 10 * i, 200), county=f"{i:02d}区")
     con = build_warehouse(tmp_path / "rb.duckdb", rows)
-    df = fetch_ranking(con, "county", MARCH, Settings())
-    red = [r["rank"] for r in df.iter_rows(named=True) if r["is_red"]]
-    black = [r["rank"] for r in df.iter_rows(named=True) if r["is_black"]]
-    assert (red, black) == ([1, 2, 3, 4, 5], [8, 9, 10, 11, 12])
-    small = fetch_ranking(con, "county", MARCH, Settings(red_black_size=5, min_sample=1))
-    assert small.filter(small["is_red"]).height == 5
+    no_targets = Settings(targets=Targets((), ()))
+    df = fetch_ranking(con, "county", MARCH, no_targets)
+    med = statistics.median(df["score"].to_list())
+    red, black = _lists(df)
+    assert red and black
+    for r in df.iter_rows(named=True):
+        assert not r["is_red"] or r["score_low"] > med, r  # the interval lies wholly above the median
+        assert not r["is_black"] or r["score_high"] < med, r
+    # a unit whose interval reaches the median is on neither list, however far up or down it ranks
+    straddling = [r["rank"] for r in df.iter_rows(named=True) if r["score_low"] <= med <= r["score_high"]]
+    assert straddling and not set(straddling) & set(red + black)
+    assert len(red) <= 5 and len(black) <= 5
+    # with the default targets (响应率 ≥ 95 %), red needs the target met: the two at 100 % and the one at 95 %
+    red_t, black_t = _lists(fetch_ranking(con, "county", MARCH, Settings()))
+    assert red_t == [1, 1, 3] and red_t != red and black_t == black
+    # a unit that meets every target is never on the black list
+    easy = Settings(targets=Targets((("response", 0.5),), ()))
+    assert _lists(fetch_ranking(con, "county", MARCH, easy))[1] == []
     con.close()
-    three = build_warehouse(tmp_path / "rb3.duckdb", [r for r in rows if r["county"] in ("00区", "01区", "02区")])
-    df3 = fetch_ranking(three, "county", MARCH, Settings())
-    assert [(r["rank"], r["is_red"], r["is_black"]) for r in df3.iter_rows(named=True)] == [
-        (1, True, False),
-        (2, False, False),
-        (3, False, True),
-    ]  # fewer than 2×5 units: at most half the table on each list
-    three.close()
+
+
+def test_lists_leave_out_ties_at_the_edge_and_small_groups(tmp_path: Path) -> None:
+    rows = []
+    for i, ok in enumerate((200, 200, 200, 120, 120, 120, 60, 60, 60)):  # three ties of three
+        rows += unit_orders(f"t{i}", 200, ok, county=f"{i}区")
+    con = build_warehouse(tmp_path / "tie.duckdb", rows)
+    no_targets = Settings(targets=Targets((), ()))
+    assert _lists(fetch_ranking(con, "county", MARCH, no_targets)) == ([1, 1, 1], [7, 7, 7])
+    # two places on each list cannot hold three equals: nobody is picked among them
+    assert _lists(fetch_ranking(con, "county", MARCH, Settings(red_black_size=2, targets=Targets((), ())))) == ([], [])
+    # a group of fewer ranked units than red_black_min_units gets no lists
+    small = Settings(red_black_min_units=10, targets=Targets((), ()))
+    assert _lists(fetch_ranking(con, "county", MARCH, small)) == ([], [])
+    con.close()
 
 
 def test_wilson_interval_and_indistinguishable(tmp_path: Path) -> None:

@@ -72,10 +72,127 @@ def test_the_users_command_adds_lists_and_removes_and_audits_each_change(tmp_pat
     )
     assert added.returncode == 0 and "已添加用户 li（leader，青岚区）" in added.stdout, added.stderr
     assert run("list").stdout.split() == ["li", "leader", "青岚区"]
+    weak = run("passwd", "li", "--password-stdin", stdin="aaaaaaaaaaaaaaa\n")
+    assert weak.returncode == 2 and "重复" in weak.stderr
+    assert run("passwd", "li", "--password-stdin", stdin="a different passphrase\n").returncode == 0
     assert run("remove", "li").returncode == 0 and run("list").stdout == ""
     lines = [json.loads(line) for line in (tmp_path / "audit.log").read_text(encoding="utf-8").splitlines()]
     assert [(e["event"], e["details"]["action"], e["details"]["name"]) for e in lines] == [
         ("users", "add", "li"),
+        ("users", "passwd", "li"),
         ("users", "remove", "li"),
     ]
     assert lines[0]["details"]["account_role"] == "leader"
+
+
+@pytest.mark.parametrize(
+    ("password", "rule"),
+    [
+        ("aaaaaaaaaaaa", "重复"),
+        ("abcabcabcabcabc", "重复"),
+        ("123456789012", "连续"),
+        ("qwertyuiopas", "连续"),
+        ("short pw", "至少 12"),
+        ("my name is lihua ok", "用户名"),
+    ],
+)
+def test_the_password_policy_refuses_what_guessers_try_first(tmp_path: Path, password: str, rule: str) -> None:
+    """`aaaaaaaaaa` was accepted."""
+    with pytest.raises(UserError, match=rule):
+        add_user("lihua", "analyst", password, path=tmp_path / "u.json")
+    assert not has_users(tmp_path / "u.json")
+
+
+def test_hashes_use_todays_cost_and_old_ones_are_upgraded_at_login(tmp_path: Path) -> None:
+    import base64
+    import hashlib
+
+    from warehouse.passwords import SCRYPT
+
+    path = tmp_path / "users.json"
+    add_user("li", "leader", "correct horse battery", path=path)
+    record = json.loads(path.read_text())["li"]
+    assert {k: record[k] for k in SCRYPT} == {"n": 2**17, "r": 8, "p": 1}
+    # an account written by the previous version: N = 2**14, no parameters stored
+    salt = b"0123456789abcdef"
+    old = hashlib.scrypt(b"an older long secret", salt=salt, n=2**14, r=8, p=1, dklen=32)
+    users = {"wang": {"name": "wang", "role": "admin", "county": None, "salt": base64.b64encode(salt).decode(),
+                      "hash": base64.b64encode(old).decode()}}  # fmt: skip
+    path.write_text(json.dumps(users))
+    assert verify("wang", "an older long secret", path) == User("wang", "admin")
+    upgraded = json.loads(path.read_text())["wang"]
+    assert upgraded["n"] == 2**17 and upgraded["hash"] != users["wang"]["hash"]
+    assert verify("wang", "an older long secret", path) == User("wang", "admin")
+    assert verify("wang", "a wrong long secret", path) is None
+
+
+def test_login_tokens_are_signed_expire_and_die_with_the_account(tmp_path: Path, monkeypatch) -> None:
+    from warehouse.sessions import issue, key_path, read_token, still_valid
+    from warehouse.users import end_sessions, get_account, set_password
+
+    monkeypatch.setenv("HOTLINE_USERS", str(tmp_path / "users.json"))
+    add_user("li", "leader", "correct horse battery")
+    session = issue(get_account("li"), hours=12, now=1_000_000)
+    assert read_token(session.token, now=1_000_000 + 11 * 3600) == session
+    assert stat.S_IMODE(key_path().stat().st_mode) == 0o600
+    assert read_token(session.token, now=1_000_000 + 13 * 3600) is None  # expired
+    body, mac = session.token.split(".")
+    forged = body.replace(body[2], "A" if body[2] != "A" else "B", 1) + "." + mac
+    assert read_token(forged, now=1_000_000) is None
+    assert read_token("x.y") is None and read_token("") is None and read_token("a" * 5000) is None
+    now = session.expires - 60
+    assert still_valid(session, now=now) == get_account("li")
+    end_sessions("li")  # sign-out: a new generation
+    assert still_valid(session, now=now) is None
+    fresh = issue(get_account("li"), hours=12)
+    set_password("li", "another good passphrase")
+    assert still_valid(fresh) is None
+    again = issue(get_account("li"), hours=12)
+    remove_user("li")
+    assert still_valid(again) is None
+
+
+def test_backoff_then_lockout_per_name_and_per_address(tmp_path: Path, monkeypatch) -> None:
+    from warehouse import logins
+    from warehouse.security import Security, Throttle
+
+    monkeypatch.setenv("HOTLINE_USERS", str(tmp_path / "users.json"))
+    rules = Security(per_user=Throttle(backoff_after=2, backoff_seconds=2, lockout_after=4, lockout_minutes=15),
+                     per_address=Throttle(backoff_after=10, lockout_after=6, lockout_minutes=30))  # fmt: skip
+    t = 1_000.0
+    assert logins.check("li", "10.0.0.1", rules, t).allowed
+    logins.failed("li", "10.0.0.1", rules, t)
+    assert logins.check("li", "10.0.0.1", rules, t).allowed  # one failure: no wait yet
+    logins.failed("li", "10.0.0.1", rules, t)
+    wait = logins.check("li", "10.0.0.1", rules, t + 1)
+    assert not wait.allowed and not wait.locked and wait.by == "user" and wait.wait_seconds == pytest.approx(1)
+    assert logins.check("li", "10.0.0.1", rules, t + 2).allowed
+    logins.failed("li", "10.0.0.1", rules, t + 2)
+    assert not logins.check("li", "10.0.0.1", rules, t + 5).allowed  # 4 s now (doubling)
+    assert logins.failed("li", "10.0.0.1", rules, t + 6) == ["user"]
+    locked = logins.check("li", "10.0.0.1", rules, t + 600)
+    assert locked.locked and locked.by == "user"
+    assert logins.check("li", "10.0.0.1", rules, t + 6 + 15 * 60 + 1).allowed  # the lock ends
+    # the address: other names from the same address add up to its own, higher limit
+    assert logins.failed("wang", "10.0.0.1", rules, t + 2000) == []
+    assert logins.failed("zhao", "10.0.0.1", rules, t + 2000) == ["address"]
+    assert logins.check("qian", "10.0.0.1", rules, t + 2001).by == "address"
+    assert logins.check("qian", "10.0.0.2", rules, t + 2001).allowed
+    logins.succeeded("li")
+    assert "u:li" not in json.loads((tmp_path / "login_attempts.json").read_text())
+
+
+def test_security_settings_refuse_unknown_or_mistyped_keys(tmp_path: Path) -> None:
+    from warehouse.security import load_security
+    from warehouse.settings import SettingsError
+
+    good = tmp_path / "ok.toml"
+    good.write_text("session_hours = 8\n[per_address]\nlockout_after = 50\n")
+    sec = load_security(good)
+    assert sec.session_hours == 8 and sec.per_address.lockout_after == 50 and sec.per_address.backoff_after == 10
+    for text in ("sesion_hours = 8\n", "session_hours = 'long'\n", "[per_user]\nlockout_after = -1\n"):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text)
+        with pytest.raises(SettingsError):
+            load_security(bad)
+    assert load_security().per_user.lockout_after == 10  # the committed file

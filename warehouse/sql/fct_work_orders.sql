@@ -4,7 +4,22 @@
 -- build, the orders of fct_scope.sql for an incremental one), and fct_repeat_source, the orders the
 -- repeat window needs to see (all of stg, or the whole repeat groups of fct_source's orders).
 -- warehouse.metrics writes the result with CREATE TABLE ... AS or INSERT INTO ... BY NAME.
-WITH repeat_candidates AS (
+-- {measurable_flags} is filled by warehouse.metrics from the registry's *_measurable_count inputs (one
+-- is_<x>_measurable column each: does the order's source file carry the figure's input fields?).
+WITH src_fields AS (
+    -- per loaded file, the canonical fields it carries (mapped, and a value in at least one row); a file
+    -- loaded before load_fields existed falls back to its column map; an order of no recorded file (built
+    -- straight into staging) carries everything
+    SELECT load_id, list(field) FILTER (WHERE rows_with_value > 0) AS fields FROM load_fields GROUP BY load_id
+    UNION ALL
+    SELECT load_id, list_concat(
+        json_keys(column_map),
+        CASE WHEN json_exists(column_map, '$.category_path') THEN ['category_l1', 'category_l2', 'category_l3'] END
+    )
+    FROM load_log
+    WHERE column_map IS NOT NULL AND load_id NOT IN (SELECT load_id FROM load_fields)
+),
+repeat_candidates AS (
     SELECT order_id, received_at, citizen_phone_hash, NULLIF(trim(category_l2), '') AS category_key
     FROM fct_repeat_source
     WHERE citizen_phone_hash IS NOT NULL AND NULLIF(trim(category_l2), '') IS NOT NULL
@@ -40,9 +55,11 @@ base AS (
         ),
         CASE WHEN s.urgency = '紧急' THEN '紧急' ELSE '一般' END AS urgency_level,
         s.dispatched_at IS NOT NULL AS is_dispatched,
-        coalesce(r.workdays, $default_workdays) AS due_workdays
+        coalesce(r.workdays, $default_workdays) AS due_workdays,
+        {measurable_flags}
     FROM fct_source AS s
     LEFT JOIN due_rules AS r ON r.appeal_type = s.appeal_type
+    LEFT JOIN src_fields AS sf ON sf.load_id = s.load_id
 ),
 timed AS (
     SELECT
@@ -82,8 +99,11 @@ SELECT
     t.is_dispatched AND t.exclusion_reason IS NULL AS is_assessed,
     coalesce(t.responded_at <= t.response_deadline, FALSE) AS is_responded_on_time,
     coalesce(t.closed_at <= t.effective_due_at, FALSE) AS is_closed_on_time,
-    t.is_dispatched AND (t.is_closed OR coalesce(t.effective_due_at < $as_of::TIMESTAMP, FALSE)) AS is_on_time_due,
-    t.is_dispatched AND NOT t.is_closed AND coalesce(t.effective_due_at < $as_of::TIMESTAMP, FALSE) AS is_overdue_open,
+    -- without a closure time in its source an order is neither due nor overdue: nobody can know
+    t.is_dispatched AND t.is_on_time_measurable
+        AND (t.is_closed OR coalesce(t.effective_due_at < $as_of::TIMESTAMP, FALSE)) AS is_on_time_due,
+    t.is_dispatched AND t.is_on_time_measurable
+        AND NOT t.is_closed AND coalesce(t.effective_due_at < $as_of::TIMESTAMP, FALSE) AS is_overdue_open,
     coalesce(t.resolution IN ('已解决', '部分解决', '未解决'), FALSE) AS is_resolution_answered,
     CASE t.resolution
         WHEN '已解决' THEN 1.0 WHEN '部分解决' THEN $partial_weight WHEN '未解决' THEN 0.0

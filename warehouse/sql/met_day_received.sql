@@ -1,18 +1,19 @@
 -- one row per unit per receipt day for every level at once (see met_day_dispatched.sql): the counts that
--- go by receipt day. Only the days listed in met_scope_days are computed.
+-- go by receipt day ({counts}: generated from the registry). Only the days listed in met_scope_days are computed.
 CREATE OR REPLACE TEMP TABLE met_day_received AS
 SELECT
     CASE GROUPING_ID(county, township, department)
         WHEN 3 THEN 'county' WHEN 6 THEN 'department' WHEN 1 THEN 'township' WHEN 7 THEN 'city'
+        WHEN 2 THEN 'department_county'
     END AS level,
     county,
     township,
     department,
     received_date AS day,
-    count(*) AS received_count,
-    count(*) FILTER (WHERE NOT is_dispatched) AS direct_answer_count
+    {counts}
 FROM fct_work_orders
 WHERE received_date IN (SELECT day FROM met_scope_days)
 GROUP BY GROUPING SETS (
-    (county, received_date), (department, received_date), (county, township, received_date), (received_date)
+    (county, received_date), (department, received_date), (county, township, received_date), (received_date),
+    (county, department, received_date)
 )

@@ -1,0 +1,187 @@
+"""The rules SPEC leaves open, as decided here, and docs/metrics.md generated from the registry.
+
+``python -m warehouse metrics-doc`` writes the file; the About page shows the same ``RULES``. Never edit
+docs/metrics.md by hand: a test fails when it differs from what this module renders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from warehouse.problems_doc import problems_markdown
+from warehouse.registry import LEVELS, MEASURABLE, METRICS
+
+RULES: tuple[tuple[str, str], ...] = (
+    (
+        "单位：区县、承办单位、乡镇街道为空（或全空白）的工单不属于该层级的任何单位；乡镇街道以（区县, 乡镇街道）为单位，"
+        "区县为空者不参与乡镇排名。",
+        "Units: an order with an empty (or blank) county, department or township belongs to no unit of that level; "
+        "a township is identified by (county, township), so one without a county is in no township ranking.",
+    ),
+    (
+        "排除：既无效又豁免的工单计为无效；无效、豁免工单计入派单量和退单率，不计入其他各率。",
+        "Exclusions: an order both invalid and exempt counts as invalid; excluded orders count in dispatched and "
+        "the return rate, in no other rate.",
+    ),
+    (
+        "数据截止时间：已导入工单中受理、派单、响应、办结、回访时间的最大值（不含办理时限）；可在设置中固定。"
+        "办结以有办结时间为准。",
+        "As-of time: the latest received/dispatched/responded/closed/callback timestamp (never a deadline), "
+        "unless pinned. An order is closed when it has a closed_at.",
+    ),
+    (
+        "一次计算：指标表只存分子、分母等计数；各率、区间和综合得分在读取时由同一个函数按当前设置从计数算出"
+        "（warehouse.scoring.rate_row），排名、趋势、单位画像、总览、命令行、导出、证据材料和通报都经过它，"
+        "所以改了权重不必重建，各处得分也不会不一致。",
+        "One computation: the metric tables hold counts only; every rate, interval and the score are computed when "
+        "read, by one function under the settings in force (warehouse.scoring.rate_row). Rankings, trends, the unit "
+        "profile, the overview, the CLI, exports, the evidence pack and the report all go through it, so a weight "
+        "change needs no rebuild and no two surfaces can disagree.",
+    ),
+    (
+        "可计量性：导入时按文件记录每个规范字段是否映射、多少行有值。某率所需字段不在任何相关来源文件中（或该字段整列为空）"
+        "时，该率为空（“—”，注明缺哪个字段），不是 0，列入 missing_rates，并从综合得分中去掉、其余权重重新归一；"
+        "相应的计数（如退单量、超期未办结量）也为空。一个期间混有带和不带该字段的文件时，该率只按来源带该字段的工单计算，"
+        "并给出覆盖比例（如 response_rate_coverage）。各率所需字段：响应率—首次联系时间；按时办结率、超期—办结时间；"
+        "解决率—解决情况；满意率—满意度；退单率—退单次数；回访率—回访时间、解决情况或满意度之一；"
+        "重复诉求率—联系电话和二级分类。没有一项加权的率可得时，单位没有综合得分，不按得分排名。",
+        "Measurability: a load records per file which canonical fields it mapped and how many rows carry a value. "
+        "A rate whose inputs no contributing file carries (or carries only empty) is not available (NULL, shown "
+        "'—' naming the missing field), never 0; it is named in missing_rates and left out of the score with the "
+        "other weights re-normalised, and its counts (returned, overdue, ...) are NULL too. When a period mixes "
+        "files with and without the field, the rate is over the orders whose file carries it, with the coverage "
+        "given (e.g. response_rate_coverage). Inputs: response—responded_at; on-time and overdue—closed_at; "
+        "resolution—resolution; satisfaction—satisfaction; return—return_count; callback—callback_at, resolution "
+        "or satisfaction; repeat—citizen_phone and category_l2. A unit with no weighted rate available has no "
+        "score and is not ranked on it.",
+    ),
+    (
+        "重复诉求：同一来电号码哈希、同一二级分类，受理时间距上一件工单（任何单位、任何状态，含直接答复）不超过窗口天数"
+        "（含边界）；同一时刻按工单编号排序。号码或二级分类为空的不判重复。",
+        "Repeat: same phone hash and category_l2, received no more than the window after the previous such order "
+        "(any unit or status, direct answers included; boundary included; same instant ordered by order_id).",
+    ),
+    (
+        "排名：默认按综合得分，也可按响应率、按时办结率、解决率或满意率单项排名（--by）；按精确有理数值排序，并列同名次并跳过"
+        "后续名次（1,2,2,4）。按得分排名时考核工单少于最小样本的列出不排名，按单项率排名时该率的分母少于最小样本的列出不排名；"
+        "没有得分（或该率不可得）的单位列出不排名。名次变化 = 上期名次 − 本期名次，上期未排名为空。"
+        "上期：上月/上季/上年，任意区间取紧邻的等长区间。",
+        "Ranking: by the composite score, or by one of 响应率, 按时办结率, 解决率, 满意率 (--by), on the exact rational "
+        "value; ties share a rank and skip (1,2,2,4). By score a unit needs the minimum sample of assessed orders, by a "
+        "rate the minimum sample in that rate's denominator; a unit without a value is listed, not ranked. Rank change "
+        "= previous rank − rank, empty when unranked before. The previous period is the previous month/quarter/year, "
+        "or the equally long range just before.",
+    ),
+    (
+        "红黑榜：已排名单位少于 red_black_min_units 的组不设榜。红榜只收得分（或所排的率）95% 区间整体高于本组中位数、"
+        "黑榜只收区间整体低于中位数的单位；设了目标时，红榜还须达到全部目标，黑榜须至少一项未达标（不可得的率不计）。"
+        "各取排名最前（最后）的至多 red_black_size 个；边界处并列的单位一起入榜会超过上限时，都不入榜。",
+        "Red/black lists: none for a group with fewer than red_black_min_units ranked units. Red takes only units whose "
+        "95% interval of the score (or ranked rate) lies wholly above the group median, black only units wholly below "
+        "it; where targets are set, red also needs every target met and black at least one missed (unavailable rates "
+        "do not count). At most red_black_size from the top (bottom); when units tied at the edge would take a list "
+        "past that size, none of them is listed.",
+    ),
+    (
+        "难区分：各率取 95% Wilson 区间下限（上限）按同样权重合成得分区间；与排序相邻单位的得分区间重叠即标记。",
+        "Indistinguishable: the score interval combines each rate's 95% Wilson lower (upper) bound with the same "
+        "weights; a unit is flagged when its interval overlaps that of the unit ranked just above or below.",
+    ),
+    (
+        "成熟期：期末之后未满 maturity_days 天的期间，滞后指标（办结、按时办结、超期、回访、解决、满意及含它们的得分）"
+        "标“未完整”；与上期比较时，上期按同一时点重算：截止时刻 = 上期期末 + 本期已过天数，只计该时刻前发生的办结、"
+        "回访和评价（评价时间取回访时间，没有则取办结时间），名次变化也按这样重算的上期名次。",
+        "Maturity: in a period less than maturity_days past its end, the lagging figures (closure, on-time, overdue, "
+        "callback, resolution, satisfaction and a score built from them) are marked 未完整 (incomplete); the previous "
+        "period is then compared as it stood at the same age: cut off at its end plus the days this period has had, "
+        "counting only closures, callbacks and answers before that instant (an answer's time is the callback time, "
+        "else the closure time); rank changes use the previous ranking recomputed that way.",
+    ),
+    (
+        "变化：期间比较由精确值计算、只四舍五入一次：率的变化以百分点保留 1 位，得分保留 2 位，计数的环比保留 1 位百分比；"
+        "页面、命令行和通报用同一函数（warehouse.scoring.change）。",
+        "Changes: computed from exact values and rounded once, half up: rates in percentage points to 0.1, the score "
+        "to 0.01, count growth in per cent to 0.1; pages, CLI and report use the same function (warehouse.scoring.change).",
+    ),
+    (
+        "办理时限来源：按时办结率旁给出应办结工单中办理时限由本系统推算（导出中没有）的比例；超过 derived_due_warning_share "
+        "时加警示。",
+        "Where deadlines came from: beside 按时办结率 the share of due-or-closed orders whose deadline was derived by our "
+        "rule (not in the export); above derived_due_warning_share the rate carries a warning.",
+    ),
+    (
+        "同比：与去年同期（同月、同季、上年，任意区间后移一年）比较，规则同环比（未完整时按同一时点、变化只取舍一次）；"
+        "已导入的数据未从去年同期第一天起覆盖时不做同比（显示“—”并说明），不拿部分月份比较。",
+        "Year on year (同比): against the same period a year earlier (the same month or quarter, the year before, a range "
+        "shifted a year), by the same rules as the previous period (same age while incomplete, rounded once); none when "
+        "the loaded data does not cover that period from its first day (shown as — with a note), never a partial one.",
+    ),
+    (
+        "目标：targets 设置每个率的达标线（可按排名组覆盖）。率的精确值 ≥ 目标为达标，差距 = 实际 − 目标（百分点），"
+        "比值 = 实际 ÷ 目标（CityScore，≥ 1 达标）；来源不能提供或没有分母的率不计达标与否。排名、总览、单位画像、导出"
+        "和通报用同一标记（warehouse.targets）。",
+        "Targets: the targets setting gives each rate a floor (per ranking group if set). A rate meets it when its exact "
+        "value is ≥ the target; gap = actual − target (percentage points), ratio = actual ÷ target (CityScore, ≥ 1 "
+        "met); a rate the source cannot supply, or without a denominator, neither meets nor misses. Rankings, overview, "
+        "unit profile, exports and the bulletin read the same marks (warehouse.targets).",
+    ),
+    (
+        "督办（积压）：数据截止时间时已派单、未办结且有效办理时限早于截止时间的全部工单（不限月份，含无效、豁免，标明）；"
+        "超期天数向上取整（超时 1 小时为第 1 天）。某时刻 t 的积压 = 派单 ≤ t、时限 < t、t 时未办结；一周前、一周内办结、"
+        "新增和近 12 周趋势都按此由现有快照回推（延期后的时限按延期计）。",
+        "Backlog (督办): every order dispatched, not closed and past its effective deadline at the as-of time, whatever "
+        "its month (invalid and exempt ones included, marked); days overdue counted up (an hour late is day 1). The "
+        "backlog at a moment t = dispatched by t, due before t, not closed by t; a week ago, cleared, new and the "
+        "12-week trend are worked out that way from today's snapshots (an extended deadline counts as extended).",
+    ),
+)
+
+_UNIT_LABEL = {
+    "count": "件 orders",
+    "weighted_count": "件（加权）weighted orders",
+    "ratio": "比率 0–1",
+    "points": "分 0–100",
+}
+
+
+def render_markdown(settings_summary: dict[str, Any] | None = None) -> str:
+    """docs/metrics.md, generated (``python -m warehouse metrics-doc``); never edit it by hand."""
+    lines = [
+        "# 指标定义 / Metric definitions",
+        "",
+        "<!-- Generated from warehouse/registry.py and warehouse/metrics_doc.py by `python -m warehouse metrics-doc`. "
+        "Do not edit. -->",
+        "",
+        "考核月份 = 派单时间所在月份；考核工单 = 派单且非无效、非豁免。率 = 分子 ÷ 分母，分母为 0 或来源不含所需字段时为空；"
+        "季度、年度和任意期间均为分子之和 ÷ 分母之和。",
+        "Assessment month = month of dispatched_at; assessed = dispatched, not invalid, not exempt. "
+        "A rate is numerator ÷ denominator (empty when the denominator is 0 or the source lacks its inputs); any "
+        "longer period is sum of numerators ÷ sum of denominators.",
+        "",
+        "| key | 名称 | name | unit | better | 定义 | definition | numerator / denominator | settings |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in METRICS:
+        better = {True: "↑ higher", False: "↓ lower", None: ""}[m.higher_is_better]
+        frac = f"`{m.numerator}` / `{m.denominator}`" if m.numerator else (f"`{m.where}`" if m.where else "")
+        settings = ", ".join(f"`{s}`" for s in m.settings)
+        lines.append(
+            f"| `{m.key}` | {m.label_zh} | {m.label_en} | {_UNIT_LABEL[m.unit]} | {better} | "
+            f"{m.definition_zh} | {m.definition_en} | {frac} | {settings} |"
+        )
+    lines += ["", "## 可计量性 / What each figure needs from the source", ""]
+    lines += ["| figure | needs | of |", "|---|---|---|"]
+    for need in MEASURABLE:
+        users = ", ".join(f"`{m.key}`" for m in METRICS if m.requires == need.key)
+        joint = " or " if need.any_input else " and "
+        lines.append(f"| {users} | {joint.join(f'`{f}`' for f in need.inputs)} | `{need.base}` |")
+    lines += ["", "## 规则说明 / Rules", ""]
+    lines += [f"- {zh}<br>{en}" for zh, en in RULES]
+    lines += ["", "## 层级 / Levels", ""]
+    lines += [
+        f"- `{lvl.name}` {lvl.label_zh} / {lvl.label_en}: unit = {' + '.join(lvl.keys)}" for lvl in LEVELS.values()
+    ]
+    if settings_summary:
+        lines += ["", "## 当前设置 / Settings in config/settings.toml", "", "| setting | value |", "|---|---|"]
+        lines += [f"| `{k}` | `{v}` |" for k, v in settings_summary.items() if k != "source"]
+    return "\n".join(lines) + "\n" + problems_markdown()
