@@ -14,6 +14,7 @@ import polars as pl
 import xlsxwriter
 
 from warehouse import excel
+from warehouse.textwidth import display_width
 
 DANGEROUS_PREFIXES = excel.FORMULA_PREFIXES
 
@@ -47,7 +48,7 @@ def to_xlsx_bytes(frame: pl.DataFrame, sheet_name: str = "Sheet1") -> bytes:
         for j, name in enumerate(safe.columns):
             sheet.write_string(0, j, name, header)
             values = safe[name].to_list()
-            width = max([_width(name)] + [_width(v) for v in values[:500]])
+            width = max([display_width(name)] + [display_width(v) for v in values[:500]])
             sheet.set_column(j, j, min(max(width + 2, 8), 60))
             for i, value in enumerate(values, start=1):
                 _write(sheet, i, j, value, when, day)
@@ -73,9 +74,3 @@ def _write(sheet, row: int, col: int, value, when, day) -> None:
         sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), day)
     else:
         sheet.write_string(row, col, str(value))
-
-
-def _width(value) -> int:
-    """Display width: a CJK character is two columns wide."""
-    text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
