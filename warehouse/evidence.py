@@ -303,7 +303,7 @@ def _write_table(
     for i, col in enumerate(frame.columns):
         cell_fmt, width = _column_format(col, frame.schema[col], fmt)
         if not width:  # text: as wide as its longest value (a CJK character is two columns), capped
-            sample = values[col].head(500).cast(pl.String).drop_nulls()
+            sample = values.to_series(i).head(500).cast(pl.String).drop_nulls()
             longest = max((display_width(v) for v in sample), default=0)
             width = min(max(longest, display_width(headers[i])) + 2, 60)
             cell_fmt = fmt["wrap"] if longest > 60 else cell_fmt

@@ -1,8 +1,8 @@
 """Spreadsheet downloads that cannot run code when opened.
 
 A text cell starting with = + - @ (or a tab / carriage return, which some spreadsheet programs strip
-before looking) is read as a formula by Excel and LibreOffice — CSV injection. Such cells get a
-leading apostrophe, the OWASP-recommended neutralisation; numbers stay numbers.
+before looking) is read as a formula by Excel and LibreOffice — CSV injection. Such cells and headers
+get a leading apostrophe (``warehouse.excel``, the one rule every export uses); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -13,21 +13,8 @@ import io
 import polars as pl
 import xlsxwriter
 
-from warehouse import excel
+from warehouse.excel import neutralise_cell, neutralise_frame
 from warehouse.textwidth import display_width
-
-DANGEROUS_PREFIXES = excel.FORMULA_PREFIXES
-
-
-def neutralise(value: str) -> str:
-    """'=1+1' -> "'=1+1"; anything else unchanged."""
-    return excel.neutralise_cell(value)
-
-
-def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every text column (warehouse.excel's rule, shared with the evidence pack) and every column name."""
-    out = excel.neutralise_frame(frame)
-    return out.rename({c: neutralise(c) for c in out.columns})
 
 
 def to_csv_bytes(frame: pl.DataFrame) -> bytes:
@@ -41,7 +28,7 @@ def to_xlsx_bytes(frame: pl.DataFrame, sheet_name: str = "Sheet1") -> bytes:
     buf = io.BytesIO()
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with xlsxwriter.Workbook(buf, options) as book:
-        sheet = book.add_worksheet(neutralise(sheet_name)[:31])
+        sheet = book.add_worksheet(neutralise_cell(sheet_name)[:31])
         header = book.add_format({"bold": True, "bg_color": "#eef2f7", "border": 1, "text_wrap": True})
         when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         day = book.add_format({"num_format": "yyyy-mm-dd"})
