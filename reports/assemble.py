@@ -20,7 +20,7 @@ from reports.config import ReportConfig, ReportError, load_report_config
 from reports.issued import IssueHeader
 from warehouse.calendar import Period
 from warehouse.metrics import fetch_build_info, fetch_monthly
-from warehouse.queries import fetch_is_demo
+from warehouse.queries import fetch_is_demo, fetch_months
 from warehouse.rankings import fetch_ranking, fetch_totals_with_previous
 from warehouse.registry import RANK_BY
 from warehouse.settings import READ_TIME_KEYS, Settings, load_settings
@@ -115,7 +115,7 @@ def assemble_report(
     period = Period.month(month)
     settings = settings or load_settings()
     config = config or load_report_config()
-    available = queries.fetch_available_months(con)
+    available = fetch_months(con)
     if period.start not in available:
         span = f"{available[0]:%Y-%m} 至 {available[-1]:%Y-%m}" if available else "无（请先导入数据）"
         raise ReportError(f"{period.label} 没有数据。可选月份：{span}")
