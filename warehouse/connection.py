@@ -181,6 +181,7 @@ def writer(
             yield con
             started, cpu = time.perf_counter(), time.process_time()
             parts.publish(con, own, path)
+            live = {name for name, _fct in parts.listed(con)}
             con.execute("CHECKPOINT")
             con.close()
             step("commit, checkpoint", time.perf_counter() - started, time.process_time() - cpu)
@@ -188,7 +189,7 @@ def writer(
                 os.kill(os.getpid(), 9)
             keep_version(path)
             os.replace(tmp, path)
-            parts.collect_garbage(path, [path, *(b.path for b in list_backups(path))])
+            parts.collect_garbage(path, live, [b.path for b in list_backups(path)])
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()

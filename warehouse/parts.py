@@ -289,12 +289,15 @@ def referenced_parts(head: Path) -> set[str]:
         con.close()
 
 
-def collect_garbage(head: Path, heads: list[Path]) -> None:
-    """Delete the part files that none of ``heads`` (the live head and every kept backup) lists."""
+def collect_garbage(head: Path, live: set[str], heads: list[Path]) -> None:
+    """Delete the part files that neither the live head (its parts ``live``, as the writing session
+    listed them) nor any of ``heads`` (every kept backup) lists. The live head's list is not read from
+    its file: a connection of this process to the old file at that path (the dashboard's, while the data
+    page loads) would make DuckDB hand back the old file's catalogue, and the new parts would go."""
     folder = parts_dir(head)
     if not folder.exists():
         return
-    keep: set[str] = set()
+    keep = set(live)
     for other in heads:
         keep |= referenced_parts(other)
     for path in folder.glob("part-*.duckdb"):

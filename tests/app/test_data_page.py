@@ -38,6 +38,8 @@ def own_copy(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     for item in demo_db.parent.iterdir():
         if item.is_file() and not item.name.endswith(".lock"):
             shutil.copy(item, folder / item.name)
+        elif item.name.endswith(".parts"):  # the order rows live in part files beside the file (warehouse.parts)
+            shutil.copytree(item, folder / item.name)
     monkeypatch.setenv("HOTLINE_DB", str(folder / demo_db.name))
     monkeypatch.delenv("HOTLINE_KEY_FILE", raising=False)
     monkeypatch.setenv("HOTLINE_AUDIT", str(tmp_path / "audit.log"))

@@ -84,10 +84,12 @@ def test_a_load_while_the_app_is_open_keeps_every_page_working(demo_db: Path, tm
 
     from etl.demo import write_demo
     from etl.load import load_files
+    from warehouse.parts import parts_dir
 
     db = tmp_path / "wh" / "hotline.duckdb"
     db.parent.mkdir()
     shutil.copy(demo_db, db)
+    shutil.copytree(parts_dir(demo_db), parts_dir(db))  # the order rows live beside the file (warehouse.parts)
     key = demo_db.with_name("phone_hash.key")
     if key.exists():
         shutil.copy(key, db.with_name(key.name))

@@ -150,3 +150,20 @@ def test_warehouse_backups_copies_and_logs_are_private(tmp_path: Path, db: Path,
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     restore(db)
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_a_load_in_a_process_that_reads_the_warehouse_keeps_its_new_part(tmp_path: Path, db: Path) -> None:
+    """The data page loads in the dashboard's process, whose reader holds the old warehouse file open: the
+    load's new part file (warehouse.parts) must survive the clean-up after the swap, and every order read."""
+    load_files([write_csv(tmp_path / "a.csv", [order_row(f"A{i}") for i in range(3)])], db=db)
+    reader = connect_read(db)  # as the dashboard's Reader holds it
+    try:
+        load_files([write_csv(tmp_path / "b.csv", [order_row(f"B{i}") for i in range(2)])], db=db)
+    finally:
+        reader.close()
+    con = connect_read(db)
+    try:
+        assert con.execute("SELECT count(*) FROM fct_work_orders").fetchall()[0][0] == 5
+        assert con.execute("SELECT count(*) FROM raw_work_orders").fetchall()[0][0] == 5
+    finally:
+        con.close()

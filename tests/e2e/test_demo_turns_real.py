@@ -27,6 +27,8 @@ def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
     for item in demo_db.parent.iterdir():
         if item.is_file() and not item.name.endswith(".lock"):
             shutil.copy(item, folder / item.name)
+        elif item.name.endswith(".parts"):  # the order rows live in part files beside the file (warehouse.parts)
+            shutil.copytree(item, folder / item.name)
     return folder / demo_db.name
 
 
