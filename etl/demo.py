@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 import xlsxwriter
 
+from etl import demo_integrity
 from etl.demo_export import (
     DEADLINE_FIELDS,
     TIMESTAMP_FIELDS,
@@ -72,6 +73,7 @@ def write_demo(
     rng = np.random.default_rng(seed)
     truth = generate_orders(rng, end, months, orders_per_month)
     firsts = month_starts(end, months)
+    truth = demo_integrity.enrich(truth, seed, firsts)  # exclusions, redos, replies (its own random stream)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob(f"{FILE_PREFIX}*"):

@@ -29,7 +29,9 @@ import duckdb
 import polars as pl
 
 from warehouse.calendar import build_calendar
-from warehouse.registry import ALL_LEVELS, CITY, MEASURABLE, METRICS, Level, get_level
+from warehouse.limits import limit_params, read_limits
+from warehouse.registry import ALL_LEVELS, CITY, MEASURABLE, METRIC_BY_KEY, METRICS, Level, get_level
+from warehouse.replies import read_rules, sql_case
 from warehouse.settings import APPEAL_TYPES, Settings, load_settings
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -44,7 +46,9 @@ META_KEYS = (
     "metrics_built_at",
 )
 # The layout of the derived tables; a warehouse built under another one gets a full rebuild.
-SCHEMA_VERSION = "4"  # 3: stg_work_orders is a view of fct_work_orders; 4: measurability, counts-only months
+# 3: stg_work_orders is a view of fct_work_orders; 4: measurability, counts-only months; 5: exclusions, redo
+# chains, extensions, the limits catalogue, overdue ages and reply classes (issue 20)
+SCHEMA_VERSION = "5"
 DERIVED_TABLES = (
     "fct_work_orders",
     "dim_units",
@@ -90,11 +94,31 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, on_disk: bool = False) -> No
         con.execute(f"CREATE OR REPLACE TEMP VIEW stg_held AS SELECT {cols} FROM stg_incoming WHERE FALSE")
         con.execute(f"CREATE OR REPLACE TEMP VIEW stg_current AS SELECT {cols} FROM stg_incoming")
         return
-    con.execute(f"CREATE OR REPLACE TEMP VIEW stg_held AS SELECT {cols} FROM fct_work_orders")
+    held = _held_columns(con)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW stg_held AS SELECT {held} FROM fct_work_orders")
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW stg_current AS SELECT {cols} FROM stg_incoming "
         f"UNION ALL SELECT {cols} FROM stg_held WHERE order_id NOT IN (SELECT order_id FROM stg_incoming)"
     )
+
+
+def _held_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """The snapshot columns as the fact table holds them; a column the staging table gained since the fact
+    table was written (a warehouse of an earlier version, rebuilt in full by this load) reads as NULL."""
+    have = {
+        r[0]
+        for r in con.sql(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'fct_work_orders' AND schema_name = 'main' "
+            "AND database_name = current_database()"
+        ).fetchall()
+    }
+    types = dict(
+        con.sql(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'stg_incoming' "
+            "AND schema_name = 'main' AND database_name IN ('temp', current_database())"
+        ).fetchall()
+    )
+    return ", ".join(c if c in have else f"NULL::{types[c]} AS {c}" for c in _stg_columns(con))
 
 
 def _staging(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -164,6 +188,7 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
         and set(_years(before.get("calendar_fallback_years"))) <= set(fallback_years)
     )
     con.execute("CREATE OR REPLACE TEMP TABLE met_scope_days (day DATE)")
+    run_sql(con, read_sql("redo_roots"))  # the export's redo links, resolved to each chain's first order
     if incremental:
         lo, hi = sorted((dt.datetime.fromisoformat(old_as_of), as_of))
         run_sql(con, read_sql("fct_scope"), {"first_load_id": first_load_id, "as_of_lo": lo, "as_of_hi": hi})
@@ -178,15 +203,24 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
             "WHERE (citizen_phone_hash, NULLIF(trim(category_l2), '')) IN "
             "(SELECT (citizen_phone_hash, NULLIF(trim(category_l2), '')) FROM fct_source)"
         )
+        # the redos of the chains whose first order is written (fct_scope holds whole chains and groups)
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW fct_chain_source AS SELECT * FROM fct_source UNION ALL "
+            "SELECT * FROM fct_repeat_source WHERE order_id NOT IN (SELECT order_id FROM fct_source)"
+        )
         con.execute("DELETE FROM fct_work_orders WHERE order_id IN (SELECT order_id FROM fct_scope)")
-        run_sql(con, "INSERT INTO fct_work_orders BY NAME " + _fct_sql(), params)
+        run_sql(con, "INSERT INTO fct_work_orders BY NAME " + _fct_sql(settings), params)
         run_sql(con, read_sql("met_scope_days"))  # and the days the new rows count on
     else:
         con.execute("CREATE OR REPLACE TEMP VIEW fct_source AS SELECT * FROM stg_current")
         con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM stg_current")
+        con.execute("CREATE OR REPLACE TEMP VIEW fct_chain_source AS SELECT * FROM stg_current")
         # a new table beside the old one (the source reads the old), then swapped in under its name
-        run_sql(con, "CREATE OR REPLACE TABLE fct_work_orders__new AS " + _fct_sql(), params)
-        con.execute("DROP VIEW IF EXISTS temp.fct_source; DROP VIEW IF EXISTS temp.fct_repeat_source")
+        run_sql(con, "CREATE OR REPLACE TABLE fct_work_orders__new AS " + _fct_sql(settings), params)
+        con.execute(
+            "DROP VIEW IF EXISTS temp.fct_chain_source; DROP VIEW IF EXISTS temp.fct_source; "
+            "DROP VIEW IF EXISTS temp.fct_repeat_source"
+        )
         con.execute("DROP TABLE IF EXISTS fct_work_orders")
         con.execute("ALTER TABLE fct_work_orders__new RENAME TO fct_work_orders")
         con.execute("INSERT INTO met_scope_days SELECT cal_date FROM dim_calendar")
@@ -221,8 +255,9 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
             "metrics_refresh_scope": scope,
         },
     )
+    con.execute("DROP VIEW IF EXISTS temp.fct_chain_source")
     for name in ("fct_scope", "fct_source", "fct_repeat_source", "met_scope_days", "met_scope_months",
-                 "met_day_dispatched", "met_day_received"):  # fmt: skip
+                 "met_day_dispatched", "met_day_received", "redo_roots"):  # fmt: skip
         con.execute(f"DROP TABLE IF EXISTS temp.{name}")
     prepare_staging(con)  # stg_held and stg_current now read the new fact table
     return "incremental" if incremental else "full"
@@ -243,14 +278,20 @@ def count_columns(basis: str) -> str:
     return ",\n    ".join(cols)
 
 
-def _fct_sql() -> str:
+def _fct_sql(settings: Settings) -> str:
     """fct_work_orders.sql with one is_<x>_measurable column per registry *_measurable_count: the order's
-    source file carries all (or, for some, any) of its input fields. The field lists are bound parameters."""
+    source file carries all (or, for some, any) of its input fields, or a proxy's. The field lists are bound
+    parameters; so are the reply classifier's patterns (``{reply_class}``, warehouse.replies)."""
     flags = []
     for m in MEASURABLE:
         test = "list_has_any" if m.any_input else "list_has_all"
-        flags.append(f"coalesce({test}(sf.fields, ${m.fct_flag}_inputs::VARCHAR[]), TRUE) AS {m.fct_flag}")
-    return read_sql("fct_work_orders").replace("{measurable_flags}", ",\n        ".join(flags))
+        flag = f"{test}(sf.fields, ${m.fct_flag}_inputs::VARCHAR[])"
+        if m.proxy:
+            flag += f" OR list_has_all(sf.fields, ${METRIC_BY_KEY[m.proxy].fct_flag}_inputs::VARCHAR[])"
+        flags.append(f"coalesce({flag}, TRUE) AS {m.fct_flag}")
+    case, _ = sql_case(read_rules(settings.reply_rules_file), "rw.reply")
+    sql = read_sql("fct_work_orders").replace("{measurable_flags}", ",\n        ".join(flags))
+    return sql.replace("{reply_class}", case)
 
 
 def _snapshot_view(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
@@ -379,6 +420,9 @@ def _rule_params(settings: Settings, as_of: dt.datetime | None) -> dict[str, Any
         "partial_weight": settings.partial_resolution_weight,
         "basic_weight": settings.basic_satisfaction_weight,
         "repeat_window_days": settings.repeat_window_days,
+        "satisfaction_basis": settings.satisfaction_basis,
+        **limit_params(read_limits(settings.time_limits_file)),
+        **sql_case(read_rules(settings.reply_rules_file), "rw.reply")[1],
     }
 
 

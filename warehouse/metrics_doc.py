@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from warehouse.registry import LEVELS, MEASURABLE, METRICS
+from warehouse.registry import LEVELS, MEASURABLE, METRIC_BY_KEY, METRICS
 
 RULES: tuple[tuple[str, str], ...] = (
     (
@@ -110,6 +110,56 @@ RULES: tuple[tuple[str, str], ...] = (
     ),
 )
 
+RULES += (
+    (
+        "排除偏多：不计入考核率 = (无效 + 豁免) ÷ 来源带是否有效或考核豁免字段的派单；同一排名组内，派单量不少于 min_sample "
+        "的单位取中位数，高于 exclusion_flag_ratio 倍中位数（严格大于）且不计入考核量不少于 exclusion_flag_min_count "
+        "件的单位标记“排除偏多”，页面、导出和通报写明其比率、中位数和倍数。中位数为 0 时，任何达到件数的排除都标记。",
+        "Over-exclusion: exclusion rate = (invalid + exempt) ÷ dispatched orders whose source carries is_valid or "
+        "is_exempt. Within a ranking group, the median is taken over units with at least min_sample dispatched; a "
+        "unit above exclusion_flag_ratio × the median (strictly) with at least exclusion_flag_min_count excluded "
+        "orders is flagged, and pages, exports and the bulletin state its rate, the median and the multiple. With a "
+        "median of 0 any unit reaching the count is flagged.",
+    ),
+    (
+        "重办链：导出带原工单编号（重办工单指向原工单）、重办工单（原工单指向重办）或重办次数时，重办工单沿链接追溯到首办"
+        "工单（至多 20 步）；不带这些字段而带联系电话和二级分类时，以重复来电推算（同一号码同一二级分类在重复诉求窗口内"
+        "连续来电为一条链，首件为首办），标为“按重复来电推算”。链的指标按首办工单的派单月份计入：首次评价 = 首办工单本身"
+        "的评价；第二次评价 = 第一件重办工单的评价；最终评价 = 链中按受理时间最后一次有效评价（未重办即首次评价）。"
+        "满意率（计入得分）只在导出标明重办时按链计一次，按 satisfaction_basis 取首次（默认）或最终评价；推算的链"
+        "不改变满意率。与上期同时点比较时，最终评价以其评价时间是否早于截止时刻近似。",
+        "Redo chain: with 原工单编号 (a redo naming its original), 重办工单 (an original naming its redo) or 重办次数 in "
+        "the export, each redo is followed to the chain's first order (at most 20 steps); without them but with phone "
+        "and category_l2 the proxy applies (consecutive calls of one caller on one category within the repeat window "
+        "form a chain, the first being its first order), labelled as a proxy. Chain figures count on the first order, "
+        "by its dispatch month: first rating = its own; second = the first redo's; final = the chain's last answered "
+        "rating by received time (the first when never redone). The satisfaction rate in the score counts an export-"
+        "linked chain once, by the first (default) or final rating (satisfaction_basis); a proxy chain never changes "
+        "it. Compared at the same age, a final rating counts when its answer came before the cut-off (approximate).",
+    ),
+    (
+        "办理时限目录：导出没有办理时限时，按 time_limits_file 中最具体的一行（分类路径最长者优先，其次写明诉求类型者）推算："
+        "工作日 = 派单日后第 N 个法定工作日的 23:59:59，小时 = 派单后自然小时；没有紧急程度的行只用于一般工单；未列入的"
+        "仍按诉求类型规则。经批准的延期（延期后截止时间，延期审批不为“否”）优先于导出和推算的时限，计入延期工单量。"
+        "超期时长 = 办理时限所在日之后到数据截止日的法定工作日数（第 4、8、16 个工作日 0 点起分别进入 4–7、8–15、15 以上档）。",
+        "Limits catalogue: an order without a deadline in the export gets the most specific row of time_limits_file "
+        "(longest category path first, then a row naming the appeal type): working days = end of the N-th statutory "
+        "working day after the dispatch date, hours = calendar hours after dispatch; a row without urgency is for 一般 "
+        "orders; unlisted categories keep the appeal-type rule. An approved extension (延期后截止时间, 延期审批 not 否) "
+        "wins over the export's and our deadline and is counted. Overdue age = statutory working days after the due "
+        "date up to the as-of date (the 4-7, 8-15 and >15 buckets start at 00:00 of the 4th, 8th and 16th).",
+    ),
+    (
+        "办结不等于解决：每件办结工单的办理结果（答复）按 reply_rules_file 的关键词和正则逐类匹配（无法解决、实际解决、"
+        "转办或告知途径、解释说明，按文件顺序，先匹配者胜），都不匹配为未能归类；实际解决占比 = 实际解决 ÷ 有答复的办结量。"
+        "质量抽查：每个单位每月按 MD5(种子:工单编号) 排序取前 review_sample_size 件已办结考核工单，同样的数据和种子抽出同样的工单。",
+        "Closed is not fixed: each closed order's reply is matched against reply_rules_file class by class (unable, "
+        "solved, referred, explained, in the file's order; the first match wins), else unclassified; the actual-solve "
+        "share = solved ÷ closed with a reply. Quality review: per unit and month, the first review_sample_size closed "
+        "assessed orders by MD5(seed:order id): the same data and seed draw the same orders.",
+    ),
+)
+
 _UNIT_LABEL = {
     "count": "件 orders",
     "weighted_count": "件（加权）weighted orders",
@@ -146,9 +196,12 @@ def render_markdown(settings_summary: dict[str, Any] | None = None) -> str:
     lines += ["", "## 可计量性 / What each figure needs from the source", ""]
     lines += ["| figure | needs | of |", "|---|---|---|"]
     for need in MEASURABLE:
-        users = ", ".join(f"`{m.key}`" for m in METRICS if m.requires == need.key)
+        users = ", ".join(f"`{m.key}`" for m in METRICS if need.key in m.needs)
         joint = " or " if need.any_input else " and "
-        lines.append(f"| {users} | {joint.join(f'`{f}`' for f in need.inputs)} | `{need.base}` |")
+        needs = joint.join(f"`{f}`" for f in need.inputs)
+        if need.proxy:
+            needs += " (or, the proxy: " + " and ".join(f"`{f}`" for f in METRIC_BY_KEY[need.proxy].inputs) + ")"
+        lines.append(f"| {users} | {needs} | `{need.base}` |")
     lines += ["", "## 规则说明 / Rules", ""]
     lines += [f"- {zh}<br>{en}" for zh, en in RULES]
     lines += ["", "## 层级 / Levels", ""]

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from warehouse.calendar import Period
+from warehouse.integrity import mark_exclusions
 from warehouse.lists import mark_lists
 from warehouse.maturity import comparison_cutoff, fetch_counts_at, is_incomplete
 from warehouse.metrics import fetch_as_of, read_sql
@@ -168,7 +169,9 @@ def _unranked_reason(row: dict[str, Any], by: str, small: bool) -> str | None:
 
 
 def _rank_group(rows: list[dict], by: str, settings: Settings, group: str) -> list[dict]:
-    """Min-rank ties (1, 2, 2, 4) on the exact value; the lists by ``warehouse.lists``."""
+    """Min-rank ties (1, 2, 2, 4) on the exact value; the lists by ``warehouse.lists``; the over-exclusion
+    flag by ``warehouse.integrity`` (against the whole group, ranked or not)."""
+    mark_exclusions(rows, settings)
     ranked = sorted((r for r in rows if r["is_ranked"]), key=lambda r: (-r["_value"], r["unit"]))
     first = 0
     for i, row in enumerate(ranked):
@@ -201,7 +204,8 @@ _LEAD: dict[str, Any] = {
     "rank": pl.Int64, "previous_rank": pl.Int64, "rank_change": pl.Int64, "ranked_by": pl.String,
     "score": pl.Float64, "is_ranked": pl.Boolean, "sample_flag": pl.String, "unranked_reason": pl.String,
     "is_red": pl.Boolean, "is_black": pl.Boolean, "indistinguishable": pl.Boolean, "incomplete": pl.Boolean,
-    "compared_at": pl.Datetime("us"),
+    "compared_at": pl.Datetime("us"), "exclusion_flag": pl.Boolean, "exclusion_group_median": pl.Float64,
+    "exclusion_times_median": pl.Float64,
 }  # fmt: skip
 
 

@@ -20,14 +20,18 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SETTINGS_PATH = PROJECT_ROOT / "config" / "settings.toml"
+DEFAULT_REPLY_RULES = PROJECT_ROOT / "config" / "reply_rules.toml"
+DEFAULT_TIME_LIMITS = PROJECT_ROOT / "config" / "time_limits.csv"
 URGENCIES = ("紧急", "一般")
 APPEAL_TYPES = ("咨询", "求助", "投诉", "举报", "建议", "表扬", "其他")
 COMPOSITE_RATES = ("response", "on_time", "resolution", "satisfaction")
 # Applied whenever a figure is read (warehouse.scoring, warehouse.rankings), never stored: a change shows at once.
 READ_TIME_KEYS = (
     "composite_weights", "min_sample", "red_black_size", "red_black_min_units", "targets", "maturity_days",
-    "derived_due_warning_share",
+    "derived_due_warning_share", "exclusion_flag_ratio", "exclusion_flag_min_count", "review_sample_size",
+    "review_sample_seed",
 )  # fmt: skip
+SATISFACTION_BASES = ("first", "final")
 
 
 class SettingsError(ValueError):
@@ -85,6 +89,15 @@ class Settings:
     maturity_days: int = 15
     derived_due_warning_share: float = 0.2
     repeat_window_days: int = 30
+    # Assessment integrity (issue 20). The limits catalogue and the reply rules are build-time rules (plain
+    # keys, so a dated rule set can carry them); the exclusion flag and the review sample are read-time.
+    time_limits_file: Path | None = None  # category -> working days or hours (warehouse.limits); None: none
+    satisfaction_basis: str = "first"  # the rating a redo chain is assessed on: first (the default) or final
+    exclusion_flag_ratio: float = 2.0  # flag a unit excluding more than this × its group's median share ...
+    exclusion_flag_min_count: int = 10  # ... and at least this many orders
+    reply_rules_file: Path = DEFAULT_REPLY_RULES  # the reply classifier's patterns (warehouse.replies)
+    review_sample_size: int = 5  # closed orders per unit and month in the quality-review sample
+    review_sample_seed: int = 12345
     units_file: Path | None = None
     default_group: str = "未分组"
     as_of: dt.datetime | None = None
@@ -107,20 +120,30 @@ class Settings:
         d["response_limit_hours"] = dict(self.response_limit_hours)
         d["due_workdays_by_type"] = dict(self.due_workdays_by_type)
         d["targets"] = self.targets.to_dict()
-        for key in ("units_file", "source"):
+        for key in ("units_file", "source", "time_limits_file", "reply_rules_file"):
             d[key] = _show_path(d[key])
         d["as_of"] = self.as_of.isoformat(sep=" ") if self.as_of else None
         return d
 
     def fingerprint(self) -> str:
         rules = {k: v for k, v in self.to_dict().items() if k not in ("source", "time_zone")}
+        rules["rule_files"] = self.rule_file_digests()
         return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def build_fingerprint(self) -> str:
-        """Of the rules applied when the tables are built (limits, deadlines, repeats, groups, as-of): a
-        change of any other setting (weights, targets, lists, maturity) needs no rebuild."""
+        """Of the rules applied when the tables are built (limits, deadlines, repeats, groups, as-of, and the
+        contents of the limits catalogue and the reply rules): a change of any other setting (weights, targets,
+        lists, maturity) needs no rebuild."""
         rules = {k: v for k, v in self.to_dict().items() if k != "source" and k not in READ_TIME_KEYS}
+        rules["rule_files"] = self.rule_file_digests()
         return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+    def rule_file_digests(self) -> dict[str, str | None]:
+        """The contents of the rule files the settings name (an edit of the file is a change of the rules)."""
+        return {
+            key: hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path is not None and path.exists() else None
+            for key, path in (("time_limits_file", self.time_limits_file), ("reply_rules_file", self.reply_rules_file))
+        }
 
     def unit_groups(self) -> dict[str, str]:
         """department -> group from the units file; {} when the file is absent."""
@@ -165,7 +188,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     if not p.exists():
         if explicit:
             raise SettingsError(f"设置文件不存在 (settings file not found): {p}")
-        return Settings(units_file=PROJECT_ROOT / "config" / "units.csv")
+        return Settings(units_file=PROJECT_ROOT / "config" / "units.csv", time_limits_file=DEFAULT_TIME_LIMITS)
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -190,6 +213,9 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
     if sum(asdict(cw).values()) <= 0:
         raise SettingsError(f"{v.src}: composite_weights 之和必须大于 0 (weights must sum to > 0)")
     units = v.text(data, "units_file", "config/units.csv")
+    basis = v.text(data, "satisfaction_basis", "first")
+    if basis not in SATISFACTION_BASES:
+        raise v.fail("satisfaction_basis", f"必须是 first 或 final (must be first or final), got {basis!r}")
     base = Settings()
     return Settings(
         response_limit_hours=tuple(
@@ -213,14 +239,26 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
         maturity_days=v.integer(data, "maturity_days", 15, lo=0),
         derived_due_warning_share=v.number(data, "derived_due_warning_share", 0.2, lo=0.0, hi=1.0),
         repeat_window_days=v.integer(data, "repeat_window_days", 30, lo=1),
-        units_file=(PROJECT_ROOT / units)
-        if units and not Path(units).is_absolute()
-        else (Path(units) if units else None),
+        time_limits_file=_project_path(v.text(data, "time_limits_file", "")),
+        satisfaction_basis=basis,
+        exclusion_flag_ratio=v.number(data, "exclusion_flag_ratio", 2.0, lo=1.0),
+        exclusion_flag_min_count=v.integer(data, "exclusion_flag_min_count", 10, lo=1),
+        reply_rules_file=_project_path(v.text(data, "reply_rules_file", "")) or DEFAULT_REPLY_RULES,
+        review_sample_size=v.integer(data, "review_sample_size", 5, lo=1),
+        review_sample_seed=v.integer(data, "review_sample_seed", 12345, lo=0),
+        units_file=_project_path(units),
         default_group=v.text(data, "default_group", "未分组") or "未分组",
         as_of=_parse_as_of(v.text(data, "as_of", ""), v.src),
         time_zone=_parse_zone(v.text(data, "time_zone", "Asia/Shanghai"), v.src),
         source=source,
     )
+
+
+def _project_path(text: str) -> Path | None:
+    """A file named in the settings: relative paths are relative to the project root; '' = none."""
+    if not text:
+        return None
+    return Path(text) if Path(text).is_absolute() else PROJECT_ROOT / text
 
 
 def _targets(v: _Validator, table: dict[str, Any]) -> Targets:
@@ -254,6 +292,13 @@ _TOP_KEYS = (
     "maturity_days",
     "derived_due_warning_share",
     "repeat_window_days",
+    "time_limits_file",
+    "satisfaction_basis",
+    "exclusion_flag_ratio",
+    "exclusion_flag_min_count",
+    "reply_rules_file",
+    "review_sample_size",
+    "review_sample_seed",
     "units_file",
     "default_group",
     "as_of",

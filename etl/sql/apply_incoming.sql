@@ -13,6 +13,11 @@ SELECT
     citizen_name,
     citizen_phone,
     content,
+    termination_reason,
+    appeal_reason,
+    reviewer,
+    dissatisfaction_reason,
+    reply,
     $load_id::BIGINT AS load_id,
     $source_file AS source_file,
     "__row" AS source_row
