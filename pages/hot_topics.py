@@ -19,7 +19,7 @@ from pages.components.tables import missing_keys, missing_text
 from warehouse.settings import load_settings
 
 lang = page_header("page_hot_topics")
-f = sidebar_filters(lang)
+f = sidebar_filters(lang, compare=True)
 stamp, p = data.warehouse_stamp(), f.period
 span = (p.start, p.end, p.kind)
 
@@ -30,7 +30,9 @@ scope = viewer.county_scope  # a county-scoped leader: hot words and lists of th
 choices = [scope] if scope else [None, *counties]
 county = pick.selectbox(t("ht_scope", lang), choices, format_func=lambda c: c or t("ht_all_city", lang),
                         key="ht_county")  # fmt: skip
-note.caption(t("ht_caption", lang).format(period=period_label(p, lang), previous=period_label(p.previous(), lang)))
+reaches = data.ranking_reaches(stamp, p.start, p.end, p.kind, f.basis)  # 同比 only where the data reaches back
+note.caption(t("ht_caption" if f.basis == "previous" else "ht_caption_year", lang).format(
+    period=period_label(p, lang), previous=period_label(p.base(f.basis), lang)))  # fmt: skip
 
 heat = od.category_by_county(stamp, *span, "category_l1")
 if heat.is_empty():
@@ -42,10 +44,13 @@ st.caption(t("ht_heatmap_note", lang))
 
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader(t("ht_risers_title", lang))
-    risers = od.category_risers(stamp, *span, county)
+    st.subheader(t("ht_risers_title" if f.basis == "previous" else "ht_risers_title_year", lang))
+    risers = od.category_risers(stamp, *span, county, f.basis) if reaches else None
     if heat["category"].is_null().all():  # nothing to compare: the export has no classification
         st.info(t("ht_no_categories", lang), icon=":material/block:")
+    elif risers is None:
+        st.info(t("compare_unreached", lang).format(period=period_label(p, lang),
+                                                    base=period_label(p.base(f.basis), lang)), icon=":material/history:")  # fmt: skip
     elif risers.is_empty():
         st.info(t("ht_no_risers", lang), icon=":material/trending_flat:")
     else:

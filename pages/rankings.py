@@ -13,19 +13,21 @@ from pages.components.auth import audit_export
 from pages.components.charts import build_score_figure
 from pages.components.drill import drilldown_panel
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
-from pages.components.filters import period_label, sidebar_filters
+from pages.components.filters import base_caption, period_label, sidebar_filters
 from pages.components.grid import show_frame
 from pages.components.layout import page_header
 from pages.components.markup import md
+from pages.components.responsive import compact_ranking, wide_and_narrow
 from pages.components.tables import ranking_column_config, ranking_table
+from pages.components.targets_view import targets_caption
 from warehouse.registry import RANK_BY
 
 lang = page_header("page_rankings")
-f = sidebar_filters(lang)
+f = sidebar_filters(lang, compare=True)
 stamp, p = data.warehouse_stamp(), f.period
 by = st.segmented_control(t("rank_by", lang), list(RANK_BY.values()), format_func=lambda k: metric_label(k, lang),
                           default="score", key="rk_by") or "score"  # fmt: skip
-full = data.ranking(stamp, f.level, p.start, p.end, p.kind, by)
+full = data.ranking(stamp, f.level, p.start, p.end, p.kind, by, f.basis)
 ranking = full if f.group is None else full.filter(pl.col("group_name") == f.group)
 if ranking.is_empty():
     dispatched = data.totals_with_previous(stamp, p.start, p.end, p.kind)[0].get("dispatched_count") or 0
@@ -38,10 +40,20 @@ st.caption(t("rankings_caption", lang).format(level=level_label(f.level, lang), 
                                               period=period_label(p, lang), n=ranking.height, ranked=ranked))  # fmt: skip
 if warning := rn.blocked(ranking, by, lang):
     st.warning(warning, icon=":material/block:")
-detail = st.toggle(t("show_detail", lang), key="rk_detail")
-table = ranking_table(ranking, lang, detail=detail)
-config = ranking_column_config(table, lang, rn.header_tips(ranking, settings, lang))
-show_frame(table, height=35 * (table.height + 1) + 3, column_config=config)
+st.caption(base_caption(p, f.basis, data.ranking_reaches(stamp, p.start, p.end, p.kind, f.basis), lang))
+st.caption(targets_caption(settings, lang))
+if st.toggle(t("below_only", lang), key="rk_below"):  # the ranking read as "units below target"
+    ranking = ranking.filter(pl.col("below_target").is_not_null())
+    if ranking.is_empty():
+        st.info(t("below_only_none", lang), icon=":material/check_circle:")
+        st.stop()
+wide, narrow = wide_and_narrow("rankings")  # a phone gets the figures as lines, not a cut-off table
+with wide:
+    detail = st.toggle(t("show_detail", lang), key="rk_detail")
+    table = ranking_table(ranking, lang, detail=detail)
+    config = ranking_column_config(table, lang, rn.header_tips(ranking, settings, lang))
+    show_frame(table, height=35 * (table.height + 1) + 3, column_config=config)
+narrow.markdown(compact_ranking(ranking, lang))
 for note in rn.notes(ranking, settings, by, lang):
     st.caption(note)
 

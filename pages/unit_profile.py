@@ -11,6 +11,7 @@ from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.auth import audited, page_access
 from pages.components.charts import build_trend_figure
+from pages.components.desk_charts import add_last_year, add_target_line, year_before
 from pages.components.filters import period_label, sidebar_filters, trend_window
 from pages.components.layout import page_header
 from pages.components.markup import md
@@ -25,6 +26,7 @@ from pages.components.oversight_tables import (
     unit_notes,
 )
 from pages.components.tables import incomplete_caption, missing_keys, trend_gap
+from pages.components.targets_view import target_line
 from warehouse.registry import RANKING_RATES
 
 TREND_METRICS = ("score", *RANKING_RATES, "return_rate", "repeat_rate")
@@ -63,6 +65,8 @@ if row is None:
     st.stop()
 st.caption(t("up_caption", lang).format(period=period_label(p, lang)))
 unit_kpis(row, data.totals_with_previous(stamp, p.start, p.end, p.kind)[0], lang)
+if line := target_line(row, lang):  # met or not against the unit group's targets, and by how much
+    st.markdown(line)
 for note in unit_notes(row, data.settings_in_force()[0], lang):
     st.caption(note)
 evidence_name = file_stamp(t("up_evidence_file", lang), unit, p.label) + ".xlsx"
@@ -78,19 +82,25 @@ st.download_button(
 )
 
 st.subheader(t("up_trend_title", lang))
-pick, _ = st.columns([1, 2])
+pick, overlay = st.columns([1, 2], vertical_alignment="bottom")
 # one widget per language (the browser keeps showing the old language's label otherwise), one remembered choice
 st.session_state.setdefault(f"up_metric_{lang}", st.session_state.get("up_metric", "score"))
 metric = pick.selectbox(t("trend_metric", lang), TREND_METRICS, format_func=lambda k: metric_label(k, lang),
                         key=f"up_metric_{lang}")  # fmt: skip
 st.session_state["up_metric"] = metric
-trend = od.unit_trend(*key, *trend_window(p, data.months(stamp)))
+window = trend_window(p, data.months(stamp))
+trend = od.unit_trend(*key, *window)
 own = trend.filter(pl.col("series") == "unit").with_columns(pl.lit(unit).alias("unit"))
 city_trend = trend.filter(pl.col("series") == "city")
 if gap := trend_gap([own, city_trend], metric, lang):
     st.info(gap, icon=":material/block:")
 else:
-    st.plotly_chart(build_trend_figure(own, city_trend, metric, "unit", lang), width="stretch")
+    figure = build_trend_figure(own, city_trend, metric, "unit", lang)
+    if overlay.toggle(t("last_year_toggle", lang), key="up_last_year"):  # the same months a year back, dotted
+        back = od.unit_trend(*key, *(year_before(d) for d in window))
+        add_last_year(figure, back.filter(pl.col("series") == "unit").with_columns(pl.lit(unit).alias("unit")),
+                      back.filter(pl.col("series") == "city"), metric, "unit", lang)  # fmt: skip
+    st.plotly_chart(add_target_line(figure, row.get(f"{metric}_target"), lang), width="stretch")
 if note := incomplete_caption(own, metric, data.build_info(stamp).get("as_of"), lang):
     st.caption(note)
 

@@ -39,7 +39,9 @@ RANK_COLUMNS = (
     "unranked_reason", "is_red", "is_black", "indistinguishable", "score_missing_rates", "missing_rates",
     "received_count", "dispatched_count", "assessed_count", "closed_count", "overdue_open_count", "returned_count",
     "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "return_rate", "derived_due_share",
-    "on_time_warning", "incomplete",
+    "on_time_warning", "incomplete", "below_target",
+    *(f"{k}{s}" for k in ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
+      for s in ("_target", "_meets_target", "_target_gap")),
 )  # fmt: skip
 TREND_COLUMNS = (
     "received_count", "dispatched_count", "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate",
@@ -94,6 +96,8 @@ class ReportData:
     totals: dict[str, Any]
     prev_totals: dict[str, Any] | None  # as compared: the previous month as it stood at the same age when incomplete
     comparison: dict[str, Any]  # incomplete, cutoff, changes and growth (warehouse.rankings.fetch_totals_with_previous)
+    yoy_totals: dict[str, Any] | None  # the same month a year earlier, as compared (None: the data does not reach it)
+    yoy_comparison: dict[str, Any]  # as ``comparison``, against the same month a year earlier (同比)
     ranked_by: str  # 'score' or a rate key
     trend: list[dict[str, Any]]
     channels: list[dict[str, Any]]
@@ -136,6 +140,7 @@ def assemble_report(
     prev = period.previous()
     totals, compared, comparison = fetch_totals_with_previous(con, period, settings)
     prev_totals = compared if prev.start in available else None
+    _, year_ago, yoy = fetch_totals_with_previous(con, period, settings, basis="year_ago")
     by = RANK_BY.get(by, by)
     info = fetch_build_info(con)
     is_demo = fetch_is_demo(con)
@@ -164,6 +169,8 @@ def assemble_report(
         totals=totals,
         prev_totals=prev_totals,
         comparison=comparison if prev_totals is not None else {**comparison, "changes": {}, "growth": {}},
+        yoy_totals=year_ago if yoy["has_previous"] else None,
+        yoy_comparison=yoy if yoy["has_previous"] else {**yoy, "changes": {}, "growth": {}},
         ranked_by=by,
         trend=_trend(con, period),
         channels=_shares(queries.fetch_received_by_channel(con, period.start), totals["received_count"]),

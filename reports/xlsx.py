@@ -23,7 +23,7 @@ SECTIONS = (
     ("总体情况", "overview", ("overview", "channels", "appeal_types", "trend")),
     ("热点分析", "hot", ("categories", "risers")),
     ("办理情况", "handling", ("handling", "overdue_units", "returned_units")),
-    ("考核排名", "ranking", ("counties", "departments_")),
+    ("考核排名", "ranking", ("counties", "counties_below", "departments_")),
     ("红黑榜", None, ("red_black_",)),
 )
 WIDTH = 8  # columns a paragraph spans

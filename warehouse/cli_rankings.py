@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from labels import metric_label, missing_fields
-from warehouse.calendar import Period
+from warehouse.calendar import COMPARE_BASES, Period
 from warehouse.connection import connect_read
 from warehouse.maturity import fetch_event_lags
 from warehouse.metrics import fetch_build_info, fetch_monthly
@@ -57,6 +57,10 @@ CSV_COLUMNS = {
     "red_list": "is_red",
     "black_list": "is_black",
     "indistinguishable": "indistinguishable",
+    "compared_with": "compared_with",
+    # targets (warehouse.targets): the target, met or not (empty: cannot be judged), the gap as a fraction
+    **{f"{c}{s}": f"{c}{s}" for c in RATE_COLUMNS for s in ("_target", "_meets_target", "_target_gap")},
+    "below_target": "below_target",
 }
 _MARKS = (
     ("样本不足", "insufficient_sample"),
@@ -108,7 +112,7 @@ def format_table(records: list[dict[str, Any]], level: str, title: str, month: b
     puts each row's month in front (the trend)."""
     heads = (["月份"] if month else []) + ["排名"] + (["区县"] if level == "township" else []) + ["单位"]
     heads += ["分组"] if level == "department" else []
-    heads += ["派单", "考核", "响应率", "按时办结率", "解决率", "满意率", "综合得分", "变化", "标记"]
+    heads += ["派单", "考核", "响应率", "按时办结率", "解决率", "满意率", "综合得分", "变化", "标记", "未达标"]
     rows = []
     for r in records:
         pct = [f"{r[c] * 100:.1f}%" if r[c] is not None else "—" for c in RATE_COLUMNS]
@@ -120,6 +124,7 @@ def format_table(records: list[dict[str, Any]], level: str, title: str, month: b
         cells += [str(r["dispatched"]), str(r["assessed"]), *pct]
         cells += [f"{r['score']:.2f}" if r["score"] is not None else "—", arrow]
         cells.append(" ".join(m for m, key in _MARKS if r[key]))
+        cells.append(_below(r))
         rows.append(cells)
     widths = [max([_width(h)] + [_width(row[i]) for row in rows]) for i, h in enumerate(heads)]
     numeric = {
@@ -135,6 +140,12 @@ def format_table(records: list[dict[str, Any]], level: str, title: str, month: b
     if not rows:
         lines.append("（该期间没有派单数据 / no dispatched orders in this period）")
     return "\n".join(lines + table_notes(records)) + "\n"
+
+
+def _below(r: dict[str, Any]) -> str:
+    """'满意率 -4.5' for each rate below its target (percentage points), '' when none."""
+    keys = [k for k in (r.get("below_target") or "").split(",") if k]
+    return " ".join(f"{metric_label(k)} {100 * r[f'{k}_target_gap']:+.1f}" for k in keys)
 
 
 def table_notes(records: list[dict[str, Any]]) -> list[str]:
@@ -156,7 +167,9 @@ def table_notes(records: list[dict[str, Any]]) -> list[str]:
     if any(r["on_time_warning"] for r in records):
         notes.append("注：部分单位的按时办结率中，办理时限多为本系统推算（导出中没有），见 derived_due_share。")
     if records and records[0]["incomplete"]:
-        notes.append("注：本期距期末不足成熟期，办结、回访、满意度等滞后指标未完整；名次变化按上期同一时点比较。")
+        notes.append("注：本期距期末不足成熟期，办结、回访、满意度等滞后指标未完整；名次变化按基期同一时点比较。")
+    if records:
+        notes.append(f"注：名次变化与 {records[0]['compared_with']} 比较；未达标列为低于目标的率及差距（百分点）。")
     return notes
 
 
@@ -165,7 +178,7 @@ def cmd_rankings(args: argparse.Namespace) -> int:
     settings = load_settings()
     con = connect_read(args.db)
     try:
-        df = fetch_ranking(con, args.level, period, settings, by=args.by)
+        df = fetch_ranking(con, args.level, period, settings, by=args.by, basis=args.compare)
         as_of = fetch_build_info(con).get("as_of")
     finally:
         con.close()
@@ -235,6 +248,12 @@ def add_rankings(sub: argparse._SubParsersAction) -> None:
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument("--month", help="YYYY-MM")
     when.add_argument("--period", help="YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD")
+    p.add_argument(
+        "--compare",
+        choices=COMPARE_BASES,
+        default="previous",
+        help="rank change against the previous period (环比) or the same period a year earlier (同比)",
+    )
     _common(p)
 
 

@@ -167,6 +167,9 @@ def _rates(row: dict[str, Any], city: dict[str, Any]) -> pl.DataFrame:
                 "分母": float(row[den]) if den and row.get(den) is not None else None,
                 "95%区间下限": row.get(f"{key}_low"),
                 "95%区间上限": row.get(f"{key}_high"),
+                "目标": row.get(f"{key}_target"),
+                "是否达标": _met(row.get(f"{key}_meets_target")),
+                "与目标差（百分点）": None if row.get(f"{key}_target_gap") is None else 100 * row[f"{key}_target_gap"],
                 "全市": city.get(key),
                 "全市分子": float(city[num]) if num and city.get(num) is not None else None,
                 "全市分母": float(city[den]) if den and city.get(den) is not None else None,
@@ -177,6 +180,11 @@ def _rates(row: dict[str, Any], city: dict[str, Any]) -> pl.DataFrame:
             }
         )
     return pl.DataFrame(records, infer_schema_length=None)
+
+
+def _met(met: bool | None) -> str | None:
+    """是 / 否 against the unit's target; empty without one, or when the rate cannot be judged."""
+    return None if met is None else ("是" if met else "否")
 
 
 def _fields(key: str) -> str:
@@ -222,7 +230,13 @@ def _column_format(col: str, dtype: pl.DataType, fmt: dict[str, Any]) -> tuple[A
     if col in ("分子", "分母", "全市分子", "全市分母"):
         return fmt["general"], 10
     if dtype.is_float():
-        is_rate = col.endswith(("_rate", "_low", "_high")) or col in ("本单位", "全市", "95%区间下限", "95%区间上限")
+        is_rate = col.endswith(("_rate", "_low", "_high")) or col in (
+            "本单位",
+            "全市",
+            "95%区间下限",
+            "95%区间上限",
+            "目标",
+        )
         return (fmt["pct"], 12) if is_rate and col != "score" else (fmt["num"], 12)
     if dtype.is_integer():
         return fmt["int"], 11

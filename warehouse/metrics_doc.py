@@ -108,6 +108,31 @@ RULES: tuple[tuple[str, str], ...] = (
         "Where deadlines came from: beside 按时办结率 the share of due-or-closed orders whose deadline was derived by our "
         "rule (not in the export); above derived_due_warning_share the rate carries a warning.",
     ),
+    (
+        "同比：与去年同期（同月、同季、上年，任意区间后移一年）比较，规则同环比（未完整时按同一时点、变化只取舍一次）；"
+        "已导入的数据未从去年同期第一天起覆盖时不做同比（显示“—”并说明），不拿部分月份比较。",
+        "Year on year (同比): against the same period a year earlier (the same month or quarter, the year before, a range "
+        "shifted a year), by the same rules as the previous period (same age while incomplete, rounded once); none when "
+        "the loaded data does not cover that period from its first day (shown as — with a note), never a partial one.",
+    ),
+    (
+        "目标：targets 设置每个率的达标线（可按排名组覆盖）。率的精确值 ≥ 目标为达标，差距 = 实际 − 目标（百分点），"
+        "比值 = 实际 ÷ 目标（CityScore，≥ 1 达标）；来源不能提供或没有分母的率不计达标与否。排名、总览、单位画像、导出"
+        "和通报用同一标记（warehouse.targets）。",
+        "Targets: the targets setting gives each rate a floor (per ranking group if set). A rate meets it when its exact "
+        "value is ≥ the target; gap = actual − target (percentage points), ratio = actual ÷ target (CityScore, ≥ 1 "
+        "met); a rate the source cannot supply, or without a denominator, neither meets nor misses. Rankings, overview, "
+        "unit profile, exports and the bulletin read the same marks (warehouse.targets).",
+    ),
+    (
+        "督办（积压）：数据截止时间时已派单、未办结且有效办理时限早于截止时间的全部工单（不限月份，含无效、豁免，标明）；"
+        "超期天数向上取整（超时 1 小时为第 1 天）。某时刻 t 的积压 = 派单 ≤ t、时限 < t、t 时未办结；一周前、一周内办结、"
+        "新增和近 12 周趋势都按此由现有快照回推（延期后的时限按延期计）。",
+        "Backlog (督办): every order dispatched, not closed and past its effective deadline at the as-of time, whatever "
+        "its month (invalid and exempt ones included, marked); days overdue counted up (an hour late is day 1). The "
+        "backlog at a moment t = dispatched by t, due before t, not closed by t; a week ago, cleared, new and the "
+        "12-week trend are worked out that way from today's snapshots (an extended deadline counts as extended).",
+    ),
 )
 
 RULES += (

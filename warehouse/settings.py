@@ -28,8 +28,8 @@ COMPOSITE_RATES = ("response", "on_time", "resolution", "satisfaction")
 # Applied whenever a figure is read (warehouse.scoring, warehouse.rankings), never stored: a change shows at once.
 READ_TIME_KEYS = (
     "composite_weights", "min_sample", "red_black_size", "red_black_min_units", "targets", "maturity_days",
-    "derived_due_warning_share", "exclusion_flag_ratio", "exclusion_flag_min_count", "review_sample_size",
-    "review_sample_seed",
+    "derived_due_warning_share", "map",  # map: the boundary files are read when the map is drawn
+    "exclusion_flag_ratio", "exclusion_flag_min_count", "review_sample_size", "review_sample_seed",
 )  # fmt: skip
 SATISFACTION_BASES = ("first", "final")
 
@@ -73,6 +73,26 @@ class Targets:
 
 
 @dataclass(frozen=True)
+class MapFiles:
+    """The boundary files the map page draws (GeoJSON, longitude/latitude): counties, and townships
+    (each feature names its county too); the feature properties that hold the names. Display only:
+    not part of the assessment rules (no rebuild, not in the fingerprint)."""
+
+    counties: Path | None = None
+    townships: Path | None = None
+    county_property: str = "county"
+    township_property: str = "township"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counties": _show_path(self.counties),
+            "townships": _show_path(self.townships),
+            "county_property": self.county_property,
+            "township_property": self.township_property,
+        }
+
+
+@dataclass(frozen=True)
 class Settings:
     response_limit_hours: tuple[tuple[str, float], ...] = (("紧急", 2.0),)
     response_limit_default_hours: float = 24.0
@@ -104,6 +124,7 @@ class Settings:
     # The site's time zone: stored times are its wall-clock times unless an import profile names the
     # source's zone (etl.parsing). Applied when a file is loaded, so not part of the fingerprint.
     time_zone: str = "Asia/Shanghai"
+    map: MapFiles = field(default_factory=MapFiles)
     source: Path | None = None
 
     def response_limit_seconds(self, urgency: str | None) -> int:
@@ -123,10 +144,11 @@ class Settings:
         for key in ("units_file", "source", "time_limits_file", "reply_rules_file"):
             d[key] = _show_path(d[key])
         d["as_of"] = self.as_of.isoformat(sep=" ") if self.as_of else None
+        d["map"] = self.map.to_dict()
         return d
 
     def fingerprint(self) -> str:
-        rules = {k: v for k, v in self.to_dict().items() if k not in ("source", "time_zone")}
+        rules = {k: v for k, v in self.to_dict().items() if k not in ("source", "time_zone", "map")}
         rules["rule_files"] = self.rule_file_digests()
         return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
@@ -216,6 +238,8 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
     basis = v.text(data, "satisfaction_basis", "first")
     if basis not in SATISFACTION_BASES:
         raise v.fail("satisfaction_basis", f"必须是 first 或 final (must be first or final), got {basis!r}")
+    map_table = v.table("map")
+    v.check_keys(map_table, "map", ("counties", "townships", "county_property", "township_property"))
     base = Settings()
     return Settings(
         response_limit_hours=tuple(
@@ -250,6 +274,12 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
         default_group=v.text(data, "default_group", "未分组") or "未分组",
         as_of=_parse_as_of(v.text(data, "as_of", ""), v.src),
         time_zone=_parse_zone(v.text(data, "time_zone", "Asia/Shanghai"), v.src),
+        map=MapFiles(
+            counties=_project_path(v.text(map_table, "counties", "")),
+            townships=_project_path(v.text(map_table, "townships", "")),
+            county_property=v.text(map_table, "county_property", "county") or "county",
+            township_property=v.text(map_table, "township_property", "township") or "township",
+        ),
         source=source,
     )
 
@@ -307,6 +337,7 @@ _TOP_KEYS = (
     "due_derivation",
     "composite_weights",
     "targets",
+    "map",
 )
 
 

@@ -139,8 +139,9 @@ def _walk(user: User, drawn: list[tuple[str, Any]]) -> Seen:
         at = _open(user, "pages/admin.py")
         at.text_input(key="admin_order_id").input("QA001").run()
         look(at)
-    opened = {page for page in ("overview", "rankings", "trends", "hot_topics", "unit_profile", "data", "report",
-                                "about") if _may_open(user, page)}  # fmt: skip
+    pages = ("overview", "rankings", "trends", "backlog", "map", "county", "hot_topics", "unit_profile", "data",
+             "report", "about")  # fmt: skip
+    opened = {page for page in pages if _may_open(user, page)}
     for page in opened - {"rankings", "unit_profile"}:
         look(_open(user, f"pages/{page}.py"))
     for level in ("county", "department", "township"):

@@ -15,6 +15,7 @@ import pytest
 from tests.access_city import DEPARTMENTS, EXTRA_CELLS, HEADERLESS, MONTH, OTHER, OWN, STATUS_WITH_PHONE, build_city
 from tests.access_city import secrets as city_secrets
 from warehouse.access import OrderAccessError, Viewer
+from warehouse.backlog import fetch_backlog
 from warehouse.calendar import Period
 from warehouse.drilldown import fetch_orders
 from warehouse.evidence import build_evidence_pack
@@ -57,6 +58,7 @@ def _order_calls(con) -> dict[str, object]:
         "fetch_cell_warnings": lambda v: fetch_cell_warnings(con, v),
         "fetch_load_history": lambda v: fetch_load_history(con, v),
         "fetch_raw_order": lambda v: fetch_raw_order(con, v, "QA001"),
+        "fetch_backlog": lambda v: fetch_backlog(con, v),
     }  # fmt: skip
 
 
@@ -71,6 +73,7 @@ ALLOWED = {
     "fetch_cell_warnings": {"analyst", "admin"},
     "fetch_load_history": {"analyst", "admin"},
     "fetch_raw_order": {"admin"},
+    "fetch_backlog": {"leader", "oversight", "analyst", "admin"},
 }
 
 
