@@ -24,6 +24,7 @@ import numpy as np
 import polars as pl
 
 from etl.demo_lifecycle import _end_of_working_day
+from etl.demo_places import _TOWNSHIPS, PER_TOWNSHIP, estate_names, road_names
 
 OVER_EXCLUDER = "市人力资源和社会保障局"
 REDO_UNIT = "市住房和城乡建设局"
@@ -221,12 +222,13 @@ def _replies(rng: np.random.Generator, truth: pl.DataFrame) -> pl.DataFrame:
         cumulative = np.cumsum(CLASS_WEIGHTS[r])
         classes.append(CLASS_ORDER[int(np.searchsorted(cumulative, u * cumulative[-1], side="right"))])
     picks = rng.integers(0, 1000, n)
-    estates = rng.integers(0, 1000, n)
-    from etl.demo_city import ESTATES, ROADS  # local: the city's place words
-
+    codes = rng.integers(0, PER_TOWNSHIP, n)
+    index = {name: i for i, name in enumerate(_TOWNSHIPS)}  # the order's own township's estates and roads
+    towns = np.array([index.get(t, 0) for t in truth["township"].to_list()], dtype=np.int64)
+    estates, roads = estate_names(towns, codes).to_list(), road_names(towns, codes).to_list()
     texts = [
-        REPLIES[c][p % len(REPLIES[c])].replace("{e}", ESTATES[e % len(ESTATES)]).replace("{r}", ROADS[e % len(ROADS)])
-        for c, p, e in zip(classes, picks, estates, strict=True)
+        REPLIES[c][p % len(REPLIES[c])].replace("{e}", e).replace("{r}", r)
+        for c, p, e, r in zip(classes, picks, estates, roads, strict=True)
     ]
     closed = pl.col("closed_at").is_not_null()
     return truth.with_columns(

@@ -9,6 +9,7 @@ import streamlit as st
 from labels import level_label, t
 from pages.components import data
 from pages.components.layout import page_header
+from pages.components.problems import about_problems
 from pages.components.tables import metric_definitions, settings_table
 from warehouse.metrics_doc import RULES
 from warehouse.registry import LEVELS
@@ -48,3 +49,5 @@ st.table(settings_table(settings, lang))
 st.caption(t("settings_source", lang).format(path=settings.get("source") or "—"))
 with st.expander("settings.json", icon=":material/code:"):
     st.code(json.dumps(settings, ensure_ascii=False, indent=2), language="json")
+
+about_problems(lang)

@@ -12,8 +12,14 @@ from pages.components import oversight_data as od
 from pages.components.auth import page_access
 from pages.components.filters import period_label, sidebar_filters
 from pages.components.layout import page_header
-from pages.components.oversight_charts import build_category_heatmap, build_hot_words_figure, build_risers_figure
+from pages.components.oversight_charts import (
+    build_category_heatmap,
+    build_hot_words_figure,
+    build_risers_figure,
+    hot_words_note,
+)
 from pages.components.oversight_tables import ISSUE_COLUMNS, blank_unavailable, file_stamp, show_table
+from pages.components.problems import alerts_section, clusters_section
 from pages.components.ranking_notes import empty_message
 from pages.components.tables import missing_keys, missing_text
 from warehouse.settings import load_settings
@@ -64,7 +70,7 @@ with right:
         st.info(t("ht_no_words", lang), icon=":material/text_fields:")
     else:
         st.plotly_chart(build_hot_words_figure(words.words, lang), width="stretch")
-        st.caption(t("ht_words_note", lang).format(n=words.sampled, total=words.total))
+        st.caption(hot_words_note(words, lang))
 
 st.subheader(t("ht_issues_title", lang))
 st.caption(t("ht_issues_note", lang).format(days=load_settings().repeat_window_days))
@@ -92,3 +98,6 @@ else:
     show_table(
         units, cols, lang, where=by_unit, download=file_stamp(level_label(f.level, lang), f.group or "", p.label)
     )
+
+clusters_section(stamp, p, viewer, lang, county=county)
+alerts_section(stamp, p, viewer, lang, county=county)

@@ -8,6 +8,7 @@ import streamlit as st
 from labels import level_label, lists_rule, t
 from pages.components import data
 from pages.components import desk_data as dd
+from pages.components.auth import page_access
 from pages.components.charts import build_volume_figure
 from pages.components.desk_view import with_backlog
 from pages.components.filters import compare_caption, sidebar_filters
@@ -15,6 +16,7 @@ from pages.components.grid import show_frame
 from pages.components.kpi import kpi_cards
 from pages.components.layout import page_header
 from pages.components.markup import md
+from pages.components.problems import alerts_section
 from pages.components.tables import lists_empty_reason, missing_note, red_black
 from pages.components.targets_view import target_panel
 
@@ -68,3 +70,5 @@ for tab, (_, ranking) in zip(st.tabs([name for name, _ in tables]) if tables els
             col.caption(t("lists_side_empty", lang))
         else:
             show_frame(frame, where=col)
+
+alerts_section(stamp, p, page_access().viewer, lang)

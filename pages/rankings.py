@@ -10,6 +10,7 @@ from labels import level_label, metric_label, t
 from pages.components import data
 from pages.components import ranking_notes as rn
 from pages.components.auth import audit_export
+from pages.components.casemix_view import casemix_frame, with_casemix
 from pages.components.charts import build_score_figure
 from pages.components.drill import drilldown_panel
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
@@ -20,6 +21,7 @@ from pages.components.markup import md
 from pages.components.responsive import compact_ranking, wide_and_narrow
 from pages.components.tables import ranking_column_config, ranking_table
 from pages.components.targets_view import targets_caption
+from warehouse.problem_settings import load_problem_settings
 from warehouse.registry import RANK_BY
 
 lang = page_header("page_rankings")
@@ -49,13 +51,19 @@ if st.toggle(t("below_only", lang), key="rk_below"):  # the ranking read as "uni
         st.stop()
 wide, narrow = wide_and_narrow("rankings")  # a phone gets the figures as lines, not a cut-off table
 with wide:
-    detail = st.toggle(t("show_detail", lang), key="rk_detail")
+    left, right = st.columns(2)
+    detail = left.toggle(t("show_detail", lang), key="rk_detail")
+    mix = right.toggle(t("cm_toggle", lang), key="rk_casemix")  # beside the official rate, never instead of it
     table = ranking_table(ranking, lang, detail=detail)
+    if mix:
+        table = with_casemix(table, ranking, f.level, casemix_frame(stamp, f.level, p.start, p.end, p.kind), lang)
     config = ranking_column_config(table, lang, rn.header_tips(ranking, settings, lang))
     show_frame(table, height=35 * (table.height + 1) + 3, column_config=config)
 narrow.markdown(compact_ranking(ranking, lang))
 for note in rn.notes(ranking, settings, by, lang):
     st.caption(note)
+if mix:
+    st.caption(t("cm_note", lang).format(months=load_problem_settings().casemix.reference_months))
 
 export = ranking_table(ranking, lang, for_export=True)
 name = f"{t('page_rankings', lang)}_{level_label(f.level, lang)}{'_' + f.group if f.group else ''}_{p.label}"

@@ -10,6 +10,8 @@ from labels import metric_label, t
 from pages.components import data
 from pages.components import oversight_data as od
 from pages.components.auth import audited, page_access
+from pages.components.bulletin_notes import case_marker
+from pages.components.casemix_view import unit_section as casemix_section
 from pages.components.charts import build_trend_figure
 from pages.components.desk_charts import add_last_year, add_target_line, year_before
 from pages.components.filters import period_label, sidebar_filters, trend_window
@@ -25,6 +27,7 @@ from pages.components.oversight_tables import (
     unit_kpis,
     unit_notes,
 )
+from pages.components.problems import clusters_section
 from pages.components.tables import incomplete_caption, missing_keys, trend_gap
 from pages.components.targets_view import target_line
 from warehouse.registry import RANKING_RATES
@@ -122,3 +125,8 @@ st.subheader(t("up_lists_title", lang))
 order_list_tabs(
     row, lambda: od.order_lists(stamp, viewer, *key[1:], p.start, p.end, p.kind, LIST_LIMIT), LIST_LIMIT, lang
 )
+
+casemix_section(stamp, p, f.level, unit, county, lang)
+clusters_section(stamp, p, viewer, lang, level=f.level, unit=unit, unit_county=county)
+if p.kind == "month":
+    case_marker(viewer, f.level, unit, county, f"{p.start:%Y-%m}", lang)

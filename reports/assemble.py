@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tomllib
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
-from reports import queries
+from reports import issued, queries
+from reports.config import ReportConfig, ReportError, load_report_config
+from reports.issued import IssueHeader
 from warehouse.calendar import Period
 from warehouse.metrics import fetch_build_info, fetch_monthly
 from warehouse.queries import fetch_is_demo
 from warehouse.rankings import fetch_ranking, fetch_totals_with_previous
 from warehouse.registry import RANK_BY
-from warehouse.settings import PROJECT_ROOT, READ_TIME_KEYS, Settings, load_settings
+from warehouse.settings import READ_TIME_KEYS, Settings, load_settings
 
-REPORT_CONFIG = PROJECT_ROOT / "config" / "report.toml"
 TOP_CATEGORIES = 10
 TOP_RISERS = 5
 TOP_HANDLING = 5
@@ -46,33 +44,6 @@ RANK_COLUMNS = (
 TREND_COLUMNS = (
     "received_count", "dispatched_count", "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate",
 )  # fmt: skip
-
-
-class ReportError(ValueError):
-    """The report cannot be made (no such month, empty warehouse); the message says what to do."""
-
-
-@dataclass(frozen=True)
-class ReportConfig:
-    """config/report.toml: the names printed on the bulletin (the warehouse knows no city name)."""
-
-    city_name: str = ""
-    issuer: str = ""
-    demo_city_name: str = "云溪市"
-
-
-def load_report_config(path: str | os.PathLike[str] | None = None) -> ReportConfig:
-    """``HOTLINE_REPORT_CONFIG`` or config/report.toml; a missing default file gives the defaults."""
-    p = Path(path or os.environ.get("HOTLINE_REPORT_CONFIG") or REPORT_CONFIG)
-    if not p.exists():
-        if path is not None or "HOTLINE_REPORT_CONFIG" in os.environ:
-            raise ReportError(f"通报设置文件不存在：{p}")
-        return ReportConfig()
-    data = tomllib.loads(p.read_text(encoding="utf-8"))
-    unknown = set(data) - {"city_name", "issuer", "demo_city_name"}
-    if unknown:
-        raise ReportError(f"{p}: 未知设置项 {sorted(unknown)}（可用 city_name, issuer, demo_city_name）")
-    return ReportConfig(**{k: str(v).strip() for k, v in data.items()})
 
 
 @dataclass(frozen=True)
@@ -109,6 +80,17 @@ class ReportData:
     red_black: list[dict[str, Any]]
     overdue_units: list[dict[str, Any]]
     returned_units: list[dict[str, Any]]
+    # the bulletin as issued (reports.issued)
+    header: IssueHeader | None = None
+    townships: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    casemix: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    issues_text: str = ""
+    requirements_text: str = ""
+    followup: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -149,8 +131,9 @@ def assemble_report(
     title_lines = (title,) if title else (hotline, f"{period.start.year}年{period.start.month}月运行情况通报")
     as_of = info.get("as_of")
     used, changed = _settings_used(info, settings)
-    counties = _ranking_rows(con, "county", period, settings, by)
-    departments = _ranking_rows(con, "department", period, settings, by)
+    counties = _trim(fetch_ranking(con, "county", period, settings, by=by).to_dicts())
+    departments = _trim(fetch_ranking(con, "department", period, settings, by=by).to_dicts())
+    issues, requirements = issued.office_text(period.label)
     return ReportData(
         month=period.label,
         year_num=period.start.year,
@@ -181,6 +164,16 @@ def assemble_report(
         red_black=_red_black(counties, departments, settings),
         overdue_units=_top(departments, "overdue_open_count"),
         returned_units=_top(departments, "returned_count"),
+        header=issued.issue_header(config, city_name, period),
+        townships=issued.township_rows(con, period, settings, by, [c["unit"] for c in counties]),
+        problems=issued.public_problems(con, period),
+        alerts=issued.month_alerts(con, period),
+        casemix=issued.casemix_rows(con, period, settings),
+        cases=issued.typical_cases(con, period.label),
+        issues_text=issues,
+        requirements_text=requirements,
+        followup=issued.blacklist_followup(con, period, settings, by, {"county": counties, "department": departments}),
+        targets=issued.target_rows(totals, counties, departments),
     )
 
 
@@ -229,11 +222,8 @@ def _hot_topics(
     return {"categories": top, "risers": risers[:TOP_RISERS]}
 
 
-def _ranking_rows(
-    con: duckdb.DuckDBPyConnection, level: str, period: Period, settings: Settings, by: str
-) -> list[dict]:
-    frame = fetch_ranking(con, level, period, settings, by=by)
-    return [{k: row[k] for k in RANK_COLUMNS} for row in frame.iter_rows(named=True)]
+def _trim(rows: list[dict]) -> list[dict]:
+    return [{k: row[k] for k in RANK_COLUMNS} for row in rows]
 
 
 def _by_group(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:

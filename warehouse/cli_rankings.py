@@ -22,6 +22,7 @@ import polars as pl
 
 from labels import metric_label, missing_fields
 from warehouse.calendar import COMPARE_BASES, Period
+from warehouse.casemix import CASEMIX_COLUMNS, fetch_casemix
 from warehouse.connection import connect_read
 from warehouse.maturity import fetch_event_lags
 from warehouse.metrics import fetch_build_info, fetch_monthly
@@ -180,11 +181,30 @@ def cmd_rankings(args: argparse.Namespace) -> int:
     try:
         df = fetch_ranking(con, args.level, period, settings, by=args.by, basis=args.compare)
         as_of = fetch_build_info(con).get("as_of")
+        mix = fetch_casemix(con, args.level, period, settings) if args.case_mix else None
     finally:
         con.close()
-    _write(ranking_records(df, args.level), args, f"{LEVELS[args.level].label_zh}排名 {period.label}"
-           f"（排名依据：{metric_label(RANK_BY[args.by])}；数据截止 {as_of or '—'}）")  # fmt: skip
+    records = ranking_records(df, args.level)
+    if mix is not None:
+        records = with_casemix_records(records, df, mix, args.level)
+    _write(records, args, f"{LEVELS[args.level].label_zh}排名 {period.label}"
+           f"（排名依据：{metric_label(RANK_BY[args.by])}；数据截止 {as_of or '—'}）",
+           extra=list(CASEMIX_COLUMNS) if mix is not None else [])  # fmt: skip
     return 0
+
+
+def with_casemix_records(
+    records: list[dict[str, Any]], df: pl.DataFrame, mix: pl.DataFrame, level: str
+) -> list[dict[str, Any]]:
+    """The case-mix columns beside the official ones (``warehouse.casemix``), matched by unit."""
+    keys = LEVELS[level].keys
+    found = {tuple(r[k] for k in keys): r for r in mix.iter_rows(named=True)}
+    unit_keys = [("county", "unit") if level == "township" else ("unit",) for _ in records]
+    out = []
+    for rec, row, names in zip(records, df.iter_rows(named=True), unit_keys, strict=True):
+        hit = found.get(tuple(row[n] for n in names), {})
+        out.append({**rec, **{c: hit.get(c) for c in CASEMIX_COLUMNS}})
+    return out
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
@@ -211,14 +231,35 @@ def cmd_trend(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(records: list[dict[str, Any]], args: argparse.Namespace, title: str, month: bool = False) -> None:
+def _write(
+    records: list[dict[str, Any]], args: argparse.Namespace, title: str, month: bool = False, extra: list[str] = ()
+) -> None:
     columns = (["month"] if month else []) + [c for c in CSV_COLUMNS if c != "county" or args.level == "township"]
     if args.format == "csv":
-        sys.stdout.write(format_csv(records, columns))
+        sys.stdout.write(format_csv(records, columns + list(extra)))
     elif args.format == "json":
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(format_table(records, args.level, title, month=month))
+        if extra:
+            sys.stdout.write(casemix_table(records, args.level))
+
+
+def casemix_table(records: list[dict[str, Any]], level: str) -> str:
+    """The case-mix comparison under the league table: beside the official rate, never instead of it."""
+    verdicts = {"below": "低于预期", "above": "高于预期", "as_expected": "与预期相当", None: "样本不足"}
+    pct = lambda v: "—" if v is None else f"{v * 100:.1f}%"  # noqa: E731
+    ratio = lambda v: "—" if v is None else f"{v:.3f}"  # noqa: E731
+    heads = ["单位", "满意率", "按案件结构预期", "实际/预期", "95%区间", "判断"]
+    rows = [[(f"{r['county']} " if level == "township" else "") + r["unit"], pct(r["satisfaction_rate"]),
+             pct(r["expected_satisfaction_rate"]), ratio(r["satisfaction_oe"]),
+             f"{ratio(r['satisfaction_oe_low'])}–{ratio(r['satisfaction_oe_high'])}",
+             verdicts[r["casemix_verdict"]] if r["satisfaction_oe"] is not None else "—"] for r in records]  # fmt: skip
+    widths = [max([_width(h)] + [_width(row[i]) for row in rows]) for i, h in enumerate(heads)]
+    lines = ["", "满意率的案件结构对比（按全市同类诉求的满意率推算；辅助判断，不替代官方满意率）"]
+    lines += ["  ".join(_pad(c, w, i > 0) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+              for cells in [heads, *rows]]  # fmt: skip
+    return "\n".join(lines) + "\n"
 
 
 def cmd_maturity(args: argparse.Namespace) -> int:
@@ -248,6 +289,8 @@ def add_rankings(sub: argparse._SubParsersAction) -> None:
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument("--month", help="YYYY-MM")
     when.add_argument("--period", help="YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD")
+    p.add_argument("--case-mix", action="store_true",
+                   help="add observed vs expected satisfaction given each unit's mix of cases (beside, not instead)")  # fmt: skip
     p.add_argument(
         "--compare",
         choices=COMPARE_BASES,

@@ -251,4 +251,4 @@ def test_xlsx_has_one_sheet_per_section(report: dict) -> None:
     with zipfile.ZipFile(report["paths"]["xlsx"]) as zf:
         workbook = zf.read("xl/workbook.xml").decode("utf-8")
     names = re.findall(r'<sheet name="([^"]+)"', workbook)
-    assert names == ["总体情况", "热点分析", "办理情况", "考核排名", "红黑榜", "说明"]
+    assert names == ["总体情况", "热点分析", "办理情况", "考核排名", "红黑榜", "整改与要求", "说明"]
