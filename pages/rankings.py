@@ -16,6 +16,7 @@ from pages.components.drill import drilldown_panel
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
 from pages.components.filters import base_caption, period_label, sidebar_filters
 from pages.components.grid import show_frame
+from pages.components.integrity_view import over_exclusion_note, with_integrity
 from pages.components.layout import page_header
 from pages.components.markup import md
 from pages.components.responsive import compact_ranking, wide_and_narrow
@@ -51,12 +52,15 @@ if st.toggle(t("below_only", lang), key="rk_below"):  # the ranking read as "uni
         st.stop()
 wide, narrow = wide_and_narrow("rankings")  # a phone gets the figures as lines, not a cut-off table
 with wide:
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     detail = left.toggle(t("show_detail", lang), key="rk_detail")
-    mix = right.toggle(t("cm_toggle", lang), key="rk_casemix")  # beside the official rate, never instead of it
+    mix = middle.toggle(t("cm_toggle", lang), key="rk_casemix")  # beside the official rate, never instead of it
+    integrity = right.toggle(t("integrity_toggle", lang), key="rk_integrity", help=t("integrity_toggle_help", lang))
     table = ranking_table(ranking, lang, detail=detail)
     if mix:
         table = with_casemix(table, ranking, f.level, casemix_frame(stamp, f.level, p.start, p.end, p.kind), lang)
+    if integrity:  # exclusions, redo chain, extensions, actually solved (issue 20)
+        table = with_integrity(table, ranking, lang)
     config = ranking_column_config(table, lang, rn.header_tips(ranking, settings, lang))
     show_frame(table, height=35 * (table.height + 1) + 3, column_config=config)
 narrow.markdown(compact_ranking(ranking, lang))
@@ -64,8 +68,10 @@ for note in rn.notes(ranking, settings, by, lang):
     st.caption(note)
 if mix:
     st.caption(t("cm_note", lang).format(months=load_problem_settings().casemix.reference_months))
+if integrity or ranking["exclusion_flag"].any():  # the flag is in the flags column: say how it is decided
+    st.caption(over_exclusion_note(settings, lang))
 
-export = ranking_table(ranking, lang, for_export=True)
+export = with_integrity(ranking_table(ranking, lang, for_export=True), ranking, lang, for_export=True)
 name = f"{t('page_rankings', lang)}_{level_label(f.level, lang)}{'_' + f.group if f.group else ''}_{p.label}"
 c1, c2, _ = st.columns([1, 1, 4])
 c1.download_button(t("download_csv", lang), to_csv_bytes(export), f"{name}.csv", "text/csv", icon=":material/download:",

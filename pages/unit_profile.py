@@ -15,6 +15,7 @@ from pages.components.casemix_view import unit_section as casemix_section
 from pages.components.charts import build_trend_figure
 from pages.components.desk_charts import add_last_year, add_target_line, year_before
 from pages.components.filters import period_label, sidebar_filters, trend_window
+from pages.components.integrity_section import integrity_section
 from pages.components.layout import page_header
 from pages.components.markup import md
 from pages.components.oversight_charts import build_category_gap_figure
@@ -83,6 +84,8 @@ st.download_button(
     type="primary",
     on_click="ignore",
 )
+
+integrity_section(row, od.unit_overdue_ages(*key), data.settings_in_force()[0], lang)  # issue 20
 
 st.subheader(t("up_trend_title", lang))
 pick, overlay = st.columns([1, 2], vertical_alignment="bottom")

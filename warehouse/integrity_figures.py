@@ -106,3 +106,13 @@ def fetch_overdue_ages(
     as_of = fetch_as_of(con)
     return frame.sort([*reversed(AGE_BUCKETS), *lvl.keys], descending=[True] * 4 + [False] * len(lvl.keys),
                       nulls_last=True).with_columns(pl.lit(as_of, dtype=pl.Datetime("us")).alias("as_of"))  # fmt: skip
+
+
+def unit_filter(level: str, unit: str, county: str | None = None) -> dict[str, str | None]:
+    """Column = value pairs that pick one unit's row of :func:`fetch_overdue_ages` (a township within
+    its county)."""
+    lvl = get_level(level)
+    keys: dict[str, str | None] = {lvl.unit_col or "": unit}
+    if lvl.name == "township":
+        keys["county"] = county
+    return keys

@@ -44,6 +44,8 @@ def flags_text(row: dict[str, Any], lang: str) -> str:
         flags.append(t("flag_black", lang))
     if row.get("indistinguishable"):
         flags.append(t("flag_indistinguishable", lang))
+    if row.get("exclusion_flag"):  # far more invalid or exempt than its group (warehouse.integrity)
+        flags.append(t("flag_over_exclusion", lang))
     if row.get("on_time_warning"):
         flags.append(f"{t('flag_due_derived', lang)}（{100 * row['derived_due_share']:.0f}%）")
     if row.get("score_missing_rates") and row.get("score") is not None:

@@ -44,6 +44,18 @@ def test_the_public_sees_the_figures_but_no_order(env) -> None:
     assert len(at.dataframe) == 1 and "工单编号" not in at.dataframe[0].value.columns  # the per-unit counts only
 
 
+def test_the_backlog_by_working_days_late(env) -> None:
+    """Issue 20: the same backlog by statutory working days past due (worked by hand in tests/data/test_backlog.py)."""
+    at = backlog_page(User("gong", "public"))
+    assert not at.exception
+    assert any(
+        c.value.startswith("按超过办理时限的法定工作日数：1–3 个 1 件，4–7 个 1 件，8–15 个 4 件，15 个以上 0 件")
+        for c in at.caption
+    )
+    counts = at.dataframe[0].value
+    assert list(counts["超期8–15工作日"]) == [3, 1, 0] and counts["超期15工作日以上"].sum() == 0
+
+
 def test_a_leader_gets_the_list_most_overdue_first(env) -> None:
     at = backlog_page(User("qian", "leader"))
     assert not at.exception

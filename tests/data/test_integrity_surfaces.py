@@ -1,0 +1,78 @@
+"""Issue 20 on the surfaces: the demo city's planted over-excluder is flagged and explained, its redo-heavy
+unit shows a first satisfaction far below its final one, the rankings export carries every integrity
+figure, and a real export without the optional fields shows "—" (never 0). Real warehouses built by the
+real ETL: the session demo (seed 5, 4 × 600 orders) and a real public export (skipped without it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from etl.demo_integrity import OVER_EXCLUDER, REDO_UNIT
+from etl.load import load_files
+from labels import metric_label, t
+from pages.components.integrity_view import COUNTS, RATES, integrity_columns, with_integrity
+from pages.components.tables import ranking_table
+from warehouse.calendar import Period
+from warehouse.rankings import fetch_ranking
+
+Q3 = Period.quarter(2026, 3)
+BALTIMORE_PROFILE = Path(__file__).resolve().parents[2] / "etl" / "profiles" / "baltimore311.toml"
+BALTIMORE_CSV = Path("baltimore311_sample_2014_2019") / "311_sample.csv"
+
+
+def _row(ranking: pl.DataFrame, unit: str) -> dict:
+    return ranking.filter(pl.col("unit") == unit).row(0, named=True)
+
+
+def test_the_demo_flags_its_over_excluder_alone_and_says_why(demo_con) -> None:
+    ranking = fetch_ranking(demo_con, "department", Q3)
+    assert ranking.filter(pl.col("exclusion_flag"))["unit"].to_list() == [OVER_EXCLUDER]
+    row = _row(ranking, OVER_EXCLUDER)
+    assert row["exclusion_rate"] == row["excluded_count"] / row["exclusion_measurable_count"] > 0.2
+    page = integrity_columns(ranking.filter(pl.col("unit") == OVER_EXCLUDER), "zh").row(0, named=True)
+    flag = page[t("flag_over_exclusion", "zh")]
+    assert flag.startswith("排除偏多（不计入考核率 ") and "本组中位数" in flag and "倍" in flag
+    assert f"{100 * row['exclusion_rate']:.1f}%" in flag
+    assert "排除偏多" in ranking_table(ranking, "zh").filter(pl.col("单位") == OVER_EXCLUDER)["标记"][0]
+
+
+def test_the_demo_redo_unit_shows_a_poor_first_rating_behind_a_good_final_one(demo_con) -> None:
+    row = _row(fetch_ranking(demo_con, "department", Q3), REDO_UNIT)
+    first, final = row["first_satisfaction_rate"], row["final_satisfaction_rate"]
+    assert first is not None and final is not None and final - first > 0.2
+    page = integrity_columns(pl.DataFrame([row]), "zh").row(0, named=True)
+    assert page["首次满意率"] == f"{100 * first:.1f}%" and page["最终满意率"] == f"{100 * final:.1f}%"
+
+
+def test_the_rankings_export_carries_every_integrity_figure(demo_con) -> None:
+    ranking = fetch_ranking(demo_con, "department", Q3)
+    export = with_integrity(ranking_table(ranking, "zh", for_export=True), ranking, "zh", for_export=True)
+    for key in COUNTS:
+        assert export[metric_label(key, "zh")].to_list() == ranking[key].to_list()
+    for key in RATES:
+        got = export[metric_label(key, "zh") + "（%）"].to_list()
+        assert got == [None if v is None else round(100 * v, 2) for v in ranking[key]]
+    assert export["排除偏多"].str.len_chars().gt(0).sum() == 1
+
+
+def test_a_real_export_without_the_fields_reads_not_available(external: Path, db: Path) -> None:
+    import duckdb
+
+    load_files([external / BALTIMORE_CSV], db=db, profile=BALTIMORE_PROFILE)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        ranking = fetch_ranking(con, "department", Period.year(2018))
+    finally:
+        con.close()
+    assert ranking.height > 0
+    page = integrity_columns(ranking, "zh")
+    # Baltimore's SRStatus says invalid (duplicates): those figures are real; nothing else is there
+    lacking = [k for k in (*COUNTS, *RATES) if k not in ("invalid_count", "exclusion_rate")]
+    for key in lacking:
+        assert set(page[metric_label(key, "zh")]) == {"—"}, key  # not available, never 0
+    assert set(page["重办口径"]) == {"—"}  # no redo fields and no caller phone: not even the proxy
+    assert "—" not in set(page["无效工单量"]) and ranking["invalid_count"].sum() > 0
+    export = integrity_columns(ranking, "zh", for_export=True)
+    assert export[metric_label("exempt_count", "zh")].null_count() == ranking.height
