@@ -72,9 +72,7 @@ def write_demo(
     if months < 1 or orders_per_month < 1:
         raise ValueError("months and orders_per_month must be at least 1")
     rng = np.random.default_rng(seed)
-    firsts = month_starts(end, months)
-    truth = with_planted(generate_orders(rng, end, months, orders_per_month), seed, firsts, orders_per_month)
-    truth = demo_integrity.enrich(truth, seed, firsts)  # exclusions, redos, replies (its own random stream)
+    firsts, truth = demo_truth(rng, seed, end, months, orders_per_month)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob(f"{FILE_PREFIX}*"):
@@ -93,6 +91,17 @@ def write_demo(
     MESSY_EXPECTATIONS.clear()
     MESSY_EXPECTATIONS.update(expectations)
     return paths
+
+
+def demo_truth(
+    rng: np.random.Generator, seed: int, end: str, months: int, orders_per_month: int
+) -> tuple[list[date], pl.DataFrame]:
+    """The city's orders as they really went (before any export snapshot): the background orders, the
+    planted recurring problems, then the planted exclusions, redos and replies (each its own stream).
+    Also the labelled sample of ``etl.reply_eval``."""
+    firsts = month_starts(end, months)
+    truth = with_planted(generate_orders(rng, end, months, orders_per_month), seed, firsts, orders_per_month)
+    return firsts, demo_integrity.enrich(truth, seed, firsts)
 
 
 def messy_expectations(out_dir: Path) -> dict[str, dict[str, int]]:

@@ -38,6 +38,10 @@ RANK_COLUMNS = (
     "received_count", "dispatched_count", "assessed_count", "closed_count", "overdue_open_count", "returned_count",
     "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "return_rate", "derived_due_share",
     "on_time_warning", "incomplete", "below_target",
+    # assessment integrity (issue 20): exclusions and their flag, the redo chain, closed ≠ fixed
+    "invalid_count", "exempt_count", "exclusion_rate", "exclusion_flag", "exclusion_group_median",
+    "exclusion_times_median", "redo_rate", "first_satisfaction_answered_count", "first_satisfaction_rate", "final_satisfaction_rate", "redo_basis",
+    "actual_solve_rate",
     *(f"{k}{s}" for k in ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
       for s in ("_target", "_meets_target", "_target_gap")),
 )  # fmt: skip

@@ -68,7 +68,8 @@ def document_blocks(r: ReportData, n: dict[str, list[str]], t: dict[str, Table])
                   ("figure", "county_scores", "区县综合得分（红色为红榜，深灰为黑榜）"),
                   ("h2", "（三）承办单位排名"), *_tables(t, "departments_"), ("h2", "（四）乡镇街道排名"),
                   *(_tables(t, "townships_") or [("p", "本月没有可排名的乡镇街道。")]),
-                  ("h2", "（五）满意率与案件结构"), ("p", it.casemix_sentence(r)), *_tables(t, "casemix_")]),
+                  ("h2", "（五）满意率与案件结构"), ("p", it.casemix_sentence(r)), *_tables(t, "casemix_"),
+                  ("h2", "（六）考核完整性"), ("p", it.integrity_sentence(r)), *_tables(t, "integrity_")]),
         ("上月黑榜单位整改情况", [*_paras(it.followup_lines(r)), *_tables(t, "followup")]),
         ("典型案例", _paras([f"{i}. {it.case_line(c)}" for i, c in enumerate(r.cases, 1)])
                   or [("p", "本月未选定典型案例。")]),

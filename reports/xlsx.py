@@ -23,7 +23,7 @@ SECTIONS = (
     ("总体情况", "overview", ("overview", "channels", "appeal_types", "trend")),
     ("热点分析", "hot", ("categories", "risers", "problems", "alerts")),
     ("办理情况", "handling", ("handling", "targets", "overdue_units", "returned_units")),
-    ("考核排名", "ranking", ("counties", "counties_below", "departments_", "townships_", "casemix_")),
+    ("考核排名", "ranking", ("counties", "counties_below", "departments_", "townships_", "casemix_", "integrity_")),
     ("红黑榜", None, ("red_black_",)),
 )
 # the sections after the rankings (follow-up, typical cases, 存在问题, 工作要求) as text, in one sheet

@@ -17,6 +17,18 @@ from typing import Any
 
 from warehouse.settings import Settings
 
+# Final satisfaction this far above the first (exact rates), on at least min_sample first ratings: the
+# redos hid a poor first verdict, and the unit profile and the bulletin say so in words.
+REDO_GAP = Fraction(1, 10)
+
+
+def redo_gap(row: dict[str, Any], min_sample: int) -> bool:
+    """Does the row's final satisfaction hide a poor first one (see ``REDO_GAP``)?"""
+    first, final = row.get("first_satisfaction_rate"), row.get("final_satisfaction_rate")
+    if first is None or final is None or int(row.get("first_satisfaction_answered_count") or 0) < min_sample:
+        return False
+    return Fraction(final) - Fraction(first) >= REDO_GAP
+
 
 def mark_exclusions(rows: list[dict[str, Any]], settings: Settings) -> None:
     """Set ``exclusion_flag``, ``exclusion_group_median`` and ``exclusion_times_median`` on the rows of one

@@ -10,6 +10,7 @@ from typing import Any
 
 from warehouse.problems_doc import problems_markdown
 from warehouse.registry import LEVELS, MEASURABLE, METRIC_BY_KEY, METRICS
+from warehouse.replies_doc import replies_markdown
 
 RULES: tuple[tuple[str, str], ...] = (
     (
@@ -237,4 +238,4 @@ def render_markdown(settings_summary: dict[str, Any] | None = None) -> str:
     if settings_summary:
         lines += ["", "## 当前设置 / Settings in config/settings.toml", "", "| setting | value |", "|---|---|"]
         lines += [f"| `{k}` | `{v}` |" for k, v in settings_summary.items() if k != "source"]
-    return "\n".join(lines) + "\n" + problems_markdown()
+    return "\n".join(lines) + "\n" + problems_markdown() + replies_markdown()

@@ -9,7 +9,7 @@ tried class by class in the file's order, the first class with a match winning; 
 
 The classification runs in SQL when the fact table is built (``sql_case``: the patterns are bound
 parameters), and :func:`classify` runs that same expression on any texts, so the precision and recall
-measured on the labelled samples (``python -m warehouse reply-eval``) are those of the product itself.
+measured on the labelled sample (``python -m etl.reply_eval``) are those of the product itself.
 """
 
 from __future__ import annotations

@@ -11,13 +11,13 @@ import streamlit as st
 
 from labels import metric_label, t
 from pages.components.integrity_view import over_exclusion_note, over_exclusion_text, pct_text, redo_basis_text
+from warehouse.integrity import redo_gap
 from warehouse.integrity_figures import AGE_BUCKETS
 
 CARDS = (
     "invalid_count", "exempt_count", "exclusion_rate", "redo_rate", "first_satisfaction_rate",
     "final_satisfaction_rate", "extended_count", "actual_solve_rate",
 )  # fmt: skip
-REDO_GAP = 0.05  # final satisfaction this far above the first: say so in words
 
 
 def card_value(key: str, value: Any) -> str:
@@ -26,10 +26,10 @@ def card_value(key: str, value: Any) -> str:
     return pct_text(value) if key.endswith("_rate") else f"{value:,}"
 
 
-def redo_gap_text(row: dict[str, Any], basis: str, lang: str) -> str | None:
+def redo_gap_text(row: dict[str, Any], basis: str, min_sample: int, lang: str) -> str | None:
     """The first rating hidden by redos: final satisfaction well above the first, in words."""
     first, final = row.get("first_satisfaction_rate"), row.get("final_satisfaction_rate")
-    if first is None or final is None or final - first < REDO_GAP:
+    if not redo_gap(row, min_sample) or first is None or final is None:
         return None
     return t("up_redo_gap", lang).format(
         first=pct_text(first), final=pct_text(final), gap=f"{100 * (final - first):.1f}",
@@ -49,7 +49,7 @@ def integrity_section(row: dict[str, Any], ages: dict[str, Any] | None, settings
     if flag := over_exclusion_text(row, lang):
         st.warning(flag, icon=":material/flag:")
         st.caption(over_exclusion_note(settings, lang))
-    if gap := redo_gap_text(row, settings.get("satisfaction_basis", "first"), lang):
+    if gap := redo_gap_text(row, settings.get("satisfaction_basis", "first"), settings["min_sample"], lang):
         st.warning(gap, icon=":material/replay:")
     st.markdown(f"**{t('up_ages_title', lang)}**")
     if ages is not None and ages.get("overdue_open_count") == 0:

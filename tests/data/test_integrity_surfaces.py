@@ -76,3 +76,25 @@ def test_a_real_export_without_the_fields_reads_not_available(external: Path, db
     assert "—" not in set(page["无效工单量"]) and ranking["invalid_count"].sum() > 0
     export = integrity_columns(ranking, "zh", for_export=True)
     assert export[metric_label("exempt_count", "zh")].null_count() == ranking.height
+
+
+def test_the_bulletin_has_the_integrity_tables_and_names_the_redo_unit(demo_con) -> None:
+    from reports.assemble import assemble_report
+    from reports.document import document_blocks
+    from reports.issued_tables import issued_tables
+    from reports.issued_text import integrity_sentence
+    from reports.narrative import build_narrative, fmt_pct
+    from reports.tables import build_tables
+
+    report = assemble_report(demo_con, "2026-09")
+    row = _row(fetch_ranking(demo_con, "department", Period.month("2026-09")), REDO_UNIT)
+    tables = issued_tables(report)
+    table = tables["integrity_department"]
+    assert table.header[4:6] == ("首次满意率", "最终满意率")
+    cells = next(r for r in table.rows if r[0].value == REDO_UNIT)
+    assert (cells[4].value, cells[5].value) == (row["first_satisfaction_rate"], row["final_satisfaction_rate"])
+    sentence = integrity_sentence(report)
+    first, final = row["first_satisfaction_rate"], row["final_satisfaction_rate"]
+    assert f"{REDO_UNIT}首次满意率 {fmt_pct(first)}，重办后最终满意率 {fmt_pct(final)}" in sentence
+    blocks = document_blocks(report, build_narrative(report), {**build_tables(report), **tables})
+    assert ("h2", "（六）考核完整性") in blocks and ("table", "integrity_department", None) in blocks
