@@ -25,6 +25,7 @@ from warehouse.casemix import casemix_sentence, casemix_sheet, unit_casemix
 from warehouse.cluster_views import problems_sheet
 from warehouse.excel import neutralise_cell, neutralise_frame
 from warehouse.fields import FIELD_BY_NAME
+from warehouse.integrity_orders import integrity_sheets
 from warehouse.metrics import fetch_build_info
 from warehouse.problem_settings import load_problem_settings
 from warehouse.queries import fetch_is_demo
@@ -37,6 +38,7 @@ from warehouse.queries_orders import (
 )
 from warehouse.rankings import fetch_totals
 from warehouse.registry import FIELD_INPUTS, METRIC_BY_KEY, RATES, get_level
+from warehouse.settings import load_settings
 
 MAX_LIST_ROWS = 20_000
 TREND_MONTHS = 13
@@ -58,6 +60,8 @@ SHEETS = {
         "预警",
         "期间内受理量异常升高（区县 × 二级分类，按历史推算的预期）且其中有本单位工单的预警；「本单位工单」为其中派给本单位的件数。",
     ),
+    "exclusions": (t("ev_exclusions_sheet"), t("ev_exclusions_note")),
+    "review": (t("ev_review_sheet"), ""),  # its note names the settings (see _cover)
 }
 _EXTRA_LABELS = {
     "month": "月份",
@@ -107,6 +111,8 @@ def build_evidence_pack(
     _write_table(wb, fmt, SHEETS["casemix"][0], casemix_sheet(con, level, unit, period, county), {})
     _write_table(wb, fmt, SHEETS["problems"][0], problems_sheet(con, viewer, level, unit, period, county), {})
     _write_table(wb, fmt, SHEETS["alerts"][0], _alerts(con, level, unit, period, county), {})
+    for kind, frame in integrity_sheets(con, viewer, level, unit, period, county).items():  # issue 20
+        _write_table(wb, fmt, SHEETS[kind][0], frame, {})
     wb.close()
     return buf.getvalue()
 
@@ -157,7 +163,7 @@ def _cover(
         (t("cm_title"), casemix_sentence(unit_casemix(con, level, unit, period, row.get("county")))),
     ]  # fmt: skip
     for key, (sheet, what) in SHEETS.items():
-        note = what or _problems_note()
+        note = what or (_review_note() if key == "review" else _problems_note())
         if key in lists and scope:  # the unit's figure counts every county; the list holds one
             shown = lists[key].height
             note += f" 本材料的账号限于{scope}：列出其中{scope}的 {shown} 件" + (
@@ -168,6 +174,11 @@ def _cover(
             note += f" 共 {total} 件" + (f"，列出最近 {MAX_LIST_ROWS} 件。" if total > lists[key].height else "。")
         items.append((f"工作表「{sheet}」", note))
     return pl.DataFrame(items, schema={"项目": pl.String, "内容": pl.String}, orient="row")
+
+
+def _review_note() -> str:
+    settings = load_settings()
+    return t("ev_review_note").format(n=settings.review_sample_size, seed=settings.review_sample_seed)
 
 
 def _alerts(con: duckdb.DuckDBPyConnection, level: str, unit: str, period: Period, county: str | None) -> pl.DataFrame:

@@ -139,3 +139,23 @@ def fetch_review_sample(
         rows = mask_text_columns(_masked(rows, ("reply",)), FREE_TEXT_COLUMNS)
     extra = ["county"] if lvl.name == "township" else []
     return rows.select(*extra, *SAMPLE_COLUMNS)
+
+
+def integrity_sheets(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, level: str, unit: str, period: Period, county: str | None = None
+) -> dict[str, pl.DataFrame]:
+    """The evidence pack's integrity sheets, coded values in words and columns labelled: the unit's excluded
+    orders with reason and approver, and its quality-review sample with the replies."""
+    from labels import t  # the catalogue sits below everything; read here, where the words are used
+
+    words = {"invalid": t("exclusion_invalid"), "exempt": t("exclusion_exempt")}
+    words.update({k: t(f"reply_class_{k}") for k in ("solved", "explained", "referred", "unable", "unclassified")})
+    heads = {"exclusion_reason": t("field_exclusion_reason"), "reply_class": t("field_reply_class"), "unit": t("unit")}
+    exclusions = fetch_exclusions(con, viewer, level, unit, period, county)
+    sample = fetch_review_sample(con, viewer, level, period, unit, county)
+    out = {}
+    for kind, frame in (("exclusions", exclusions), ("review", sample)):
+        coded = [c for c in ("exclusion_reason", "reply_class") if c in frame.columns]
+        frame = frame.with_columns(pl.col(c).replace_strict(words, default=None, return_dtype=pl.String) for c in coded)
+        out[kind] = frame.rename({c: h for c, h in heads.items() if c in frame.columns})
+    return out

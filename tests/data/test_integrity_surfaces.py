@@ -98,3 +98,30 @@ def test_the_bulletin_has_the_integrity_tables_and_names_the_redo_unit(demo_con)
     assert f"{REDO_UNIT}首次满意率 {fmt_pct(first)}，重办后最终满意率 {fmt_pct(final)}" in sentence
     blocks = document_blocks(report, build_narrative(report), {**build_tables(report), **tables})
     assert ("h2", "（六）考核完整性") in blocks and ("table", "integrity_department", None) in blocks
+
+
+def test_the_evidence_pack_lists_exclusions_with_reason_and_approver_and_the_review_sample(demo_con) -> None:
+    import io
+
+    from etl.demo_integrity import REVIEWERS
+    from warehouse.access import Viewer
+    from warehouse.evidence import SHEETS, build_evidence_pack
+    from warehouse.settings import load_settings
+
+    oversight = Viewer("oversight", "test")
+    row = _row(fetch_ranking(demo_con, "department", Q3), OVER_EXCLUDER)
+    pack = build_evidence_pack(demo_con, oversight, "department", OVER_EXCLUDER, Q3)
+    sheets = pl.read_excel(io.BytesIO(pack), sheet_id=0, infer_schema_length=None)
+    excluded = sheets[SHEETS["exclusions"][0]]
+    assert excluded.height == row["excluded_count"]
+    assert set(excluded["不计入考核原因"]) <= {"无效", "豁免"}
+    assert excluded["审核人"].drop_nulls().str.starts_with("审核人").all()  # pseudonyms, never the name
+    assert not set(excluded["审核人"].drop_nulls()) & set(REVIEWERS)
+    assert excluded["终止原因"].drop_nulls().len() + excluded["申诉理由"].drop_nulls().len() > 0
+    review = sheets[SHEETS["review"][0]]
+    size = load_settings().review_sample_size
+    assert 0 < review.height <= 3 * size and review.group_by("月份").len()["len"].max() <= size
+    assert set(review["答复分类"].drop_nulls()) <= {"实际解决", "解释说明", "转办或告知途径", "无法解决", "未能归类"}
+    again = pl.read_excel(io.BytesIO(build_evidence_pack(demo_con, oversight, "department", OVER_EXCLUDER, Q3)),
+                          sheet_name=SHEETS["review"][0])  # fmt: skip
+    assert again["工单编号"].to_list() == review["工单编号"].to_list()  # seeded: the same draw
