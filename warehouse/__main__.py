@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import cli_admin, cli_backlog, cli_problems, cli_rankings, status
+from warehouse import cli_admin, cli_backlog, cli_problems, cli_rankings, cli_review, status
 from warehouse.backups import WarehouseCorruptError
 from warehouse.connection import connect_read, writer
 from warehouse.metrics import rebuild
@@ -95,6 +95,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction], None], Callable
     "clusters": (cli_problems.add_clusters, cli_problems.cmd_clusters),
     "alerts": (cli_problems.add_alerts, cli_problems.cmd_alerts),
     "backlog": (cli_backlog.add_backlog, cli_backlog.cmd_backlog),
+    "review-sample": (cli_review.add_review_sample, cli_review.cmd_review_sample),
 }
 
 

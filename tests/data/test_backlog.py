@@ -156,7 +156,7 @@ def test_the_cli_lists_and_counts(city_db: Path, con, capsys: pytest.CaptureFixt
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split(",")[:2] == ["order_id", "overdue_days"] and [x.split(",")[0] for x in lines[1:]] == ["G", "C"]
     assert main(["backlog", "--db", str(city_db), "--level", "county", "--counts", "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines()[1:] == [f"{OWN},5,4,20,5,1,1", f"{OTHER},1,1,15,1,0,0"]
+    assert capsys.readouterr().out.splitlines()[1:] == [f"{OWN},5,4,20,1,1,3,0,5,1,1", f"{OTHER},1,1,15,0,0,1,0,1,0,0"]
     assert main(["backlog", "--db", str(city_db), "--level", "township", "--unit", "松林镇"]) == 2
     assert "--county" in capsys.readouterr().err
     audit = (city_db.parent / "audit.log").read_text(encoding="utf-8")

@@ -125,3 +125,23 @@ def test_the_evidence_pack_lists_exclusions_with_reason_and_approver_and_the_rev
     again = pl.read_excel(io.BytesIO(build_evidence_pack(demo_con, oversight, "department", OVER_EXCLUDER, Q3)),
                           sheet_name=SHEETS["review"][0])  # fmt: skip
     assert again["工单编号"].to_list() == review["工单编号"].to_list()  # seeded: the same draw
+
+
+def test_the_review_checklist_from_the_command_line(demo_db: Path, capsys) -> None:
+    import json
+
+    from warehouse.__main__ import main
+    from warehouse.settings import load_settings
+
+    args = ["review-sample", "--month", "2026-09", "--db", str(demo_db), "--format", "json"]
+    assert main(args) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out) == rows  # seeded: the same orders every time
+    per_unit = pl.DataFrame(rows).group_by("unit").len()
+    assert per_unit["len"].max() <= load_settings().review_sample_size and per_unit.height > 10
+    assert all(r["month"] == "2026-09" and r["closed_at"] and r["review_verdict"] is None for r in rows)
+    assert main([*args[:-1], "table"]) == 0
+    table = capsys.readouterr().out
+    assert table.startswith("质量抽查清单 2026-09") and "核查结论" not in table and "实际解决" in table
+    assert "cli: review-sample department 2026-09" in (demo_db.parent / "audit.log").read_text(encoding="utf-8")
