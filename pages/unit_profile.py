@@ -15,7 +15,7 @@ from pages.components.casemix_view import unit_section as casemix_section
 from pages.components.charts import build_trend_figure
 from pages.components.desk_charts import add_last_year, add_target_line, year_before
 from pages.components.filters import period_label, sidebar_filters, trend_window
-from pages.components.integrity_section import integrity_section
+from pages.components.integrity_section import category_limits_section, integrity_section
 from pages.components.layout import page_header
 from pages.components.markup import md
 from pages.components.oversight_charts import build_category_gap_figure
@@ -123,6 +123,9 @@ else:
         st.success(t("up_no_gap", lang), icon=":material/thumb_up:")
     st.caption(t("up_categories_note", lang))
     show_table(categories, CATEGORY_COLUMNS, lang, download=file_stamp(t("up_categories_title", lang), unit, p.label))
+
+category_limits_section(od.unit_category_on_time(*key, p.start, p.end, p.kind), lang,
+                        file_stamp(t("up_limits_title", lang), unit, p.label))  # fmt: skip
 
 st.subheader(t("up_lists_title", lang))
 order_list_tabs(

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
 import streamlit as st
 
 from labels import metric_label, t
 from pages.components.integrity_view import over_exclusion_note, over_exclusion_text, pct_text, redo_basis_text
+from pages.components.oversight_tables import show_table
 from warehouse.integrity import redo_gap
 from warehouse.integrity_figures import AGE_BUCKETS
 
@@ -57,3 +59,33 @@ def integrity_section(row: dict[str, Any], ages: dict[str, Any] | None, settings
         return
     for col, key in zip(st.columns(len(AGE_BUCKETS)), AGE_BUCKETS, strict=True):
         col.metric(metric_label(key, lang), card_value(key, (ages or {}).get(key)), border=True)
+
+
+LIMIT_COLUMNS = (
+    "category_l1",
+    "category_l2",
+    "time_limit",
+    "on_time_due_count",
+    "closed_on_time_count",
+    "on_time_rate",
+)
+
+
+def limit_text(workdays: int | None, hours: float | None, lang: str) -> str:
+    """The limit the category's derived deadlines used, in words; 导出所带 when none was derived."""
+    if workdays is not None:
+        return t("limit_workdays", lang).format(n=workdays)
+    if hours is not None:
+        return t("limit_hours", lang).format(n=hours)
+    return t("limit_export", lang)
+
+
+def category_limits_section(frame: pl.DataFrame, lang: str, download: str) -> None:
+    """按时办结率 per category against its own limit (warehouse.integrity_figures.fetch_category_on_time)."""
+    if frame.is_empty():
+        return
+    st.markdown(f"**{t('up_limits_title', lang)}**")
+    texts = [limit_text(w, h, lang) for w, h in zip(frame["limit_workdays"], frame["limit_hours"], strict=True)]
+    show_table(frame.with_columns(pl.Series("time_limit", texts, dtype=pl.String)), LIMIT_COLUMNS, lang,
+               download=download)  # fmt: skip
+    st.caption(t("up_limits_caption", lang))

@@ -90,6 +90,13 @@ def unit_overdue_ages(stamp: Stamp, level: str, unit: str, county: str | None) -
 
 
 @st.cache_data(ttl=600, max_entries=64)
+def unit_category_on_time(
+    stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str
+) -> pl.DataFrame:
+    return integrity_figures.fetch_category_on_time(_con(), level, unit, _p(start, end, kind), county)
+
+
+@st.cache_data(ttl=600, max_entries=64)
 def unit_trend(stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date) -> pl.DataFrame:
     return queries_orders.fetch_unit_trend(_con(), level, unit, start, end, county)
 
