@@ -8,8 +8,9 @@ product's own (``warehouse.replies.classify``: the SQL expression the fact table
 the settings in force). Precision = replies put in a class that belong there ÷ all put there; recall =
 ÷ all that belong there. The demo's replies come from a few templates with place names, so this proves
 the rules read those phrasings (and ignore courtesy lines such as "如有疑问可拨打"), not that they read
-every real reply: ``--taidi`` also classifies the real replies (答复意见) of 泰迪杯 2020 附件4, which carry
-no labels, and reports only how they were classed (how many no rule reads).
+every real reply: ``--taidi`` also classifies the real replies (答复意见) of 泰迪杯 2020 附件4 (how many
+fall in each class, how many no rule reads) and measures precision and recall on 40 of them labelled by
+hand (``docs/reply_labels_taidi.csv``, keyed by 留言编号: the text stays in the external file).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from warehouse.replies import ALL_CLASSES, classify, read_rules, scores
 from warehouse.replies_doc import write_measures
 from warehouse.settings import load_settings
 
+TAIDI_LABELS = Path(__file__).resolve().parents[1] / "docs" / "reply_labels_taidi.csv"
 COMMAND = "python -m etl.reply_eval --taidi ../shared/data/external/taidi2020_zhihuizhengwu/attachment4_messages_with_replies.xlsx --out docs/reply_measures.json"
 
 
@@ -49,12 +51,18 @@ def evaluate_demo(seed: int, months: int, orders_per_month: int) -> dict[str, An
     return out
 
 
-def classify_taidi(path: Path) -> dict[str, Any]:
-    """How the real, unlabelled replies of 附件4 are classed: a count per class (no precision or recall)."""
-    replies = pl.read_excel(path)["答复意见"].cast(pl.String).to_list()
-    predicted = classify(replies, read_rules(load_settings().reply_rules_file))
+def classify_taidi(path: Path, labels: Path = TAIDI_LABELS) -> dict[str, Any]:
+    """How the real replies of 附件4 are classed (a count per class), and precision and recall on the
+    hand-labelled few (``docs/reply_labels_taidi.csv``: 留言编号 → label, no text)."""
+    frame = pl.read_excel(path).select(pl.col("留言编号").cast(pl.Int64), pl.col("答复意见").cast(pl.String))
+    predicted = classify(frame["答复意见"].to_list(), read_rules(load_settings().reply_rules_file))
     counts = Counter(p for p in predicted if p is not None)
-    return {"replies": sum(counts.values()), **{k: counts.get(k, 0) for k in ALL_CLASSES}}
+    out: dict[str, Any] = {"replies": sum(counts.values()), **{k: counts.get(k, 0) for k in ALL_CLASSES}}
+    hand = pl.read_csv(labels, comment_prefix="#", schema={"留言编号": pl.Int64, "label": pl.String})
+    got = dict(zip(frame["留言编号"], predicted, strict=True))
+    out["labelled"] = scores(hand["label"].to_list(), [got[i] for i in hand["留言编号"]])
+    out["labelled"]["all"]["replies"] = hand.height
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,11 +63,31 @@ def replies_markdown(path: Path = MEASURES_FILE) -> str:
     if taidi := m.get("taidi"):
         shares = "；".join(f"{NAMES[k]} {taidi[k]:,}" for k in ALL_CLASSES)
         lines += [
-            f"- 泰迪杯 2020 附件4 的真实答复（答复意见，{taidi['replies']:,} 条，没有标注，故无精确率/召回率）按同一规则分为：{shares}。"
-            f"<br>The real replies of 泰迪杯 2020 附件4 ({taidi['replies']:,}, unlabelled, so no precision or recall) "
-            "are classed by the same rules as above (counts per class).",
+            f"- 泰迪杯 2020 附件4 的全部真实答复（答复意见，{taidi['replies']:,} 条）按同一规则分为：{shares}。"
+            f"<br>All real replies of 泰迪杯 2020 附件4 ({taidi['replies']:,}) are classed by the same rules: counts per "
+            "class as listed.",
         ]
+        if hand := taidi.get("labelled"):
+            lines += [
+                "",
+                f"其中随机抽取 {hand['all']['replies']} 条由人工标注（docs/reply_labels_taidi.csv，按留言编号，一名标注者）："
+                f"<br>{hand['all']['replies']} of them drawn at random and labelled by hand (docs/reply_labels_taidi.csv, "
+                "by 留言编号, one annotator):",
+                "",
+                "| 类别 / class | 精确率 / precision | 召回率 / recall | 样本 / support | 判为该类 / predicted |",
+                "|---|---|---|---|---|",
+                *(_row(k, hand[k]) for k in CLASSES),
+                "",
+                f"准确率 / accuracy {_pct(hand['all']['accuracy'])}. 真实答复常把转办、告知途径写成“已转……办理”“建议您向……"
+                "反映”，或在解释之后附上咨询电话，规则尚不能可靠区分；样本小，区间很宽，只作方向参考。<br>Real replies "
+                "phrase referrals in many ways and put phone numbers after explanations; the rules do not yet tell them "
+                "apart reliably. The sample is small: read the figures as a direction, not a measurement to the point.",
+            ]
     return "\n".join(lines) + "\n"
+
+
+def _row(key: str, c: dict[str, Any]) -> str:
+    return f"| {NAMES[key]} | {_pct(c['precision'])} | {_pct(c['recall'])} | {c['support']:,} | {c['predicted']:,} |"
 
 
 def write_measures(result: dict[str, Any], path: Path = MEASURES_FILE) -> None:

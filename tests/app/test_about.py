@@ -45,12 +45,18 @@ def test_about_in_english(app_env: Path) -> None:
 def test_about_warns_when_settings_changed_since_the_load(app_env: Path, tmp_path: Path, monkeypatch) -> None:
     """Only a rule applied at build time needs a reload; weights, samples and lists apply when read."""
     settings = tmp_path / "settings.toml"
-    settings.write_text("min_sample = 25\n", encoding="utf-8")
+    # the demo was built with the committed file's limits catalogue; a file naming none derives deadlines by
+    # appeal type alone, itself a build-time change (below)
+    catalogue = 'time_limits_file = "config/time_limits.csv"\n'
+    settings.write_text("min_sample = 25\n" + catalogue, encoding="utf-8")
     monkeypatch.setenv("HOTLINE_SETTINGS", str(settings))
     at = open_page(PAGE)
     assert not at.exception
     assert not any("在最近一次导入之后有改动" in w.value for w in at.warning)
     assert "25" in set(at.table[-2].value["取值"])
-    settings.write_text("repeat_window_days = 7\n", encoding="utf-8")
+    settings.write_text("repeat_window_days = 7\n" + catalogue, encoding="utf-8")
+    at = open_page(PAGE)
+    assert any("在最近一次导入之后有改动" in w.value for w in at.warning)
+    settings.write_text("min_sample = 25\n", encoding="utf-8")
     at = open_page(PAGE)
     assert any("在最近一次导入之后有改动" in w.value for w in at.warning)
