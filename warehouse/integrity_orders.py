@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from labels import t
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.drilldown import FREE_TEXT_COLUMNS, scope_clauses
@@ -146,8 +147,6 @@ def integrity_sheets(
 ) -> dict[str, pl.DataFrame]:
     """The evidence pack's integrity sheets, coded values in words and columns labelled: the unit's excluded
     orders with reason and approver, and its quality-review sample with the replies."""
-    from labels import t  # the catalogue sits below everything; read here, where the words are used
-
     words = {"invalid": t("exclusion_invalid"), "exempt": t("exclusion_exempt")}
     words.update({k: t(f"reply_class_{k}") for k in ("solved", "explained", "referred", "unable", "unclassified")})
     heads = {"exclusion_reason": t("field_exclusion_reason"), "reply_class": t("field_reply_class"), "unit": t("unit")}

@@ -46,7 +46,7 @@ def integrity_section(row: dict[str, Any], ages: dict[str, Any] | None, settings
         for col, key in zip(st.columns(4), CARDS[start : start + 4], strict=True):
             help_text = metric_label(key, lang)
             if key.startswith(("redo", "first", "final")) and (basis := redo_basis_text(row.get("redo_basis"), lang)):
-                help_text += f"（{basis}）"
+                help_text += f"（{basis}）" if lang == "zh" else f" ({basis})"
             col.metric(metric_label(key, lang), card_value(key, row.get(key)), help=help_text, border=True)
     if flag := over_exclusion_text(row, lang):
         st.warning(flag, icon=":material/flag:")

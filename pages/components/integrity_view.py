@@ -35,7 +35,11 @@ def over_exclusion_text(row: dict[str, Any], lang: str) -> str:
         median=pct_text(row.get("exclusion_group_median")),
         times="—" if times is None else f"{times:.1f}",
     )
-    return f"{t('flag_over_exclusion', lang)}（{detail}）"
+    return (
+        f"{t('flag_over_exclusion', lang)}（{detail}）"
+        if lang == "zh"
+        else f"{t('flag_over_exclusion', lang)} ({detail})"
+    )
 
 
 def over_exclusion_note(settings: dict[str, Any], lang: str) -> str:
