@@ -48,6 +48,8 @@ def integrity_section(row: dict[str, Any], ages: dict[str, Any] | None, settings
             if key.startswith(("redo", "first", "final")) and (basis := redo_basis_text(row.get("redo_basis"), lang)):
                 help_text += f"（{basis}）" if lang == "zh" else f" ({basis})"
             col.metric(metric_label(key, lang), card_value(key, row.get(key)), help=help_text, border=True)
+    if row.get("redo_basis") in ("proxy", "mixed"):  # the redo figures are partly or wholly the proxy: say so
+        st.caption(t("up_redo_basis", lang).format(basis=redo_basis_text(row["redo_basis"], lang)))
     if flag := over_exclusion_text(row, lang):
         st.warning(flag, icon=":material/flag:")
         st.caption(over_exclusion_note(settings, lang))

@@ -50,6 +50,7 @@ def test_unit_profile_shows_the_redo_gap_and_the_overdue_ages(app_env: Path) -> 
     assert float(cards["最终满意率"][:-1]) - float(cards["首次满意率"][:-1]) > 20
     assert any("首次满意率" in w.value and "重办" in w.value for w in at.warning)
     assert {"超期 1–3 个工作日", "超期 15 个工作日以上"} <= set(cards)
+    assert any(c.value.startswith("重办口径：部分按重复来电推算") for c in at.caption)  # vendor C's month: the proxy
     limits = next(df.value for df in at.dataframe if "办理时限" in df.value.columns)
     assert {"二级分类", "按时办结率"} <= set(limits.columns)
     assert limits["办理时限"].str.contains("个工作日|小时|导出所带").all()
