@@ -98,6 +98,16 @@ def test_the_bulletin_has_the_integrity_tables_and_names_the_redo_unit(demo_con)
     assert f"{REDO_UNIT}首次满意率 {fmt_pct(first)}，重办后最终满意率 {fmt_pct(final)}" in sentence
     blocks = document_blocks(report, build_narrative(report), {**build_tables(report), **tables})
     assert ("h2", "（六）考核完整性") in blocks and ("table", "integrity_department", None) in blocks
+    import io
+
+    from reports.tables import settings_table
+    from reports.xlsx import write_workbook
+
+    buf = io.BytesIO()
+    write_workbook(buf, report, build_narrative(report), {**build_tables(report), **tables}, settings_table([]))
+    sheet = pl.read_excel(io.BytesIO(buf.getvalue()), sheet_name="考核排名", has_header=False)
+    cells = {str(v) for col in sheet.columns for v in sheet[col] if v is not None}
+    assert any(c.endswith("考核完整性（承办单位）") for c in cells) and REDO_UNIT in cells
 
 
 def test_the_evidence_pack_lists_exclusions_with_reason_and_approver_and_the_review_sample(demo_con) -> None:
