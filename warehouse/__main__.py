@@ -18,11 +18,13 @@ from warehouse.backups import WarehouseCorruptError
 from warehouse.connection import connect_read, writer
 from warehouse.metrics import rebuild
 from warehouse.metrics_doc import render_markdown
+from warehouse.rule_sets import history
 from warehouse.settings import DEFAULT_SETTINGS_PATH, PROJECT_ROOT, SettingsError, load_settings
 
 
 def cmd_metrics_doc(args: argparse.Namespace) -> int:
-    text = render_markdown(load_settings(DEFAULT_SETTINGS_PATH).to_dict())  # the committed rules, not $HOTLINE_SETTINGS
+    settings = load_settings(DEFAULT_SETTINGS_PATH)  # the committed rules, not $HOTLINE_SETTINGS
+    text = render_markdown(settings.to_dict(), history(settings))
     out = Path(args.out)
     if args.check:
         if not out.exists() or out.read_text(encoding="utf-8") != text:

@@ -367,18 +367,26 @@ def _span_and_as_of(
 
 
 def _rule_params(settings: Settings, as_of: dt.datetime | None) -> dict[str, Any]:
+    """The build-time rules of every rule set, as parallel lists (one entry per rule set, with the months it
+    covers), so each order is built under the rules of its own assessment month (warehouse.rule_sets)."""
+    sets = (settings, *settings.rule_sets)
+    starts = [r.effective_from or dt.date(1, 1, 1) for r in sets]
     return {
         **{f"{m.fct_flag}_inputs": list(m.inputs) for m in MEASURABLE},
-        "rule_types": list(APPEAL_TYPES),
-        "rule_workdays": [settings.due_workdays(t) for t in APPEAL_TYPES],
-        "default_workdays": settings.due_workdays_default,
-        "urgent_limit_s": settings.response_limit_seconds("紧急"),
-        "normal_limit_s": settings.response_limit_seconds("一般"),
-        "urgent_due_s": round(settings.urgent_due_hours * 3600),
+        "rs_id": list(range(len(sets))),
+        "rs_from": starts,
+        "rs_until": [*starts[1:], dt.date(9999, 12, 31)],
+        "rs_urgent_limit_s": [r.response_limit_seconds("紧急") for r in sets],
+        "rs_normal_limit_s": [r.response_limit_seconds("一般") for r in sets],
+        "rs_urgent_due_s": [round(r.urgent_due_hours * 3600) for r in sets],
+        "rs_default_workdays": [r.due_workdays_default for r in sets],
+        "rs_partial_weight": [r.partial_resolution_weight for r in sets],
+        "rs_basic_weight": [r.basic_satisfaction_weight for r in sets],
+        "rs_repeat_window_days": [r.repeat_window_days for r in sets],
+        "rule_set_ids": [i for i in range(len(sets)) for _ in APPEAL_TYPES],
+        "rule_types": list(APPEAL_TYPES) * len(sets),
+        "rule_workdays": [r.due_workdays(t) for r in sets for t in APPEAL_TYPES],
         "as_of": as_of,
-        "partial_weight": settings.partial_resolution_weight,
-        "basic_weight": settings.basic_satisfaction_weight,
-        "repeat_window_days": settings.repeat_window_days,
     }
 
 

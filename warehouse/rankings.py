@@ -21,6 +21,7 @@ from warehouse.lists import mark_lists
 from warehouse.maturity import comparison_cutoff, fetch_counts_at, is_incomplete
 from warehouse.metrics import fetch_as_of, read_sql
 from warehouse.registry import CITY, COUNT_KEYS, METRICS, RANK_BY, Level, get_level, get_metric
+from warehouse.rule_sets import segments
 from warehouse.scoring import (
     change,
     composite,
@@ -29,6 +30,7 @@ from warehouse.scoring import (
     rate_row,
     rate_row_exact,
     rules_in_force,
+    weighted_numerators,
     wilson,
 )
 from warehouse.settings import Settings, load_settings
@@ -49,11 +51,47 @@ __all__ = [
 
 
 def fetch_period_counts(
-    con: duckdb.DuckDBPyConnection, level: str | Level, period: Period, cutoff: dt.datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    level: str | Level,
+    period: Period,
+    cutoff: dt.datetime | None = None,
+    settings: Settings | None = None,
 ) -> list[dict]:
     """Every count per unit of ``level`` ('city' allowed) summed over the period; with ``cutoff``, as the
-    counts stood at that instant (``warehouse.maturity``)."""
+    counts stood at that instant (``warehouse.maturity``). With ``settings`` whose rule sets change the
+    answer weights inside the period, the weighted numerators are each stretch's under its own rules, summed
+    as exact fractions (``warehouse.rule_sets``): a year spanning a change is the sum of its months."""
     lvl = level if isinstance(level, Level) else (CITY if level == "city" else get_level(level))
+    stretches = segments(settings, period.start, period.end) if settings is not None else []
+    weights = {(r.partial_resolution_weight, r.basic_satisfaction_weight) for _, _, r in stretches}
+    if len(weights) > 1:
+        return _summed(con, lvl, stretches, period.kind, cutoff)
+    return _period_counts(con, lvl, period, cutoff)
+
+
+def _summed(
+    con: duckdb.DuckDBPyConnection, lvl: Level, stretches: list, kind: str, cutoff: dt.datetime | None
+) -> list[dict]:
+    """The counts of each stretch summed per unit, the weighted numerators as exact fractions."""
+    total: dict[tuple, dict] = {}
+    for start, end, rules in stretches:
+        part = Period(start, end, "month" if kind == "month" else "range")
+        for row in _period_counts(con, lvl, part, cutoff):
+            row.update(weighted_numerators(row, rules))
+            key = tuple(row[k] for k in lvl.keys)
+            if key not in total:
+                total[key] = row
+                continue
+            acc = total[key]
+            for name, value in row.items():
+                if name not in lvl.keys and value is not None:
+                    acc[name] = value if acc.get(name) is None else acc[name] + value
+    return list(total.values())
+
+
+def _period_counts(
+    con: duckdb.DuckDBPyConnection, lvl: Level, period: Period, cutoff: dt.datetime | None
+) -> list[dict]:
     if cutoff is not None:
         return fetch_counts_at(con, lvl, period, cutoff)
     grain, date_col = ("month", "month") if period.is_whole_months else ("day", "day")
@@ -70,9 +108,9 @@ def fetch_totals(
     con: duckdb.DuckDBPyConnection, period: Period, settings: Settings | None = None, cutoff: dt.datetime | None = None
 ) -> dict[str, Any]:
     """City totals for the period: counts, every rate (incl. 直接答复率) and the score."""
-    rules = rules_in_force(settings or load_settings(), period)
-    rows = fetch_period_counts(con, "city", period, cutoff)
-    return rate_row(rows[0] if rows else {}, rules)
+    settings = settings or load_settings()
+    rows = fetch_period_counts(con, "city", period, cutoff, settings)
+    return rate_row(rows[0] if rows else {}, rules_in_force(settings, period))
 
 
 def fetch_totals_with_previous(
@@ -84,16 +122,16 @@ def fetch_totals_with_previous(
     ``changes`` (per figure, from exact values and rounded once: rates in points, the score, counts) and
     ``growth`` (per count, in per cent): every page and the report print these, never their own."""
     settings = settings or load_settings()
+    rules = rules_in_force(settings, period)
     as_of = fetch_as_of(con)
-    cutoff = comparison_cutoff(period, as_of, settings)
+    cutoff = comparison_cutoff(period, as_of, rules)
     current = fetch_totals(con, period, settings)
     previous = fetch_totals(con, period.previous(), settings, cutoff)
-    rules = rules_in_force(settings, period)
     has_previous = bool(previous.get("received_count") or previous.get("dispatched_count"))
     keys = [m.key for m in METRICS]
     changes = {k: change(k, current, previous, rules) if has_previous else None for k in keys}
     grown = {k: growth(current.get(k), previous.get(k)) for k in COUNT_KEYS}
-    comparison = {"incomplete": is_incomplete(period, as_of, settings), "cutoff": cutoff}
+    comparison = {"incomplete": is_incomplete(period, as_of, rules), "cutoff": cutoff}
     return current, previous, {**comparison, "changes": changes, "growth": grown, "has_previous": has_previous}
 
 
@@ -109,10 +147,11 @@ def fetch_ranking(
     settings = settings or load_settings()
     lvl = get_level(level)
     as_of = fetch_as_of(con)
-    cutoff = comparison_cutoff(period, as_of, settings)
+    rules = rules_in_force(settings, period)
+    cutoff = comparison_cutoff(period, as_of, rules)
     current = _ranked(con, lvl, period, settings, by)
     previous = {r["_key"]: r["rank"] for r in _ranked(con, lvl, period.previous(), settings, by, cutoff)}
-    incomplete = is_incomplete(period, as_of, settings)
+    incomplete = is_incomplete(period, as_of, rules)
     for row in current:
         row["previous_rank"] = previous.get(row["_key"])
         both = row["rank"] is not None and row["previous_rank"] is not None
@@ -131,11 +170,11 @@ def _ranked(
     by: str,
     cutoff: dt.datetime | None = None,
 ) -> list[dict]:
-    rules = rules_in_force(settings, period)
+    rules = rules_in_force(settings, period)  # the period's own (at its end, for one spanning a change)
     groups = _groups(con, lvl)
     sample_of = "assessed_count" if by == "score" else get_metric(by).denominator or ""
     rows = []
-    for counts in fetch_period_counts(con, lvl, period, cutoff):
+    for counts in fetch_period_counts(con, lvl, period, cutoff, settings):
         if not counts["dispatched_count"]:
             continue
         row, row["_exact"] = rate_row_exact(counts, rules)
@@ -144,7 +183,7 @@ def _ranked(
         row["unit"] = row.pop(lvl.unit_col) if lvl.unit_col != "county" else counts["county"]
         row["county"] = counts.get("county")
         row["group_name"] = groups.get(row["_key"], settings.default_group)
-        row["unranked_reason"] = _unranked_reason(row, by, int(counts.get(sample_of) or 0) < settings.min_sample)
+        row["unranked_reason"] = _unranked_reason(row, by, int(counts.get(sample_of) or 0) < rules.min_sample)
         row["sample_flag"] = INSUFFICIENT if row["unranked_reason"] == "small_sample" else None
         row["is_ranked"] = row["unranked_reason"] is None
         rows.append(row)
@@ -153,7 +192,7 @@ def _ranked(
         by_group.setdefault(row["group_name"], []).append(row)
     out = []
     for name in sorted(by_group):
-        out.extend(_rank_group(by_group[name], by, settings, name))
+        out.extend(_rank_group(by_group[name], by, rules, name))
     return out
 
 

@@ -6,7 +6,23 @@
 -- warehouse.metrics writes the result with CREATE TABLE ... AS or INSERT INTO ... BY NAME.
 -- {measurable_flags} is filled by warehouse.metrics from the registry's *_measurable_count inputs (one
 -- is_<x>_measurable column each: does the order's source file carry the figure's input fields?).
-WITH src_fields AS (
+-- Build-time rules (response limits, derived deadlines, the repeat window, the answer weights) come from the
+-- rule set in force in the order's assessment month (dispatch month; receipt month for an order never
+-- dispatched): rule_sets holds one row per rule set with the months it covers (warehouse.rule_sets).
+WITH rule_sets AS (
+    SELECT
+        unnest($rs_id::INTEGER[]) AS rs_id,
+        unnest($rs_from::DATE[]) AS rs_from,
+        unnest($rs_until::DATE[]) AS rs_until,
+        unnest($rs_urgent_limit_s::BIGINT[]) AS rule_urgent_limit_s,
+        unnest($rs_normal_limit_s::BIGINT[]) AS rule_normal_limit_s,
+        unnest($rs_urgent_due_s::BIGINT[]) AS rule_urgent_due_s,
+        unnest($rs_default_workdays::INTEGER[]) AS rule_default_workdays,
+        unnest($rs_partial_weight::DOUBLE[]) AS rule_partial_weight,
+        unnest($rs_basic_weight::DOUBLE[]) AS rule_basic_weight,
+        unnest($rs_repeat_window_days::INTEGER[]) AS rule_repeat_window_days
+),
+src_fields AS (
     -- per loaded file, the canonical fields it carries (mapped, and a value in at least one row); a file
     -- loaded before load_fields existed falls back to its column map; an order of no recorded file (built
     -- straight into staging) carries everything
@@ -20,8 +36,13 @@ WITH src_fields AS (
     WHERE column_map IS NOT NULL AND load_id NOT IN (SELECT load_id FROM load_fields)
 ),
 repeat_candidates AS (
-    SELECT order_id, received_at, citizen_phone_hash, NULLIF(trim(category_l2), '') AS category_key
-    FROM fct_repeat_source
+    SELECT
+        order_id, received_at, citizen_phone_hash, NULLIF(trim(category_l2), '') AS category_key,
+        rs.rule_repeat_window_days
+    FROM fct_repeat_source AS c
+    LEFT JOIN rule_sets AS rs
+        ON CAST(date_trunc('month', coalesce(c.dispatched_at, c.received_at)) AS DATE) >= rs.rs_from
+        AND CAST(date_trunc('month', coalesce(c.dispatched_at, c.received_at)) AS DATE) < rs.rs_until
     WHERE citizen_phone_hash IS NOT NULL AND NULLIF(trim(category_l2), '') IS NOT NULL
 ),
 repeats AS (
@@ -32,6 +53,7 @@ repeats AS (
         SELECT
             order_id,
             received_at,
+            rule_repeat_window_days,
             LAG(order_id) OVER w AS prev_order_id,
             LAG(received_at) OVER w AS prev_received_at
         FROM repeat_candidates
@@ -40,10 +62,13 @@ repeats AS (
         )
         WINDOW w AS (PARTITION BY citizen_phone_hash, category_key ORDER BY received_at, order_id)
     )
-    WHERE received_at <= prev_received_at + to_days($repeat_window_days)
+    WHERE received_at <= prev_received_at + to_days(rule_repeat_window_days)
 ),
 due_rules AS (
-    SELECT unnest($rule_types::VARCHAR[]) AS appeal_type, unnest($rule_workdays::INTEGER[]) AS workdays
+    SELECT
+        unnest($rule_set_ids::INTEGER[]) AS rs_id,
+        unnest($rule_types::VARCHAR[]) AS appeal_type,
+        unnest($rule_workdays::INTEGER[]) AS workdays
 ),
 base AS (
     SELECT
@@ -55,10 +80,15 @@ base AS (
         ),
         CASE WHEN s.urgency = '紧急' THEN '紧急' ELSE '一般' END AS urgency_level,
         s.dispatched_at IS NOT NULL AS is_dispatched,
-        coalesce(r.workdays, $default_workdays) AS due_workdays,
+        coalesce(r.workdays, rs.rule_default_workdays) AS due_workdays,
+        rs.rule_urgent_limit_s, rs.rule_normal_limit_s, rs.rule_urgent_due_s, rs.rule_partial_weight,
+        rs.rule_basic_weight,
         {measurable_flags}
     FROM fct_source AS s
-    LEFT JOIN due_rules AS r ON r.appeal_type = s.appeal_type
+    LEFT JOIN rule_sets AS rs
+        ON CAST(date_trunc('month', coalesce(s.dispatched_at, s.received_at)) AS DATE) >= rs.rs_from
+        AND CAST(date_trunc('month', coalesce(s.dispatched_at, s.received_at)) AS DATE) < rs.rs_until
+    LEFT JOIN due_rules AS r ON r.rs_id = rs.rs_id AND r.appeal_type = s.appeal_type
     LEFT JOIN src_fields AS sf ON sf.load_id = s.load_id
 ),
 timed AS (
@@ -74,11 +104,11 @@ timed AS (
             WHEN b.is_exempt IS TRUE THEN 'exempt'
         END AS exclusion_reason,
         b.dispatched_at + to_seconds(
-            CASE WHEN b.urgency_level = '紧急' THEN $urgent_limit_s ELSE $normal_limit_s END
+            CASE WHEN b.urgency_level = '紧急' THEN b.rule_urgent_limit_s ELSE b.rule_normal_limit_s END
         ) AS response_deadline,
         CASE
             WHEN b.due_at IS NOT NULL THEN b.due_at
-            WHEN b.urgency_level = '紧急' THEN b.dispatched_at + to_seconds($urgent_due_s)
+            WHEN b.urgency_level = '紧急' THEN b.dispatched_at + to_seconds(b.rule_urgent_due_s)
             ELSE CAST(c2.cal_date AS TIMESTAMP) + INTERVAL 86399 SECOND
         END AS effective_due_at,
         CASE
@@ -95,7 +125,10 @@ timed AS (
     LEFT JOIN dim_calendar AS c2 ON c2.is_workday AND c2.workday_seq = c1.workday_seq + b.due_workdays
 )
 SELECT
-    t.* EXCLUDE (due_workdays),
+    t.* EXCLUDE (
+        due_workdays, rule_urgent_limit_s, rule_normal_limit_s, rule_urgent_due_s, rule_partial_weight,
+        rule_basic_weight
+    ),
     t.is_dispatched AND t.exclusion_reason IS NULL AS is_assessed,
     coalesce(t.responded_at <= t.response_deadline, FALSE) AS is_responded_on_time,
     coalesce(t.closed_at <= t.effective_due_at, FALSE) AS is_closed_on_time,
@@ -106,11 +139,11 @@ SELECT
         AND NOT t.is_closed AND coalesce(t.effective_due_at < $as_of::TIMESTAMP, FALSE) AS is_overdue_open,
     coalesce(t.resolution IN ('已解决', '部分解决', '未解决'), FALSE) AS is_resolution_answered,
     CASE t.resolution
-        WHEN '已解决' THEN 1.0 WHEN '部分解决' THEN $partial_weight WHEN '未解决' THEN 0.0
+        WHEN '已解决' THEN 1.0 WHEN '部分解决' THEN t.rule_partial_weight WHEN '未解决' THEN 0.0
     END::DOUBLE AS resolved_weight,
     coalesce(t.satisfaction IN ('满意', '基本满意', '不满意'), FALSE) AS is_satisfaction_answered,
     CASE t.satisfaction
-        WHEN '满意' THEN 1.0 WHEN '基本满意' THEN $basic_weight WHEN '不满意' THEN 0.0
+        WHEN '满意' THEN 1.0 WHEN '基本满意' THEN t.rule_basic_weight WHEN '不满意' THEN 0.0
     END::DOUBLE AS satisfied_weight,
     t.callback_at IS NOT NULL OR t.resolution IS NOT NULL OR t.satisfaction IS NOT NULL AS has_callback
 FROM timed AS t
