@@ -29,6 +29,7 @@ import duckdb
 import polars as pl
 
 from warehouse.calendar import build_calendar
+from warehouse.published import LIVE, PUBLISHED, monthly_rows
 from warehouse.registry import ALL_LEVELS, CITY, MEASURABLE, METRICS, Level, get_level
 from warehouse.settings import APPEAL_TYPES, Settings, load_settings
 
@@ -121,10 +122,11 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None =
     return bool(con.execute(sql, [database, name]).fetchall()[0][0])
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
+def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, reopening: tuple[str, ...] = ()) -> None:
     """(Re)build dim_calendar, fct_work_orders, dim_units and every met_* table from every order's latest
-    snapshot, and record in ``meta`` the as-of time and the settings used (the report must carry both)."""
-    _build(con, settings or load_settings(), None)
+    snapshot, and record in ``meta`` the as-of time and the settings used (the report must carry both).
+    Refused when the settings change the rules of a published month, but those in ``reopening``."""
+    _build(con, settings or load_settings(), None, reopening)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, first_load_id: int, settings: Settings | None = None) -> str:
@@ -137,7 +139,12 @@ def refresh(con: duckdb.DuckDBPyConnection, first_load_id: int, settings: Settin
     return _build(con, settings or load_settings(), first_load_id)
 
 
-def _build(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None) -> str:
+def _build(
+    con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None, reopening: tuple[str, ...] = ()
+) -> str:
+    from warehouse.publish import check_rules  # publishing reads the tables this module builds
+
+    check_rules(con, settings, reopening)  # a published month's rules are fixed by its record
     # Every reader orders explicitly; without insertion order DuckDB writes the big tables in parallel.
     (ordered,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0]
     con.execute("SET preserve_insertion_order = false")
@@ -331,10 +338,12 @@ def fetch_monthly(
     unit: str | None = None,
     county: str | None = None,
     settings: Settings | None = None,
+    live: bool = False,
 ) -> pl.DataFrame:
     """Rows of ``met_<level>_month`` (level may be 'city') for trends: optionally one unit (a township
     with its county), months from ``start`` to ``end`` inclusive; every rate and the score computed from
-    the counts by ``warehouse.scoring`` under the rules in force for each month (the tables hold counts)."""
+    the counts by ``warehouse.scoring`` under the rules in force for each month (the tables hold counts).
+    A unit's row of a published month is its published row (``figures`` says which), unless ``live``."""
     from warehouse.scoring import rules_in_force, with_rates
 
     settings = settings or load_settings()
@@ -348,7 +357,21 @@ def fetch_monthly(
         params["county"] = county
     order = ", ".join((*lvl.keys, "month"))
     sql = f"SELECT * FROM met_{lvl.name}_month WHERE {' AND '.join(clauses)} ORDER BY {order}"
-    return with_rates(con.sql(sql, params=params).pl(), lambda month: rules_in_force(settings, month))
+    frame = with_rates(con.sql(sql, params=params).pl(), lambda month: rules_in_force(settings, month))
+    return frame.with_columns(figures=pl.lit(LIVE)) if live else _with_published(con, frame, lvl)
+
+
+def _with_published(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, lvl: Level) -> pl.DataFrame:
+    """Each row of a published month replaced by the unit's published row (its figures and counts)."""
+    frozen = monthly_rows(con, lvl.name, frame["month"].to_list()) if not frame.is_empty() else {}
+    if not frozen:
+        return frame.with_columns(figures=pl.lit(LIVE))
+    rows = []
+    for row in frame.iter_rows(named=True):
+        pub = frozen.get((row["month"], tuple(row[k] for k in lvl.keys)))
+        rows.append({**row, **{c: pub[c] for c in frame.columns if c in pub}, "figures": PUBLISHED} if pub
+                    else {**row, "figures": LIVE})  # fmt: skip
+    return pl.DataFrame(rows, schema={**frame.schema, "figures": pl.String}, orient="row")
 
 
 def _span_and_as_of(

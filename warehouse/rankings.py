@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from warehouse import published
 from warehouse.calendar import Period
 from warehouse.lists import mark_lists
 from warehouse.maturity import comparison_cutoff, fetch_counts_at, is_incomplete
@@ -105,45 +106,64 @@ def _period_counts(
 
 
 def fetch_totals(
-    con: duckdb.DuckDBPyConnection, period: Period, settings: Settings | None = None, cutoff: dt.datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    settings: Settings | None = None,
+    cutoff: dt.datetime | None = None,
+    live: bool = False,
 ) -> dict[str, Any]:
-    """City totals for the period: counts, every rate (incl. 直接答复率) and the score."""
+    """City totals for the period: counts, every rate (incl. 直接答复率) and the score; for a published month
+    the published ones (``warehouse.published``) unless ``live`` (or a ``cutoff``: a recomputation)."""
+    if not live and cutoff is None and (frozen := published.totals(con, period)) is not None:
+        return frozen[0]
     settings = settings or load_settings()
     rows = fetch_period_counts(con, "city", period, cutoff, settings)
-    return rate_row(rows[0] if rows else {}, rules_in_force(settings, period))
+    return {**rate_row(rows[0] if rows else {}, rules_in_force(settings, period)), **_LIVE}
 
 
 def fetch_totals_with_previous(
-    con: duckdb.DuckDBPyConnection, period: Period, settings: Settings | None = None
+    con: duckdb.DuckDBPyConnection, period: Period, settings: Settings | None = None, live: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """(this period's city totals, the previous period's to compare with, how they compare): the previous
     one as stored when this period is mature, else as it stood at the same age. The third item says
     ``incomplete`` (this period's lagging figures will still grow), ``cutoff`` (None or the instant),
     ``changes`` (per figure, from exact values and rounded once: rates in points, the score, counts) and
-    ``growth`` (per count, in per cent): every page and the report print these, never their own."""
+    ``growth`` (per count, in per cent): every page and the report print these, never their own. A published
+    month gives the three as published, unless ``live``."""
+    if not live and (frozen := published.totals(con, period)) is not None:
+        return frozen
     settings = settings or load_settings()
     rules = rules_in_force(settings, period)
     as_of = fetch_as_of(con)
     cutoff = comparison_cutoff(period, as_of, rules)
-    current = fetch_totals(con, period, settings)
-    previous = fetch_totals(con, period.previous(), settings, cutoff)
+    current = fetch_totals(con, period, settings, live=True)
+    previous = fetch_totals(con, period.previous(), settings, cutoff, live=True)
     has_previous = bool(previous.get("received_count") or previous.get("dispatched_count"))
     keys = [m.key for m in METRICS]
     changes = {k: change(k, current, previous, rules) if has_previous else None for k in keys}
     grown = {k: growth(current.get(k), previous.get(k)) for k in COUNT_KEYS}
     comparison = {"incomplete": is_incomplete(period, as_of, rules), "cutoff": cutoff}
-    return current, previous, {**comparison, "changes": changes, "growth": grown, "has_previous": has_previous}
+    return current, previous, {**comparison, "changes": changes, "growth": grown, "has_previous": has_previous, **_LIVE}
 
 
 def fetch_ranking(
-    con: duckdb.DuckDBPyConnection, level: str, period: Period, settings: Settings | None = None, by: str = "score"
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    period: Period,
+    settings: Settings | None = None,
+    by: str = "score",
+    live: bool = False,
 ) -> pl.DataFrame:
     """The league table of ``level`` for ``period`` ordered by ``by`` ('score' or a RANK_BY rate): one row
     per unit with any order dispatched to it, counts, every figure of ``rate_row``, rank within its group,
-    rank change, red/black flags and the ``indistinguishable`` fairness flag. Sorted by group, rank, unit."""
+    rank change, red/black flags and the ``indistinguishable`` fairness flag. Sorted by group, rank, unit.
+    For a published month the published table (``figures`` = 'published'), unless ``live``."""
     if by not in RANK_BY and by not in RANK_BY.values():
         raise ValueError(f"排名依据应为 {', '.join(RANK_BY)} 之一：{by!r}")
     by = RANK_BY.get(by, by)
+    get_level(level)
+    if not live and (rows := published.ranking_rows(con, level, period, by)) is not None:
+        return pl.DataFrame(rows, schema=_schema(), infer_schema_length=None)
     settings = settings or load_settings()
     lvl = get_level(level)
     as_of = fetch_as_of(con)
@@ -158,7 +178,9 @@ def fetch_ranking(
         row["rank_change"] = row["previous_rank"] - row["rank"] if both else None
         for key in ("_key", "_value", "_exact"):
             del row[key]
-        row.update(level=lvl.name, period=period.label, ranked_by=by, incomplete=incomplete, compared_at=cutoff)
+        row.update(
+            level=lvl.name, period=period.label, ranked_by=by, incomplete=incomplete, compared_at=cutoff, **_LIVE
+        )
     return pl.DataFrame(current, schema=_schema(), infer_schema_length=None)
 
 
@@ -240,8 +262,10 @@ _LEAD: dict[str, Any] = {
     "rank": pl.Int64, "previous_rank": pl.Int64, "rank_change": pl.Int64, "ranked_by": pl.String,
     "score": pl.Float64, "is_ranked": pl.Boolean, "sample_flag": pl.String, "unranked_reason": pl.String,
     "is_red": pl.Boolean, "is_black": pl.Boolean, "indistinguishable": pl.Boolean, "incomplete": pl.Boolean,
-    "compared_at": pl.Datetime("us"),
+    "compared_at": pl.Datetime("us"), "figures": pl.String, "published_on": pl.Date, "record_version": pl.Int64,
 }  # fmt: skip
+# what a live row says about itself (a published one: 'published', its date and version; warehouse.published)
+_LIVE = {"figures": published.LIVE, "published_on": None, "record_version": None}
 
 
 def _schema() -> dict[str, Any]:
