@@ -106,7 +106,8 @@ def render_html(
 
 
 def settings_lines(report: ReportData) -> list[tuple[str, str]]:
-    return [*describe_settings(report.settings), ("设置指纹", report.settings_fingerprint or "—")]
+    lines = [*describe_settings(report.settings), ("设置指纹", report.settings_fingerprint or "—")]
+    return [*lines, ("定榜", report.record.get("stamp") or "未定榜")]
 
 
 def render_pdf(html: str) -> bytes:

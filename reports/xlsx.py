@@ -104,7 +104,8 @@ def write_workbook(
     for sheet_name, section, keys in SECTIONS:
         sheet = _Sheet(book, sheet_name, formats)
         sheet.heading(f"{report.title} · {sheet_name}")
-        stamp = f"数据截止时间：{report.as_of or '—'}" + ("；演示数据（虚构城市）" if report.is_demo else "")
+        stamp = f"数据截止时间：{report.as_of or '—'}；{report.record.get('stamp') or '未定榜'}"
+        stamp += "；演示数据（虚构城市）" if report.is_demo else ""
         sheet.heading(stamp, "note")
         for text in narrative.get(section, []) if section else []:
             sheet.paragraph(text)

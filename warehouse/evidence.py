@@ -32,6 +32,7 @@ from warehouse.queries_orders import (
     fetch_unit_trend,
 )
 from warehouse.rankings import fetch_totals
+from warehouse.record_diff import history_summary, rank_history, record_summary
 from warehouse.registry import FIELD_INPUTS, METRIC_BY_KEY, RATES, get_level
 
 MAX_LIST_ROWS = 20_000
@@ -45,6 +46,7 @@ SHEETS = {
     "overdue": ("超期未办结工单", "期间内派单、截至数据截止时间已过办理时限仍未办结的考核工单。"),
     "bounced": ("退单工单", "期间内派单、退单次数 ≥ 1 的工单（推诿）。"),
     "repeat": ("重复诉求工单", "期间内派单、同一来电号码同一二级分类在窗口期内再次来电的考核工单。"),
+    "history": ("定榜排名历史", "本单位在各已定榜月份（最新版本）的名次、得分和红黑榜，近 13 个月。"),
 }
 _EXTRA_LABELS = {
     "month": "月份",
@@ -59,6 +61,16 @@ _EXTRA_LABELS = {
     "satisfaction_rate": "满意率",
     "city_satisfaction_rate": "全市同类满意率",
     "satisfaction_shortfall": "较全市少满意（件）",
+    "figures": "数据",
+    "version": "定榜版本",
+    "published_on": "定榜日期",
+    "group_name": "排名分组",
+    "rank": "名次",
+    "ranked_units": "已排名单位数",
+    "rank_change": "名次变化",
+    "is_red": "红榜",
+    "is_black": "黑榜",
+    "unranked_reason": "未排名原因",
 }
 _RATE_KEYS = tuple(m.key for m in RATES if m.key != "direct_answer_rate")
 
@@ -79,18 +91,24 @@ def build_evidence_pack(
         raise ValueError(f"{period.label} 期间没有派给「{unit}」的工单，无法生成证据材料")
     start = _months_back(period.end, TREND_MONTHS)
     lists = fetch_order_lists(con, viewer, level, unit, period, county, MAX_LIST_ROWS)
+    history = rank_history(con, level, unit, county, start, period.end)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     fmt = _formats(wb)
-    _write_table(wb, fmt, SHEETS["cover"][0], _cover(con, level, unit, period, row, lists, viewer.county_scope), {})
+    cover = _cover(con, level, unit, period, row, lists, viewer.county_scope)
+    _write_table(wb, fmt, SHEETS["cover"][0], pl.concat([cover, _record_rows(con, period, history)]), {})
     rates = _rates(row, fetch_totals(con, period))
     _write_table(wb, fmt, SHEETS["rates"][0], rates, {rates.height - 1: fmt["num"]})  # the score is 0–100
     trend = fetch_unit_trend(con, level, unit, start, period.end, county)
-    trend = trend.with_columns(pl.col("series").replace({"unit": "本单位", "city": "全市"}))
+    trend = trend.with_columns(
+        pl.col("series").replace({"unit": "本单位", "city": "全市"}),
+        pl.col("figures").replace({"published": "定榜", "live": "实时（未定榜）"}),
+    )
     _write_table(wb, fmt, SHEETS["trend"][0], trend.select("month", "series", pl.exclude("month", "series")), {})
     _write_table(wb, fmt, SHEETS["categories"][0], fetch_unit_categories(con, level, unit, period, county, 1000), {})
     for kind, frame in lists.items():
         _write_table(wb, fmt, SHEETS[kind][0], frame, {})
+    _write_table(wb, fmt, SHEETS["history"][0], history, {})
     wb.close()
     return buf.getvalue()
 
@@ -150,6 +168,25 @@ def _cover(
             total = int(row.get(ORDER_LISTS[key]) or 0)
             note += f" 共 {total} 件" + (f"，列出最近 {MAX_LIST_ROWS} 件。" if total > lists[key].height else "。")
         items.append((f"工作表「{sheet}」", note))
+    return pl.DataFrame(items, schema={"项目": pl.String, "内容": pl.String}, orient="row")
+
+
+def _record_rows(con: duckdb.DuckDBPyConnection, period: Period, history: pl.DataFrame) -> pl.DataFrame:
+    """The cover's lines on the published record: is this period published (the rank and rates are then the
+    published ones; the order lists are always today's), and how often the unit was on each list."""
+    info = record_summary(con, period, limit=0)
+    if info["published"]:
+        state = f"{info['stamp']}：本材料的名次、各率和全市对比为定榜数据；工单清单为当前数据（定榜后可能有变化）。"
+        if info["corrected_on"]:
+            state += f" 更正原因：{info['reason']}"
+    else:
+        state = "未定榜：本材料的数字为实时计算，可能随后续导入的数据变化。"
+    items = [("定榜状态", state)]
+    for year, s in sorted(history_summary(history).items()):
+        black = f"（{'、'.join(s['black'])}）" if s["black"] else ""
+        red = f"（{'、'.join(s['red'])}）" if s["red"] else ""
+        items.append((f"{year} 年定榜记录", f"定榜 {s['months']} 个月，上黑榜 {len(s['black'])} 个月{black}，"
+                                           f"上红榜 {len(s['red'])} 个月{red}"))  # fmt: skip
     return pl.DataFrame(items, schema={"项目": pl.String, "内容": pl.String}, orient="row")
 
 

@@ -168,8 +168,9 @@ def fetch_unit_trend(
     county: str | None = None,
 ) -> pl.DataFrame:
     """One row per month and series ('unit' | 'city'): counts from ``met_<level>_month`` and
-    ``met_city_month``, rates and score from warehouse.scoring (as every other surface computes them)."""
-    cols = ["month", *TREND_COLUMNS]
+    ``met_city_month``, rates and score from warehouse.scoring (as every other surface computes them); a
+    published month's row as published (``figures`` says which)."""
+    cols = ["month", *TREND_COLUMNS, "figures"]
     own = fetch_monthly(con, level, start, end, unit=unit, county=county).select(cols)
     city = fetch_monthly(con, "city", start, end).select(cols)
     if own.is_empty():

@@ -255,3 +255,33 @@ def history_summary(frame: pl.DataFrame) -> dict[str, Any]:
         if row["is_black"]:
             year["black"].append(row["month"])
     return out
+
+
+def record_summary(con: duckdb.DuckDBPyConnection, period: Period, limit: int = 12) -> dict[str, Any]:
+    """A period's place in the record for a document (bulletin, evidence pack): the stamp, every version with
+    who/when/why, and for a corrected month what the latest correction changed (at most ``limit`` lines)."""
+    state = published.status(con, period)
+    out = {**state.as_dict(), "versions": [], "changes": [], "more_changes": 0}
+    if state.entry is None or state.month is None:
+        return out
+    out["versions"] = [{"version": e.version, "at": e.at, "user": e.user, "reason": e.reason}
+                       for e in history_of(con, state.month)]  # fmt: skip
+    moved = sorted(version_changes(con, state.month, state.entry.version).iter_rows(named=True), key=_weight)
+    lines = [f"{_where(r)}{r['figure']}：{r['before']} → {r['after']}" for r in moved]
+    out["changes"], out["more_changes"] = lines[:limit], max(0, len(lines) - limit)
+    return out
+
+
+_FIRST = [label(k) for k in ("rank", "is_black", "is_red", "score")]  # what a reader of a correction looks for first
+_LEVEL_ORDER = ["city", *LEVELS]
+
+
+def _weight(r: dict[str, Any]) -> tuple[int, int]:
+    figure = _FIRST.index(r["figure"]) if r["figure"] in _FIRST else len(_FIRST)
+    return figure, _LEVEL_ORDER.index(r["level"])
+
+
+def _where(r: dict[str, Any]) -> str:
+    if r["level"] == "city":
+        return "全市"
+    return f"{LEVELS[r['level']].label_zh}{r['county'] or ''}{r['unit']} "
