@@ -7,6 +7,7 @@ import streamlit as st
 
 from labels import level_label, lists_rule, t
 from pages.components import data
+from pages.components import record_view as rv
 from pages.components.charts import build_volume_figure
 from pages.components.filters import period_label, sidebar_filters
 from pages.components.grid import show_frame
@@ -20,6 +21,7 @@ f = sidebar_filters(lang, levels=False)
 stamp, p = data.warehouse_stamp(), f.period
 current, previous, comparison = data.totals_with_previous(stamp, p.start, p.end, p.kind)
 st.caption(t("compare_caption", lang).format(period=period_label(p, lang), previous=period_label(p.previous(), lang)))
+rv.badge(stamp, p, lang)
 if not current.get("received_count") and not current.get("dispatched_count"):
     st.info(t("no_orders_period", lang), icon=":material/event_busy:")
     st.stop()

@@ -9,6 +9,7 @@ import streamlit as st
 from labels import metric_label, t
 from pages.components import data
 from pages.components import oversight_data as od
+from pages.components import record_view as rv
 from pages.components.auth import audited, page_access
 from pages.components.charts import build_trend_figure
 from pages.components.filters import period_label, sidebar_filters, trend_window
@@ -62,6 +63,7 @@ if row is None:
     st.info(t("up_no_orders", lang).format(unit=md(unit), period=period_label(p, lang)), icon=":material/event_busy:")
     st.stop()
 st.caption(t("up_caption", lang).format(period=period_label(p, lang)))
+rv.badge(stamp, p, lang)
 unit_kpis(row, data.totals_with_previous(stamp, p.start, p.end, p.kind)[0], lang)
 for note in unit_notes(row, data.settings_in_force()[0], lang):
     st.caption(note)
@@ -112,3 +114,6 @@ st.subheader(t("up_lists_title", lang))
 order_list_tabs(
     row, lambda: od.order_lists(stamp, viewer, *key[1:], p.start, p.end, p.kind, LIST_LIMIT), LIST_LIMIT, lang
 )
+
+st.subheader(t("up_history_title", lang))  # what a hearing asks: the published rank, month by month
+rv.history_section(stamp, f.level, unit, county, lang)

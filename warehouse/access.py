@@ -19,10 +19,12 @@ from warehouse.users import ROLES, User
 PAGES_BY_ROLE: dict[str, frozenset[str]] = {
     "public": frozenset({"overview", "rankings", "trends", "report", "about"}),
     "leader": frozenset({"overview", "rankings", "trends", "hot_topics", "unit_profile", "report", "about"}),
-    "oversight": frozenset({"overview", "rankings", "trends", "hot_topics", "unit_profile", "report", "about"}),
+    "oversight": frozenset(
+        {"overview", "rankings", "trends", "hot_topics", "unit_profile", "report", "record", "about"}
+    ),
     "analyst": frozenset({"overview", "rankings", "trends", "hot_topics", "unit_profile", "data", "report", "about"}),
     "admin": frozenset(
-        {"overview", "rankings", "trends", "hot_topics", "unit_profile", "data", "report", "about", "admin"}
+        {"overview", "rankings", "trends", "hot_topics", "unit_profile", "data", "report", "record", "about", "admin"}
     ),
 }
 # Who may get what beyond aggregates (the README's "Who may see what" table).

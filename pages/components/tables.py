@@ -314,6 +314,6 @@ def settings_table(settings: dict[str, Any], lang: str) -> pl.DataFrame:
             t("setting_value", lang): show(v),
         }
         for k, v in settings.items()
-        if k != "source"
+        if k not in ("source", "effective_from", "rule_note", "rule_sets")  # the history of rules is its own table
     ]
     return pl.DataFrame(rows)
