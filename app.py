@@ -44,4 +44,4 @@ if access is None:  # nothing real is served to an anonymous visitor: the login 
     st.navigation(login_navigation(login_page, lang), position="hidden").run()
     st.stop()
 logout_button(access, lang)
-st.navigation(navigation_pages(access, lang)).run()
+st.navigation(navigation_pages(access, lang), expanded=True).run()  # every page listed (13 with the desk)

@@ -1,7 +1,7 @@
 """Every data call the dashboard pages make, timed on a warehouse: p50/p95 over repeated runs.
 
-The pages' calls are listed by the dashboard code itself (``BENCH_CALLS`` in warehouse.queries and
-warehouse.queries_orders: name, callable(con)); whatever those lists hold when the bench runs is
+The pages' calls are listed by the dashboard code itself (``BENCH_CALLS`` in warehouse.queries,
+warehouse.queries_orders and warehouse.desk: name, callable(con)); whatever those lists hold when the bench runs is
 timed, and the report names the lists found. The rankings are added for every level and period kind
 (month, quarter, year) through ``warehouse.rankings.fetch_ranking``, plus the metric rebuild.
 Calls run in a child process on a read-only connection, as the dashboard opens it.
@@ -23,7 +23,7 @@ from warehouse.rankings import fetch_ranking
 db, runs = sys.argv[1], int(sys.argv[2])
 con = duckdb.connect(db, read_only=True)
 calls, sources = [], []
-for module in ("warehouse.queries", "warehouse.queries_orders"):
+for module in ("warehouse.queries", "warehouse.queries_orders", "warehouse.desk"):
     try:
         listed = getattr(importlib.import_module(module), "BENCH_CALLS")
     except (ImportError, AttributeError) as exc:

@@ -1,5 +1,5 @@
 """Command line (``hotline-etl`` or ``python -m etl``): ``load FILE... [--db PATH] [--profile FILE|NAME] [--json]
-[--strict]``, ``check-profile PROFILE [FILE]``, ``demo`` and ``--version``."""
+[--strict]``, ``check-profile PROFILE [FILE]``, ``demo``, ``demo-map`` and ``--version``."""
 
 from __future__ import annotations
 
@@ -154,6 +154,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_demo_map(args: argparse.Namespace) -> int:
+    from etl.demo_map import write_demo_map
+
+    for path in write_demo_map(Path(args.out), args.seed):
+        print(path)
+    return 0
+
+
 def _cmd_check_profile(args: argparse.Namespace) -> int:
     from etl.check_profile import run
 
@@ -189,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--load-if-empty", action="store_true", help="数据仓库为空时，生成后立即导入（标记为演示数据）")
     demo.add_argument("--db", help="数据仓库文件（与 --load-if-empty 一起使用）")
     demo.set_defaults(func=_cmd_demo)
+    demo_map = sub.add_parser("demo-map", help="生成虚构城市的区县、乡镇街道边界（GeoJSON，设置 [map] 引用它们）")
+    demo_map.add_argument("--out", default="config/map")
+    demo_map.add_argument("--seed", type=int, default=12345)
+    demo_map.set_defaults(func=_cmd_demo_map)
     check = sub.add_parser("check-profile", help="检查导入配置（可再给一个文件：看它会如何读取和映射），不导入")
     check.add_argument("profile", help="导入配置 TOML，或配置名（数据仓库旁 profiles/ 中保存的，或内置的 open311 …）")
     check.add_argument("file", nargs="?", help="用这个导出文件试读（不写入数据仓库）")

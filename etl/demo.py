@@ -39,6 +39,7 @@ from etl.demo_export import (
 )
 from etl.demo_messy import KINDS, inject
 from etl.demo_orders import generate_orders, month_starts
+from etl.demo_problems import with_planted, write_truth
 
 DEFAULT_ORDERS_PER_MONTH = 5000
 DEFAULT_END_MONTH = "2026-10"  # the last complete month of the demo period
@@ -70,8 +71,8 @@ def write_demo(
     if months < 1 or orders_per_month < 1:
         raise ValueError("months and orders_per_month must be at least 1")
     rng = np.random.default_rng(seed)
-    truth = generate_orders(rng, end, months, orders_per_month)
     firsts = month_starts(end, months)
+    truth = with_planted(generate_orders(rng, end, months, orders_per_month), seed, firsts, orders_per_month)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob(f"{FILE_PREFIX}*"):
@@ -86,6 +87,7 @@ def write_demo(
         expectations[path.name] = counts
     manifest = json.dumps(expectations, ensure_ascii=False, indent=1)
     (out_dir / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
+    write_truth(out_dir, truth, orders_per_month, end, months, seed)
     MESSY_EXPECTATIONS.clear()
     MESSY_EXPECTATIONS.update(expectations)
     return paths

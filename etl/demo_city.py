@@ -88,43 +88,7 @@ DEPARTMENTS: tuple[Department, ...] = (
 
 DEPARTMENT_INDEX: dict[str, int] = {d.name: i for i, d in enumerate(DEPARTMENTS)}
 
-# Place words for the content text; generic enough to read naturally, specific enough for hot words.
-ESTATES: tuple[str, ...] = (
-    "锦绣花园",
-    "阳光新城",
-    "翠湖苑",
-    "金色家园",
-    "滨江一号",
-    "书香门第",
-    "和平里",
-    "幸福里",
-    "名都华庭",
-    "紫荆苑",
-    "银杏苑",
-    "枫林湾",
-    "香樟园",
-    "御景湾",
-    "世纪花城",
-    "云溪雅苑",
-    "澜庭",
-    "鹤鸣山庄",
-)
-ROADS: tuple[str, ...] = (
-    "云岫路",
-    "溪澜大道",
-    "鹤鸣路",
-    "文澜街",
-    "湖滨路",
-    "新港大道",
-    "人民路",
-    "解放路",
-    "建设路",
-    "滨江路",
-    "青年路",
-    "望湖路",
-    "工业大道",
-    "长堤路",
-)
+# Estates and roads are per township: etl.demo_places.
 SURNAMES: tuple[str, ...] = tuple("张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董")
 CHANNELS: tuple[str, ...] = ("电话", "网络", "微信", "APP")
 CHANNEL_WEIGHTS: tuple[float, ...] = (0.70, 0.12, 0.10, 0.08)

@@ -17,6 +17,7 @@ import polars as pl
 
 from etl import demo_city as city
 from etl import demo_lifecycle as life
+from etl import demo_places
 from etl import demo_topics as topics
 from etl.demo_lifecycle import NOT_EVALUATED, RESOLUTIONS, SATISFACTIONS
 
@@ -199,7 +200,7 @@ def _pick(values: tuple[str, ...], index: np.ndarray, present: np.ndarray | None
     return pl.select(pl.when(pl.Series(present)).then(series)).to_series()
 
 
-def _order_ids(received: np.ndarray) -> pl.Series:
+def order_ids(received: np.ndarray) -> pl.Series:
     """YX + date + per-day sequence, as hotline platforms number their orders."""
     day = received // DAY
     sequence = np.arange(len(day)) - np.searchsorted(day, day, side="left") + 1
@@ -218,8 +219,8 @@ def _content(rng: np.random.Generator, o: dict, phones: pl.Series) -> pl.Series:
         {
             "t": _pick(tuple(templates), o["topic"] * 2 + o["template"]),
             "p": place,
-            "e": _pick(city.ESTATES, rng.integers(0, len(city.ESTATES), n)),
-            "r": _pick(city.ROADS, rng.integers(0, len(city.ROADS), n)),
+            "e": demo_places.estate_names(o["township"], rng.integers(0, demo_places.PER_TOWNSHIP, n)),
+            "r": demo_places.road_names(o["township"], rng.integers(0, demo_places.PER_TOWNSHIP, n)),
             "pre": _pick((*topics.TYPE_PREFIX, topics.REPEAT_PREFIX), prefix),
             "suf": _pick(topics.TYPE_SUFFIX, o["appeal"]),
             "tel": pl.select(pl.when(pl.Series(rng.random(n) < 0.03)).then("，联系电话" + phones)).to_series(),
@@ -240,7 +241,7 @@ def to_frame(rng: np.random.Generator, o: dict) -> pl.DataFrame:
     phones = pl.Series(o["phone"]).cast(pl.String)
     towns = tuple(t for c in city.COUNTIES for t in c.townships)
     columns = {
-        "order_id": _order_ids(o["received"]),
+        "order_id": order_ids(o["received"]),
         "received_at": _timestamp(o["received"]),
         "month": pl.Series(o["month"], dtype=pl.Int32),
         "channel": _pick(city.CHANNELS, o["channel"]),

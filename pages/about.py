@@ -11,6 +11,7 @@ from labels import level_label, t
 from pages.components import data
 from pages.components import record_view as rv
 from pages.components.layout import page_header
+from pages.components.problems import about_problems
 from pages.components.tables import metric_definitions, settings_table
 from warehouse.metrics_doc import RULES
 from warehouse.registry import LEVELS
@@ -58,3 +59,5 @@ for month, version, keys in rv.rule_conflicts(stamp):
     )
 with st.expander("settings.json", icon=":material/code:"):
     st.code(json.dumps(settings, ensure_ascii=False, indent=2), language="json")
+
+about_problems(lang)

@@ -12,14 +12,20 @@ from pages.components import oversight_data as od
 from pages.components.auth import page_access
 from pages.components.filters import period_label, sidebar_filters
 from pages.components.layout import page_header
-from pages.components.oversight_charts import build_category_heatmap, build_hot_words_figure, build_risers_figure
+from pages.components.oversight_charts import (
+    build_category_heatmap,
+    build_hot_words_figure,
+    build_risers_figure,
+    hot_words_note,
+)
 from pages.components.oversight_tables import ISSUE_COLUMNS, blank_unavailable, file_stamp, show_table
+from pages.components.problems import alerts_section, clusters_section
 from pages.components.ranking_notes import empty_message
 from pages.components.tables import missing_keys, missing_text
 from warehouse.settings import load_settings
 
 lang = page_header("page_hot_topics")
-f = sidebar_filters(lang)
+f = sidebar_filters(lang, compare=True)
 stamp, p = data.warehouse_stamp(), f.period
 span = (p.start, p.end, p.kind)
 
@@ -30,7 +36,9 @@ scope = viewer.county_scope  # a county-scoped leader: hot words and lists of th
 choices = [scope] if scope else [None, *counties]
 county = pick.selectbox(t("ht_scope", lang), choices, format_func=lambda c: c or t("ht_all_city", lang),
                         key="ht_county")  # fmt: skip
-note.caption(t("ht_caption", lang).format(period=period_label(p, lang), previous=period_label(p.previous(), lang)))
+reaches = data.ranking_reaches(stamp, p.start, p.end, p.kind, f.basis)  # 同比 only where the data reaches back
+note.caption(t("ht_caption" if f.basis == "previous" else "ht_caption_year", lang).format(
+    period=period_label(p, lang), previous=period_label(p.base(f.basis), lang)))  # fmt: skip
 
 heat = od.category_by_county(stamp, *span, "category_l1")
 if heat.is_empty():
@@ -42,10 +50,13 @@ st.caption(t("ht_heatmap_note", lang))
 
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader(t("ht_risers_title", lang))
-    risers = od.category_risers(stamp, *span, county)
+    st.subheader(t("ht_risers_title" if f.basis == "previous" else "ht_risers_title_year", lang))
+    risers = od.category_risers(stamp, *span, county, f.basis) if reaches else None
     if heat["category"].is_null().all():  # nothing to compare: the export has no classification
         st.info(t("ht_no_categories", lang), icon=":material/block:")
+    elif risers is None:
+        st.info(t("compare_unreached", lang).format(period=period_label(p, lang),
+                                                    base=period_label(p.base(f.basis), lang)), icon=":material/history:")  # fmt: skip
     elif risers.is_empty():
         st.info(t("ht_no_risers", lang), icon=":material/trending_flat:")
     else:
@@ -59,7 +70,7 @@ with right:
         st.info(t("ht_no_words", lang), icon=":material/text_fields:")
     else:
         st.plotly_chart(build_hot_words_figure(words.words, lang), width="stretch")
-        st.caption(t("ht_words_note", lang).format(n=words.sampled, total=words.total))
+        st.caption(hot_words_note(words, lang))
 
 st.subheader(t("ht_issues_title", lang))
 st.caption(t("ht_issues_note", lang).format(days=load_settings().repeat_window_days))
@@ -87,3 +98,6 @@ else:
     show_table(
         units, cols, lang, where=by_unit, download=file_stamp(level_label(f.level, lang), f.group or "", p.label)
     )
+
+clusters_section(stamp, p, viewer, lang, county=county)
+alerts_section(stamp, p, viewer, lang, county=county)

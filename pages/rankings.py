@@ -11,22 +11,26 @@ from pages.components import data
 from pages.components import ranking_notes as rn
 from pages.components import record_view as rv
 from pages.components.auth import audit_export, page_access
+from pages.components.casemix_view import casemix_frame, with_casemix
 from pages.components.charts import build_score_figure
 from pages.components.drill import drilldown_panel
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
-from pages.components.filters import period_label, sidebar_filters
+from pages.components.filters import base_caption, period_label, sidebar_filters
 from pages.components.grid import show_frame
 from pages.components.layout import page_header
 from pages.components.markup import md
+from pages.components.responsive import compact_ranking, wide_and_narrow
 from pages.components.tables import ranking_column_config, ranking_table
+from pages.components.targets_view import targets_caption
+from warehouse.problem_settings import load_problem_settings
 from warehouse.registry import RANK_BY
 
 lang = page_header("page_rankings")
-f = sidebar_filters(lang)
+f = sidebar_filters(lang, compare=True)
 stamp, p = data.warehouse_stamp(), f.period
 by = st.segmented_control(t("rank_by", lang), list(RANK_BY.values()), format_func=lambda k: metric_label(k, lang),
                           default="score", key="rk_by") or "score"  # fmt: skip
-full = data.ranking(stamp, f.level, p.start, p.end, p.kind, by)
+full = data.ranking(stamp, f.level, p.start, p.end, p.kind, by, f.basis)
 ranking = full if f.group is None else full.filter(pl.col("group_name") == f.group)
 if ranking.is_empty():
     dispatched = data.totals_with_previous(stamp, p.start, p.end, p.kind)[0].get("dispatched_count") or 0
@@ -40,12 +44,28 @@ st.caption(t("rankings_caption", lang).format(level=level_label(f.level, lang), 
 state = rv.badge(stamp, p, lang)  # 已定榜 (the table below is the published one) or 未定榜
 if warning := rn.blocked(ranking, by, lang):
     st.warning(warning, icon=":material/block:")
-detail = st.toggle(t("show_detail", lang), key="rk_detail")
-table = ranking_table(ranking, lang, detail=detail)
-config = ranking_column_config(table, lang, rn.header_tips(ranking, settings, lang))
-show_frame(table, height=35 * (table.height + 1) + 3, column_config=config)
+st.caption(base_caption(p, f.basis, data.ranking_reaches(stamp, p.start, p.end, p.kind, f.basis), lang))
+st.caption(targets_caption(settings, lang))
+if st.toggle(t("below_only", lang), key="rk_below"):  # the ranking read as "units below target"
+    ranking = ranking.filter(pl.col("below_target").is_not_null())
+    if ranking.is_empty():
+        st.info(t("below_only_none", lang), icon=":material/check_circle:")
+        st.stop()
+wide, narrow = wide_and_narrow("rankings")  # a phone gets the figures as lines, not a cut-off table
+with wide:
+    left, right = st.columns(2)
+    detail = left.toggle(t("show_detail", lang), key="rk_detail")
+    mix = right.toggle(t("cm_toggle", lang), key="rk_casemix")  # beside the official rate, never instead of it
+    table = ranking_table(ranking, lang, detail=detail)
+    if mix:
+        table = with_casemix(table, ranking, f.level, casemix_frame(stamp, f.level, p.start, p.end, p.kind), lang)
+    config = ranking_column_config(table, lang, rn.header_tips(ranking, settings, lang))
+    show_frame(table, height=35 * (table.height + 1) + 3, column_config=config)
+narrow.markdown(compact_ranking(ranking, lang))
 for note in rn.notes(ranking, settings, by, lang):
     st.caption(note)
+if mix:
+    st.caption(t("cm_note", lang).format(months=load_problem_settings().casemix.reference_months))
 
 export = ranking_table(ranking, lang, for_export=True)
 name = f"{t('page_rankings', lang)}_{level_label(f.level, lang)}{'_' + f.group if f.group else ''}_{p.label}"
@@ -71,7 +91,7 @@ with st.expander(t("drill_title", lang), icon=":material/list_alt:"):
 if state["published"] and st.toggle(t("rec_show_live", lang), key="rk_live"):
     st.subheader(t("rec_live_title", lang))
     st.caption(t("rec_live_caption", lang))
-    live = data.ranking(stamp, f.level, p.start, p.end, p.kind, by, live=True)
+    live = data.ranking(stamp, f.level, p.start, p.end, p.kind, by, f.basis, live=True)
     live = live if f.group is None else live.filter(pl.col("group_name") == f.group)
     live_table = ranking_table(live, lang, detail=detail)
     show_frame(live_table, height=35 * (live_table.height + 1) + 3,

@@ -9,7 +9,8 @@ import streamlit as st
 from labels import t
 from pages.components import data
 from pages.components import record_view as rv
-from pages.components.auth import audit_export
+from pages.components.auth import audit_export, page_access
+from pages.components.bulletin_notes import text_editors
 from pages.components.filters import period_label
 from pages.components.layout import page_header
 from pages.components.report_data import monthly_report, settings_key
@@ -18,6 +19,7 @@ from warehouse.queries import latest_complete_month
 
 MIME = {
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "html": "text/html",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -46,8 +48,10 @@ except Exception as exc:  # a report that cannot be built is explained, never a 
 rv.badge(stamp, Period.month(month), lang)
 if report["is_partial"]:
     st.warning(t("report_partial", lang).format(as_of=report["as_of"]), icon=":material/schedule:")
-cols = st.columns(3)
-for col, ext in zip(cols, ("pdf", "html", "xlsx"), strict=True):
+if not report["text_written"]:
+    st.info(t("bn_draft_note", lang), icon=":material/edit_note:")
+cols = st.columns(4)
+for col, ext in zip(cols, ("pdf", "docx", "html", "xlsx"), strict=True):
     col.download_button(
         t(f"report_download_{ext}", lang),
         data=report[ext],
@@ -60,5 +64,6 @@ for col, ext in zip(cols, ("pdf", "html", "xlsx"), strict=True):
         key=f"report_dl_{ext}",
     )
 st.caption(t("report_cli_hint", lang).format(month=month))
+text_editors(page_access().viewer, month, lang)
 st.subheader(t("report_preview", lang))
 st.iframe(report["html"], height=1000)

@@ -8,6 +8,7 @@ import streamlit as st
 from labels import metric_label, t
 from pages.components import data
 from pages.components.charts import build_trend_figure
+from pages.components.desk_charts import add_last_year, add_target_line, year_before
 from pages.components.filters import sidebar_filters, trend_window
 from pages.components.grid import show_frame
 from pages.components.layout import page_header
@@ -46,7 +47,18 @@ if not chosen:
 if gap := trend_gap([selected, city], metric, lang):
     st.info(gap, icon=":material/block:")
 else:
-    st.plotly_chart(build_trend_figure(selected, city, metric, unit_col, lang), width="stretch")
+    figure = build_trend_figure(selected, city, metric, unit_col, lang)
+    if st.toggle(t("last_year_toggle", lang), key="tr_last_year"):  # 同比 at a glance: the same months a year back
+        back = data.monthly(stamp, f.level, year_before(start), year_before(end))
+        back = back.filter(
+            pl.col(unit_col).is_in(chosen) & (pl.col("county") == f.group if f.level == "township" else True)
+        )
+        city_back = data.monthly(stamp, "city", year_before(start), year_before(end))
+        if city_back.height < city.height:  # the data does not reach a year back from every month shown
+            st.caption(t("last_year_partial", lang).format(n=city_back.height, total=city.height))
+        add_last_year(figure, back, city_back, metric, unit_col, lang)
+    add_target_line(figure, data.settings_in_force()[0]["targets"].get(metric.removesuffix("_rate")), lang)
+    st.plotly_chart(figure, width="stretch")
 if note := incomplete_caption(city, metric, data.build_info(stamp).get("as_of"), lang):
     st.caption(note)
 

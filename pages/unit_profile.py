@@ -11,7 +11,10 @@ from pages.components import data
 from pages.components import oversight_data as od
 from pages.components import record_view as rv
 from pages.components.auth import audited, page_access
+from pages.components.bulletin_notes import case_marker
+from pages.components.casemix_view import unit_section as casemix_section
 from pages.components.charts import build_trend_figure
+from pages.components.desk_charts import add_last_year, add_target_line, year_before
 from pages.components.filters import period_label, sidebar_filters, trend_window
 from pages.components.layout import page_header
 from pages.components.markup import md
@@ -25,7 +28,9 @@ from pages.components.oversight_tables import (
     unit_kpis,
     unit_notes,
 )
+from pages.components.problems import clusters_section
 from pages.components.tables import incomplete_caption, missing_keys, trend_gap
+from pages.components.targets_view import target_line
 from warehouse.registry import RANKING_RATES
 
 TREND_METRICS = ("score", *RANKING_RATES, "return_rate", "repeat_rate")
@@ -65,6 +70,8 @@ if row is None:
 st.caption(t("up_caption", lang).format(period=period_label(p, lang)))
 rv.badge(stamp, p, lang)
 unit_kpis(row, data.totals_with_previous(stamp, p.start, p.end, p.kind)[0], lang)
+if line := target_line(row, lang):  # met or not against the unit group's targets, and by how much
+    st.markdown(line)
 for note in unit_notes(row, data.settings_in_force()[0], lang):
     st.caption(note)
 evidence_name = file_stamp(t("up_evidence_file", lang), unit, p.label) + ".xlsx"
@@ -80,19 +87,25 @@ st.download_button(
 )
 
 st.subheader(t("up_trend_title", lang))
-pick, _ = st.columns([1, 2])
+pick, overlay = st.columns([1, 2], vertical_alignment="bottom")
 # one widget per language (the browser keeps showing the old language's label otherwise), one remembered choice
 st.session_state.setdefault(f"up_metric_{lang}", st.session_state.get("up_metric", "score"))
 metric = pick.selectbox(t("trend_metric", lang), TREND_METRICS, format_func=lambda k: metric_label(k, lang),
                         key=f"up_metric_{lang}")  # fmt: skip
 st.session_state["up_metric"] = metric
-trend = od.unit_trend(*key, *trend_window(p, data.months(stamp)))
+window = trend_window(p, data.months(stamp))
+trend = od.unit_trend(*key, *window)
 own = trend.filter(pl.col("series") == "unit").with_columns(pl.lit(unit).alias("unit"))
 city_trend = trend.filter(pl.col("series") == "city")
 if gap := trend_gap([own, city_trend], metric, lang):
     st.info(gap, icon=":material/block:")
 else:
-    st.plotly_chart(build_trend_figure(own, city_trend, metric, "unit", lang), width="stretch")
+    figure = build_trend_figure(own, city_trend, metric, "unit", lang)
+    if overlay.toggle(t("last_year_toggle", lang), key="up_last_year"):  # the same months a year back, dotted
+        back = od.unit_trend(*key, *(year_before(d) for d in window))
+        add_last_year(figure, back.filter(pl.col("series") == "unit").with_columns(pl.lit(unit).alias("unit")),
+                      back.filter(pl.col("series") == "city"), metric, "unit", lang)  # fmt: skip
+    st.plotly_chart(add_target_line(figure, row.get(f"{metric}_target"), lang), width="stretch")
 if note := incomplete_caption(own, metric, data.build_info(stamp).get("as_of"), lang):
     st.caption(note)
 
@@ -114,6 +127,11 @@ st.subheader(t("up_lists_title", lang))
 order_list_tabs(
     row, lambda: od.order_lists(stamp, viewer, *key[1:], p.start, p.end, p.kind, LIST_LIMIT), LIST_LIMIT, lang
 )
+
+casemix_section(stamp, p, f.level, unit, county, lang)
+clusters_section(stamp, p, viewer, lang, level=f.level, unit=unit, unit_county=county)
+if p.kind == "month":
+    case_marker(viewer, f.level, unit, county, f"{p.start:%Y-%m}", lang)
 
 st.subheader(t("up_history_title", lang))  # what a hearing asks: the published rank, month by month
 rv.history_section(stamp, f.level, unit, county, lang)

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from reports import queries
+from reports import issued, queries
+from reports.config import ReportConfig, ReportError, load_report_config
+from reports.issued import IssueHeader
 from warehouse import published
 from warehouse.calendar import Period
 from warehouse.metrics import fetch_build_info, fetch_monthly
@@ -27,9 +26,8 @@ from warehouse.rankings import fetch_ranking, fetch_totals_with_previous
 from warehouse.record_diff import record_summary
 from warehouse.registry import RANK_BY
 from warehouse.scoring import rules_in_force
-from warehouse.settings import PROJECT_ROOT, READ_TIME_KEYS, Settings, load_settings
+from warehouse.settings import READ_TIME_KEYS, Settings, load_settings
 
-REPORT_CONFIG = PROJECT_ROOT / "config" / "report.toml"
 TOP_CATEGORIES = 10
 TOP_RISERS = 5
 TOP_HANDLING = 5
@@ -42,38 +40,13 @@ RANK_COLUMNS = (
     "unranked_reason", "is_red", "is_black", "indistinguishable", "score_missing_rates", "missing_rates",
     "received_count", "dispatched_count", "assessed_count", "closed_count", "overdue_open_count", "returned_count",
     "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "return_rate", "derived_due_share",
-    "on_time_warning", "incomplete",
+    "on_time_warning", "incomplete", "below_target",
+    *(f"{k}{s}" for k in ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
+      for s in ("_target", "_meets_target", "_target_gap")),
 )  # fmt: skip
 TREND_COLUMNS = (
     "received_count", "dispatched_count", "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate",
 )  # fmt: skip
-
-
-class ReportError(ValueError):
-    """The report cannot be made (no such month, empty warehouse); the message says what to do."""
-
-
-@dataclass(frozen=True)
-class ReportConfig:
-    """config/report.toml: the names printed on the bulletin (the warehouse knows no city name)."""
-
-    city_name: str = ""
-    issuer: str = ""
-    demo_city_name: str = "云溪市"
-
-
-def load_report_config(path: str | os.PathLike[str] | None = None) -> ReportConfig:
-    """``HOTLINE_REPORT_CONFIG`` or config/report.toml; a missing default file gives the defaults."""
-    p = Path(path or os.environ.get("HOTLINE_REPORT_CONFIG") or REPORT_CONFIG)
-    if not p.exists():
-        if path is not None or "HOTLINE_REPORT_CONFIG" in os.environ:
-            raise ReportError(f"通报设置文件不存在：{p}")
-        return ReportConfig()
-    data = tomllib.loads(p.read_text(encoding="utf-8"))
-    unknown = set(data) - {"city_name", "issuer", "demo_city_name"}
-    if unknown:
-        raise ReportError(f"{p}: 未知设置项 {sorted(unknown)}（可用 city_name, issuer, demo_city_name）")
-    return ReportConfig(**{k: str(v).strip() for k, v in data.items()})
 
 
 @dataclass(frozen=True)
@@ -97,6 +70,8 @@ class ReportData:
     totals: dict[str, Any]
     prev_totals: dict[str, Any] | None  # as compared: the previous month as it stood at the same age when incomplete
     comparison: dict[str, Any]  # incomplete, cutoff, changes and growth (warehouse.rankings.fetch_totals_with_previous)
+    yoy_totals: dict[str, Any] | None  # the same month a year earlier, as compared (None: the data does not reach it)
+    yoy_comparison: dict[str, Any]  # as ``comparison``, against the same month a year earlier (同比)
     ranked_by: str  # 'score' or a rate key
     trend: list[dict[str, Any]]
     channels: list[dict[str, Any]]
@@ -108,6 +83,17 @@ class ReportData:
     red_black: list[dict[str, Any]]
     overdue_units: list[dict[str, Any]]
     returned_units: list[dict[str, Any]]
+    # the bulletin as issued (reports.issued)
+    header: IssueHeader | None = None
+    townships: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    casemix: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    issues_text: str = ""
+    requirements_text: str = ""
+    followup: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
     # the month's place in the published record (warehouse.record_diff.record_summary): 'stamp' (已定榜 … /
     # 未定榜), 'published', 'corrected_on', 'reason', 'versions', 'changes'; ``volume_note``: why the breakdowns
     # by channel, type and category (live) count other orders than the published totals, or ''
@@ -144,6 +130,7 @@ def assemble_report(
     prev = period.previous()
     totals, compared, comparison = fetch_totals_with_previous(con, period, settings)  # as published, if it is
     prev_totals = compared if prev.start in available else None
+    _, year_ago, yoy = fetch_totals_with_previous(con, period, settings, basis="year_ago")
     by = RANK_BY.get(by, by)
     info = fetch_build_info(con)
     state, doc = published.frozen(con, period)
@@ -160,8 +147,9 @@ def assemble_report(
         used, changed = {**used, **doc["rules"]}, False
     channels = queries.fetch_received_by_channel(con, period.start)
     received = sum(r["received_count"] for r in channels)  # the breakdowns count the orders held now
-    counties = _ranking_rows(con, "county", period, settings, by)
-    departments = _ranking_rows(con, "department", period, settings, by)
+    counties = _trim(fetch_ranking(con, "county", period, settings, by=by).to_dicts())
+    departments = _trim(fetch_ranking(con, "department", period, settings, by=by).to_dicts())
+    issues, requirements = issued.office_text(period.label)
     return ReportData(
         month=period.label,
         year_num=period.start.year,
@@ -180,6 +168,8 @@ def assemble_report(
         totals=totals,
         prev_totals=prev_totals,
         comparison=comparison if prev_totals is not None else {**comparison, "changes": {}, "growth": {}},
+        yoy_totals=year_ago if yoy["has_previous"] else None,
+        yoy_comparison=yoy if yoy["has_previous"] else {**yoy, "changes": {}, "growth": {}},
         ranked_by=by,
         trend=_trend(con, period),
         channels=_shares(channels, received),
@@ -190,6 +180,16 @@ def assemble_report(
         red_black=_red_black(counties, departments, settings),
         overdue_units=_top(departments, "overdue_open_count"),
         returned_units=_top(departments, "returned_count"),
+        header=issued.issue_header(config, city_name, period),
+        townships=issued.township_rows(con, period, settings, by, [c["unit"] for c in counties]),
+        problems=issued.public_problems(con, period),
+        alerts=issued.month_alerts(con, period),
+        casemix=issued.casemix_rows(con, period, settings),
+        cases=issued.typical_cases(con, period.label),
+        issues_text=issues,
+        requirements_text=requirements,
+        followup=issued.blacklist_followup(con, period, settings, by, {"county": counties, "department": departments}),
+        targets=issued.target_rows(totals, counties, departments),
         record=record_summary(con, period),
         volume_note=_volume_note(state.published, totals["received_count"], received),
     )
@@ -255,11 +255,8 @@ def _hot_topics(
     return {"categories": top, "risers": risers[:TOP_RISERS]}
 
 
-def _ranking_rows(
-    con: duckdb.DuckDBPyConnection, level: str, period: Period, settings: Settings, by: str
-) -> list[dict]:
-    frame = fetch_ranking(con, level, period, settings, by=by)
-    return [{k: row[k] for k in RANK_COLUMNS} for row in frame.iter_rows(named=True)]
+def _trim(rows: list[dict]) -> list[dict]:
+    return [{k: row[k] for k in RANK_COLUMNS} for row in rows]
 
 
 def _by_group(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:

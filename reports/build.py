@@ -1,4 +1,4 @@
-"""One monthly report from a warehouse: assemble -> narrative and tables -> charts -> HTML, PDF, XLSX."""
+"""One monthly report from a warehouse: assemble -> narrative and tables -> charts -> HTML, PDF, XLSX, DOCX."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import duckdb
 
 from reports.assemble import ReportConfig, ReportData, assemble_report
 from reports.charts import build_figures, render_pngs
+from reports.issued_tables import issued_tables
 from reports.narrative import build_narrative
-from reports.render import render_html, render_pdf, render_xlsx
+from reports.render import render_docx, render_html, render_pdf, render_xlsx
 from reports.tables import build_tables
 from warehouse.connection import connect_read
 from warehouse.settings import Settings
@@ -22,12 +23,13 @@ DEFAULT_OUT = Path(__file__).parent / "out"
 
 @dataclass(frozen=True)
 class ReportFiles:
-    """The three deliverables in memory, plus seconds per step (the benchmark reads them)."""
+    """The four deliverables in memory, plus seconds per step (the benchmark reads them)."""
 
     data: ReportData
     html: str
     pdf: bytes
     xlsx: bytes
+    docx: bytes
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -37,8 +39,9 @@ class ReportFiles:
     def write(self, out_dir: str | os.PathLike[str] = DEFAULT_OUT) -> dict[str, Path]:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        paths = {ext: out / f"{self.stem}.{ext}" for ext in ("pdf", "html", "xlsx")}
+        paths = {ext: out / f"{self.stem}.{ext}" for ext in ("pdf", "docx", "html", "xlsx")}
         paths["pdf"].write_bytes(self.pdf)
+        paths["docx"].write_bytes(self.docx)
         paths["html"].write_text(self.html, encoding="utf-8")
         paths["xlsx"].write_bytes(self.xlsx)
         return paths
@@ -86,7 +89,7 @@ def build_report(
         clock = now
 
     data = assemble_report(con, month, settings=settings, config=config, city=city, title=title, by=by)
-    narrative, tables = build_narrative(data), build_tables(data)
+    narrative, tables = build_narrative(data), {**build_tables(data), **issued_tables(data)}
     lap("assemble")
     images = render_pngs(build_figures(data))
     lap("charts")
@@ -96,5 +99,7 @@ def build_report(
     lap("pdf")
     xlsx = render_xlsx(data, narrative, tables)
     lap("xlsx")
+    docx = render_docx(data, narrative, tables, images)
+    lap("docx")
     timings["total"] = round(sum(timings.values()), 3)
-    return ReportFiles(data, html, pdf, xlsx, timings)
+    return ReportFiles(data, html, pdf, xlsx, docx, timings)

@@ -138,7 +138,10 @@ def overview(r: ReportData) -> list[str]:
     if t["score"] is None:
         score = "全市综合得分无法计算（所含各率来源数据都无法提供）"
     third = f"考核工单{rates}；{score}。"
-    return [s for s in (first, second, third, *data_notes(r)) if s]
+    from reports.compare import targets_sentence, yoy_sentence  # they use this module's formatting
+
+    fourth = "".join(x for x in (targets_sentence(r), yoy_sentence(r)) if x)
+    return [s for s in (first, second, third, fourth, *data_notes(r)) if s]
 
 
 def data_notes(r: ReportData) -> list[str]:

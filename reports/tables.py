@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from reports.compare import below_table, compare_note, rate_marks, target_text
 from reports.narrative import fmt_count, fmt_pct, fmt_score, rank_change_mark
 from warehouse.registry import get_metric
 from warehouse.scoring import growth
@@ -37,28 +38,32 @@ class Table:
     widths: tuple[int, ...] | None = None  # relative column widths (HTML)
 
 
-def change_text(r: ReportData, key: str, kind: str) -> str:
+def change_text(r: ReportData, key: str, kind: str, comparison: dict[str, Any] | None = None) -> str:
     """A table's 变化 cell from the warehouse's change (exact, rounded once): '+1.2 个百分点', '−3.4%',
-    '+0.11 分', '持平'; '—' without a comparison."""
+    '+0.11 分', '持平'; '—' without a comparison. ``comparison``: 环比 (default) or 同比."""
+    cmp = r.comparison if comparison is None else comparison
     if kind == "count":
-        diff, unit = r.comparison.get("growth", {}).get(key), "%"
+        diff, unit = cmp.get("growth", {}).get(key), "%"
     else:
-        diff, unit = r.comparison.get("changes", {}).get(key), " 个百分点" if kind == "pct" else " 分"
+        diff, unit = cmp.get("changes", {}).get(key), " 个百分点" if kind == "pct" else " 分"
     if diff is None:
         return "—"
     return "持平" if diff == 0 else f"{'+' if diff > 0 else '−'}{abs(diff)}{unit}"
 
 
-def _compare_rows(r: ReportData, items: tuple[tuple[str, str, str], ...]) -> list[tuple[Cell, ...]]:
-    """(key, label, kind) -> rows 指标 | 本月 | 上月 | 变化; a lagging figure of an incomplete month is
-    marked 未完整 (and last month's is then as it stood at the same age)."""
-    t, p = r.totals, r.prev_totals or {}
+def _compare_rows(r: ReportData, items: tuple[tuple[str, str, str], ...], targets: bool) -> list[tuple[Cell, ...]]:
+    """(key, label, kind) -> rows 指标 | 本月 | 上月 | 环比 | 去年同月 | 同比 (| 目标); a lagging figure of an
+    incomplete month is marked 未完整 (and the months compared with are then as they stood at the same age)."""
+    t, p, y = r.totals, r.prev_totals or {}, r.yoy_totals or {}
     rows = []
     for key, label, kind in items:
         lagging = r.comparison.get("incomplete") and get_metric(key).lagging and t.get(key) is not None
         mark = "（未完整）" if lagging else ""
         prev = p.get(key) if r.prev_totals else None
-        rows.append((Cell(label + mark), Cell(t.get(key), kind), Cell(prev, kind), Cell(change_text(r, key, kind))))
+        year = y.get(key) if r.yoy_totals else None
+        row = (Cell(label + mark), Cell(t.get(key), kind), Cell(prev, kind), Cell(change_text(r, key, kind)),
+               Cell(year, kind), Cell(change_text(r, key, kind, r.yoy_comparison)))  # fmt: skip
+        rows.append((*row, Cell(target_text(t, key) if kind == "pct" else "—")) if targets else row)
     return rows
 
 
@@ -96,7 +101,9 @@ HANDLING_ITEMS = (
     ("repeat_count", "重复诉求（件）", "count"),
     ("repeat_rate", "重复诉求率", "pct"),
 )
-COMPARE = (34, 20, 20, 26)  # 指标 | 本月 | 上月 | 变化
+COMPARE = (24, 13, 13, 16, 13, 16)  # 指标 | 本月 | 上月 | 环比 | 去年同月 | 同比
+COMPARE_TARGET = (20, 11, 11, 14, 11, 14, 19)  # ... | 目标
+COMPARE_HEADER = ("指标", "本月", "上月", "环比", "去年同月", "同比")
 RANK_HEADER = (
     "名次", "单位", "派单量", "考核量", "响应率", "按时办结率", "推算时限占比", "解决率", "满意率", "综合得分", "名次变化",
 )  # fmt: skip
@@ -117,7 +124,7 @@ def ranking_table(key: str, title: str, rows: list[dict[str, Any]], unit_label: 
             if x["rank"] is not None
             else Cell(UNRANKED.get(x["unranked_reason"] or "", "未排名"), "label")
         )
-        rates = [Cell(x[k], "pct", "‡" if k == "on_time_rate" and x.get("on_time_warning") else "") for k in _RATES]
+        rates = [Cell(x[k], "pct", rate_marks(x, k)) for k in _RATES]
         rates.insert(2, Cell(x.get("derived_due_share"), "pct"))
         out.append(
             (
@@ -147,6 +154,7 @@ def ranking_table(key: str, title: str, rows: list[dict[str, Any]], unit_label: 
         f"按{order}排名；红色底纹为红榜、灰色底纹为黑榜；名次变化：↑ 上升、↓ 下降、— 上月未排名；"
         f"{'得分' if by == 'score' else ''}后标 * 的单位与相邻名次单位在 95% 置信水平下差异不显著，名次仅供参考；"
         "推算时限占比：应办结工单中办理时限由本系统推算（导出中没有）的比例，按时办结率后标 ‡ 的超过设置的警示线；"
+        "率后标 ▼ 的低于目标（目标见表 1，可按分组设置），差距见下表；"
         "“—”表示来源数据无法提供或没有可计算的工单，不是 0；不可得：来源数据不含排名所需字段。"
     ) + ("标 † 的指标本月尚未完整，名次变化按上月同一时点比较。" if incomplete else "")
     return Table(key, title, header, out, note, tuple(classes), RANK_WIDTHS)
@@ -157,7 +165,12 @@ def build_tables(r: ReportData) -> dict[str, Table]:
     share = ("名称", "受理量（件）", "占比")
     tables = {
         "overview": Table(
-            "overview", "主要指标", ("指标", "本月", "上月", "变化"), _compare_rows(r, OVERVIEW_ITEMS), widths=COMPARE
+            "overview",
+            "主要指标",
+            (*COMPARE_HEADER, "目标"),
+            _compare_rows(r, OVERVIEW_ITEMS, True),
+            note=compare_note(r),
+            widths=COMPARE_TARGET,
         ),
         "channels": Table("channels", "受理渠道", ("受理渠道", *share[1:]), _shares(r.channels)),
         "appeal_types": Table("appeal_types", "诉求类型", ("诉求类型", *share[1:]), _shares(r.appeal_types)),
@@ -199,8 +212,8 @@ def build_tables(r: ReportData) -> dict[str, Table]:
         "handling": Table(
             "handling",
             "办理情况指标",
-            ("指标", "本月", "上月", "变化"),
-            _compare_rows(r, HANDLING_ITEMS),
+            COMPARE_HEADER,
+            _compare_rows(r, HANDLING_ITEMS, False),
             widths=COMPARE,
         ),
         "overdue_units": Table(
@@ -235,10 +248,13 @@ def build_tables(r: ReportData) -> dict[str, Table]:
             widths=(34, 18, 16, 16, 16),
         ),
         "counties": ranking_table("counties", f"区县{_order(r)}排名", r.counties, "区县", r.ranked_by),
+        "counties_below": below_table("counties_below", "低于目标的区县", r.counties, "区县"),
     }
     for i, (group, rows) in enumerate(r.departments):
         title = f"承办单位{_order(r)}排名" + (f"（{group}）" if len(r.departments) > 1 else "")
         tables[f"departments_{i}"] = ranking_table(f"departments_{i}", title, rows, "承办单位", r.ranked_by)
+        below = "低于目标的承办单位" + (f"（{group}）" if len(r.departments) > 1 else "")
+        tables[f"departments_{i}_below"] = below_table(f"departments_{i}_below", below, rows, "承办单位")
     for i, entry in enumerate(r.red_black):
         if entry["reason"] is None:
             tables[f"red_black_{i}"] = red_black_table(f"red_black_{i}", entry, r.ranked_by)

@@ -21,11 +21,14 @@ FORMULA_START = ("=", "+", "-", "@")
 NUMBER_FORMATS = {"count": "#,##0", "pct": "0.0%", "score": "0.00"}
 SECTIONS = (
     ("总体情况", "overview", ("overview", "channels", "appeal_types", "trend")),
-    ("热点分析", "hot", ("categories", "risers")),
-    ("办理情况", "handling", ("handling", "overdue_units", "returned_units")),
-    ("考核排名", "ranking", ("counties", "departments_")),
+    ("热点分析", "hot", ("categories", "risers", "problems", "alerts")),
+    ("办理情况", "handling", ("handling", "targets", "overdue_units", "returned_units")),
+    ("考核排名", "ranking", ("counties", "counties_below", "departments_", "townships_", "casemix_")),
     ("红黑榜", None, ("red_black_",)),
 )
+# the sections after the rankings (follow-up, typical cases, 存在问题, 工作要求) as text, in one sheet
+TEXT_SHEET = "整改与要求"
+TEXT_FROM = "五、"
 WIDTH = 8  # columns a paragraph spans
 
 
@@ -94,6 +97,26 @@ def _formats(book: xlsxwriter.Workbook) -> dict:
     return out
 
 
+def _text_sheet(book: xlsxwriter.Workbook, formats: dict, report: ReportData, narrative, tables) -> None:
+    """The bulletin's last sections as the document prints them: headings, paragraphs, the follow-up table."""
+    from reports.document import document_blocks
+
+    sheet = _Sheet(book, TEXT_SHEET, formats)
+    sheet.heading(f"{report.title} · {TEXT_SHEET}")
+    started = False
+    for block in document_blocks(report, narrative, tables):
+        started = started or (block[0] == "h1" and block[1].startswith(TEXT_FROM))
+        if not started:
+            continue
+        if block[0] == "h1":
+            sheet.row += 1
+            sheet.heading(block[1], "bold")
+        elif block[0] == "p":
+            sheet.paragraph(block[1])
+        elif block[0] == "table":
+            sheet.table(tables[block[1]])
+
+
 def write_workbook(
     target: IO[bytes], report: ReportData, narrative: dict[str, list[str]], tables: dict[str, Table], settings: Table
 ) -> None:
@@ -104,7 +127,8 @@ def write_workbook(
     for sheet_name, section, keys in SECTIONS:
         sheet = _Sheet(book, sheet_name, formats)
         sheet.heading(f"{report.title} · {sheet_name}")
-        stamp = f"数据截止时间：{report.as_of or '—'}；{report.record.get('stamp') or '未定榜'}"
+        number = f"{report.header.doc_number}；" if report.header else ""
+        stamp = f"{number}数据截止时间：{report.as_of or '—'}；{report.record.get('stamp') or '未定榜'}"
         stamp += "；演示数据（虚构城市）" if report.is_demo else ""
         sheet.heading(stamp, "note")
         for text in narrative.get(section, []) if section else []:
@@ -112,6 +136,7 @@ def write_workbook(
         for key, table in all_tables.items():
             if any(key == k or (k.endswith("_") and key.startswith(k)) for k in keys):
                 sheet.table(table)
+    _text_sheet(book, formats, report, narrative, tables)
     notes = _Sheet(book, "说明", formats)
     notes.heading(f"{report.title} · 说明")
     notes.table(settings)

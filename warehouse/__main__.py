@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import cli_admin, cli_rankings, cli_record, status
+from warehouse import cli_admin, cli_backlog, cli_problems, cli_rankings, cli_record, status
 from warehouse.backups import WarehouseCorruptError
 from warehouse.connection import connect_read, writer
 from warehouse.metrics import rebuild
@@ -96,6 +96,9 @@ COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction], None], Callable
     "export-parquet": (_add_export_parquet, cmd_export_parquet),
     "audit": (cli_admin.add_audit, cli_admin.cmd_audit),
     "status": (status.add_status, status.cmd_status),
+    "clusters": (cli_problems.add_clusters, cli_problems.cmd_clusters),
+    "alerts": (cli_problems.add_alerts, cli_problems.cmd_alerts),
+    "backlog": (cli_backlog.add_backlog, cli_backlog.cmd_backlog),
     "publish": (cli_record.add_publish, cli_record.cmd_publish),
     "reopen": (cli_record.add_reopen, cli_record.cmd_reopen),
     "verify": (cli_record.add_verify, cli_record.cmd_verify),

@@ -16,16 +16,14 @@ from dataclasses import dataclass
 
 from warehouse.users import ROLES, User
 
+_PUBLIC_PAGES = frozenset({"overview", "rankings", "trends", "backlog", "map", "wall", "report", "about"})
+_ORDER_PAGES = _PUBLIC_PAGES | {"county", "hot_topics", "unit_profile"}
 PAGES_BY_ROLE: dict[str, frozenset[str]] = {
-    "public": frozenset({"overview", "rankings", "trends", "report", "about"}),
-    "leader": frozenset({"overview", "rankings", "trends", "hot_topics", "unit_profile", "report", "about"}),
-    "oversight": frozenset(
-        {"overview", "rankings", "trends", "hot_topics", "unit_profile", "report", "record", "about"}
-    ),
-    "analyst": frozenset({"overview", "rankings", "trends", "hot_topics", "unit_profile", "data", "report", "about"}),
-    "admin": frozenset(
-        {"overview", "rankings", "trends", "hot_topics", "unit_profile", "data", "report", "record", "about", "admin"}
-    ),
+    "public": _PUBLIC_PAGES,
+    "leader": _ORDER_PAGES,
+    "oversight": _ORDER_PAGES | {"record"},  # the published record's versions: oversight and admin (issue 14)
+    "analyst": _ORDER_PAGES | {"data"},
+    "admin": _ORDER_PAGES | {"data", "record", "admin"},
 }
 # Who may get what beyond aggregates (the README's "Who may see what" table).
 ORDER_LIST_ROLES = frozenset({"leader", "oversight", "analyst", "admin"})  # order rows, hot words

@@ -31,7 +31,7 @@ from warehouse.connection import resolve_db_path
 
 EVENTS = (
     "login", "login_failed", "login_locked", "login_refused", "logout", "session_ended", "view_unmasked",
-    "export", "load", "settings", "users", "restore", "profile", "publish", "reopen",
+    "export", "load", "settings", "users", "restore", "profile", "bulletin", "publish", "reopen",
 )  # fmt: skip
 ANCHOR = hashlib.sha256(b"12345-hotline-audit-log-v1").hexdigest()
 MAX_USER = 64

@@ -68,6 +68,7 @@ def nth_workday_after(day: dt.date, n: int) -> dt.date:
 
 
 PERIOD_KINDS = ("month", "quarter", "year", "range")
+COMPARE_BASES = ("previous", "year_ago")  # 环比: the period before; 同比: the same period a year earlier
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,23 @@ class Period:
         days = (self.end - self.start).days + 1
         return Period.between(self.start - dt.timedelta(days=days), self.start - dt.timedelta(days=1))
 
+    def year_ago(self) -> Period:
+        """The same period a year earlier (同比): the same month or quarter, the year before, or a range
+        shifted by a year (29 February becomes the 28th)."""
+        if self.kind == "month":
+            return Period.month(self.start.replace(year=self.start.year - 1))
+        if self.kind == "quarter":
+            return Period.quarter(self.start.year - 1, (self.start.month - 1) // 3 + 1)
+        if self.kind == "year":
+            return Period.year(self.start.year - 1)
+        return Period.between(_year_before(self.start), _year_before(self.end))
+
+    def base(self, basis: str) -> Period:
+        """The period a comparison is made against: ``previous`` (环比) or ``year_ago`` (同比)."""
+        if basis not in COMPARE_BASES:
+            raise ValueError(f"比较基期应为 {COMPARE_BASES} 之一：{basis!r}")
+        return self.previous() if basis == "previous" else self.year_ago()
+
     @property
     def is_whole_months(self) -> bool:
         return self.start.day == 1 and self.end == _month_end(self.end)
@@ -149,6 +167,10 @@ class Period:
         if self.kind == "year":
             return str(self.start.year)
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+def _year_before(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
 
 
 def _month_end(day: dt.date) -> dt.date:

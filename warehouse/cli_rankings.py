@@ -22,7 +22,8 @@ import polars as pl
 
 from labels import metric_label, missing_fields
 from warehouse import published
-from warehouse.calendar import Period
+from warehouse.calendar import COMPARE_BASES, Period
+from warehouse.casemix import CASEMIX_COLUMNS, fetch_casemix
 from warehouse.connection import connect_read
 from warehouse.maturity import fetch_event_lags
 from warehouse.metrics import fetch_build_info, fetch_monthly
@@ -59,6 +60,10 @@ CSV_COLUMNS = {
     "red_list": "is_red",
     "black_list": "is_black",
     "indistinguishable": "indistinguishable",
+    "compared_with": "compared_with",
+    # targets (warehouse.targets): the target, met or not (empty: cannot be judged), the gap as a fraction
+    **{f"{c}{s}": f"{c}{s}" for c in RATE_COLUMNS for s in ("_target", "_meets_target", "_target_gap")},
+    "below_target": "below_target",
     "figures": "figures",  # published | live (issue 14): a published month shows its record by default
     "published_on": "published_on",
     "record_version": "record_version",
@@ -113,7 +118,7 @@ def format_table(records: list[dict[str, Any]], level: str, title: str, month: b
     puts each row's month in front (the trend)."""
     heads = (["月份"] if month else []) + ["排名"] + (["区县"] if level == "township" else []) + ["单位"]
     heads += ["分组"] if level == "department" else []
-    heads += ["派单", "考核", "响应率", "按时办结率", "解决率", "满意率", "综合得分", "变化", "标记"]
+    heads += ["派单", "考核", "响应率", "按时办结率", "解决率", "满意率", "综合得分", "变化", "标记", "未达标"]
     heads += ["定榜"] if month else []
     rows = []
     for r in records:
@@ -126,6 +131,7 @@ def format_table(records: list[dict[str, Any]], level: str, title: str, month: b
         cells += [str(r["dispatched"]), str(r["assessed"]), *pct]
         cells += [f"{r['score']:.2f}" if r["score"] is not None else "—", arrow]
         cells.append(" ".join(m for m, key in _MARKS if r[key]))
+        cells.append(_below(r))
         if month:  # a trend mixes published and live months: each row says which it is
             cells.append(f"已定榜 v{r['record_version']}" if r["figures"] == "published" else "未定榜")
         rows.append(cells)
@@ -148,6 +154,12 @@ def aligned(heads: list[str], rows: list[list[str]], right: tuple[str, ...]) -> 
     return lines
 
 
+def _below(r: dict[str, Any]) -> str:
+    """'满意率 -4.5' for each rate below its target (percentage points), '' when none."""
+    keys = [k for k in (r.get("below_target") or "").split(",") if k]
+    return " ".join(f"{metric_label(k)} {100 * r[f'{k}_target_gap']:+.1f}" for k in keys)
+
+
 def table_notes(records: list[dict[str, Any]]) -> list[str]:
     """What the columns cannot say, one sentence each: figures the source lacks, no score, incomplete."""
     notes = []
@@ -167,7 +179,9 @@ def table_notes(records: list[dict[str, Any]]) -> list[str]:
     if any(r["on_time_warning"] for r in records):
         notes.append("注：部分单位的按时办结率中，办理时限多为本系统推算（导出中没有），见 derived_due_share。")
     if records and records[0]["incomplete"]:
-        notes.append("注：本期距期末不足成熟期，办结、回访、满意度等滞后指标未完整；名次变化按上期同一时点比较。")
+        notes.append("注：本期距期末不足成熟期，办结、回访、满意度等滞后指标未完整；名次变化按基期同一时点比较。")
+    if records:
+        notes.append(f"注：名次变化与 {records[0]['compared_with']} 比较；未达标列为低于目标的率及差距（百分点）。")
     return notes
 
 
@@ -178,15 +192,20 @@ def cmd_rankings(args: argparse.Namespace) -> int:
     settings = load_settings()
     con = connect_read(args.db)
     try:
-        df = fetch_ranking(con, args.level, period, settings, by=args.by, live=args.live)
+        df = fetch_ranking(con, args.level, period, settings, by=args.by, basis=args.compare, live=args.live)
         state, doc = published.frozen(con, period)
         as_of = doc["as_of"] if doc is not None and not args.live else fetch_build_info(con).get("as_of")
         notes = live_notes(con, period, settings, args.level) if args.live and doc is not None else []
+        mix = fetch_casemix(con, args.level, period, settings) if args.case_mix else None
     finally:
         con.close()
+    records = ranking_records(df, args.level)
+    if mix is not None:
+        records = with_casemix_records(records, df, mix, args.level)
     stamp = f"实时重算，{state.stamp()}" if args.live and state.published else state.stamp()
-    _write(ranking_records(df, args.level), args, f"{LEVELS[args.level].label_zh}排名 {period.label}"
-           f"（{stamp}；排名依据：{metric_label(RANK_BY[args.by])}；数据截止 {as_of or '—'}）")  # fmt: skip
+    _write(records, args, f"{LEVELS[args.level].label_zh}排名 {period.label}"
+           f"（{stamp}；排名依据：{metric_label(RANK_BY[args.by])}；数据截止 {as_of or '—'}）",
+           extra=list(CASEMIX_COLUMNS) if mix is not None else [])  # fmt: skip
     if notes and args.format == "table":
         sys.stdout.write("\n".join(notes) + "\n")
     return 0
@@ -206,6 +225,20 @@ def live_notes(con, period: Period, settings, level: str) -> list[str]:
         where = "全市" if r["level"] == "city" else (f"{r['county']} " if r["county"] else "") + r["unit"]
         lines.append(f"  {where} {r['figure']}：{r['before']} → {r['after']}")
     return lines
+
+
+def with_casemix_records(
+    records: list[dict[str, Any]], df: pl.DataFrame, mix: pl.DataFrame, level: str
+) -> list[dict[str, Any]]:
+    """The case-mix columns beside the official ones (``warehouse.casemix``), matched by unit."""
+    keys = LEVELS[level].keys
+    found = {tuple(r[k] for k in keys): r for r in mix.iter_rows(named=True)}
+    unit_keys = [("county", "unit") if level == "township" else ("unit",) for _ in records]
+    out = []
+    for rec, row, names in zip(records, df.iter_rows(named=True), unit_keys, strict=True):
+        hit = found.get(tuple(row[n] for n in names), {})
+        out.append({**rec, **{c: hit.get(c) for c in CASEMIX_COLUMNS}})
+    return out
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
@@ -233,14 +266,35 @@ def cmd_trend(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(records: list[dict[str, Any]], args: argparse.Namespace, title: str, month: bool = False) -> None:
+def _write(
+    records: list[dict[str, Any]], args: argparse.Namespace, title: str, month: bool = False, extra: list[str] = ()
+) -> None:
     columns = (["month"] if month else []) + [c for c in CSV_COLUMNS if c != "county" or args.level == "township"]
     if args.format == "csv":
-        sys.stdout.write(format_csv(records, columns))
+        sys.stdout.write(format_csv(records, columns + list(extra)))
     elif args.format == "json":
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1, default=str) + "\n")
     else:
         sys.stdout.write(format_table(records, args.level, title, month=month))
+        if extra:
+            sys.stdout.write(casemix_table(records, args.level))
+
+
+def casemix_table(records: list[dict[str, Any]], level: str) -> str:
+    """The case-mix comparison under the league table: beside the official rate, never instead of it."""
+    verdicts = {"below": "低于预期", "above": "高于预期", "as_expected": "与预期相当", None: "样本不足"}
+    pct = lambda v: "—" if v is None else f"{v * 100:.1f}%"  # noqa: E731
+    ratio = lambda v: "—" if v is None else f"{v:.3f}"  # noqa: E731
+    heads = ["单位", "满意率", "按案件结构预期", "实际/预期", "95%区间", "判断"]
+    rows = [[(f"{r['county']} " if level == "township" else "") + r["unit"], pct(r["satisfaction_rate"]),
+             pct(r["expected_satisfaction_rate"]), ratio(r["satisfaction_oe"]),
+             f"{ratio(r['satisfaction_oe_low'])}–{ratio(r['satisfaction_oe_high'])}",
+             verdicts[r["casemix_verdict"]] if r["satisfaction_oe"] is not None else "—"] for r in records]  # fmt: skip
+    widths = [max([_width(h)] + [_width(row[i]) for row in rows]) for i, h in enumerate(heads)]
+    lines = ["", "满意率的案件结构对比（按全市同类诉求的满意率推算；辅助判断，不替代官方满意率）"]
+    lines += ["  ".join(_pad(c, w, i > 0) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+              for cells in [heads, *rows]]  # fmt: skip
+    return "\n".join(lines) + "\n"
 
 
 def cmd_maturity(args: argparse.Namespace) -> int:
@@ -271,6 +325,14 @@ def add_rankings(sub: argparse._SubParsersAction) -> None:
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument("--month", help="YYYY-MM")
     when.add_argument("--period", help="YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD")
+    p.add_argument("--case-mix", action="store_true",
+                   help="add observed vs expected satisfaction given each unit's mix of cases (beside, not instead)")  # fmt: skip
+    p.add_argument(
+        "--compare",
+        choices=COMPARE_BASES,
+        default="previous",
+        help="rank change against the previous period (环比) or the same period a year earlier (同比)",
+    )
     _common(p)
 
 

@@ -17,12 +17,16 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
-from labels import missing_fields
+from labels import missing_fields, t
 from warehouse.access import Viewer
+from warehouse.alerts import fetch_unit_alerts
 from warehouse.calendar import Period
+from warehouse.casemix import casemix_sentence, casemix_sheet, unit_casemix
+from warehouse.cluster_views import problems_sheet
 from warehouse.excel import neutralise_cell, neutralise_frame
 from warehouse.fields import FIELD_BY_NAME
 from warehouse.metrics import fetch_build_info
+from warehouse.problem_settings import load_problem_settings
 from warehouse.queries import fetch_is_demo
 from warehouse.queries_orders import (
     ORDER_LISTS,
@@ -46,6 +50,15 @@ SHEETS = {
     "overdue": ("超期未办结工单", "期间内派单、截至数据截止时间已过办理时限仍未办结的考核工单。"),
     "bounced": ("退单工单", "期间内派单、退单次数 ≥ 1 的工单（推诿）。"),
     "repeat": ("重复诉求工单", "期间内派单、同一来电号码同一二级分类在窗口期内再次来电的考核工单。"),
+    "casemix": (
+        t("cm_title"),
+        "本单位各类诉求（二级分类 × 诉求类型）的满意情况与全市同类对比：按全市同类满意率预期的满意件数与实际之差，差距最大的在前。",
+    ),
+    "problems": (t("ev_problems_sheet"), ""),  # its note names the settings (see _cover)
+    "alerts": (
+        "预警",
+        "期间内受理量异常升高（区县 × 二级分类，按历史推算的预期）且其中有本单位工单的预警；「本单位工单」为其中派给本单位的件数。",
+    ),
     "history": ("定榜排名历史", "本单位在各已定榜月份（最新版本）的名次、得分和红黑榜，近 13 个月。"),
 }
 _EXTRA_LABELS = {
@@ -108,6 +121,9 @@ def build_evidence_pack(
     _write_table(wb, fmt, SHEETS["categories"][0], fetch_unit_categories(con, level, unit, period, county, 1000), {})
     for kind, frame in lists.items():
         _write_table(wb, fmt, SHEETS[kind][0], frame, {})
+    _write_table(wb, fmt, SHEETS["casemix"][0], casemix_sheet(con, level, unit, period, county), {})
+    _write_table(wb, fmt, SHEETS["problems"][0], problems_sheet(con, viewer, level, unit, period, county), {})
+    _write_table(wb, fmt, SHEETS["alerts"][0], _alerts(con, level, unit, period, county), {})
     _write_table(wb, fmt, SHEETS["history"][0], history, {})
     wb.close()
     return buf.getvalue()
@@ -156,9 +172,10 @@ def _cover(
         ("生成时间", dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")),
         ("数据性质", "演示数据（虚构城市，不代表任何真实地区）" if fetch_is_demo(con) else "正式导入数据"),
         ("个人信息", "本材料不含来电人姓名、联系电话和诉求内容。"),
+        (t("cm_title"), casemix_sentence(unit_casemix(con, level, unit, period, row.get("county")))),
     ]  # fmt: skip
     for key, (sheet, what) in SHEETS.items():
-        note = what
+        note = what or _problems_note()
         if key in lists and scope:  # the unit's figure counts every county; the list holds one
             shown = lists[key].height
             note += f" 本材料的账号限于{scope}：列出其中{scope}的 {shown} 件" + (
@@ -190,6 +207,22 @@ def _record_rows(con: duckdb.DuckDBPyConnection, period: Period, history: pl.Dat
     return pl.DataFrame(items, schema={"项目": pl.String, "内容": pl.String}, orient="row")
 
 
+def _alerts(con: duckdb.DuckDBPyConnection, level: str, unit: str, period: Period, county: str | None) -> pl.DataFrame:
+    frame = fetch_unit_alerts(con, level, unit, period, county)
+    names = {"county": "区县", "category_l1": "一级分类", "category_l2": "二级分类", "start_date": "开始", "end_date": "结束",
+             "alert_days": "天数", "observed_count": "受理（件）", "expected_count": "预期（件）",
+             "excess_count": "超出预期（件）", "ratio": "倍数", "p_value": "偶然出现的概率", "unit_order_count": "本单位工单"}  # fmt: skip
+    dates = [
+        pl.col(c).cast(pl.String) for c in ("start_date", "end_date")
+    ]  # whole days: the sheet shows a Date as a month
+    return frame.with_columns(dates).rename(names)
+
+
+def _problems_note() -> str:
+    cfg = load_problem_settings().clusters
+    return t("ev_problems_note").format(size=cfg.min_size, days=cfg.window_days)
+
+
 def _rates(row: dict[str, Any], city: dict[str, Any]) -> pl.DataFrame:
     records = []
     for key in (*_RATE_KEYS, "score"):
@@ -204,6 +237,9 @@ def _rates(row: dict[str, Any], city: dict[str, Any]) -> pl.DataFrame:
                 "分母": float(row[den]) if den and row.get(den) is not None else None,
                 "95%区间下限": row.get(f"{key}_low"),
                 "95%区间上限": row.get(f"{key}_high"),
+                "目标": row.get(f"{key}_target"),
+                "是否达标": _met(row.get(f"{key}_meets_target")),
+                "与目标差（百分点）": None if row.get(f"{key}_target_gap") is None else 100 * row[f"{key}_target_gap"],
                 "全市": city.get(key),
                 "全市分子": float(city[num]) if num and city.get(num) is not None else None,
                 "全市分母": float(city[den]) if den and city.get(den) is not None else None,
@@ -214,6 +250,11 @@ def _rates(row: dict[str, Any], city: dict[str, Any]) -> pl.DataFrame:
             }
         )
     return pl.DataFrame(records, infer_schema_length=None)
+
+
+def _met(met: bool | None) -> str | None:
+    """是 / 否 against the unit's target; empty without one, or when the rate cannot be judged."""
+    return None if met is None else ("是" if met else "否")
 
 
 def _fields(key: str) -> str:
@@ -259,7 +300,13 @@ def _column_format(col: str, dtype: pl.DataType, fmt: dict[str, Any]) -> tuple[A
     if col in ("分子", "分母", "全市分子", "全市分母"):
         return fmt["general"], 10
     if dtype.is_float():
-        is_rate = col.endswith(("_rate", "_low", "_high")) or col in ("本单位", "全市", "95%区间下限", "95%区间上限")
+        is_rate = col.endswith(("_rate", "_low", "_high")) or col in (
+            "本单位",
+            "全市",
+            "95%区间下限",
+            "95%区间上限",
+            "目标",
+        )
         return (fmt["pct"], 12) if is_rate and col != "score" else (fmt["num"], 12)
     if dtype.is_integer():
         return fmt["int"], 11

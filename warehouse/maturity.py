@@ -44,13 +44,17 @@ def incomplete_months(months: list[dt.date], as_of: dt.datetime | None, settings
     return [m for m in months if is_incomplete(Period.month(m), as_of, settings)]
 
 
-def comparison_cutoff(period: Period, as_of: dt.datetime | None, settings: Settings) -> dt.datetime | None:
-    """Where the previous period is cut off to compare like with like: None when ``period`` is mature (both
-    compare as stored), else the previous period's end plus this period's age — its end itself while this
-    period is still running (its orders are all there to compare with; only their later events are not)."""
+def comparison_cutoff(
+    period: Period, as_of: dt.datetime | None, settings: Settings, base: Period | None = None
+) -> dt.datetime | None:
+    """Where the period compared with (``base``: the previous one by default, or the same one a year
+    earlier) is cut off to compare like with like: None when ``period`` is mature (both compare as stored),
+    else the base's end plus this period's age — its end itself while this period is still running (its
+    orders are all there to compare with; only their later events are not)."""
     if not is_incomplete(period, as_of, settings):
         return None
-    return period_end(period.previous()) + max(age(period, as_of), dt.timedelta(0))  # type: ignore[type-var]
+    base = base or period.previous()
+    return period_end(base) + max(age(period, as_of), dt.timedelta(0))  # type: ignore[type-var]
 
 
 def counts_at_sql(level: Level) -> str:

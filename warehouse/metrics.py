@@ -30,7 +30,7 @@ import polars as pl
 
 from warehouse.calendar import build_calendar
 from warehouse.published import LIVE, PUBLISHED, monthly_rows
-from warehouse.registry import ALL_LEVELS, CITY, MEASURABLE, METRICS, Level, get_level
+from warehouse.registry import ALL_LEVELS, MEASURABLE, METRICS, Level, table_level
 from warehouse.settings import APPEAL_TYPES, Settings, load_settings
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -45,7 +45,7 @@ META_KEYS = (
     "metrics_built_at",
 )
 # The layout of the derived tables; a warehouse built under another one gets a full rebuild.
-SCHEMA_VERSION = "4"  # 3: stg_work_orders is a view of fct_work_orders; 4: measurability, counts-only months
+SCHEMA_VERSION = "5"  # 3: stg is a view of fct; 4: measurability, counts-only months; 5: met_department_county_*
 DERIVED_TABLES = (
     "fct_work_orders",
     "dim_units",
@@ -340,19 +340,20 @@ def fetch_monthly(
     settings: Settings | None = None,
     live: bool = False,
 ) -> pl.DataFrame:
-    """Rows of ``met_<level>_month`` (level may be 'city') for trends: optionally one unit (a township
-    with its county), months from ``start`` to ``end`` inclusive; every rate and the score computed from
-    the counts by ``warehouse.scoring`` under the rules in force for each month (the tables hold counts).
-    A unit's row of a published month is its published row (``figures`` says which), unless ``live``."""
+    """Rows of ``met_<level>_month`` (level may be 'city' or 'department_county') for trends: optionally one
+    unit (a township, or a department within a county, with its county), months from ``start`` to ``end``
+    inclusive; every rate and the score computed from the counts by ``warehouse.scoring`` under the rules in
+    force for each month (the tables hold counts). A unit's row of a published month is its published row
+    (``figures`` says which), unless ``live`` (a department within a county is never published: live)."""
     from warehouse.scoring import rules_in_force, with_rates
 
     settings = settings or load_settings()
-    lvl = CITY if level == "city" else get_level(level)
+    lvl = table_level(level)
     clauses, params = ["month BETWEEN $start AND $end"], {"start": start or dt.date.min, "end": end or dt.date.max}
     if unit is not None and lvl.unit_col is not None:
         clauses.append(f"{lvl.unit_col} = $unit")
         params["unit"] = unit
-    if county is not None and lvl.name == "township":
+    if county is not None and "county" in lvl.keys[:-1]:  # a township or a department within its county
         clauses.append("county = $county")
         params["county"] = county
     order = ", ".join((*lvl.keys, "month"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from warehouse.problems_doc import problems_markdown
 from warehouse.registry import LEVELS, MEASURABLE, METRICS
 
 RULES: tuple[tuple[str, str], ...] = (
@@ -119,16 +120,18 @@ RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "定榜：发布（python -m warehouse publish 或管理页）冻结一个月的考核结果：各层级、各分组、各排名依据的排名行（分子、分母、"
-        "各率、得分、名次、红黑榜和标记）、全市合计及与上月的比较、当月有效的规则、数据截止时间、当月工单的指纹，以及发布人和时间。"
+        "各率、得分、目标标记、名次、红黑榜和标记，名次变化按环比和同比各存一份）、全市合计及与上月、去年同月的比较、当月有效的规则、数据截止时间、当月工单的指纹，以及发布人和时间。"
         "已定榜的月份在页面、命令行、导出、证据材料和通报中默认显示定榜数据（注明“已定榜 日期”），可切换查看实时重算及其差异；"
-        "未定榜的月份注明“未定榜”。季度、年度和任意期间总是实时计算。更正（申诉）须写明原因，生成新版本（第 2 版…），从不覆盖。",
+        "未定榜的月份注明“未定榜”。季度、年度和任意期间总是实时计算；案件结构对比、一类问题、预警、热词和督办积压是分析而非考核结果，不定榜，总是按当前数据。更正（申诉）须写明原因，生成新版本（第 2 版…），从不覆盖。",
         "Publication (定榜): publishing a month (python -m warehouse publish, or the admin page) freezes its assessment: "
         "the ranking rows of every level, group and ranking basis (numerators, denominators, rates, score, rank, lists and "
-        "flags), the city totals and their comparison with the month before, the rules in force, the as-of time, a "
+        "flags, target marks; the rank changes both month on month and year on year), the city totals and their "
+        "comparison with the month before and the same month a year earlier, the rules in force, the as-of time, a "
         "fingerprint of the month's orders, who published it and when. A published month shows the published figures by "
         "default on every page, the CLI, exports, the evidence pack and the bulletin (stamped 已定榜 and the date), with "
         "the live recomputation and the differences on request; other months are marked 未定榜. Quarters, years and "
-        "ranges are always computed live. A correction (appeal) needs a reason and makes a new version (v2, ...), never "
+        "ranges are always computed live; case mix, recurring problems, warnings, hot words and the backlog are analysis, "
+        "not the assessment, and always read today's data. A correction (appeal) needs a reason and makes a new version (v2, ...), never "
         "an overwrite.",
     ),
     (
@@ -136,6 +139,31 @@ RULES: tuple[tuple[str, str], ...] = (
         "时加警示。",
         "Where deadlines came from: beside 按时办结率 the share of due-or-closed orders whose deadline was derived by our "
         "rule (not in the export); above derived_due_warning_share the rate carries a warning.",
+    ),
+    (
+        "同比：与去年同期（同月、同季、上年，任意区间后移一年）比较，规则同环比（未完整时按同一时点、变化只取舍一次）；"
+        "已导入的数据未从去年同期第一天起覆盖时不做同比（显示“—”并说明），不拿部分月份比较。",
+        "Year on year (同比): against the same period a year earlier (the same month or quarter, the year before, a range "
+        "shifted a year), by the same rules as the previous period (same age while incomplete, rounded once); none when "
+        "the loaded data does not cover that period from its first day (shown as — with a note), never a partial one.",
+    ),
+    (
+        "目标：targets 设置每个率的达标线（可按排名组覆盖）。率的精确值 ≥ 目标为达标，差距 = 实际 − 目标（百分点），"
+        "比值 = 实际 ÷ 目标（CityScore，≥ 1 达标）；来源不能提供或没有分母的率不计达标与否。排名、总览、单位画像、导出"
+        "和通报用同一标记（warehouse.targets）。",
+        "Targets: the targets setting gives each rate a floor (per ranking group if set). A rate meets it when its exact "
+        "value is ≥ the target; gap = actual − target (percentage points), ratio = actual ÷ target (CityScore, ≥ 1 "
+        "met); a rate the source cannot supply, or without a denominator, neither meets nor misses. Rankings, overview, "
+        "unit profile, exports and the bulletin read the same marks (warehouse.targets).",
+    ),
+    (
+        "督办（积压）：数据截止时间时已派单、未办结且有效办理时限早于截止时间的全部工单（不限月份，含无效、豁免，标明）；"
+        "超期天数向上取整（超时 1 小时为第 1 天）。某时刻 t 的积压 = 派单 ≤ t、时限 < t、t 时未办结；一周前、一周内办结、"
+        "新增和近 12 周趋势都按此由现有快照回推（延期后的时限按延期计）。",
+        "Backlog (督办): every order dispatched, not closed and past its effective deadline at the as-of time, whatever "
+        "its month (invalid and exempt ones included, marked); days overdue counted up (an hour late is day 1). The "
+        "backlog at a moment t = dispatched by t, due before t, not closed by t; a week ago, cleared, new and the "
+        "12-week trend are worked out that way from today's snapshots (an extended deadline counts as extended).",
     ),
 )
 
@@ -204,4 +232,4 @@ def render_markdown(
         for step in rule_history:
             changes = "; ".join(f"`{k}`: `{a}` → `{b}`" for k, (a, b) in step["changes"].items())
             lines.append(f"| {step['from'] or '自始 / from the start'} | {step['note'] or ''} | {changes or '—'} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + problems_markdown()

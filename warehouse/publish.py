@@ -28,7 +28,7 @@ from warehouse import audit, record
 from warehouse.calendar import Period
 from warehouse.connection import connect_read, writer
 from warehouse.metrics import fetch_build_info, rebuild
-from warehouse.published import encode
+from warehouse.published import BASIS_SUFFIX, encode
 from warehouse.rankings import fetch_ranking, fetch_totals_with_previous
 from warehouse.record import Entry, RecordError
 from warehouse.registry import LEVELS, RANK_BY
@@ -80,24 +80,24 @@ def freeze(con: duckdb.DuckDBPyConnection, period: Period, settings: Settings) -
     """Everything a version keeps of ``period``'s assessment, computed live now, as plain values."""
     rules = rules_in_force(settings, period)
     info = fetch_build_info(con)
-    rankings = {
-        level: {by: fetch_ranking(con, level, period, settings, by=by, live=True).to_dicts() for by in RANK_BY.values()}
-        for level in LEVELS
+    doc: dict[str, Any] = {
+        "month": f"{period.start:%Y-%m}",
+        "as_of": info.get("as_of"),
+        "as_of_source": info.get("as_of_source"),
+        "settings_fingerprint": info.get("settings_fingerprint"),
+        "rules": rules.rule_values(),
+        "rules_from": f"{rules.effective_from:%Y-%m}" if rules.effective_from else None,
+        "rule_note": rules.rule_note,
     }
-    current, previous, comparison = fetch_totals_with_previous(con, period, settings, live=True)
-    return encode(
-        {
-            "month": f"{period.start:%Y-%m}",
-            "as_of": info.get("as_of"),
-            "as_of_source": info.get("as_of_source"),
-            "settings_fingerprint": info.get("settings_fingerprint"),
-            "rules": rules.rule_values(),
-            "rules_from": f"{rules.effective_from:%Y-%m}" if rules.effective_from else None,
-            "rule_note": rules.rule_note,
-            "rankings": rankings,
-            "totals": {"current": current, "previous": previous, "comparison": comparison},
-        }
-    )
+    for basis, suffix in BASIS_SUFFIX.items():  # 环比 and 同比: the rank changes and the city's comparison
+        doc["rankings" + suffix] = {
+            level: {by: fetch_ranking(con, level, period, settings, by=by, basis=basis, live=True).to_dicts()
+                    for by in RANK_BY.values()}
+            for level in LEVELS
+        }  # fmt: skip
+        current, previous, comparison = fetch_totals_with_previous(con, period, settings, basis, live=True)
+        doc["totals" + suffix] = {"current": current, "previous": previous, "comparison": comparison}
+    return encode(doc)
 
 
 def _version(

@@ -141,20 +141,28 @@ def _stamped(rows: list[dict[str, Any]], state: Status) -> list[dict[str, Any]]:
     return [{**row, **stamp} for row in rows]
 
 
-def ranking_rows(con: duckdb.DuckDBPyConnection, level: str, period: Period, by: str) -> list[dict[str, Any]] | None:
-    """The published league table of ``level`` ranked by ``by`` (a registry key), or None when not published."""
+# where a document keeps what depends on the comparison basis (环比 'previous', 同比 'year_ago'): the rank
+# changes and the city's comparison; the figures themselves are the same under either
+BASIS_SUFFIX = {"previous": "", "year_ago": "_year_ago"}
+
+
+def ranking_rows(
+    con: duckdb.DuckDBPyConnection, level: str, period: Period, by: str, basis: str = "previous"
+) -> list[dict[str, Any]] | None:
+    """The published league table of ``level`` ranked by ``by`` (a registry key), its rank changes against
+    the ``basis`` period as published, or None when not published."""
     state, doc = frozen(con, period)
     if doc is None:
         return None
-    return _stamped(doc["rankings"][level][by], state)
+    return _stamped(doc["rankings" + BASIS_SUFFIX[basis]][level][by], state)
 
 
-def totals(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[dict, dict, dict] | None:
-    """(current, previous, comparison) of the city as published, or None."""
+def totals(con: duckdb.DuckDBPyConnection, period: Period, basis: str = "previous") -> tuple[dict, dict, dict] | None:
+    """(current, base, comparison) of the city as published (the base: the ``basis`` period), or None."""
     state, doc = frozen(con, period)
     if doc is None:
         return None
-    t, stamp = doc["totals"], _stamp(state)
+    t, stamp = doc["totals" + BASIS_SUFFIX[basis]], _stamp(state)
     return {**t["current"], **stamp}, t["previous"], {**t["comparison"], **stamp}
 
 
@@ -163,8 +171,10 @@ def monthly_rows(
 ) -> dict[tuple[dt.date, tuple], dict[str, Any]]:
     """(month, unit keys) -> the published row (a ranking row by score; the city's totals), for the published
     ones of ``months``; trends overlay them (``warehouse.metrics.fetch_monthly``)."""
-    from warehouse.registry import CITY, get_level
+    from warehouse.registry import CITY, LEVELS, get_level
 
+    if level != "city" and level not in LEVELS:  # e.g. departments within a county: not a league table
+        return {}
     lvl = CITY if level == "city" else get_level(level)
     out: dict[tuple[dt.date, tuple], dict[str, Any]] = {}
     for month in sorted(set(months)):

@@ -79,12 +79,18 @@ def fetch_category_by_county(
 
 
 def fetch_category_risers(
-    con: duckdb.DuckDBPyConnection, period: Period, county: str | None = None, limit: int = 15
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    county: str | None = None,
+    limit: int = 15,
+    basis: str = "previous",
 ) -> pl.DataFrame:
-    """One row per category_l2 (with its l1) that grew: orders received in the period against the
-    previous period (``Period.previous``), the change and the change rate; largest increase first."""
-    prev = period.previous()
-    params: dict[str, Any] = {"pstart": prev.start, "start": period.start, "end": period.end, "limit": limit}
+    """One row per category_l2 (with its l1) that grew: orders received in the period against the base
+    period (the previous one, 环比, or the same one a year earlier, 同比: ``Period.base``), the change
+    and the change rate; largest increase first."""
+    base = period.base(basis)
+    params: dict[str, Any] = {"pstart": base.start, "pend": base.end, "start": period.start, "end": period.end,
+                              "limit": limit}  # fmt: skip
     county_clause = ""
     if county is not None:
         county_clause, params["county"] = "AND county = $county", county
@@ -92,9 +98,10 @@ def fetch_category_risers(
         WITH counts AS (
             SELECT category_l1, category_l2,
                    count(*) FILTER (WHERE received_date >= $start) AS received_count,
-                   count(*) FILTER (WHERE received_date < $start) AS previous_count
+                   count(*) FILTER (WHERE received_date <= $pend) AS previous_count
             FROM fct_work_orders
-            WHERE received_date BETWEEN $pstart AND $end AND category_l2 IS NOT NULL {county_clause}
+            WHERE (received_date BETWEEN $start AND $end OR received_date BETWEEN $pstart AND $pend)
+              AND category_l2 IS NOT NULL {county_clause}
             GROUP BY ALL
         )
         SELECT *, received_count - previous_count AS change_count,

@@ -35,6 +35,7 @@ from warehouse.scoring import (
     wilson,
 )
 from warehouse.settings import Settings, load_settings
+from warehouse.targets import target_marks, target_schema
 
 INSUFFICIENT = "样本不足"
 
@@ -112,38 +113,57 @@ def fetch_totals(
     cutoff: dt.datetime | None = None,
     live: bool = False,
 ) -> dict[str, Any]:
-    """City totals for the period: counts, every rate (incl. 直接答复率) and the score; for a published month
-    the published ones (``warehouse.published``) unless ``live`` (or a ``cutoff``: a recomputation)."""
+    """City totals for the period: counts, every rate (incl. 直接答复率), the score and the city's target
+    marks; for a published month the published ones (``warehouse.published``) unless ``live`` (or a
+    ``cutoff``: a recomputation)."""
     if not live and cutoff is None and (frozen := published.totals(con, period)) is not None:
         return frozen[0]
     settings = settings or load_settings()
+    rules = rules_in_force(settings, period)
     rows = fetch_period_counts(con, "city", period, cutoff, settings)
-    return {**rate_row(rows[0] if rows else {}, rules_in_force(settings, period)), **_LIVE}
+    totals, exact = rate_row_exact(rows[0] if rows else {}, rules)
+    return {**totals, **target_marks(exact, rules.targets.for_group(None)), **_LIVE}  # the city's targets
 
 
 def fetch_totals_with_previous(
-    con: duckdb.DuckDBPyConnection, period: Period, settings: Settings | None = None, live: bool = False
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    settings: Settings | None = None,
+    basis: str = "previous",
+    live: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """(this period's city totals, the previous period's to compare with, how they compare): the previous
-    one as stored when this period is mature, else as it stood at the same age. The third item says
+    """(this period's city totals, the base period's to compare with, how they compare). The base is the
+    previous period (``basis='previous'``, 环比) or the same period a year earlier (``'year_ago'``, 同比),
+    as stored when this period is mature, else as it stood at the same age. The third item says
     ``incomplete`` (this period's lagging figures will still grow), ``cutoff`` (None or the instant),
-    ``changes`` (per figure, from exact values and rounded once: rates in points, the score, counts) and
-    ``growth`` (per count, in per cent): every page and the report print these, never their own. A published
-    month gives the three as published, unless ``live``."""
-    if not live and (frozen := published.totals(con, period)) is not None:
+    ``changes`` (per figure, from exact values and rounded once: rates in points, the score, counts),
+    ``growth`` (per count, in per cent), ``basis`` and ``base`` (the base period's label) and
+    ``reaches``: False when a year-ago base starts before the loaded data does (no 同比, not a partial
+    one). Every page and the report print these, never their own. A published month gives the three as
+    published (for either basis), unless ``live``."""
+    if not live and (frozen := published.totals(con, period, basis)) is not None:
         return frozen
     settings = settings or load_settings()
     rules = rules_in_force(settings, period)
     as_of = fetch_as_of(con)
-    cutoff = comparison_cutoff(period, as_of, rules)
+    base = period.base(basis)
+    cutoff = comparison_cutoff(period, as_of, rules, base)
     current = fetch_totals(con, period, settings, live=True)
-    previous = fetch_totals(con, period.previous(), settings, cutoff, live=True)
-    has_previous = bool(previous.get("received_count") or previous.get("dispatched_count"))
+    previous = fetch_totals(con, base, settings, cutoff, live=True)
+    reaches = basis == "previous" or data_reaches(con, base)
+    has_previous = reaches and bool(previous.get("received_count") or previous.get("dispatched_count"))
     keys = [m.key for m in METRICS]
     changes = {k: change(k, current, previous, rules) if has_previous else None for k in keys}
-    grown = {k: growth(current.get(k), previous.get(k)) for k in COUNT_KEYS}
-    comparison = {"incomplete": is_incomplete(period, as_of, rules), "cutoff": cutoff}
+    grown = {k: growth(current.get(k), previous.get(k)) if has_previous else None for k in COUNT_KEYS}
+    comparison = {"incomplete": is_incomplete(period, as_of, rules), "cutoff": cutoff, "basis": basis,
+                  "base": base.label, "reaches": reaches}  # fmt: skip
     return current, previous, {**comparison, "changes": changes, "growth": grown, "has_previous": has_previous, **_LIVE}
+
+
+def data_reaches(con: duckdb.DuckDBPyConnection, period: Period) -> bool:
+    """Does the loaded data cover ``period`` from its first day (orders received on or before it)?"""
+    (first,) = con.sql("SELECT min(day) FROM met_city_day WHERE received_count > 0").fetchall()[0]
+    return first is not None and first <= period.start
 
 
 def fetch_ranking(
@@ -152,25 +172,30 @@ def fetch_ranking(
     period: Period,
     settings: Settings | None = None,
     by: str = "score",
+    basis: str = "previous",
     live: bool = False,
 ) -> pl.DataFrame:
     """The league table of ``level`` for ``period`` ordered by ``by`` ('score' or a RANK_BY rate): one row
-    per unit with any order dispatched to it, counts, every figure of ``rate_row``, rank within its group,
-    rank change, red/black flags and the ``indistinguishable`` fairness flag. Sorted by group, rank, unit.
+    per unit with any order dispatched to it, counts, every figure of ``rate_row``, the target marks
+    (``warehouse.targets``), rank within its group, rank change against the ``basis`` period (the previous
+    one, 环比, or the same one a year earlier, 同比: empty when the data does not reach back to it),
+    red/black flags and the ``indistinguishable`` fairness flag. Sorted by group, rank, unit.
     For a published month the published table (``figures`` = 'published'), unless ``live``."""
     if by not in RANK_BY and by not in RANK_BY.values():
         raise ValueError(f"排名依据应为 {', '.join(RANK_BY)} 之一：{by!r}")
     by = RANK_BY.get(by, by)
     get_level(level)
-    if not live and (rows := published.ranking_rows(con, level, period, by)) is not None:
+    if not live and (rows := published.ranking_rows(con, level, period, by, basis)) is not None:
         return pl.DataFrame(rows, schema=_schema(), infer_schema_length=None)
     settings = settings or load_settings()
     lvl = get_level(level)
     as_of = fetch_as_of(con)
     rules = rules_in_force(settings, period)
-    cutoff = comparison_cutoff(period, as_of, rules)
+    base = period.base(basis)
+    cutoff = comparison_cutoff(period, as_of, rules, base)
     current = _ranked(con, lvl, period, settings, by)
-    previous = {r["_key"]: r["rank"] for r in _ranked(con, lvl, period.previous(), settings, by, cutoff)}
+    reached = basis == "previous" or data_reaches(con, base)
+    previous = {r["_key"]: r["rank"] for r in _ranked(con, lvl, base, settings, by, cutoff)} if reached else {}
     incomplete = is_incomplete(period, as_of, rules)
     for row in current:
         row["previous_rank"] = previous.get(row["_key"])
@@ -179,7 +204,13 @@ def fetch_ranking(
         for key in ("_key", "_value", "_exact"):
             del row[key]
         row.update(
-            level=lvl.name, period=period.label, ranked_by=by, incomplete=incomplete, compared_at=cutoff, **_LIVE
+            level=lvl.name,
+            period=period.label,
+            ranked_by=by,
+            incomplete=incomplete,
+            compared_at=cutoff,
+            compared_with=base.label,
+            **_LIVE,
         )
     return pl.DataFrame(current, schema=_schema(), infer_schema_length=None)
 
@@ -205,6 +236,7 @@ def _ranked(
         row["unit"] = row.pop(lvl.unit_col) if lvl.unit_col != "county" else counts["county"]
         row["county"] = counts.get("county")
         row["group_name"] = groups.get(row["_key"], settings.default_group)
+        row.update(target_marks(row["_exact"], rules.targets.for_group(row["group_name"])))
         row["unranked_reason"] = _unranked_reason(row, by, int(counts.get(sample_of) or 0) < rules.min_sample)
         row["sample_flag"] = INSUFFICIENT if row["unranked_reason"] == "small_sample" else None
         row["is_ranked"] = row["unranked_reason"] is None
@@ -262,7 +294,8 @@ _LEAD: dict[str, Any] = {
     "rank": pl.Int64, "previous_rank": pl.Int64, "rank_change": pl.Int64, "ranked_by": pl.String,
     "score": pl.Float64, "is_ranked": pl.Boolean, "sample_flag": pl.String, "unranked_reason": pl.String,
     "is_red": pl.Boolean, "is_black": pl.Boolean, "indistinguishable": pl.Boolean, "incomplete": pl.Boolean,
-    "compared_at": pl.Datetime("us"), "figures": pl.String, "published_on": pl.Date, "record_version": pl.Int64,
+    "compared_at": pl.Datetime("us"), "compared_with": pl.String, "figures": pl.String, "published_on": pl.Date,
+    "record_version": pl.Int64,
 }  # fmt: skip
 # what a live row says about itself (a published one: 'published', its date and version; warehouse.published)
 _LIVE = {"figures": published.LIVE, "published_on": None, "record_version": None}
@@ -274,4 +307,5 @@ def _schema() -> dict[str, Any]:
     for key in COUNT_KEYS:
         schema[key] = pl.Float64 if key.endswith("_weighted") else pl.Int64
     schema.update({k: v for k, v in figure_schema().items() if k not in schema})
+    schema.update(target_schema())
     return schema

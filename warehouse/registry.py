@@ -42,13 +42,26 @@ LEVELS: dict[str, Level] = {
     "township": Level("township", "乡镇街道", "Township", ("county", "township")),
 }
 CITY = Level("city", "全市", "City", ())
-ALL_LEVELS: tuple[Level, ...] = (*LEVELS.values(), CITY)
+# Not ranked: a department's orders within one county (the county leader's desk, issue 15), counted at
+# the same grain as the ranked levels so its rates come from the same counts and the same rate function.
+DEPARTMENT_IN_COUNTY = Level(
+    "department_county", "区县内承办单位", "Department within a county", ("county", "department")
+)
+ALL_LEVELS: tuple[Level, ...] = (*LEVELS.values(), CITY, DEPARTMENT_IN_COUNTY)
 
 
 def get_level(name: str) -> Level:
     if name not in LEVELS:
         raise ValueError(f"未知层级 {name!r}（可选 {', '.join(LEVELS)}）")
     return LEVELS[name]
+
+
+def table_level(name: str) -> Level:
+    """Any level that has metric tables: the ranked ones, the city, a department within a county."""
+    for level in ALL_LEVELS:
+        if level.name == name:
+            return level
+    raise ValueError(f"未知层级 {name!r}（可选 {', '.join(lv.name for lv in ALL_LEVELS)}）")
 
 
 @dataclass(frozen=True)

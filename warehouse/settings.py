@@ -26,7 +26,7 @@ COMPOSITE_RATES = ("response", "on_time", "resolution", "satisfaction")
 # Applied whenever a figure is read (warehouse.scoring, warehouse.rankings), never stored: a change shows at once.
 READ_TIME_KEYS = (
     "composite_weights", "min_sample", "red_black_size", "red_black_min_units", "targets", "maturity_days",
-    "derived_due_warning_share",
+    "derived_due_warning_share", "map",  # map: the boundary files are read when the map is drawn
 )  # fmt: skip
 # The assessment rules: what a [[rule_changes]] entry may change from a month on (warehouse.rule_sets). The rest
 # (units file, default group, as-of, time zone) belong to the site and hold for every period.
@@ -38,7 +38,9 @@ RULE_KEYS = (
 
 
 # Settings fields that are not assessment rules: the site's, and the bookkeeping of rule sets.
-_NOT_RULES = ("units_file", "default_group", "as_of", "time_zone", "source", "effective_from", "rule_note", "rule_sets")
+_NOT_RULES = (
+    "units_file", "default_group", "as_of", "time_zone", "map", "source", "effective_from", "rule_note", "rule_sets",
+)  # fmt: skip
 
 
 class SettingsError(ValueError):
@@ -80,6 +82,26 @@ class Targets:
 
 
 @dataclass(frozen=True)
+class MapFiles:
+    """The boundary files the map page draws (GeoJSON, longitude/latitude): counties, and townships
+    (each feature names its county too); the feature properties that hold the names. Display only:
+    not part of the assessment rules (no rebuild, not in the fingerprint)."""
+
+    counties: Path | None = None
+    townships: Path | None = None
+    county_property: str = "county"
+    township_property: str = "township"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counties": _show_path(self.counties),
+            "townships": _show_path(self.townships),
+            "county_property": self.county_property,
+            "township_property": self.township_property,
+        }
+
+
+@dataclass(frozen=True)
 class Settings:
     response_limit_hours: tuple[tuple[str, float], ...] = (("紧急", 2.0),)
     response_limit_default_hours: float = 24.0
@@ -102,6 +124,7 @@ class Settings:
     # The site's time zone: stored times are its wall-clock times unless an import profile names the
     # source's zone (etl.parsing). Applied when a file is loaded, so not part of the fingerprint.
     time_zone: str = "Asia/Shanghai"
+    map: MapFiles = field(default_factory=MapFiles)
     source: Path | None = None
     # Rules with effective dates (warehouse.rule_sets): the top-level rules hold from the beginning
     # (effective_from None); each later rule set, complete, from the first day of its month on.
@@ -140,12 +163,13 @@ class Settings:
         for key in ("units_file", "source"):
             d[key] = _show_path(d[key])
         d["as_of"] = self.as_of.isoformat(sep=" ") if self.as_of else None
+        d["map"] = self.map.to_dict()
         d["effective_from"] = f"{self.effective_from:%Y-%m}" if self.effective_from else None
         d["rule_sets"] = [_rule_set_summary(later) for later in self.rule_sets]
         return d
 
     def fingerprint(self) -> str:
-        rules = {k: v for k, v in self.to_dict().items() if k not in ("source", "time_zone")}
+        rules = {k: v for k, v in self.to_dict().items() if k not in ("source", "time_zone", "map")}
         return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def build_fingerprint(self) -> str:
@@ -244,6 +268,8 @@ def _parse_one(data: dict[str, Any], source: Path | None = None) -> Settings:
     if sum(asdict(cw).values()) <= 0:
         raise SettingsError(f"{v.src}: composite_weights 之和必须大于 0 (weights must sum to > 0)")
     units = v.text(data, "units_file", "config/units.csv")
+    map_table = v.table("map")
+    v.check_keys(map_table, "map", ("counties", "townships", "county_property", "township_property"))
     base = Settings()
     return Settings(
         response_limit_hours=tuple(
@@ -273,6 +299,12 @@ def _parse_one(data: dict[str, Any], source: Path | None = None) -> Settings:
         default_group=v.text(data, "default_group", "未分组") or "未分组",
         as_of=_parse_as_of(v.text(data, "as_of", ""), v.src),
         time_zone=_parse_zone(v.text(data, "time_zone", "Asia/Shanghai"), v.src),
+        map=MapFiles(
+            counties=_project_path(v.text(map_table, "counties", "")),
+            townships=_project_path(v.text(map_table, "townships", "")),
+            county_property=v.text(map_table, "county_property", "county") or "county",
+            township_property=v.text(map_table, "township_property", "township") or "township",
+        ),
         source=source,
     )
 
@@ -289,6 +321,13 @@ def _targets(v: _Validator, table: dict[str, Any]) -> Targets:
     numbers = {k: x for k, x in table.items() if not isinstance(x, dict)}
     groups = tuple((g, rates(x, f"targets.{g}")) for g, x in table.items() if isinstance(x, dict))
     return Targets(rates(numbers, "targets"), groups)
+
+
+def _project_path(text: str) -> Path | None:
+    """'' = none; a relative path is relative to the project root (as units_file)."""
+    if not text:
+        return None
+    return Path(text) if Path(text).is_absolute() else PROJECT_ROOT / text
 
 
 def _merged(
@@ -316,6 +355,7 @@ _TOP_KEYS = (
     "due_derivation",
     "composite_weights",
     "targets",
+    "map",
 )
 
 

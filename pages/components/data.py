@@ -101,18 +101,35 @@ def units(stamp: tuple[int, int] | None) -> pl.DataFrame:
 
 @st.cache_data(ttl=600, max_entries=64)
 def ranking(
-    stamp: tuple | None, level: str, start: dt.date, end: dt.date, kind: str, by: str = "score", live: bool = False
+    stamp: tuple | None,
+    level: str,
+    start: dt.date,
+    end: dt.date,
+    kind: str,
+    by: str = "score",
+    basis: str = "previous",
+    live: bool = False,
 ) -> pl.DataFrame:
-    """The league table of a level for a period by the score or one rate (all groups; the page picks one): as
-    published for a published month, unless ``live``."""
-    return rankings.fetch_ranking(_con(), level, Period(start, end, kind), by=by, live=live)
+    """The league table of a level for a period by the score or one rate (all groups; the page picks one),
+    its rank changes against the previous period (环比) or the same one a year earlier (同比): as published
+    for a published month, unless ``live``."""
+    return rankings.fetch_ranking(_con(), level, Period(start, end, kind), by=by, basis=basis, live=live)
 
 
 @st.cache_data(ttl=600, max_entries=64)
-def totals_with_previous(stamp: tuple | None, start: dt.date, end: dt.date, kind: str) -> tuple[dict, dict, dict]:
-    """City totals for the period, the previous period's as compared (like for like while this one is
-    incomplete), and the comparison: ``incomplete``, ``cutoff``, ``changes`` (rounded once)."""
-    return rankings.fetch_totals_with_previous(_con(), Period(start, end, kind))
+def ranking_reaches(stamp: tuple | None, start: dt.date, end: dt.date, kind: str, basis: str) -> bool:
+    """Does the loaded data reach back to the period compared with (always, for the previous one)?"""
+    return basis == "previous" or rankings.data_reaches(_con(), Period(start, end, kind).base(basis))
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def totals_with_previous(
+    stamp: tuple | None, start: dt.date, end: dt.date, kind: str, basis: str = "previous"
+) -> tuple[dict, dict, dict]:
+    """City totals for the period, the base period's as compared (the previous one or the same one a year
+    earlier; like for like while this one is incomplete), and the comparison: ``incomplete``, ``cutoff``,
+    ``changes`` (rounded once), ``basis``, ``base``, ``reaches``."""
+    return rankings.fetch_totals_with_previous(_con(), Period(start, end, kind), basis=basis)
 
 
 @st.cache_data(ttl=600, max_entries=64)

@@ -15,11 +15,11 @@ import streamlit as st
 from labels import t
 from pages.components import data
 from pages.components.auth import page_access
-from warehouse.calendar import PERIOD_KINDS, Period
+from warehouse.calendar import COMPARE_BASES, PERIOD_KINDS, Period
 from warehouse.queries import latest_complete_month
 from warehouse.registry import LEVELS
 
-KEYS = ("f_kind", "f_month", "f_quarter", "f_year", "f_range", "f_level", "f_group", "f_county")
+KEYS = ("f_kind", "f_month", "f_quarter", "f_year", "f_range", "f_level", "f_group", "f_county", "f_basis")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Filters:
     period: Period
     level: str
     group: str | None
+    basis: str = "previous"  # what a change is measured against: 环比 (previous) or 同比 (year_ago)
 
 
 def keep_filter_state() -> None:
@@ -84,8 +85,9 @@ def _seed(key: str, options: list, default) -> None:
         st.session_state[key] = default
 
 
-def sidebar_filters(lang: str, *, levels: bool = True) -> Filters:
-    """Draw the shared filters in the sidebar and return them. Call after ``page_header``."""
+def sidebar_filters(lang: str, *, levels: bool = True, compare: bool = False) -> Filters:
+    """Draw the shared filters in the sidebar and return them. Call after ``page_header``; ``compare``
+    adds the 环比 / 同比 choice (pages that compare periods)."""
     stamp = data.warehouse_stamp()
     months = data.months(stamp)
     as_of_text = data.build_info(stamp).get("as_of")
@@ -110,9 +112,34 @@ def sidebar_filters(lang: str, *, levels: bool = True) -> Filters:
             ),
         )
         period = Period.parse(choice)
+    basis = _basis_input(lang) if compare else "previous"
     if not levels:
-        return Filters(period, st.session_state.get("f_level", "county"), None)
-    return Filters(period, *_level_inputs(lang, stamp))
+        return Filters(period, st.session_state.get("f_level", "county"), None, basis)
+    return Filters(period, *_level_inputs(lang, stamp), basis)
+
+
+def _basis_input(lang: str) -> str:
+    """环比 or 同比: the period every change on the page is measured against (shared by the pages)."""
+    _seed("f_basis", list(COMPARE_BASES), "previous")
+    return st.sidebar.radio(t("compare_basis", lang), COMPARE_BASES, key="f_basis", horizontal=True,
+                            format_func=lambda b: t(f"basis_{b}", lang))  # fmt: skip
+
+
+def base_caption(period: Period, basis: str, reaches: bool, lang: str) -> str:
+    """What a table's rank changes are measured against — or why there are none (no 同比)."""
+    base = period.base(basis)
+    if not reaches:
+        return t("compare_unreached", lang).format(period=period_label(period, lang), base=period_label(base, lang))
+    return t("rank_change_basis", lang).format(base=period_label(base, lang))
+
+
+def compare_caption(period: Period, comparison: dict, lang: str) -> str:
+    """What the changes on the page are measured against — or why there is no 同比."""
+    base = Period.parse(comparison["base"]) if comparison.get("base") else period.previous()
+    if not comparison.get("reaches", True):
+        return t("compare_unreached", lang).format(period=period_label(period, lang), base=period_label(base, lang))
+    key = "compare_caption" if comparison.get("basis", "previous") == "previous" else "compare_caption_year"
+    return t(key, lang).format(period=period_label(period, lang), previous=period_label(base, lang))
 
 
 def _range_input(lang: str, months: list[dt.date], as_of: dt.datetime | None, default_month: str) -> Period:

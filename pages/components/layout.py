@@ -8,6 +8,7 @@ import streamlit as st
 from labels import t
 from pages.components import data
 from pages.components.auth import require_access
+from pages.components.responsive import phone_style
 from warehouse.backups import WarehouseCorruptError
 
 
@@ -25,6 +26,7 @@ def page_header(title_key: str, allow_empty: bool = False) -> str:
     """
     require_access(title_key.removeprefix("page_"))
     lang = current_lang()
+    phone_style()
     st.title(t(title_key, lang))
     stamp = data.warehouse_stamp()
     if stamp is None:

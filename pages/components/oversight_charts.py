@@ -10,6 +10,8 @@ import polars as pl
 from labels import t
 from pages.components.charts import BAD, CITY, FONT, GOOD, PRIMARY, QUALITATIVE, apply_theme
 from pages.components.markup import plot_text, plot_texts
+from warehouse.hotwords import HotWords
+from warehouse.problem_settings import load_problem_settings
 
 # Plotly looks pandas up in sys.modules without importing it; when a rerun starts while the previous
 # run's thread is still importing pandas, Plotly sees a half-initialised module (AttributeError
@@ -86,15 +88,18 @@ def build_risers_figure(risers: pl.DataFrame, lang: str, top: int = 12, height: 
 
 
 def build_hot_words_figure(words: pl.DataFrame, lang: str, top: int = 20, height: int = 460) -> go.Figure:
-    """The most used words as horizontal bars (orders in the sample that use the word)."""
+    """The most unusual words, most unusual first, as horizontal bars (callers using the word); the
+    hover adds how many used it in the months before."""
     rows = words.head(top)
+    before = rows["reference_count"].to_list() if "reference_count" in rows.columns else [None] * rows.height
     fig = go.Figure(
         go.Bar(
             y=plot_texts(rows["word"]),
             x=rows["order_count"].to_list(),
+            customdata=[[b if b is not None else "—"] for b in before],
             orientation="h",
             marker={"color": PRIMARY},
-            hovertemplate="%{y}<br>%{x:,} " + t("orders_unit", lang) + "<extra></extra>",
+            hovertemplate="%{y}<br>" + t("ht_words_hover", lang) + "<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", type="category")
@@ -102,6 +107,15 @@ def build_hot_words_figure(words: pl.DataFrame, lang: str, top: int = 20, height
     fig = apply_theme(fig, height=height)
     fig.update_layout(bargap=0.3)
     return fig
+
+
+def hot_words_note(words: HotWords, lang: str) -> str:
+    """How the words were chosen: the samples, and what they are compared with (or that nothing was)."""
+    least = load_problem_settings().hot_words.min_orders
+    if words.reference is None:
+        return t("ht_words_note_frequency", lang).format(n=words.sampled, total=words.total, min=least)
+    return t("ht_words_note", lang).format(n=words.sampled, total=words.total, m=words.reference_sampled,
+                                           start=words.reference.start, end=words.reference.end, min=least)  # fmt: skip
 
 
 def build_category_gap_figure(categories: pl.DataFrame, unit: str, lang: str, top: int = 10) -> go.Figure:

@@ -37,8 +37,10 @@ def category_by_county(stamp: Stamp, start: dt.date, end: dt.date, kind: str, ca
 
 
 @st.cache_data(ttl=600, max_entries=32)
-def category_risers(stamp: Stamp, start: dt.date, end: dt.date, kind: str, county: str | None) -> pl.DataFrame:
-    return queries_orders.fetch_category_risers(_con(), _p(start, end, kind), county)
+def category_risers(
+    stamp: Stamp, start: dt.date, end: dt.date, kind: str, county: str | None, basis: str = "previous"
+) -> pl.DataFrame:
+    return queries_orders.fetch_category_risers(_con(), _p(start, end, kind), county, basis=basis)
 
 
 @st.cache_data(ttl=600, max_entries=32)

@@ -13,6 +13,7 @@ import polars as pl
 import streamlit as st
 
 from labels import LABELS, metric_label, missing_fields, t
+from pages.components.targets_view import target_export_columns, targets_text
 from warehouse.maturity import incomplete_months
 from warehouse.registry import FIELD_INPUTS, METRIC_BY_KEY, METRICS, RANKING_RATES, get_metric
 from warehouse.settings import load_settings
@@ -105,10 +106,12 @@ def ranking_table(ranking: pl.DataFrame, lang: str, detail: bool = False, for_ex
                 r["score_low"], r["score_high"], 1
             )
         row[t("flags", lang)] = flags_text(r, lang)
+        row[t("col_targets", lang)] = targets_text(r, lang)  # met or not, and by how much (warehouse.targets)
         if for_export:
             row[t("missing_rates", lang)] = "、".join(
                 metric_label(k, lang) for k in (r["missing_rates"] or "").split(",") if k
             )
+            row.update(target_export_columns(r, lang))
         rows.append(row)
     if not rows:
         return pl.DataFrame()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import docx
 import polars as pl
 import pytest
 import streamlit
@@ -109,6 +110,10 @@ def _as_text(name: str, payload: Any) -> str:
     if name.endswith(".xlsx"):
         sheets = pl.read_excel(io.BytesIO(payload), sheet_id=0, infer_schema_length=0)
         return "\n".join(frame.write_csv() for frame in sheets.values())
+    if name.endswith(".docx"):  # the bulletin as issued: every paragraph and table cell is scanned
+        doc = docx.Document(io.BytesIO(bytes(payload)))
+        cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+        return "\n".join([p.text for p in doc.paragraphs] + cells)
     if name.endswith(".pdf"):
         return ""  # the public report: aggregate tables only (tests/data/test_report.py scans its text)
     return bytes(payload).decode("utf-8-sig")
@@ -139,8 +144,9 @@ def _walk(user: User, drawn: list[tuple[str, Any]]) -> Seen:
         at = _open(user, "pages/admin.py")
         at.text_input(key="admin_order_id").input("QA001").run()
         look(at)
-    opened = {page for page in ("overview", "rankings", "trends", "hot_topics", "unit_profile", "data", "report",
-                                "about") if _may_open(user, page)}  # fmt: skip
+    pages = ("overview", "rankings", "trends", "backlog", "map", "county", "hot_topics", "unit_profile", "data",
+             "report", "about")  # fmt: skip
+    opened = {page for page in pages if _may_open(user, page)}
     for page in opened - {"rankings", "unit_profile"}:
         look(_open(user, f"pages/{page}.py"))
     for level in ("county", "department", "township"):

@@ -20,6 +20,7 @@ BASE_COLUMNS = [
     "满意率（未完整）",
     "综合得分（未完整）",
     "标记",
+    "目标",  # each rate against the settings' [targets]: 达标 or the gap
 ]
 
 

@@ -15,7 +15,7 @@ def _preview(at: AppTest) -> str:
     return frames[0].proto.srcdoc
 
 
-def test_report_page_previews_and_offers_three_files(app_env: Path) -> None:
+def test_report_page_previews_and_offers_four_files(app_env: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=90).run()
     at.switch_page("pages/report.py").run()
     assert not at.exception
@@ -24,8 +24,10 @@ def test_report_page_previews_and_offers_three_files(app_env: Path) -> None:
     month = at.selectbox(key="report_month")
     assert month.label == "通报月份" and month.value == "2026-10"
     buttons = {b.label: b.proto for b in at.get("download_button")}
-    assert set(buttons) == {"下载 PDF", "下载 HTML", "下载 Excel"}
+    assert set(buttons) == {"下载 PDF", "下载 Word", "下载 HTML", "下载 Excel"}
     assert buttons["下载 PDF"].url.endswith(".pdf") and buttons["下载 Excel"].url.endswith(".xlsx")
+    assert buttons["下载 Word"].url.endswith(".docx")
+    assert any("尚未填写" in i.value for i in at.info)  # the office's text is a draft until written
     first = _preview(at)
     assert "2026年10月运行情况通报" in first and "演示数据" in first
 
@@ -43,4 +45,6 @@ def test_report_page_in_english(app_env: Path) -> None:
     at.switch_page("pages/report.py").run()
     assert not at.exception
     assert at.selectbox(key="report_month").label == "Report month"
-    assert {b.label for b in at.get("download_button")} == {"Download PDF", "Download HTML", "Download Excel"}
+    assert {b.label for b in at.get("download_button")} == {
+        "Download PDF", "Download Word", "Download HTML", "Download Excel",
+    }  # fmt: skip

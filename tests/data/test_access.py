@@ -15,7 +15,10 @@ import pytest
 from tests.access_city import DEPARTMENTS, EXTRA_CELLS, HEADERLESS, MONTH, OTHER, OWN, STATUS_WITH_PHONE, build_city
 from tests.access_city import secrets as city_secrets
 from warehouse.access import OrderAccessError, Viewer
+from warehouse.alerts import fetch_alert_orders
+from warehouse.backlog import fetch_backlog
 from warehouse.calendar import Period
+from warehouse.cluster_views import fetch_cluster_orders
 from warehouse.drilldown import fetch_orders
 from warehouse.evidence import build_evidence_pack
 from warehouse.hotwords import fetch_hot_words
@@ -57,6 +60,9 @@ def _order_calls(con) -> dict[str, object]:
         "fetch_cell_warnings": lambda v: fetch_cell_warnings(con, v),
         "fetch_load_history": lambda v: fetch_load_history(con, v),
         "fetch_raw_order": lambda v: fetch_raw_order(con, v, "QA001"),
+        "fetch_cluster_orders": lambda v: fetch_cluster_orders(con, v, PERIOD, "0000000000"),
+        "fetch_alert_orders": lambda v: fetch_alert_orders(con, v, OWN, None, PERIOD.start, PERIOD.end),
+        "fetch_backlog": lambda v: fetch_backlog(con, v),
     }  # fmt: skip
 
 
@@ -71,6 +77,9 @@ ALLOWED = {
     "fetch_cell_warnings": {"analyst", "admin"},
     "fetch_load_history": {"analyst", "admin"},
     "fetch_raw_order": {"admin"},
+    "fetch_cluster_orders": {"leader", "oversight", "analyst", "admin"},
+    "fetch_alert_orders": {"leader", "oversight", "analyst", "admin"},
+    "fetch_backlog": {"leader", "oversight", "analyst", "admin"},
 }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from docx import Document
 
 from etl.__main__ import main as etl_main
 from reports.assemble import assemble_report
@@ -56,6 +57,20 @@ def test_the_bulletin_of_a_corrected_month_says_so(corrected: Path, tmp_path: Pa
     assert files.data.record["versions"][0]["version"] == 1 and files.data.record["versions"][1]["reason"] == REASON
     units = {r["unit"]: r for r in files.data.departments[0][1]}
     assert units["市卫生健康委员会"]["assessed_count"] == 26  # the v2 figures
+
+
+def test_the_docx_of_a_corrected_month_says_so_as_the_pdf_does(corrected: Path) -> None:
+    """The bulletin's Word file follows the record like its PDF: the stamp, the correction, what it changed."""
+    files = generate_report(corrected, "2024-03")
+    paragraphs = [p.text for p in Document(io.BytesIO(files.docx)).paragraphs]
+    day = files.data.record["published_on"]
+    assert f"已定榜 {day:%Y-%m-%d}（{day:%Y-%m-%d} 更正，第 2 版）" in paragraphs
+    correction = next(p for p in paragraphs if p.startswith("更正说明"))
+    assert "第 2 版" in correction and REASON in correction
+    changed = next(p for p in paragraphs if p.startswith("与上一版相比"))
+    assert "区县云溪区 名次：1 → 2" in changed and "市卫生健康委员会 综合得分：24.00 → 27.69" in changed
+    may = [p.text for p in Document(io.BytesIO(generate_report(corrected, "2024-05").docx)).paragraphs]
+    assert "未定榜（考核结果尚未发布，以下数字可能随后续数据变化）" in may and not any("更正" in p for p in may)
 
 
 def test_an_unpublished_month_is_marked_and_a_published_one_shows_its_figures(corrected: Path) -> None:

@@ -91,10 +91,15 @@ def wait_for_page(page, heading: str, timeout_ms: int = TIMEOUT_MS) -> None:
 
 
 def settled(page, timeout_ms: int = TIMEOUT_MS) -> None:
-    """The script run is over (no status widget) and each chart container holds its drawn SVG."""
+    """The script run is over (the app says ``notRunning``, no status widget), every lazily loaded
+    widget has replaced its grey skeleton, and each chart container holds its drawn SVG."""
     from playwright.sync_api import expect
 
+    idle = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    expect(idle).to_have_count(1, timeout=timeout_ms)
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout_ms)
+    skeletons = page.locator('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')
+    expect(skeletons).to_have_count(0, timeout=timeout_ms)
     charts = page.locator('[data-testid="stPlotlyChart"]')
     for i in range(charts.count()):
         expect(charts.nth(i).locator(".main-svg").first).to_be_attached(timeout=timeout_ms)

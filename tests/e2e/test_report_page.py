@@ -1,5 +1,5 @@
 """The 通报 page in the real server and headless Chromium: the report is built, the preview shows the
-bulletin (its title inside the iframe), the three downloads are offered; a screenshot is saved."""
+bulletin (its title and 文号 inside the iframe), the four downloads are offered; a screenshot is saved."""
 
 from __future__ import annotations
 
@@ -21,11 +21,12 @@ def test_report_page_shows_the_bulletin(browser, demo_db: Path) -> None:
         page.goto(f"{url}/report")
         wait_for_page(page, "通报")
         # building the report (charts, PDF) takes seconds: wait for its outputs, not for the status widget
-        for label in ("下载 PDF", "下载 HTML", "下载 Excel"):
+        for label in ("下载 PDF", "下载 Word", "下载 HTML", "下载 Excel"):
             expect(page.get_by_role("button", name=label)).to_be_visible(timeout=120_000)
         frame = page.frame_locator("iframe").first
         expect(frame.get_by_text("2026年10月运行情况通报").first).to_be_visible(timeout=60_000)
         expect(frame.get_by_text("一、总体情况")).to_be_visible(timeout=60_000)
+        expect(frame.get_by_text("云热线通〔2026〕10号")).to_be_visible(timeout=60_000)
         expect(page.locator('[data-testid="stException"]')).to_have_count(0)
         # the chart images inside the iframe have decoded (naturalWidth > 0) before the screenshot
         images = frame.locator("img")

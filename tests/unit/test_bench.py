@@ -33,7 +33,12 @@ def test_load_and_query_children_on_a_small_export(tmp_path: Path) -> None:
     assert result["floor_s"] > 0 and result["project_s"] > 0 and result["project_peak_mb"] > 0
     assert keep.exists()
     timed = time_queries(keep, runs=2)
-    assert {s["module"] for s in timed["sources"]} == {"warehouse.queries", "warehouse.queries_orders"}
+    assert {s["module"] for s in timed["sources"]} == {
+        "warehouse.queries",
+        "warehouse.queries_orders",
+        "warehouse.desk",
+    }
+    assert all(c["error"] is None for c in timed["calls"]), [c for c in timed["calls"] if c["error"]]
     rankings = [c for c in timed["calls"] if c["name"].startswith("rankings.fetch_ranking.")]
     assert len(rankings) == 9 and all(c["error"] is None and c["runs"] == 2 for c in rankings)
 

@@ -4,6 +4,7 @@ CREATE OR REPLACE TEMP TABLE met_day_received AS
 SELECT
     CASE GROUPING_ID(county, township, department)
         WHEN 3 THEN 'county' WHEN 6 THEN 'department' WHEN 1 THEN 'township' WHEN 7 THEN 'city'
+        WHEN 2 THEN 'department_county'
     END AS level,
     county,
     township,
@@ -13,5 +14,6 @@ SELECT
 FROM fct_work_orders
 WHERE received_date IN (SELECT day FROM met_scope_days)
 GROUP BY GROUPING SETS (
-    (county, received_date), (department, received_date), (county, township, received_date), (received_date)
+    (county, received_date), (department, received_date), (county, township, received_date), (received_date),
+    (county, department, received_date)
 )
