@@ -119,7 +119,8 @@ LEVEL_NAMES = ("county", "department", "township")
 
 
 def headers(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """Catalogue headers: field names (工单编号, 乡镇街道, …), metric names, then the catalogue's own keys."""
+    """Catalogue headers: field names (工单编号, 乡镇街道, …), metric names, then the catalogue's own keys; an
+    empty text cell reads "—"."""
 
     def name(col: str) -> str:
         if f"field_{col}" in LABELS:
@@ -128,7 +129,8 @@ def headers(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
             return metric_label(col, lang)
         return t(col, lang) if col in LABELS else col
 
-    return frame.rename({c: name(c) for c in frame.columns})
+    shown = frame.with_columns(pl.col(pl.String).fill_null("—"))  # a city row has no group or county: "—", not None
+    return shown.rename({c: name(c) for c in frame.columns})
 
 
 def moved_table(moved: pl.DataFrame, lang: str) -> pl.DataFrame:

@@ -34,9 +34,9 @@ def city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db
 
 
-def rankings_in_march(role: str) -> AppTest:
+def rankings_in_march(role: str, county: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    signed_in(at, User(f"u_{role}", role))
+    signed_in(at, User(f"u_{role}", role, county))
     at.run()
     at.switch_page("pages/rankings.py").run()
     at.sidebar.radio(key="f_level").set_value("department").run()
@@ -77,6 +77,35 @@ def test_the_public_gets_the_counts_but_no_order_list(city: Path) -> None:
     assert any("工单清单仅对" in c.value for c in at.caption)
     at.sidebar.selectbox(key="f_month").set_value("2024-04").run()
     assert "未定榜" in markdown(at) and "rk_live" not in [w.key for w in at.toggle]  # nothing published to compare with
+
+
+def test_a_county_leader_sees_the_changed_orders_of_that_county_only(city: Path) -> None:
+    """The list is scoped below the page (warehouse.record_diff.changed_orders through the viewer): of the 7
+    changed orders, the two of 青岚区; the counts stay the city's (an aggregate)."""
+    at = rankings_in_march("leader", "青岚区")
+    at.toggle(key="rk_live").set_value(True).run()
+    assert not at.exception
+    orders = next(d.value for d in at.dataframe if "变化内容" in d.value.columns)
+    assert sorted(orders["工单编号"]) == ["M03-4-05", "M03-5-01"] and set(orders["区县"]) == {"青岚区"}
+    assert any("有变化 6 件，新出现 1 件" in c.value for c in at.caption)
+
+
+def test_the_county_page_and_the_wall_say_whether_the_month_is_published(city: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    signed_in(at, User("zhao", "leader", "青岚区"))
+    at.run()
+    at.switch_page("pages/county.py").run()
+    at.sidebar.selectbox(key="f_month").set_value("2024-03").run()
+    assert not at.exception
+    assert "已定榜" in markdown(at) and any("不属于定榜内容" in c.value for c in at.caption)  # the matrix is live
+    wall = AppTest.from_file(APP, default_timeout=60)
+    signed_in(wall, User("p", "public"))
+    wall.run()
+    wall.switch_page("pages/wall.py").run()
+    assert not wall.exception and "未定榜" in markdown(wall)  # April, the latest complete month: not published
+    wall.query_params["month"] = "2024-03"
+    wall.switch_page("pages/wall.py").run()
+    assert not wall.exception and "已定榜" in markdown(wall)
 
 
 def test_the_record_page_lists_the_versions_for_oversight_only(city: Path) -> None:

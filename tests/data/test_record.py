@@ -51,9 +51,13 @@ def rankings(db: Path, capsys, *extra: str) -> dict[tuple[str, str], str]:
 def test_a_later_export_leaves_the_published_ranking_byte_identical(city, capsys) -> None:
     db = city["db"]
     before = rankings(db, capsys)
+    year_ago = rankings(db, capsys, "--compare", "year_ago")  # 同比: the rank changes against 2023-03, as published
     assert "已定榜" in before[("department", "table")] and "未定榜" not in before[("department", "table")]
     assert etl_main(["load", str(city["later"]), "--db", str(db)]) == 0
     assert rankings(db, capsys) == before  # every level, every format, byte for byte
+    assert rankings(db, capsys, "--compare", "year_ago") == year_ago
+    assert {r["compared_with"] for r in json.loads(year_ago[("department", "json")])} == {"2023-03"}  # not 环比's
+    assert {r["compared_with"] for r in json.loads(before[("department", "json")])} == {"2024-02"}
     live = rankings(db, capsys, "--live")
     assert live[("department", "csv")] != before[("department", "csv")]
     rows = {r["unit"]: r for r in json.loads(live[("department", "json")])}

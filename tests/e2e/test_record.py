@@ -70,6 +70,7 @@ def test_the_published_month_survives_a_later_load_and_the_page_lists_what_chang
     wait_for_page(page, "排名")
     pick_march_departments(page)
     expect(page.get_by_text(re.compile(r"已定榜 \d{4}-\d{2}-\d{2}")).first).to_be_visible()
+    shot(page, "rankings_published")  # the top of the page: the 已定榜 badge over the published table
 
     # the later export arrives while the dashboard is open (the CLI's own load, copy-and-swap)
     with pytest.MonkeyPatch.context() as mp:
