@@ -122,7 +122,7 @@ RULES: tuple[tuple[str, str], ...] = (
         "定榜：发布（python -m warehouse publish 或管理页）冻结一个月的考核结果：各层级、各分组、各排名依据的排名行（分子、分母、"
         "各率、得分、目标标记、名次、红黑榜和标记，名次变化按环比和同比各存一份）、全市合计及与上月、去年同月的比较、当月有效的规则、数据截止时间、当月工单的指纹，以及发布人和时间。"
         "已定榜的月份在页面、命令行、导出、证据材料和通报中默认显示定榜数据（注明“已定榜 日期”），可切换查看实时重算及其差异；"
-        "未定榜的月份注明“未定榜”。季度、年度和任意期间总是实时计算；案件结构对比、一类问题、预警、热词和督办积压是分析而非考核结果，不定榜，总是按当前数据。更正（申诉）须写明原因，生成新版本（第 2 版…），从不覆盖。",
+        "未定榜的月份注明“未定榜”。季度、年度和任意期间总是实时计算；案件结构对比、一类问题、预警、热词和督办积压是分析而非考核结果，不定榜，总是按当前数据。更正（申诉，python -m warehouse reopen 或管理页）须写明原因，生成新版本（第 2 版…），从不覆盖；每个版本带其内容和上一版本的哈希，python -m warehouse verify 校验整条记录，改动一个字节即失败并指出月份。",
         "Publication (定榜): publishing a month (python -m warehouse publish, or the admin page) freezes its assessment: "
         "the ranking rows of every level, group and ranking basis (numerators, denominators, rates, score, rank, lists and "
         "flags, target marks; the rank changes both month on month and year on year), the city totals and their "
@@ -131,8 +131,10 @@ RULES: tuple[tuple[str, str], ...] = (
         "default on every page, the CLI, exports, the evidence pack and the bulletin (stamped 已定榜 and the date), with "
         "the live recomputation and the differences on request; other months are marked 未定榜. Quarters, years and "
         "ranges are always computed live; case mix, recurring problems, warnings, hot words and the backlog are analysis, "
-        "not the assessment, and always read today's data. A correction (appeal) needs a reason and makes a new version (v2, ...), never "
-        "an overwrite.",
+        "not the assessment, and always read today's data. A correction (appeal; python -m warehouse reopen, or the admin "
+        "page) needs a reason and makes a new version (v2, ...), never an overwrite; each version carries the hash of its "
+        "content and of the version before, and python -m warehouse verify checks the whole record, naming the month of "
+        "an edited byte.",
     ),
     (
         "办理时限来源：按时办结率旁给出应办结工单中办理时限由本系统推算（导出中没有）的比例；超过 derived_due_warning_share "
