@@ -193,7 +193,10 @@ def _record_rows(con: duckdb.DuckDBPyConnection, period: Period, history: pl.Dat
     published ones; the order lists are always today's), and how often the unit was on each list."""
     info = record_summary(con, period, limit=0)
     if info["published"]:
-        state = f"{info['stamp']}：本材料的名次、各率和全市对比为定榜数据；工单清单为当前数据（定榜后可能有变化）。"
+        state = (
+            f"{info['stamp']}：本材料的名次、各率和全市对比为定榜数据（定榜时数据截止 {info['as_of'] or '—'}）；"
+            "工单清单和封面的数据截止时间为当前数据（定榜后可能有变化）。"
+        )
         if info["corrected_on"]:
             state += f" 更正原因：{info['reason']}"
     else:

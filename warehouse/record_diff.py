@@ -264,6 +264,7 @@ def record_summary(con: duckdb.DuckDBPyConnection, period: Period, limit: int = 
     out = {**state.as_dict(), "versions": [], "changes": [], "more_changes": 0}
     if state.entry is None or state.month is None:
         return out
+    out["as_of"] = state.entry.as_of  # the data's as-of time when the latest version was published
     out["versions"] = [{"version": e.version, "at": e.at, "user": e.user, "reason": e.reason}
                        for e in history_of(con, state.month)]  # fmt: skip
     moved = sorted(version_changes(con, state.month, state.entry.version).iter_rows(named=True), key=_weight)

@@ -4,16 +4,21 @@ only for roles with order lists); the record page lists the versions; the admin 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.__main__ import main as etl_main
+from pages.components.tables import ranking_table
 from tests.app.pages import signed_in
 from tests.record_city import first_export, later_export
 from warehouse import record
 from warehouse.__main__ import main as wh
+from warehouse.calendar import Period
+from warehouse.connection import connect_read
+from warehouse.rankings import fetch_ranking
 from warehouse.settings import DEFAULT_SETTINGS_PATH
 from warehouse.users import User
 
@@ -66,6 +71,18 @@ def test_a_published_month_shows_its_published_table_and_the_live_one_on_request
     orders = next(f for f in frames if "变化内容" in f.columns)
     assert len(orders) == 7 and any("考核豁免：否→是" in w for w in orders["变化内容"])
     assert any("有变化 6 件，新出现 1 件" in c.value for c in at.caption)
+
+
+def test_the_rankings_export_says_whose_figures_it_holds(city: Path) -> None:
+    """The page's CSV/XLSX (ranking_table for export) of a published month carries the stamp on every row."""
+    con = connect_read(city)
+    try:
+        march = ranking_table(fetch_ranking(con, "department", Period.month("2024-03")), "zh", for_export=True)
+        april = ranking_table(fetch_ranking(con, "department", Period.month("2024-04")), "zh", for_export=True)
+    finally:
+        con.close()
+    assert len(set(march["定榜"])) == 1 and re.fullmatch(r"已定榜 \d{4}-\d{2}-\d{2}（第 1 版）", march["定榜"][0])
+    assert set(april["定榜"]) == {"未定榜"}
 
 
 def test_the_public_gets_the_counts_but_no_order_list(city: Path) -> None:

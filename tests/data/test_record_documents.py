@@ -95,7 +95,8 @@ def test_the_evidence_pack_carries_the_record_and_the_rank_history(corrected: Pa
         con.close()
     sheets = pl.read_excel(io.BytesIO(pack), sheet_id=0, infer_schema_length=None)
     cover = dict(zip(sheets["封面"]["项目"], sheets["封面"]["内容"], strict=True))
-    assert cover["定榜状态"].startswith("已定榜") and "工单清单为当前数据" in cover["定榜状态"]
+    assert cover["定榜状态"].startswith("已定榜") and "工单清单和封面的数据截止时间为当前数据" in cover["定榜状态"]
+    assert "定榜时数据截止 2024-05-28 18:00:00" in cover["定榜状态"]  # April's, published after the later load
     assert cover["2024 年定榜记录"] == "定榜 2 个月，上黑榜 2 个月（2024-03、2024-04），上红榜 0 个月"
     history = sheets["定榜排名历史"]
     assert history["月份"].to_list() == ["2024-03", "2024-04"] and history["定榜版本"].to_list() == [2, 1]
