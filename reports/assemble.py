@@ -21,7 +21,7 @@ from reports.issued import IssueHeader
 from warehouse import published
 from warehouse.calendar import Period
 from warehouse.metrics import fetch_build_info, fetch_monthly
-from warehouse.queries import fetch_is_demo
+from warehouse.queries import fetch_is_demo, fetch_months
 from warehouse.rankings import fetch_ranking, fetch_totals_with_previous
 from warehouse.record_diff import record_summary
 from warehouse.registry import RANK_BY
@@ -123,7 +123,7 @@ def assemble_report(
     period = Period.month(month)
     settings = settings or load_settings()
     config = config or load_report_config()
-    available = queries.fetch_available_months(con)
+    available = fetch_months(con)
     if period.start not in available:
         span = f"{available[0]:%Y-%m} 至 {available[-1]:%Y-%m}" if available else "无（请先导入数据）"
         raise ReportError(f"{period.label} 没有数据。可选月份：{span}")

@@ -15,7 +15,6 @@ import csv
 import io
 import json
 import sys
-import unicodedata
 from typing import Any
 
 import polars as pl
@@ -31,6 +30,7 @@ from warehouse.rankings import fetch_ranking
 from warehouse.record_diff import changed_order_counts, published_vs_live
 from warehouse.registry import FIELD_INPUTS, LEVELS, RANK_BY
 from warehouse.settings import load_settings
+from warehouse.textwidth import column_widths, pad
 
 RATE_COLUMNS = ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
 OTHER_RATES = ("return_rate", "callback_rate", "repeat_rate")
@@ -104,15 +104,6 @@ def format_csv(records: list[dict[str, Any]], columns: list[str]) -> str:
     return buf.getvalue()
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * (width - _width(text))
-    return gap + text if right else text + gap
-
-
 def format_table(records: list[dict[str, Any]], level: str, title: str, month: bool = False) -> str:
     """An aligned terminal table (CJK characters count double width), with notes under it; ``month``
     puts each row's month in front (the trend)."""
@@ -143,13 +134,14 @@ def format_table(records: list[dict[str, Any]], level: str, title: str, month: b
 
 
 def aligned(heads: list[str], rows: list[list[str]], right: tuple[str, ...]) -> list[str]:
-    """Header, rule and rows in columns (CJK characters count double width); ``right``: heads aligned right."""
-    widths = [max([_width(h)] + [_width(row[i]) for row in rows]) for i, h in enumerate(heads)]
+    """Header, rule and rows in columns (warehouse.textwidth: a CJK character is two); ``right``: heads aligned
+    right."""
+    widths = column_widths(heads, rows)
     numeric = {i for i, h in enumerate(heads) if h in right}
-    lines = ["  ".join(_pad(h, w, i in numeric) for i, (h, w) in enumerate(zip(heads, widths, strict=True)))]
+    lines = ["  ".join(pad(h, w, i in numeric) for i, (h, w) in enumerate(zip(heads, widths, strict=True)))]
     lines.append("  ".join("-" * w for w in widths))
     lines += [
-        "  ".join(_pad(c, w, i in numeric) for i, (c, w) in enumerate(zip(row, widths, strict=True))) for row in rows
+        "  ".join(pad(c, w, i in numeric) for i, (c, w) in enumerate(zip(row, widths, strict=True))) for row in rows
     ]
     return lines
 
@@ -290,9 +282,9 @@ def casemix_table(records: list[dict[str, Any]], level: str) -> str:
              pct(r["expected_satisfaction_rate"]), ratio(r["satisfaction_oe"]),
              f"{ratio(r['satisfaction_oe_low'])}–{ratio(r['satisfaction_oe_high'])}",
              verdicts[r["casemix_verdict"]] if r["satisfaction_oe"] is not None else "—"] for r in records]  # fmt: skip
-    widths = [max([_width(h)] + [_width(row[i]) for row in rows]) for i, h in enumerate(heads)]
+    widths = column_widths(heads, rows)
     lines = ["", "满意率的案件结构对比（按全市同类诉求的满意率推算；辅助判断，不替代官方满意率）"]
-    lines += ["  ".join(_pad(c, w, i > 0) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+    lines += ["  ".join(pad(c, w, i > 0) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
               for cells in [heads, *rows]]  # fmt: skip
     return "\n".join(lines) + "\n"
 

@@ -146,10 +146,10 @@ def problems_sheet(
     found = fetch_clusters(con, viewer, period, level=level, unit=unit, unit_county=county, lang=lang).frame
     columns = [c for c in SHEET_COLUMNS if not (c == "place" and not viewer.sees_order_lists)]
     found = found.with_columns(pl.col("first_date", "last_date").cast(pl.String))  # whole days, not a month format
-    return found.select(columns).rename({c: t(_SHEET_LABELS.get(c, f"col_{c}"), lang) for c in columns})
+    return found.select(columns).rename({c: t(SHEET_LABELS.get(c, f"col_{c}"), lang) for c in columns})
 
 
-_SHEET_LABELS = {
+SHEET_LABELS = {
     "county": "field_county", "township": "field_township", "place": "col_place",
     "category_l1": "field_category_l1", "category_l2": "field_category_l2", "category_l3": "field_category_l3",
     "dispatched_count": "pb_dispatched_count", "resolution_answered_count": "pb_resolution_answered_count",

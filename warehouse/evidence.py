@@ -38,6 +38,7 @@ from warehouse.queries_orders import (
 from warehouse.rankings import fetch_totals
 from warehouse.record_diff import history_summary, rank_history, record_summary
 from warehouse.registry import FIELD_INPUTS, METRIC_BY_KEY, RATES, get_level
+from warehouse.textwidth import display_width
 
 MAX_LIST_ROWS = 20_000
 TREND_MONTHS = 13
@@ -342,11 +343,11 @@ def _write_table(
     for i, col in enumerate(frame.columns):
         cell_fmt, width = _column_format(col, frame.schema[col], fmt)
         if not width:  # text: as wide as its longest value (a CJK character is two columns), capped
-            sample = values[col].head(500).cast(pl.String).drop_nulls()
-            longest = max((_display_width(v) for v in sample), default=0)
-            width = min(max(longest, _display_width(headers[i])) + 2, 60)
+            sample = values.to_series(i).head(500).cast(pl.String).drop_nulls()
+            longest = max((display_width(v) for v in sample), default=0)
+            width = min(max(longest, display_width(headers[i])) + 2, 60)
             cell_fmt = fmt["wrap"] if longest > 60 else cell_fmt
-        ws.set_column(i, i, max(width, _display_width(headers[i]) + 2), cell_fmt)
+        ws.set_column(i, i, max(width, display_width(headers[i]) + 2), cell_fmt)
     for r, row in enumerate(values.iter_rows(), start=1):
         if r - 1 in row_formats:
             ws.write_row(r, 0, row, row_formats[r - 1])
@@ -355,7 +356,3 @@ def _write_table(
     ws.freeze_panes(1, 0)
     if frame.height:
         ws.autofilter(0, 0, frame.height, len(frame.columns) - 1)
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))

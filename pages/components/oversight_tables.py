@@ -59,14 +59,22 @@ def col_label(key: str, lang: str) -> str:
     return metric_label(key, lang) if key in METRIC_BY_KEY else key
 
 
-def present(frame: pl.DataFrame, columns: tuple[str, ...] | list[str], lang: str) -> tuple[pl.DataFrame, dict]:
-    """Select ``columns`` (those present), rates in %, booleans as 是/否, labelled; plus column config."""
+def present(
+    frame: pl.DataFrame, columns: tuple[str, ...] | list[str], lang: str, heads: dict[str, str] | None = None
+) -> tuple[pl.DataFrame, dict]:
+    """Select ``columns`` (those present), rates in %, booleans as 是/否, labelled; plus column config.
+    ``heads`` maps a column to the label key a particular table prefers (e.g. 已解决 for a problem's
+    resolved orders where the metric's own name would read 解决量)."""
+
+    def label(key: str, lang: str) -> str:
+        return t(heads[key], lang) if heads and key in heads else col_label(key, lang)
+
     cols = [c for c in columns if c in frame.columns]
     out = frame.select(cols)
     config: dict[str, Any] = {}
     exprs = []
     for c in cols:
-        name, dtype = col_label(c, lang), out.schema[c]
+        name, dtype = label(c, lang), out.schema[c]
         if c.endswith("_rate"):
             exprs.append((pl.col(c) * 100).round(1).alias(c))
             config[name] = st.column_config.NumberColumn(name, format="%.1f%%")
@@ -86,9 +94,9 @@ def present(frame: pl.DataFrame, columns: tuple[str, ...] | list[str], lang: str
     out = out.with_columns(exprs) if exprs else out
     out = out.with_columns(_dashed(out[c], c.endswith("_rate")) for c in cols if _has_gaps(out[c]))
     for c in cols:
-        if out.schema[c] == pl.String and col_label(c, lang) in config:  # a gap made it text: "—", never None
-            config[col_label(c, lang)] = st.column_config.TextColumn(col_label(c, lang))
-    return out.rename({c: col_label(c, lang) for c in cols}), config
+        if out.schema[c] == pl.String and label(c, lang) in config:  # a gap made it text: "—", never None
+            config[label(c, lang)] = st.column_config.TextColumn(label(c, lang))
+    return out.rename({c: label(c, lang) for c in cols}), config
 
 
 def _has_gaps(series: pl.Series) -> bool:
@@ -112,10 +120,11 @@ def show_table(
     where: Any = st,
     download: str | None = None,
     key: str | None = None,
+    heads: dict[str, str] | None = None,
 ) -> None:
     """``present`` then the shared table (``grid.show_frame``: no toolbar export; with ``download``, a
     file name, an audited CSV of the table under it)."""
-    table, config = present(frame, columns, lang)
+    table, config = present(frame, columns, lang, heads)
     show_frame(table, where=where, column_config=config, download=download, lang=lang, key=key)
 
 

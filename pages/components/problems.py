@@ -147,7 +147,7 @@ def clusters_section(
         return
     frame = _dates_as_text(found.frame.head(top))
     show_table(frame, CLUSTER_COLUMNS, lang, download=file_stamp(t("cl_title", lang), unit or county or "", period.label),
-               key=f"cl_dl_{unit or county or 'all'}")  # fmt: skip
+               key=f"cl_dl_{unit or county or 'all'}", heads=cluster_views.SHEET_LABELS)  # fmt: skip
     if not viewer.sees_order_lists:
         return
     rows = frame.to_dicts()
