@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from labels import t
 from warehouse import published, record
 from warehouse.access import Viewer
 from warehouse.calendar import Period
@@ -36,11 +37,9 @@ CITY_FIGURES = (
     "received_count", "dispatched_count", "assessed_count", "response_rate", "on_time_rate", "resolution_rate",
     "satisfaction_rate", "score",
 )  # fmt: skip
-FLAG_LABELS = {
-    "is_assessed": "考核工单", "is_responded_on_time": "按时响应", "is_closed_on_time": "按时办结",
-    "is_on_time_due": "应办结", "is_overdue_open": "超期未办结", "is_repeat": "重复诉求", "is_returned": "退单",
-    "rank": "名次", "is_red": "红榜", "is_black": "黑榜",
-}  # fmt: skip
+# the flags and list figures a change names (labels/record.toml rd_<key>); metrics and fields are the registry's
+FLAG_LABELS = ("is_assessed", "is_responded_on_time", "is_closed_on_time", "is_on_time_due", "is_overdue_open",
+               "is_repeat", "is_returned", "rank", "is_red", "is_black")  # fmt: skip
 MOVED_SCHEMA = {
     "level": pl.String, "group_name": pl.String, "county": pl.String, "unit": pl.String, "figure": pl.String,
     "before": pl.String, "after": pl.String,
@@ -50,7 +49,7 @@ CHANGED_COLUMNS = ("order_id", "change", "county", "township", "department", "wh
 
 def label(key: str) -> str:
     if key in FLAG_LABELS:
-        return FLAG_LABELS[key]
+        return t(f"rd_{key}")
     if key in METRIC_BY_KEY:
         return METRIC_BY_KEY[key].label_zh
     return FIELD_BY_NAME[key].label_zh if key in FIELD_BY_NAME else key
@@ -61,7 +60,7 @@ def show(key: str, value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return t("rd_yes") if value else t("rd_no")
     if key.endswith("_rate"):
         return f"{100 * value:.1f}%"
     if key == "score":
@@ -76,7 +75,7 @@ def moved_figures(before: dict[str, Any], after: dict[str, Any]) -> pl.DataFrame
     a_city, b_city = before["totals"]["current"], after["totals"]["current"]
     for key in CITY_FIGURES:
         if a_city.get(key) != b_city.get(key):
-            rows.append(_moved("city", None, None, "全市", key, a_city.get(key), b_city.get(key)))
+            rows.append(_moved("city", None, None, t("rd_city"), key, a_city.get(key), b_city.get(key)))
     for level in LEVELS:
         old = {_key(r): r for r in before["rankings"][level]["score"]}
         new = {_key(r): r for r in after["rankings"][level]["score"]}
@@ -84,7 +83,8 @@ def moved_figures(before: dict[str, Any], after: dict[str, Any]) -> pl.DataFrame
             a, b = old.get(key), new.get(key)
             group, county, unit = (b or a)["group_name"], key[0], key[1]  # type: ignore[index]
             if a is None or b is None:
-                rows.append(_moved(level, group, county, unit, "unit", "有" if a else "无", "有" if b else "无"))
+                there = (t("rd_present") if a else t("rd_absent"), t("rd_present") if b else t("rd_absent"))
+                rows.append(_moved(level, group, county, unit, "unit", *there))
                 continue
             rows += [_moved(level, group, county, unit, f, a.get(f), b.get(f)) for f in UNIT_FIGURES
                      if a.get(f) != b.get(f)]  # fmt: skip
@@ -96,7 +96,7 @@ def _key(row: dict[str, Any]) -> tuple[str | None, str]:
 
 
 def _moved(level: str, group: str | None, county: str | None, unit: str, key: str, a: Any, b: Any) -> dict[str, Any]:
-    figure = "单位（是否在排名中）" if key == "unit" else label(key)
+    figure = t("rd_unit_ranked") if key == "unit" else label(key)
     before, after = (a, b) if key == "unit" else (show(key, a), show(key, b))
     shown_county = county if level == "township" else None
     return {"level": level, "group_name": group, "county": shown_county, "unit": unit, "figure": figure,
@@ -159,10 +159,10 @@ def _order_diff(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame 
         .filter(pl.col("change").is_not_null())
         .with_columns(
             pl.when(pl.col("change") == "changed")
-            .then(pl.when(what.is_null() | (what == "")).then(pl.lit("其他字段")).otherwise(what))
+            .then(pl.when(what.is_null() | (what == "")).then(pl.lit(t("rd_other_fields"))).otherwise(what))
             .when(pl.col("change") == "added")
-            .then(pl.lit("定榜后新出现在本月"))
-            .otherwise(pl.lit("不再计入本月（派单时间改变或不再有此工单）"))
+            .then(pl.lit(t("rd_added")))
+            .otherwise(pl.lit(t("rd_removed")))
             .alias("what_changed"),
             pl.coalesce("county_now", "county").alias("county_shown"),
             pl.coalesce("township_now", "township").alias("township"),
@@ -173,10 +173,16 @@ def _order_diff(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame 
 
 def _text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.Boolean:
-        return pl.when(expr).then(pl.lit("是")).when(~expr).then(pl.lit("否")).otherwise(pl.lit("空"))
+        return (
+            pl.when(expr)
+            .then(pl.lit(t("rd_yes")))
+            .when(~expr)
+            .then(pl.lit(t("rd_no")))
+            .otherwise(pl.lit(t("rd_empty")))
+        )
     if isinstance(dtype, pl.Datetime):
-        return expr.dt.strftime("%Y-%m-%d %H:%M").fill_null("空")
-    return expr.cast(pl.String).fill_null("空")
+        return expr.dt.strftime("%Y-%m-%d %H:%M").fill_null(t("rd_empty"))
+    return expr.cast(pl.String).fill_null(t("rd_empty"))
 
 
 def changed_order_counts(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, int] | None:
@@ -284,5 +290,5 @@ def _weight(r: dict[str, Any]) -> tuple[int, int]:
 
 def _where(r: dict[str, Any]) -> str:
     if r["level"] == "city":
-        return "全市"
+        return t("rd_city")
     return f"{LEVELS[r['level']].label_zh}{r['county'] or ''}{r['unit']} "
