@@ -95,7 +95,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
     result = time_queries(Path(args.db), args.runs)
     for s in result["sources"]:
-        print(f"# {s['module']}.BENCH_CALLS: {s['calls']} calls {s.get('note', '')}")
+        print(f"# {s['module']}: {s['calls']} calls")
     for c in result["calls"]:
         print(
             f"{c['name']:<50} "

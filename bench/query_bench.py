@@ -1,8 +1,8 @@
 """Every data call the dashboard pages make, timed on a warehouse: p50/p95 over repeated runs.
 
-The pages' calls are listed by the dashboard code itself (``BENCH_CALLS`` in warehouse.queries,
-warehouse.queries_orders and warehouse.desk: name, callable(con)); whatever those lists hold when the bench runs is
-timed, and the report names the lists found. The rankings are added for every level and period kind
+The pages' calls are listed in ``bench/calls.py`` (``CALL_LISTS``: name, callable(con), run once each by
+tests/data on the demo city); whatever those lists hold when the bench runs is timed, and the report names
+the lists found. The rankings are added for every level and period kind
 (month, quarter, year) through ``warehouse.rankings.fetch_ranking``, plus the metric rebuild.
 Calls run in a child process on a read-only connection, as the dashboard opens it.
 """
@@ -14,8 +14,9 @@ from pathlib import Path
 from bench.load_bench import run_child
 
 QUERIES = """
-import importlib, json, statistics, sys, time
+import json, statistics, sys, time
 import duckdb
+from bench.calls import CALL_LISTS
 from warehouse.calendar import Period
 from warehouse.queries import default_period
 from warehouse.rankings import fetch_ranking
@@ -23,13 +24,8 @@ from warehouse.rankings import fetch_ranking
 db, runs = sys.argv[1], int(sys.argv[2])
 con = duckdb.connect(db, read_only=True)
 calls, sources = [], []
-for module in ("warehouse.queries", "warehouse.queries_orders", "warehouse.desk"):
-    try:
-        listed = getattr(importlib.import_module(module), "BENCH_CALLS")
-    except (ImportError, AttributeError) as exc:
-        sources.append({"module": module, "calls": 0, "note": str(exc)})
-        continue
-    sources.append({"module": module, "calls": len(listed)})
+for where, listed in CALL_LISTS.items():
+    sources.append({"module": where, "calls": len(listed)})
     calls += [(name, fn) for name, fn in listed]
 latest = default_period(con).start  # the month the pages open on: the latest complete one
 periods = {"month": Period.month(latest.strftime("%Y-%m")),

@@ -18,6 +18,7 @@ from etl.progress import TerminalBar
 from warehouse import audit
 from warehouse.backups import WarehouseCorruptError
 from warehouse.connection import WarehouseBusyError, resolve_db_path
+from warehouse.settings import SettingsError
 
 LABELS = {
     "files": "文件数",
@@ -72,7 +73,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
     try:
         summary = load_files(args.files, db=args.db, profile=args.profile, mark_demo=args.demo_data,
                              replace_demo=args.replace_demo, new_key=args.new_key, progress=bar)  # fmt: skip
-    except (ProfileError, WarehouseBusyError, WarehouseCorruptError, LoadRefused) as exc:
+    except (ProfileError, WarehouseBusyError, WarehouseCorruptError, LoadRefused, SettingsError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except duckdb.Error as exc:  # anything else DuckDB refuses: the load was discarded whole

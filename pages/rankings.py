@@ -9,7 +9,8 @@ import streamlit as st
 from labels import level_label, metric_label, t
 from pages.components import data
 from pages.components import ranking_notes as rn
-from pages.components.auth import audit_export
+from pages.components import record_view as rv
+from pages.components.auth import audit_export, page_access
 from pages.components.casemix_view import casemix_frame, with_casemix
 from pages.components.charts import build_score_figure
 from pages.components.drill import drilldown_panel
@@ -41,6 +42,7 @@ settings = data.settings_in_force()[0]
 group, ranked = f" · {md(f.group)}" if f.group else "", int(ranking["rank"].is_not_null().sum())
 st.caption(t("rankings_caption", lang).format(level=level_label(f.level, lang), group=group,
                                               period=period_label(p, lang), n=ranking.height, ranked=ranked))  # fmt: skip
+state = rv.badge(stamp, p, lang)  # 已定榜 (the table below is the published one) or 未定榜
 if warning := rn.blocked(ranking, by, lang):
     st.warning(warning, icon=":material/block:")
 st.caption(base_caption(p, f.basis, data.ranking_reaches(stamp, p.start, p.end, p.kind, f.basis), lang))
@@ -91,3 +93,13 @@ elif warning is None:
 
 with st.expander(t("drill_title", lang), icon=":material/list_alt:"):
     drilldown_panel(ranking, f.level, p, lang)
+
+if state["published"] and st.toggle(t("rec_show_live", lang), key="rk_live"):
+    st.subheader(t("rec_live_title", lang))
+    st.caption(t("rec_live_caption", lang))
+    live = data.ranking(stamp, f.level, p.start, p.end, p.kind, by, f.basis, live=True)
+    live = live if f.group is None else live.filter(pl.col("group_name") == f.group)
+    live_table = ranking_table(live, lang, detail=detail)
+    show_frame(live_table, height=35 * (live_table.height + 1) + 3,
+               column_config=ranking_column_config(live_table, lang))  # fmt: skip
+    rv.differences(stamp, p, page_access().viewer, lang, level=f.level)

@@ -9,6 +9,7 @@ import streamlit as st
 from labels import metric_label, t
 from pages.components import data
 from pages.components import oversight_data as od
+from pages.components import record_view as rv
 from pages.components.auth import audited, page_access
 from pages.components.bulletin_notes import case_marker
 from pages.components.casemix_view import unit_section as casemix_section
@@ -68,6 +69,7 @@ if row is None:
     st.info(t("up_no_orders", lang).format(unit=md(unit), period=period_label(p, lang)), icon=":material/event_busy:")
     st.stop()
 st.caption(t("up_caption", lang).format(period=period_label(p, lang)))
+rv.badge(stamp, p, lang)
 unit_kpis(row, data.totals_with_previous(stamp, p.start, p.end, p.kind)[0], lang)
 if line := target_line(row, lang):  # met or not against the unit group's targets, and by how much
     st.markdown(line)
@@ -136,3 +138,6 @@ casemix_section(stamp, p, f.level, unit, county, lang)
 clusters_section(stamp, p, viewer, lang, level=f.level, unit=unit, unit_county=county)
 if p.kind == "month":
     case_marker(viewer, f.level, unit, county, f"{p.start:%Y-%m}", lang)
+
+st.subheader(t("up_history_title", lang))  # what a hearing asks: the published rank, month by month
+rv.history_section(stamp, f.level, unit, county, lang)

@@ -40,8 +40,3 @@ def fetch_received_by_category(
 ) -> list[dict[str, Any]]:
     """Per (category_l1, category_l2): received_count in ``month`` and prev_received_count the month before."""
     return _rows(con, "rpt_received_by_category", {"month": month, "prev_month": prev_month})
-
-
-def fetch_available_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
-    """Months with any order received or dispatched (rows of met_city_month), oldest first."""
-    return [row[0] for row in con.sql("SELECT month FROM met_city_month ORDER BY month").fetchall()]

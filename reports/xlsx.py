@@ -1,7 +1,8 @@
 """The bulletin as a workbook: one sheet per section, numbers as numbers, text never a formula.
 
 Rates are stored as fractions with a per-cent format, so a reader can re-aggregate them; every text
-cell that starts with = + - @ gets Excel's quote prefix, so a unit or category name taken from an
+cell that starts with = + - @, a tab or a carriage return (``warehouse.excel``'s one rule) gets Excel's
+quote prefix, so a unit or category name taken from an
 export can never run as a formula (CSV/formula injection). Document properties carry the title only.
 """
 
@@ -12,12 +13,12 @@ from typing import IO, TYPE_CHECKING
 import xlsxwriter
 
 from reports.tables import Cell, Table, trend_table
+from warehouse.excel import is_formula_like
 from warehouse.registry import get_metric
 
 if TYPE_CHECKING:
     from reports.assemble import ReportData
 
-FORMULA_START = ("=", "+", "-", "@")
 NUMBER_FORMATS = {"count": "#,##0", "pct": "0.0%", "score": "0.00"}
 SECTIONS = (
     ("总体情况", "overview", ("overview", "channels", "appeal_types", "trend")),
@@ -30,10 +31,6 @@ SECTIONS = (
 TEXT_SHEET = "整改与要求"
 TEXT_FROM = "五、"
 WIDTH = 8  # columns a paragraph spans
-
-
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_START)
 
 
 class _Sheet:
@@ -128,7 +125,8 @@ def write_workbook(
         sheet = _Sheet(book, sheet_name, formats)
         sheet.heading(f"{report.title} · {sheet_name}")
         number = f"{report.header.doc_number}；" if report.header else ""
-        stamp = f"{number}数据截止时间：{report.as_of or '—'}" + ("；演示数据（虚构城市）" if report.is_demo else "")
+        stamp = f"{number}数据截止时间：{report.as_of or '—'}；{report.record.get('stamp') or '未定榜'}"
+        stamp += "；演示数据（虚构城市）" if report.is_demo else ""
         sheet.heading(stamp, "note")
         for text in narrative.get(section, []) if section else []:
             sheet.paragraph(text)

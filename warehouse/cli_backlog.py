@@ -15,7 +15,6 @@ import getpass
 import io
 import json
 import sys
-import unicodedata
 from typing import Any
 
 import polars as pl
@@ -26,6 +25,7 @@ from warehouse.access import Viewer
 from warehouse.backlog import BACKLOG_COLUMNS, COUNT_COLUMNS, backlog_as_of, fetch_backlog, fetch_backlog_counts
 from warehouse.connection import connect_read, resolve_db_path
 from warehouse.registry import LEVELS
+from warehouse.textwidth import column_widths, pad
 
 CLI_ROLE = "analyst"
 TABLE_LIST_COLUMNS = (
@@ -51,16 +51,12 @@ def _json_value(value: Any) -> Any:
     return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def format_table(frame: pl.DataFrame, columns: tuple[str, ...], title: str) -> str:
     """Aligned columns for a terminal (CJK characters count double), Chinese headers."""
     heads = [heading(c) for c in columns]
     rows = [[_cell(v)[:19] if v is not None else "—" for v in r] for r in frame.select(columns).iter_rows()]
-    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(heads)]
-    line = lambda cells: "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))  # noqa: E731
+    widths = column_widths(heads, rows)
+    line = lambda cells: "  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
     out = [title, line(heads), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
     if not rows:
         out.append(t("cli_backlog_empty"))

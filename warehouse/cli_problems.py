@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import json
 import sys
-import unicodedata
 from typing import Any
 
 import polars as pl
@@ -25,6 +24,7 @@ from warehouse.calendar import Period
 from warehouse.cluster_views import fetch_clusters
 from warehouse.clusters import find_clusters
 from warehouse.connection import connect_read
+from warehouse.textwidth import column_widths, pad
 
 CLI_VIEWER = Viewer("analyst", "cli")
 PUBLIC_VIEWER = Viewer("public", "cli")
@@ -67,13 +67,9 @@ def _csv(records: list[dict[str, Any]], columns: list[str]) -> str:
     return buf.getvalue()
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _table(heads: list[str], rows: list[list[str]], title: str, empty: str) -> str:
-    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(heads)]
-    line = lambda cells: "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))  # noqa: E731
+    widths = column_widths(heads, rows)
+    line = lambda cells: "  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
     lines = [title, line(heads), "  ".join("-" * w for w in widths), *map(line, rows)]
     return "\n".join(lines + ([empty] if not rows else [])) + "\n"
 

@@ -7,13 +7,9 @@ This module only picks one figure per unit and keys it the way the map's regions
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import duckdb
 import polars as pl
 
-from warehouse import backlog, county
-from warehouse.access import Viewer
 from warehouse.backlog import fetch_backlog_counts
 from warehouse.calendar import Period
 from warehouse.geo import unit_key
@@ -56,36 +52,3 @@ def fetch_map_values(
         for r in ranking.iter_rows(named=True)
     ]  # fmt: skip
     return pl.DataFrame(rows, schema=VALUE_SCHEMA)
-
-
-# -- the 10M benchmark: every data call of the desk's pages (督办, 地图, 区县, 大屏) --------------------
-
-
-def _period(con: duckdb.DuckDBPyConnection) -> Period:
-    from warehouse.queries import default_period
-
-    return default_period(con)
-
-
-def _busiest_county(con: duckdb.DuckDBPyConnection) -> str:
-    rows = con.sql("SELECT unit FROM dim_units WHERE level = 'county' ORDER BY order_count DESC, unit LIMIT 1")
-    return rows.fetchall()[0][0]
-
-
-def _bench_county(call: Callable[..., object]) -> Callable[[duckdb.DuckDBPyConnection], object]:
-    return lambda con: call(con, BENCH_VIEWER, _busiest_county(con), _period(con))
-
-
-BENCH_VIEWER = Viewer("analyst", "bench")  # city-wide and masked: the heaviest lists a page asks for
-BENCH_CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = [
-    ("backlog.orders", lambda con: backlog.fetch_backlog(con, BENCH_VIEWER)),
-    ("backlog.counts.department", lambda con: backlog.fetch_backlog_counts(con, "department")),
-    ("backlog.counts.township", lambda con: backlog.fetch_backlog_counts(con, "township")),
-    ("backlog.summary", backlog.fetch_backlog_summary),
-    ("backlog.trend", backlog.fetch_backlog_trend),
-    ("map.county.score", lambda con: fetch_map_values(con, "county", "score", _period(con))),
-    ("map.township.backlog", lambda con: fetch_map_values(con, "township", BACKLOG, _period(con))),
-    ("county.department_matrix", _bench_county(county.fetch_department_matrix)),
-    ("county.townships", _bench_county(county.fetch_county_townships)),
-    ("county.topics", _bench_county(county.fetch_county_topics)),
-]

@@ -30,6 +30,7 @@ import polars as pl
 
 from warehouse.calendar import build_calendar
 from warehouse.limits import limit_params, read_limits
+from warehouse.published import LIVE, PUBLISHED, monthly_rows
 from warehouse.registry import ALL_LEVELS, MEASURABLE, METRIC_BY_KEY, METRICS, Level, table_level
 from warehouse.replies import read_rules, sql_case
 from warehouse.settings import APPEAL_TYPES, Settings, load_settings
@@ -145,10 +146,11 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None =
     return bool(con.execute(sql, [database, name]).fetchall()[0][0])
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
+def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, reopening: tuple[str, ...] = ()) -> None:
     """(Re)build dim_calendar, fct_work_orders, dim_units and every met_* table from every order's latest
-    snapshot, and record in ``meta`` the as-of time and the settings used (the report must carry both)."""
-    _build(con, settings or load_settings(), None)
+    snapshot, and record in ``meta`` the as-of time and the settings used (the report must carry both).
+    Refused when the settings change the rules of a published month, but those in ``reopening``."""
+    _build(con, settings or load_settings(), None, reopening)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, first_load_id: int, settings: Settings | None = None) -> str:
@@ -161,7 +163,12 @@ def refresh(con: duckdb.DuckDBPyConnection, first_load_id: int, settings: Settin
     return _build(con, settings or load_settings(), first_load_id)
 
 
-def _build(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None) -> str:
+def _build(
+    con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None, reopening: tuple[str, ...] = ()
+) -> str:
+    from warehouse.publish import check_rules  # publishing reads the tables this module builds
+
+    check_rules(con, settings, reopening)  # a published month's rules are fixed by its record
     # Every reader orders explicitly; without insertion order DuckDB writes the big tables in parallel.
     (ordered,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0]
     con.execute("SET preserve_insertion_order = false")
@@ -372,10 +379,13 @@ def fetch_monthly(
     unit: str | None = None,
     county: str | None = None,
     settings: Settings | None = None,
+    live: bool = False,
 ) -> pl.DataFrame:
     """Rows of ``met_<level>_month`` (level may be 'city' or 'department_county') for trends: optionally one
-    unit (a township, or a department within a county, with its county), months from ``start`` to ``end`` inclusive; every rate and the score computed from
-    the counts by ``warehouse.scoring`` under the rules in force for each month (the tables hold counts)."""
+    unit (a township, or a department within a county, with its county), months from ``start`` to ``end``
+    inclusive; every rate and the score computed from the counts by ``warehouse.scoring`` under the rules in
+    force for each month (the tables hold counts). A unit's row of a published month is its published row
+    (``figures`` says which), unless ``live`` (a department within a county is never published: live)."""
     from warehouse.scoring import rules_in_force, with_rates
 
     settings = settings or load_settings()
@@ -389,7 +399,21 @@ def fetch_monthly(
         params["county"] = county
     order = ", ".join((*lvl.keys, "month"))
     sql = f"SELECT * FROM met_{lvl.name}_month WHERE {' AND '.join(clauses)} ORDER BY {order}"
-    return with_rates(con.sql(sql, params=params).pl(), lambda month: rules_in_force(settings, month))
+    frame = with_rates(con.sql(sql, params=params).pl(), lambda month: rules_in_force(settings, month))
+    return frame.with_columns(figures=pl.lit(LIVE)) if live else _with_published(con, frame, lvl)
+
+
+def _with_published(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, lvl: Level) -> pl.DataFrame:
+    """Each row of a published month replaced by the unit's published row (its figures and counts)."""
+    frozen = monthly_rows(con, lvl.name, frame["month"].to_list()) if not frame.is_empty() else {}
+    if not frozen:
+        return frame.with_columns(figures=pl.lit(LIVE))
+    rows = []
+    for row in frame.iter_rows(named=True):
+        pub = frozen.get((row["month"], tuple(row[k] for k in lvl.keys)))
+        rows.append({**row, **{c: pub[c] for c in frame.columns if c in pub}, "figures": PUBLISHED} if pub
+                    else {**row, "figures": LIVE})  # fmt: skip
+    return pl.DataFrame(rows, schema={**frame.schema, "figures": pl.String}, orient="row")
 
 
 def _span_and_as_of(
@@ -408,18 +432,27 @@ def _span_and_as_of(
 
 
 def _rule_params(settings: Settings, as_of: dt.datetime | None) -> dict[str, Any]:
+    """The build-time rules of every rule set, as parallel lists (one entry per rule set, with the months it
+    covers), so each order is built under the rules of its own assessment month (warehouse.rule_sets)."""
+    sets = (settings, *settings.rule_sets)
+    starts = [r.effective_from or dt.date(1, 1, 1) for r in sets]
     return {
         **{f"{m.fct_flag}_inputs": list(m.inputs) for m in MEASURABLE},
-        "rule_types": list(APPEAL_TYPES),
-        "rule_workdays": [settings.due_workdays(t) for t in APPEAL_TYPES],
-        "default_workdays": settings.due_workdays_default,
-        "urgent_limit_s": settings.response_limit_seconds("紧急"),
-        "normal_limit_s": settings.response_limit_seconds("一般"),
-        "urgent_due_s": round(settings.urgent_due_hours * 3600),
+        "rs_id": list(range(len(sets))),
+        "rs_from": starts,
+        "rs_until": [*starts[1:], dt.date(9999, 12, 31)],
+        "rs_urgent_limit_s": [r.response_limit_seconds("紧急") for r in sets],
+        "rs_normal_limit_s": [r.response_limit_seconds("一般") for r in sets],
+        "rs_urgent_due_s": [round(r.urgent_due_hours * 3600) for r in sets],
+        "rs_default_workdays": [r.due_workdays_default for r in sets],
+        "rs_partial_weight": [r.partial_resolution_weight for r in sets],
+        "rs_basic_weight": [r.basic_satisfaction_weight for r in sets],
+        "rs_repeat_window_days": [r.repeat_window_days for r in sets],
+        "rule_set_ids": [i for i in range(len(sets)) for _ in APPEAL_TYPES],
+        "rule_types": list(APPEAL_TYPES) * len(sets),
+        "rule_workdays": [r.due_workdays(t) for r in sets for t in APPEAL_TYPES],
         "as_of": as_of,
-        "partial_weight": settings.partial_resolution_weight,
-        "basic_weight": settings.basic_satisfaction_weight,
-        "repeat_window_days": settings.repeat_window_days,
+        # issue 20: site-wide, the same for every rule set (not in RULE_KEYS)
         "satisfaction_basis": settings.satisfaction_basis,
         **limit_params(read_limits(settings.time_limits_file)),
         **sql_case(read_rules(settings.reply_rules_file), "rw.reply")[1],

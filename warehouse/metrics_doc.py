@@ -105,6 +105,39 @@ RULES: tuple[tuple[str, str], ...] = (
         "to 0.01, count growth in per cent to 0.1; pages, CLI and report use the same function (warehouse.scoring.change).",
     ),
     (
+        "规则沿革：设置文件的顶层规则自始有效；每项 [[rule_changes]] 从其 from 月份起改写所列规则（其余沿用上一套）。每个月按当月"
+        "有效的规则考核：响应时限、办理时限推算、重复诉求窗口和部分解决/基本满意权重按工单考核月份（派单月份）的规则在建表时"
+        "计入每件工单，权重、最小样本、红黑榜、目标和成熟期按该月的规则在读取时计算，所以改动不影响生效月份之前的月份。跨越改动"
+        "的季度、年度和任意期间：各月的分子、分母按各月规则计算后相加（加权分子按各月权重），综合得分、最小样本、红黑榜、目标和"
+        "成熟期按期末有效的规则。",
+        "History of rules: the top-level rules of the settings file hold from the beginning; each [[rule_changes]] entry "
+        "rewrites the rules it names from its `from` month on (the rest carry over). Every month is assessed under the "
+        "rules in force in it: response limits, derived deadlines, the repeat window and the answer weights are applied "
+        "to each order at build time under the rules of its assessment month (the dispatch month); weights, the minimum "
+        "sample, lists, targets and maturity are applied at read time under the month's rules — so a change leaves the "
+        "months before it unchanged. A quarter, year or range spanning a change sums each month's numerators and "
+        "denominators computed under that month's rules (weighted numerators with that month's weights); its score, "
+        "minimum sample, lists, targets and maturity follow the rules in force at its end.",
+    ),
+    (
+        "定榜：发布（python -m warehouse publish 或管理页）冻结一个月的考核结果：各层级、各分组、各排名依据的排名行（分子、分母、"
+        "各率、得分、目标标记、名次、红黑榜和标记，名次变化按环比和同比各存一份）、全市合计及与上月、去年同月的比较、当月有效的规则、数据截止时间、当月工单的指纹，以及发布人和时间。"
+        "已定榜的月份在页面、命令行、导出、证据材料和通报中默认显示定榜数据（注明“已定榜 日期”），可切换查看实时重算及其差异；"
+        "未定榜的月份注明“未定榜”。季度、年度和任意期间总是实时计算；案件结构对比、一类问题、预警、热词和督办积压是分析而非考核结果，不定榜，总是按当前数据。更正（申诉，python -m warehouse reopen 或管理页）须写明原因，生成新版本（第 2 版…），从不覆盖；每个版本带其内容和上一版本的哈希，python -m warehouse verify 校验整条记录，改动一个字节即失败并指出月份。",
+        "Publication (定榜): publishing a month (python -m warehouse publish, or the admin page) freezes its assessment: "
+        "the ranking rows of every level, group and ranking basis (numerators, denominators, rates, score, rank, lists and "
+        "flags, target marks; the rank changes both month on month and year on year), the city totals and their "
+        "comparison with the month before and the same month a year earlier, the rules in force, the as-of time, a "
+        "fingerprint of the month's orders, who published it and when. A published month shows the published figures by "
+        "default on every page, the CLI, exports, the evidence pack and the bulletin (stamped 已定榜 and the date), with "
+        "the live recomputation and the differences on request; other months are marked 未定榜. Quarters, years and "
+        "ranges are always computed live; case mix, recurring problems, warnings, hot words and the backlog are analysis, "
+        "not the assessment, and always read today's data. A correction (appeal; python -m warehouse reopen, or the admin "
+        "page) needs a reason and makes a new version (v2, ...), never an overwrite; each version carries the hash of its "
+        "content and of the version before, and python -m warehouse verify checks the whole record, naming the month of "
+        "an edited byte.",
+    ),
+    (
         "办理时限来源：按时办结率旁给出应办结工单中办理时限由本系统推算（导出中没有）的比例；超过 derived_due_warning_share "
         "时加警示。",
         "Where deadlines came from: beside 按时办结率 the share of due-or-closed orders whose deadline was derived by our "
@@ -195,8 +228,14 @@ _UNIT_LABEL = {
 }
 
 
-def render_markdown(settings_summary: dict[str, Any] | None = None) -> str:
-    """docs/metrics.md, generated (``python -m warehouse metrics-doc``); never edit it by hand."""
+_RULE_SET_KEYS = ("source", "effective_from", "rule_note", "rule_sets")
+
+
+def render_markdown(
+    settings_summary: dict[str, Any] | None = None, rule_history: list[dict[str, Any]] | None = None
+) -> str:
+    """docs/metrics.md, generated (``python -m warehouse metrics-doc``); never edit it by hand. ``rule_history``:
+    ``warehouse.rule_sets.history`` of the same settings."""
     lines = [
         "# 指标定义 / Metric definitions",
         "",
@@ -237,5 +276,16 @@ def render_markdown(settings_summary: dict[str, Any] | None = None) -> str:
     ]
     if settings_summary:
         lines += ["", "## 当前设置 / Settings in config/settings.toml", "", "| setting | value |", "|---|---|"]
-        lines += [f"| `{k}` | `{v}` |" for k, v in settings_summary.items() if k != "source"]
+        lines += [f"| `{k}` | `{v}` |" for k, v in settings_summary.items() if k not in _RULE_SET_KEYS]
+    if rule_history:
+        lines += [
+            "",
+            "## 规则沿革 / History of rules",
+            "",
+            "| 生效月份 from | 依据 note | 改动 changes |",
+            "|---|---|---|",
+        ]
+        for step in rule_history:
+            changes = "; ".join(f"`{k}`: `{a}` → `{b}`" for k, (a, b) in step["changes"].items())
+            lines.append(f"| {step['from'] or '自始 / from the start'} | {step['note'] or ''} | {changes or '—'} |")
     return "\n".join(lines) + "\n" + problems_markdown() + replies_markdown()

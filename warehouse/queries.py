@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import duckdb
 import polars as pl
 
 from warehouse.access import Viewer
 from warehouse.calendar import Period
-from warehouse.drilldown import fetch_orders
 from warehouse.masking import mask_message
-from warehouse.metrics import fetch_as_of, fetch_build_info, fetch_monthly
-from warehouse.rankings import fetch_ranking, fetch_totals
+from warehouse.metrics import fetch_as_of
 from warehouse.state import fetch_state
 
 
@@ -88,62 +85,3 @@ def fetch_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.sql(
         "SELECT level, unit, county, group_name, order_count FROM dim_units ORDER BY level, group_name, unit"
     ).pl()
-
-
-# -- the data calls of the overview, rankings, trends and about pages, for the benchmark -------------
-
-
-def _quarter(con: duckdb.DuckDBPyConnection) -> Period:
-    end = default_period(con).start
-    return Period.quarter(end.year, (end.month - 1) // 3 + 1)
-
-
-def _busiest(con: duckdb.DuckDBPyConnection, level: str) -> tuple[str, str | None]:
-    """(unit, county) of the level's unit with the most orders: the heaviest drill-down."""
-    sql = "SELECT unit, county FROM dim_units WHERE level = ? ORDER BY order_count DESC, unit LIMIT 1"
-    return con.sql(sql, params=[level]).fetchall()[0]
-
-
-def _trend(con: duckdb.DuckDBPyConnection, level: str) -> pl.DataFrame:
-    end = default_period(con).end
-    return fetch_monthly(con, level, dt.date(end.year - 1, end.month, 1), end)
-
-
-def _drill(con: duckdb.DuckDBPyConnection, part: str) -> pl.DataFrame:
-    unit, _ = _busiest(con, "department")
-    viewer = Viewer("oversight", "bench")  # city-wide, masked: the heaviest list a page asks for
-    return fetch_orders(con, viewer, "department", unit, default_period(con), "response_rate", part)
-
-
-BENCH_CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = [
-    ("frame.is_demo", fetch_is_demo),
-    ("frame.build_info", fetch_build_info),
-    ("frame.months", fetch_months),
-    ("frame.units", fetch_units),
-    ("overview.totals", lambda con: fetch_totals(con, default_period(con))),
-    ("overview.totals_previous", lambda con: fetch_totals(con, default_period(con).previous())),
-    ("overview.volume_by_month", lambda con: fetch_monthly(con, "city", end=default_period(con).end)),
-    ("overview.red_black.county", lambda con: fetch_ranking(con, "county", default_period(con))),
-    ("overview.red_black.department", lambda con: fetch_ranking(con, "department", default_period(con))),
-    ("rankings.county.month", lambda con: fetch_ranking(con, "county", default_period(con))),
-    ("rankings.department.month", lambda con: fetch_ranking(con, "department", default_period(con))),
-    ("rankings.township.month", lambda con: fetch_ranking(con, "township", default_period(con))),
-    ("rankings.department.quarter", lambda con: fetch_ranking(con, "department", _quarter(con))),
-    (
-        "rankings.department.year",
-        lambda con: fetch_ranking(con, "department", Period.year(default_period(con).start.year)),
-    ),
-    (
-        "rankings.township.range",
-        lambda con: fetch_ranking(
-            con, "township", Period.between(default_period(con).start.replace(day=5), default_period(con).end)
-        ),
-    ),
-    ("rankings.drilldown.numerator", lambda con: _drill(con, "numerator")),
-    ("rankings.drilldown.denominator", lambda con: _drill(con, "denominator")),
-    ("rankings.drilldown.excluded", lambda con: _drill(con, "excluded")),
-    ("trends.county", lambda con: _trend(con, "county")),
-    ("trends.department", lambda con: _trend(con, "department")),
-    ("trends.township", lambda con: _trend(con, "township")),
-    ("trends.city", lambda con: _trend(con, "city")),
-]

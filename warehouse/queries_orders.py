@@ -1,8 +1,8 @@
 """Order-level queries behind the hot-topics, unit-profile and data pages (SPEC §1, §4, §5).
 
 The data page's quality figures and quarantine view are in ``warehouse.quality``; every call of the
-three pages is listed in ``BENCH_CALLS`` at the end. Plain values in, Polars frames out; values are bound parameters, identifiers come from fixed
-allow-lists. Everything reads ``fct_work_orders`` (no personal data), the ``met_*`` tables or the
+three pages is timed by the benchmark (``bench/calls.py``). Plain values in, Polars frames out; values are bound
+parameters, identifiers come from fixed allow-lists. Everything reads ``fct_work_orders`` (no personal data), the ``met_*`` tables or the
 load bookkeeping, filtered on a date column first so it stays fast at 10 million orders. Counts use
 the metric registry's predicates, so a list of orders always has as many rows as its figure.
 Rates are sum over sum of the counts at the grain stated; unit rates come from the met tables.
@@ -13,13 +13,11 @@ mask free text), as ``warehouse.drilldown.fetch_orders`` does.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import duckdb
 import polars as pl
 
-from warehouse import quality, queries
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.drilldown import mask_for, part_metric, scope_clauses
@@ -175,8 +173,9 @@ def fetch_unit_trend(
     county: str | None = None,
 ) -> pl.DataFrame:
     """One row per month and series ('unit' | 'city'): counts from ``met_<level>_month`` and
-    ``met_city_month``, rates and score from warehouse.scoring (as every other surface computes them)."""
-    cols = ["month", *TREND_COLUMNS]
+    ``met_city_month``, rates and score from warehouse.scoring (as every other surface computes them); a
+    published month's row as published (``figures`` says which)."""
+    cols = ["month", *TREND_COLUMNS, "figures"]
     own = fetch_monthly(con, level, start, end, unit=unit, county=county).select(cols)
     city = fetch_monthly(con, "city", start, end).select(cols)
     if own.is_empty():
@@ -306,55 +305,3 @@ def fetch_volume_by_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         """SELECT month, received_count, direct_answer_count, dispatched_count, assessed_count
            FROM met_city_month ORDER BY month"""
     ).pl()
-
-
-# -- the 10M benchmark: every data call of the three pages, with representative arguments ----------
-
-
-def _busiest(con: duckdb.DuckDBPyConnection, level: str) -> tuple[str, str | None]:
-    rows = con.sql(
-        "SELECT unit, county FROM dim_units WHERE level = ? ORDER BY order_count DESC, unit LIMIT 1", params=[level]
-    ).fetchall()
-    return rows[0] if rows else ("", None)
-
-
-# the benchmark reads as the analyst: city-wide, masked (the slower path)
-BENCH_VIEWER = Viewer("analyst", "bench")
-
-
-def _bench_hot_words(con: duckdb.DuckDBPyConnection) -> object:
-    from warehouse.hotwords import fetch_hot_words
-
-    return fetch_hot_words(con, BENCH_VIEWER, queries.default_period(con))
-
-
-def _bench_evidence(con: duckdb.DuckDBPyConnection) -> object:
-    from warehouse.evidence import build_evidence_pack
-
-    unit = _busiest(con, "department")[0]
-    return build_evidence_pack(con, BENCH_VIEWER, "department", unit, queries.default_period(con))
-
-
-def _dept(con: duckdb.DuckDBPyConnection) -> tuple[str, Period]:
-    return _busiest(con, "department")[0], queries.default_period(con)
-
-
-BENCH_CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = [
-    ("hot_topics.category_by_county", lambda con: fetch_category_by_county(con, queries.default_period(con))),
-    ("hot_topics.category_risers", lambda con: fetch_category_risers(con, queries.default_period(con))),
-    ("hot_topics.category_issues", lambda con: fetch_category_issues(con, queries.default_period(con))),
-    ("hot_topics.unit_issues", lambda con: fetch_unit_issues(con, "department", queries.default_period(con))),
-    ("hot_topics.hot_words", _bench_hot_words),
-    ("unit_profile.ranking_row", lambda con: fetch_unit_ranking_row(con, "department", *_dept(con))),
-    ("unit_profile.trend", lambda con: fetch_unit_trend(con, "department", _dept(con)[0])),
-    ("unit_profile.categories", lambda con: fetch_unit_categories(con, "department", *_dept(con))),
-    ("unit_profile.order_lists", lambda con: fetch_order_lists(con, BENCH_VIEWER, "department", *_dept(con))),
-    # not drawn with the page: built when the download button is pressed (a deferred download)
-    ("unit_profile.evidence_pack_on_click", _bench_evidence),
-    ("data.volume_by_month", fetch_volume_by_month),
-    ("data.quality_by_month", quality.fetch_quality_by_month),
-    ("data.quality_by_file", quality.fetch_quality_by_file),
-    ("data.quarantine_rows", lambda con: quality.fetch_quarantine_rows(con, BENCH_VIEWER)),
-    ("data.quarantine_summary", queries.fetch_quarantine_summary),
-    ("data.load_history", lambda con: queries.fetch_load_history(con, BENCH_VIEWER)),
-]

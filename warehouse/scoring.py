@@ -34,9 +34,20 @@ _NEEDS = {m.key: m.requires for m in METRICS if m.requires}
 
 
 def rules_in_force(settings: Settings, period: Any = None) -> Settings:
-    """The rules a period is assessed under. Today one rule set serves every period; rules with effective
-    dates (a later change) answer here per period, and every caller already asks this function."""
-    return settings
+    """The rule set a period is assessed under (``warehouse.rule_sets``): a month's own; for a longer period
+    (anything with an ``end``) the one in force at its end, which gives its score, minimum sample, lists,
+    targets and maturity — its weighted numerators are each month's under that month's rules (:func:`weighted_numerators`).
+    ``period`` may also be a date (that month) or None (today)."""
+    if not settings.rule_sets:
+        return settings
+    day = getattr(period, "end", period)
+    return settings.rules_for(day if isinstance(day, dt.date) else None)
+
+
+def weighted_numerators(counts: Mapping[str, Any], rules: Settings) -> dict[str, Fraction]:
+    """The weighted numerators (resolved, satisfied) of ``counts`` under ``rules``, exactly: summed per rule
+    set over a period that spans a change of the answer weights (``warehouse.rankings.fetch_period_counts``)."""
+    return {k: Fraction(v) for k, v in _weighted_numerators(counts, rules).items()}
 
 
 def rate_row(counts: Mapping[str, Any], rules: Settings) -> dict[str, Any]:
@@ -140,16 +151,19 @@ def _exact(
 
 def _weighted_numerators(counts: Mapping[str, Any], rules: Settings) -> dict[str, Fraction | int]:
     """Weighted numerators rebuilt from integer counts, so they stay exact rationals and follow the weights
-    in force (whatever the tables were built with)."""
+    in force (whatever the tables were built with). Counts that already carry them as exact fractions (a
+    period spanning a change of the weights: each month's under its own) keep them."""
     partial, basic = _answer_weights(rules.partial_resolution_weight, rules.basic_satisfaction_weight)
     out: dict[str, Fraction | int] = {
         "resolved_weighted": int(counts.get("resolved_count") or 0)
         + partial * int(counts.get("partially_resolved_count") or 0)
     }
-    for prefix in ("", "first_", "final_"):
+    for prefix in ("", "first_", "final_"):  # the redo chain's first and final ratings weigh as the rate does
         out[f"{prefix}satisfied_weighted"] = int(counts.get(f"{prefix}satisfied_count") or 0) + basic * int(
             counts.get(f"{prefix}basically_satisfied_count") or 0
         )
+    # already exact (a period spanning a change of the weights: each month's under its own): kept
+    out.update({k: v for k, v in counts.items() if k in out and isinstance(v, Fraction)})
     return out
 
 
@@ -275,6 +289,7 @@ __all__ = [
     "rate_row",
     "rate_row_exact",
     "rules_in_force",
+    "weighted_numerators",
     "wilson",
     "with_rates",
 ]

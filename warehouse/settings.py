@@ -14,7 +14,7 @@ import json
 import os
 import tomllib
 import zoneinfo
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,21 @@ READ_TIME_KEYS = (
     "exclusion_flag_ratio", "exclusion_flag_min_count", "review_sample_size", "review_sample_seed",
 )  # fmt: skip
 SATISFACTION_BASES = ("first", "final")
+# The assessment rules: what a [[rule_changes]] entry may change from a month on (warehouse.rule_sets). The rest
+# (units file, default group, as-of, time zone) belong to the site and hold for every period.
+RULE_KEYS = (
+    "partial_resolution_weight", "basic_satisfaction_weight", "min_sample", "red_black_size", "red_black_min_units",
+    "maturity_days", "derived_due_warning_share", "repeat_window_days", "response_limit_hours", "due_derivation",
+    "composite_weights", "targets",
+)  # fmt: skip
+
+
+# Settings fields that are not assessment rules: the site's, and the bookkeeping of rule sets.
+_NOT_RULES = (
+    "units_file", "default_group", "as_of", "time_zone", "map", "source", "effective_from", "rule_note", "rule_sets",
+    # issue 20: the quality-review draw changes no figure
+    "review_sample_size", "review_sample_seed",
+)  # fmt: skip
 
 
 class SettingsError(ValueError):
@@ -126,6 +141,25 @@ class Settings:
     time_zone: str = "Asia/Shanghai"
     map: MapFiles = field(default_factory=MapFiles)
     source: Path | None = None
+    # Rules with effective dates (warehouse.rule_sets): the top-level rules hold from the beginning
+    # (effective_from None); each later rule set, complete, from the first day of its month on.
+    effective_from: dt.date | None = None
+    rule_note: str = ""
+    rule_sets: tuple[Settings, ...] = ()
+
+    def rules_for(self, month: dt.date | None = None) -> Settings:
+        """The rule set in force in ``month`` (any day of it; None: today): the latest one that took effect by then."""
+        day = month or dt.date.today()
+        chosen = self
+        for later in self.rule_sets:
+            if later.effective_from is not None and later.effective_from <= day:
+                chosen = later
+        return chosen
+
+    def rule_values(self) -> dict[str, Any]:
+        """This rule set's assessment rules only (not the site's paths, zone or as-of), as plain values: what
+        a published month keeps and a later settings file must not change for it."""
+        return {k: v for k, v in replace(self, rule_sets=()).to_dict().items() if k not in _NOT_RULES}
 
     def response_limit_seconds(self, urgency: str | None) -> int:
         """Calendar-time limit; an empty urgency is 一般 (SPEC §3)."""
@@ -145,6 +179,8 @@ class Settings:
             d[key] = _show_path(d[key])
         d["as_of"] = self.as_of.isoformat(sep=" ") if self.as_of else None
         d["map"] = self.map.to_dict()
+        d["effective_from"] = f"{self.effective_from:%Y-%m}" if self.effective_from else None
+        d["rule_sets"] = [_rule_set_summary(later) for later in self.rule_sets]
         return d
 
     def fingerprint(self) -> str:
@@ -153,12 +189,18 @@ class Settings:
         return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def build_fingerprint(self) -> str:
-        """Of the rules applied when the tables are built (limits, deadlines, repeats, groups, as-of, and the
-        contents of the limits catalogue and the reply rules): a change of any other setting (weights, targets,
-        lists, maturity) needs no rebuild."""
-        rules = {k: v for k, v in self.to_dict().items() if k != "source" and k not in READ_TIME_KEYS}
-        rules["rule_files"] = self.rule_file_digests()
-        return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+        """Of the rules applied when the tables are built (limits, deadlines, repeats, groups, as-of, the contents
+        of the limits catalogue and the reply rules), in every rule set and from when: a change of any other setting
+        (weights, targets, lists, maturity) needs no rebuild."""
+        skip = {"source", "rule_sets", "effective_from", "rule_note", *READ_TIME_KEYS}
+        steps, last = [], None
+        for rules in (self, *self.rule_sets):
+            built = {k: v for k, v in rules.to_dict().items() if k not in skip}
+            if built != last:  # a rule set changing read-time rules only builds as the one before
+                steps.append([f"{rules.effective_from}" if rules.effective_from else None, built])
+                last = built
+        steps.append(["rule_files", self.rule_file_digests()])
+        return hashlib.sha256(json.dumps(steps, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def rule_file_digests(self) -> dict[str, str | None]:
         """The contents of the rule files the settings name (an edit of the file is a change of the rules)."""
@@ -182,6 +224,11 @@ class Settings:
                 if dept:
                     groups[dept] = group or self.default_group
             return groups
+
+
+def _rule_set_summary(rules: Settings) -> dict[str, Any]:
+    """A later rule set as the About page and the docs show it: when, why, and its complete rules."""
+    return {"from": f"{rules.effective_from:%Y-%m}", "note": rules.rule_note, "rules": rules.rule_values()}
 
 
 def _show_path(path: Path | None) -> str | None:
@@ -219,7 +266,18 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
 
 
 def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings:
-    """Validate a parsed TOML document; unknown keys are errors (they are usually typos)."""
+    """Validate a parsed TOML document; unknown keys are errors (they are usually typos). The top-level
+    rules hold from the beginning; each ``[[rule_changes]]`` entry changes some of them from a month on."""
+    from warehouse.rule_sets import parse_rule_changes
+
+    base = {k: v for k, v in data.items() if k != "rule_changes"}
+    first = _parse_one(base, source)
+    later = parse_rule_changes(data.get("rule_changes", []), base, str(source or "<settings>"), _parse_one)
+    return replace(first, rule_sets=later)
+
+
+def _parse_one(data: dict[str, Any], source: Path | None = None) -> Settings:
+    """One complete rule set (the top-level keys of the file, or those merged with a rule change)."""
     v = _Validator(data, str(source or "<settings>"))
     resp = v.table("response_limit_hours")
     due = v.table("due_derivation")

@@ -1,8 +1,8 @@
 """Spreadsheet downloads that cannot run code when opened.
 
 A text cell starting with = + - @ (or a tab / carriage return, which some spreadsheet programs strip
-before looking) is read as a formula by Excel and LibreOffice — CSV injection. Such cells get a
-leading apostrophe, the OWASP-recommended neutralisation; numbers stay numbers.
+before looking) is read as a formula by Excel and LibreOffice — CSV injection. Such cells and headers
+get a leading apostrophe (``warehouse.excel``, the one rule every export uses); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -13,20 +13,8 @@ import io
 import polars as pl
 import xlsxwriter
 
-from warehouse import excel
-
-DANGEROUS_PREFIXES = excel.FORMULA_PREFIXES
-
-
-def neutralise(value: str) -> str:
-    """'=1+1' -> "'=1+1"; anything else unchanged."""
-    return excel.neutralise_cell(value)
-
-
-def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every text column (warehouse.excel's rule, shared with the evidence pack) and every column name."""
-    out = excel.neutralise_frame(frame)
-    return out.rename({c: neutralise(c) for c in out.columns})
+from warehouse.excel import neutralise_cell, neutralise_frame
+from warehouse.textwidth import display_width
 
 
 def to_csv_bytes(frame: pl.DataFrame) -> bytes:
@@ -40,14 +28,14 @@ def to_xlsx_bytes(frame: pl.DataFrame, sheet_name: str = "Sheet1") -> bytes:
     buf = io.BytesIO()
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with xlsxwriter.Workbook(buf, options) as book:
-        sheet = book.add_worksheet(neutralise(sheet_name)[:31])
+        sheet = book.add_worksheet(neutralise_cell(sheet_name)[:31])
         header = book.add_format({"bold": True, "bg_color": "#eef2f7", "border": 1, "text_wrap": True})
         when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         day = book.add_format({"num_format": "yyyy-mm-dd"})
         for j, name in enumerate(safe.columns):
             sheet.write_string(0, j, name, header)
             values = safe[name].to_list()
-            width = max([_width(name)] + [_width(v) for v in values[:500]])
+            width = max([display_width(name)] + [display_width(v) for v in values[:500]])
             sheet.set_column(j, j, min(max(width + 2, 8), 60))
             for i, value in enumerate(values, start=1):
                 _write(sheet, i, j, value, when, day)
@@ -73,9 +61,3 @@ def _write(sheet, row: int, col: int, value, when, day) -> None:
         sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), day)
     else:
         sheet.write_string(row, col, str(value))
-
-
-def _width(value) -> int:
-    """Display width: a CJK character is two columns wide."""
-    text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

@@ -2,7 +2,7 @@
 
 Baltimore 311 (CSV, US 12-hour timestamps) and the TipDM 2020 message board 附件4 (XLSX, text and
 native Excel datetime cells). The counts are the exact result of loading each file into an empty
-warehouse; README "What the example profiles give" quotes them.
+warehouse; docs/profiles.md "The example profiles on real public exports" quotes them.
 
 Both profiles let one source header feed two timestamp fields (CreatedDate -> received_at and
 dispatched_at; 留言时间 -> received_at and dispatched_at, 答复时间 -> responded_at and closed_at).

@@ -41,9 +41,9 @@ def test_anything_else_is_refused(demo_con, demo_month) -> None:
 
 
 def test_every_desk_bench_call_runs(demo_con) -> None:
-    from warehouse.desk import BENCH_CALLS
+    from bench.calls import DESK_CALLS
 
-    names = [name for name, _ in BENCH_CALLS]
+    names = [name for name, _ in DESK_CALLS]
     assert len(names) == len(set(names))
-    for name, call in BENCH_CALLS:
+    for name, call in DESK_CALLS:
         assert call(demo_con) is not None, name

@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from bench.calls import ORDER_CALLS, QUERY_CALLS, busiest
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.drilldown import fetch_orders
@@ -18,7 +19,6 @@ from warehouse.hotwords import fetch_hot_words, name_parts
 from warehouse.metrics import fetch_monthly
 from warehouse.quality import fetch_quality_by_file, fetch_quality_by_month, fetch_quarantine_rows
 from warehouse.queries_orders import (
-    BENCH_CALLS,
     ORDER_LISTS,
     fetch_category_by_county,
     fetch_category_issues,
@@ -45,12 +45,6 @@ def con(demo_con):
 @pytest.fixture(scope="module")
 def month(demo_month) -> Period:
     return demo_month
-
-
-def _busiest(con, level: str) -> tuple[str, str | None]:
-    return con.sql(
-        "SELECT unit, county FROM dim_units WHERE level = ? ORDER BY order_count DESC, unit LIMIT 1", params=[level]
-    ).fetchall()[0]
 
 
 def _pairs(frame: pl.DataFrame, keys: list[str], value: str) -> dict:
@@ -87,7 +81,7 @@ def test_risers_compare_with_the_previous_period(con, month: Period) -> None:
 
 
 def test_category_issues_count_returns_and_repeats(con, month: Period) -> None:
-    county = _busiest(con, "county")[0]
+    county = busiest(con, "county")[0]
     got = fetch_category_issues(con, month, county=county, limit=1000)
     want = con.sql(
         """SELECT category_l2, count(*) FILTER (WHERE is_returned) AS r, count(*) FILTER (WHERE is_assessed AND is_repeat) AS p
@@ -111,7 +105,7 @@ def test_unit_issues_are_the_league_tables_figures(con, month: Period) -> None:
 
 @pytest.mark.parametrize("level", ["county", "department", "township"])
 def test_order_lists_have_as_many_orders_as_the_figures_say(con, month: Period, level: str) -> None:
-    unit, county = _busiest(con, level)
+    unit, county = busiest(con, level)
     county = county if level == "township" else None
     row = fetch_unit_ranking_row(con, level, unit, month, county)
     assert row is not None and row["unit"] == unit
@@ -125,7 +119,7 @@ def test_order_lists_have_as_many_orders_as_the_figures_say(con, month: Period, 
 
 @pytest.mark.parametrize("level", ["department", "township"])
 def test_the_lists_of_one_scan_are_the_drilldowns_orders(con, month: Period, level: str) -> None:
-    unit, county = _busiest(con, level)
+    unit, county = busiest(con, level)
     county = county if level == "township" else None
     lists = fetch_order_lists(con, CITYWIDE, level, unit, month, county, limit=None)
     assert list(lists) == list(ORDER_LISTS)
@@ -139,7 +133,7 @@ def test_the_lists_of_one_scan_are_the_drilldowns_orders(con, month: Period, lev
 
 
 def test_unit_categories_sum_to_the_units_figures(con, month: Period) -> None:
-    unit, _ = _busiest(con, "department")
+    unit, _ = busiest(con, "department")
     row = fetch_unit_ranking_row(con, "department", unit, month)
     cats = fetch_unit_categories(con, "department", unit, month, limit=10_000)
     for col in ("assessed_count", "dissatisfied_count", "overdue_open_count", "returned_count", "repeat_count"):
@@ -159,7 +153,7 @@ def test_unit_categories_sum_to_the_units_figures(con, month: Period) -> None:
 
 
 def test_unit_trend_is_the_stored_monthly_rows(con) -> None:
-    unit, _ = _busiest(con, "county")
+    unit, _ = busiest(con, "county")
     trend = fetch_unit_trend(con, "county", unit)
     own = trend.filter(pl.col("series") == "unit")
     stored = fetch_monthly(con, "county", unit=unit)
@@ -223,12 +217,12 @@ def test_hot_words_carry_no_personal_data(con, month: Period) -> None:
     ]
     assert not listed & name_parts(names)
     assert fetch_hot_words(con, CITYWIDE, month, sample=2000).words.equals(words.words)  # a deterministic sample
-    county = _busiest(con, "county")[0]
+    county = busiest(con, "county")[0]
     assert fetch_hot_words(con, CITYWIDE, month, county=county, sample=2000).total < words.total
 
 
 def test_every_bench_call_runs(con) -> None:
-    names = [name for name, _ in BENCH_CALLS]
+    names = [name for name, _ in QUERY_CALLS + ORDER_CALLS]
     assert len(names) == len(set(names))
-    for name, call in BENCH_CALLS:
+    for name, call in QUERY_CALLS + ORDER_CALLS:
         assert call(con) is not None, name

@@ -252,3 +252,14 @@ def test_xlsx_has_one_sheet_per_section(report: dict) -> None:
         workbook = zf.read("xl/workbook.xml").decode("utf-8")
     names = re.findall(r'<sheet name="([^"]+)"', workbook)
     assert names == ["总体情况", "热点分析", "办理情况", "考核排名", "红黑榜", "整改与要求", "说明"]
+
+
+def test_a_month_without_data_names_the_months_there_are(demo_con) -> None:
+    """The report's month check reads the warehouse's one month list (warehouse.queries.fetch_months)."""
+    from reports.assemble import assemble_report
+    from reports.config import ReportError
+    from warehouse.queries import fetch_months
+
+    months = fetch_months(demo_con)
+    with pytest.raises(ReportError, match=f"1999-01 没有数据。可选月份：{months[0]:%Y-%m} 至 {months[-1]:%Y-%m}"):
+        assemble_report(demo_con, "1999-01")

@@ -34,9 +34,9 @@ def test_load_and_query_children_on_a_small_export(tmp_path: Path) -> None:
     assert keep.exists()
     timed = time_queries(keep, runs=2)
     assert {s["module"] for s in timed["sources"]} == {
-        "warehouse.queries",
-        "warehouse.queries_orders",
-        "warehouse.desk",
+        "bench.calls.QUERY_CALLS",
+        "bench.calls.ORDER_CALLS",
+        "bench.calls.DESK_CALLS",
     }
     assert all(c["error"] is None for c in timed["calls"]), [c for c in timed["calls"] if c["error"]]
     rankings = [c for c in timed["calls"] if c["name"].startswith("rankings.fetch_ranking.")]

@@ -9,7 +9,8 @@ import zipfile
 import polars as pl
 import pytest
 
-from pages.components.export import neutralise, neutralise_frame, to_csv_bytes, to_xlsx_bytes
+from pages.components.export import to_csv_bytes, to_xlsx_bytes
+from warehouse.excel import neutralise_cell, neutralise_frame
 
 HOSTILE = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=1", "\r=1", '=HYPERLINK("http://x")']
 
@@ -29,12 +30,12 @@ def _frame() -> pl.DataFrame:
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_neutralise_prefixes_an_apostrophe(value: str) -> None:
-    assert neutralise(value) == "'" + value
+    assert neutralise_cell(value) == "'" + value
 
 
 @pytest.mark.parametrize("value", ["青岚区", "1+1", "a=b", "", "'=already"])
 def test_harmless_text_is_unchanged(value: str) -> None:
-    assert neutralise(value) == value
+    assert neutralise_cell(value) == value
 
 
 def test_frame_neutralises_text_and_headers_only() -> None:

@@ -9,7 +9,8 @@ import zipfile
 import xlsxwriter
 
 from reports.tables import Cell, Table
-from reports.xlsx import _formats, _Sheet, is_formula_like
+from reports.xlsx import _formats, _Sheet
+from warehouse.excel import is_formula_like
 
 DANGEROUS = ['=HYPERLINK("http://x","y")', "+1+2", "-3", "@SUM(A1)"]
 
@@ -48,5 +49,5 @@ def test_formula_like_text_gets_the_quote_prefix_and_stays_text() -> None:
 
 
 def test_is_formula_like() -> None:
-    assert all(is_formula_like(t) for t in DANGEROUS)
+    assert all(is_formula_like(t) for t in (*DANGEROUS, "\t=1", "\r=1"))
     assert not any(is_formula_like(t) for t in ("市教育局", "1,234", " =x", "−1.2 个百分点"))

@@ -12,7 +12,23 @@
 -- proxy, a run of repeats by one caller on one category; chain figures are counted on the first order,
 -- read from fct_chain_source, which holds whole chains) and the reply's class ({reply_class}: a CASE of
 -- bound patterns, warehouse.replies).
-WITH src_fields AS (
+-- Build-time rules (response limits, derived deadlines, the repeat window, the answer weights) come from the
+-- rule set in force in the order's assessment month (dispatch month; receipt month for an order never
+-- dispatched): rule_sets holds one row per rule set with the months it covers (warehouse.rule_sets).
+WITH rule_sets AS (
+    SELECT
+        unnest($rs_id::INTEGER[]) AS rs_id,
+        unnest($rs_from::DATE[]) AS rs_from,
+        unnest($rs_until::DATE[]) AS rs_until,
+        unnest($rs_urgent_limit_s::BIGINT[]) AS rule_urgent_limit_s,
+        unnest($rs_normal_limit_s::BIGINT[]) AS rule_normal_limit_s,
+        unnest($rs_urgent_due_s::BIGINT[]) AS rule_urgent_due_s,
+        unnest($rs_default_workdays::INTEGER[]) AS rule_default_workdays,
+        unnest($rs_partial_weight::DOUBLE[]) AS rule_partial_weight,
+        unnest($rs_basic_weight::DOUBLE[]) AS rule_basic_weight,
+        unnest($rs_repeat_window_days::INTEGER[]) AS rule_repeat_window_days
+),
+src_fields AS (
     -- per loaded file, the canonical fields it carries (mapped, and a value in at least one row); a file
     -- loaded before load_fields existed falls back to its column map; an order of no recorded file (built
     -- straight into staging) carries everything
@@ -26,8 +42,13 @@ WITH src_fields AS (
     WHERE column_map IS NOT NULL AND load_id NOT IN (SELECT load_id FROM load_fields)
 ),
 repeat_candidates AS (
-    SELECT order_id, received_at, citizen_phone_hash, NULLIF(trim(category_l2), '') AS category_key
-    FROM fct_repeat_source
+    SELECT
+        order_id, received_at, citizen_phone_hash, NULLIF(trim(category_l2), '') AS category_key,
+        rs.rule_repeat_window_days
+    FROM fct_repeat_source AS c
+    LEFT JOIN rule_sets AS rs
+        ON CAST(date_trunc('month', coalesce(c.dispatched_at, c.received_at)) AS DATE) >= rs.rs_from
+        AND CAST(date_trunc('month', coalesce(c.dispatched_at, c.received_at)) AS DATE) < rs.rs_until
     WHERE citizen_phone_hash IS NOT NULL AND NULLIF(trim(category_l2), '') IS NOT NULL
 ),
 repeat_walk AS (
@@ -39,7 +60,7 @@ repeat_walk AS (
         citizen_phone_hash,
         category_key,
         LAG(order_id) OVER w AS prev_order_id,
-        coalesce(received_at <= LAG(received_at) OVER w + to_days($repeat_window_days), FALSE) AS is_rep
+        coalesce(received_at <= LAG(received_at) OVER w + to_days(rule_repeat_window_days), FALSE) AS is_rep
     FROM repeat_candidates
     WHERE (citizen_phone_hash, category_key) IN (
         SELECT (citizen_phone_hash, category_key) FROM repeat_candidates GROUP BY ALL HAVING count(*) > 1
@@ -128,7 +149,10 @@ limit_pick AS (
     ) AS k
 ),
 due_rules AS (
-    SELECT unnest($rule_types::VARCHAR[]) AS appeal_type, unnest($rule_workdays::INTEGER[]) AS workdays
+    SELECT
+        unnest($rule_set_ids::INTEGER[]) AS rs_id,
+        unnest($rule_types::VARCHAR[]) AS appeal_type,
+        unnest($rule_workdays::INTEGER[]) AS workdays
 ),
 base AS (
     SELECT
@@ -140,7 +164,7 @@ base AS (
         ),
         CASE WHEN s.urgency = '紧急' THEN '紧急' ELSE '一般' END AS urgency_level,
         s.dispatched_at IS NOT NULL AS is_dispatched,
-        coalesce(lp.lim_workdays, r.workdays, $default_workdays) AS due_workdays,
+        coalesce(lp.lim_workdays, r.workdays, rs.rule_default_workdays) AS due_workdays,
         lp.lim_workdays IS NOT NULL OR lp.lim_hours IS NOT NULL AS is_catalogue_limit,
         lp.lim_hours AS limit_hours,
         CASE
@@ -148,9 +172,14 @@ base AS (
             WHEN coalesce(list_has_all(sf.fields, $is_repeat_measurable_inputs::VARCHAR[]), TRUE) THEN 'proxy'
         END AS redo_basis,
         {reply_class} AS reply_class,
+        rs.rule_urgent_limit_s, rs.rule_normal_limit_s, rs.rule_urgent_due_s, rs.rule_partial_weight,
+        rs.rule_basic_weight,
         {measurable_flags}
     FROM fct_source AS s
-    LEFT JOIN due_rules AS r ON r.appeal_type = s.appeal_type
+    LEFT JOIN rule_sets AS rs
+        ON CAST(date_trunc('month', coalesce(s.dispatched_at, s.received_at)) AS DATE) >= rs.rs_from
+        AND CAST(date_trunc('month', coalesce(s.dispatched_at, s.received_at)) AS DATE) < rs.rs_until
+    LEFT JOIN due_rules AS r ON r.rs_id = rs.rs_id AND r.appeal_type = s.appeal_type
     LEFT JOIN src_fields AS sf ON sf.load_id = s.load_id
     LEFT JOIN limit_pick AS lp
         ON s.due_at IS NULL
@@ -174,7 +203,7 @@ timed AS (
             WHEN b.is_exempt IS TRUE THEN 'exempt'
         END AS exclusion_reason,
         b.dispatched_at + to_seconds(
-            CASE WHEN b.urgency_level = '紧急' THEN $urgent_limit_s ELSE $normal_limit_s END
+            CASE WHEN b.urgency_level = '紧急' THEN b.rule_urgent_limit_s ELSE b.rule_normal_limit_s END
         ) AS response_deadline,
         -- an approved extension (延期后截止时间, 延期审批 not 否) moves the deadline, the export's or ours
         b.extended_due_at IS NOT NULL AND b.extension_approved IS NOT FALSE AS has_extension,
@@ -182,7 +211,7 @@ timed AS (
             WHEN b.extended_due_at IS NOT NULL AND b.extension_approved IS NOT FALSE THEN b.extended_due_at
             WHEN b.due_at IS NOT NULL THEN b.due_at
             WHEN b.limit_hours IS NOT NULL THEN b.dispatched_at + to_seconds(round(b.limit_hours * 3600)::BIGINT)
-            WHEN b.urgency_level = '紧急' AND NOT b.is_catalogue_limit THEN b.dispatched_at + to_seconds($urgent_due_s)
+            WHEN b.urgency_level = '紧急' AND NOT b.is_catalogue_limit THEN b.dispatched_at + to_seconds(b.rule_urgent_due_s)
             ELSE CAST(c2.cal_date AS TIMESTAMP) + INTERVAL 86399 SECOND
         END AS effective_due_at,
         CASE
@@ -203,7 +232,7 @@ timed AS (
             WHEN b.due_at IS NOT NULL OR NOT b.is_dispatched OR (b.extended_due_at IS NOT NULL AND b.extension_approved IS NOT FALSE)
                 THEN NULL
             WHEN b.limit_hours IS NOT NULL THEN b.limit_hours
-            WHEN b.urgency_level = '紧急' AND NOT b.is_catalogue_limit THEN $urgent_due_s / 3600.0
+            WHEN b.urgency_level = '紧急' AND NOT b.is_catalogue_limit THEN b.rule_urgent_due_s / 3600.0
         END AS due_limit_hours,
         b.closed_at IS NOT NULL AS is_closed,
         coalesce(b.return_count, 0) >= 1 AS is_returned,
@@ -257,7 +286,10 @@ judged AS (
     FROM aged AS a
 )
 SELECT
-    t.* EXCLUDE (due_workdays, limit_hours, is_catalogue_limit, export_chain),
+    t.* EXCLUDE (
+        due_workdays, limit_hours, is_catalogue_limit, export_chain, rule_urgent_limit_s, rule_normal_limit_s,
+        rule_urgent_due_s, rule_partial_weight, rule_basic_weight
+    ),
     t.is_dispatched AND t.exclusion_reason IS NULL AS is_assessed,
     coalesce(t.responded_at <= t.response_deadline, FALSE) AS is_responded_on_time,
     coalesce(t.closed_at <= t.effective_due_at, FALSE) AS is_closed_on_time,
@@ -274,17 +306,17 @@ SELECT
     t.has_extension AND t.extended_due_at IS DISTINCT FROM t.due_at AS is_extended,
     coalesce(t.resolution IN ('已解决', '部分解决', '未解决'), FALSE) AS is_resolution_answered,
     CASE t.resolution
-        WHEN '已解决' THEN 1.0 WHEN '部分解决' THEN $partial_weight WHEN '未解决' THEN 0.0
+        WHEN '已解决' THEN 1.0 WHEN '部分解决' THEN t.rule_partial_weight WHEN '未解决' THEN 0.0
     END::DOUBLE AS resolved_weight,
     coalesce(t.assessed_satisfaction IN ('满意', '基本满意', '不满意'), FALSE) AS is_satisfaction_answered,
     CASE t.assessed_satisfaction
-        WHEN '满意' THEN 1.0 WHEN '基本满意' THEN $basic_weight WHEN '不满意' THEN 0.0
+        WHEN '满意' THEN 1.0 WHEN '基本满意' THEN t.rule_basic_weight WHEN '不满意' THEN 0.0
     END::DOUBLE AS satisfied_weight,
     CASE t.satisfaction
-        WHEN '满意' THEN 1.0 WHEN '基本满意' THEN $basic_weight WHEN '不满意' THEN 0.0
+        WHEN '满意' THEN 1.0 WHEN '基本满意' THEN t.rule_basic_weight WHEN '不满意' THEN 0.0
     END::DOUBLE AS first_satisfied_weight,
     CASE t.final_satisfaction
-        WHEN '满意' THEN 1.0 WHEN '基本满意' THEN $basic_weight WHEN '不满意' THEN 0.0
+        WHEN '满意' THEN 1.0 WHEN '基本满意' THEN t.rule_basic_weight WHEN '不满意' THEN 0.0
     END::DOUBLE AS final_satisfied_weight,
     t.callback_at IS NOT NULL OR t.resolution IS NOT NULL OR t.satisfaction IS NOT NULL AS has_callback
 FROM judged AS t
