@@ -201,13 +201,17 @@ RULES += (
         "办理时限目录：导出没有办理时限时，按 time_limits_file 中最具体的一行（分类路径最长者优先，其次写明诉求类型者）推算："
         "工作日 = 派单日后第 N 个法定工作日的 23:59:59，小时 = 派单后自然小时；没有紧急程度的行只用于一般工单；未列入的"
         "仍按诉求类型规则。经批准的延期（延期后截止时间，延期审批不为“否”）优先于导出和推算的时限，计入延期工单量。"
-        "超期时长 = 办理时限所在日之后到数据截止日的法定工作日数（第 4、8、16 个工作日 0 点起分别进入 4–7、8–15、15 以上档）。",
+        "超期时长 = 办理时限所在日之后到数据截止日的法定工作日数（第 4、8、16 个工作日 0 点起分别进入 4–7、8–15、15 以上档）；"
+        "督办页按此分档列出全部超期未办结工单（含无效、豁免），单位画像列出本单位的考核工单。时限目录、答复规则和 "
+        "satisfaction_basis 对所有期间相同，不能由 rule_changes 按月改变。",
         "Limits catalogue: an order without a deadline in the export gets the most specific row of time_limits_file "
         "(longest category path first, then a row naming the appeal type): working days = end of the N-th statutory "
         "working day after the dispatch date, hours = calendar hours after dispatch; a row without urgency is for 一般 "
         "orders; unlisted categories keep the appeal-type rule. An approved extension (延期后截止时间, 延期审批 not 否) "
         "wins over the export's and our deadline and is counted. Overdue age = statutory working days after the due "
-        "date up to the as-of date (the 4-7, 8-15 and >15 buckets start at 00:00 of the 4th, 8th and 16th).",
+        "date up to the as-of date (the 4-7, 8-15 and >15 buckets start at 00:00 of the 4th, 8th and 16th); the 督办 "
+        "page buckets its whole backlog (invalid and exempt included), the unit profile the unit's assessed orders. The "
+        "catalogue, the reply rules and satisfaction_basis hold for every period: rule_changes cannot change them.",
     ),
     (
         "办结不等于解决：每件办结工单的办理结果（答复）按 reply_rules_file 的关键词和正则逐类匹配（无法解决、实际解决、"
