@@ -19,5 +19,5 @@ def test_a_page_opens_in_one_run_on_that_page(app_env: Path) -> None:
 
 def test_a_page_the_visitor_may_not_open_fails_loudly(app_env: Path) -> None:
     """The public has no admin page: Streamlit draws another page instead, which must not pass unseen."""
-    with pytest.raises(AssertionError, match="not 'pages/admin.py'"):
+    with pytest.raises(AssertionError, match=r"not 'pages/admin\.py'"):
         open_page("pages/admin.py", User("gong", "public"))
