@@ -60,6 +60,7 @@ print("finished", flush=True)
 """
 
 
+@pytest.mark.slow  # five child loads of a 20,000-row file: make test runs it, make test-fast leaves it out
 def test_sigkill_while_reading_writing_refreshing_and_just_before_the_swap_loses_nothing(
     tmp_path: Path, db: Path
 ) -> None:
