@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 from etl.load import load_files
 from tests.access_city import DEPARTMENTS, MONTH, OTHER, OWN, build_city, changed_export, pinned_settings
 from tests.access_city import secrets as city_secrets
-from tests.app.pages import signed_in
+from tests.app.pages import open_page
 from warehouse import audit
 from warehouse.publish import publish_month
 from warehouse.users import User
@@ -135,10 +135,7 @@ def _as_text(name: str, payload: Any) -> str:
 
 
 def _open(user: User, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    signed_in(at, user)
-    at.run()
-    return at.switch_page(page).run()
+    return open_page(page, user, timeout=120)
 
 
 def _each(at: AppTest, key: str, see: Callable[[AppTest], None]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import APP, signed_in
+from tests.app.pages import open_page
 from tests.desk_city import NOW, OWN, build_desk_city
 from warehouse.users import User
 
@@ -27,9 +27,7 @@ def env(city_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def backlog_page(user: User) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    signed_in(at, user).run()
-    return at.switch_page("pages/backlog.py").run()
+    return open_page("pages/backlog.py", user)
 
 
 def _metrics(at: AppTest) -> dict[str, str]:

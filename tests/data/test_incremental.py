@@ -45,6 +45,7 @@ def test_checking_in_slices_equals_checking_the_whole_file(tmp_path: Path, slice
     assert {"superseded", "missing_order_id", "chronology"} <= set(whole.quarantine["reason_code"])
 
 
+@pytest.mark.slow  # hundreds of tiny pieces each checked alone: make test runs it, make test-fast leaves it out
 @pytest.mark.parametrize(
     ("encoding", "ragged", "raw_quote"),
     [("utf-8", False, False), ("utf-8-sig", True, False), ("gbk", True, False), ("utf-8", False, True), ("gbk", True, True)],
@@ -131,6 +132,7 @@ def _meta(db: Path, key: str) -> str | None:
         con.close()
 
 
+@pytest.mark.slow  # four monthly loads and a full rebuild: make test runs it, make test-fast leaves it out
 @pytest.mark.parametrize("on_disk", [False, True], ids=["staged-in-memory", "staged-on-disk"])
 def test_incremental_refresh_equals_a_full_rebuild(tmp_path: Path, db: Path, monkeypatch, on_disk: bool) -> None:
     """Monthly loads (snapshot updates of earlier orders, repeat callers, a moving as-of time), each

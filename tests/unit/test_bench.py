@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from bench.generate import HEADERS, generate_frame
 from bench.load_bench import measure_load
@@ -26,6 +27,7 @@ def test_generator_is_deterministic_and_speaks_the_default_profile() -> None:
     assert 0.3 < dispatched.height / a.height < 0.6 and (dispatched["派单时间"] >= dispatched["受理时间"]).all()
 
 
+@pytest.mark.slow  # child processes per benchmark stage: make test runs it, make test-fast leaves it out
 def test_load_and_query_children_on_a_small_export(tmp_path: Path) -> None:
     keep = tmp_path / "wh" / "hotline.duckdb"
     (result,) = measure_load(3000, ("utf-8",), repeat=1, workdir=tmp_path, keep_db=keep)
