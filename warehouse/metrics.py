@@ -287,18 +287,21 @@ def count_columns(basis: str) -> str:
 
 def _fct_sql(settings: Settings) -> str:
     """fct_work_orders.sql with one is_<x>_measurable column per registry *_measurable_count: the order's
-    source file carries all (or, for some, any) of its input fields, or a proxy's. The field lists are bound
-    parameters; so are the reply classifier's patterns (``{reply_class}``, warehouse.replies)."""
-    flags = []
+    source file carries all (or, for some, any) of its input fields, or a proxy's. The tests run once per
+    loaded file (src_flags: they depend only on the file; per order they were a large part of a load); an
+    order of no recorded file gets TRUE. The field lists are bound parameters; so are the reply
+    classifier's patterns (``{reply_class}``, warehouse.replies)."""
+    flags, columns = [], []
     for m in MEASURABLE:
         test = "list_has_any" if m.any_input else "list_has_all"
-        flag = f"{test}(sf.fields, ${m.fct_flag}_inputs::VARCHAR[])"
+        flag = f"{test}(fields, ${m.fct_flag}_inputs::VARCHAR[])"
         if m.proxy:
-            flag += f" OR list_has_all(sf.fields, ${METRIC_BY_KEY[m.proxy].fct_flag}_inputs::VARCHAR[])"
-        flags.append(f"coalesce({flag}, TRUE) AS {m.fct_flag}")
+            flag += f" OR list_has_all(fields, ${METRIC_BY_KEY[m.proxy].fct_flag}_inputs::VARCHAR[])"
+        flags.append(f"{flag} AS {m.fct_flag}")
+        columns.append(f"coalesce(sf.{m.fct_flag}, TRUE) AS {m.fct_flag}")
     case, _ = sql_case(read_rules(settings.reply_rules_file), "rw.reply")
     sql = read_sql("fct_work_orders").replace("{measurable_flags}", ",\n        ".join(flags))
-    return sql.replace("{reply_class}", case)
+    return sql.replace("{measurable_columns}", ",\n        ".join(columns)).replace("{reply_class}", case)
 
 
 def _snapshot_view(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:

@@ -5,7 +5,8 @@
 -- repeat window needs to see (all of stg, or the whole repeat groups of fct_source's orders).
 -- warehouse.metrics writes the result with CREATE TABLE ... AS or INSERT INTO ... BY NAME.
 -- {measurable_flags} is filled by warehouse.metrics from the registry's *_measurable_count inputs (one
--- is_<x>_measurable column each: does the order's source file carry the figure's input fields?).
+-- is_<x>_measurable column each: does the order's source file carry the figure's input fields?), once per
+-- loaded file in src_flags; {measurable_columns} takes them onto each order (TRUE for no recorded file).
 -- Issue 20 adds: the limits catalogue (bound lists $lim_*: the most specific matching row gives a derived
 -- deadline), an approved extension moving the due date, the age of overdue orders in working days, the
 -- redo chain (temp table redo_roots: export links resolved to their first order; without link fields the
@@ -40,6 +41,16 @@ src_fields AS (
     )
     FROM load_log
     WHERE column_map IS NOT NULL AND load_id NOT IN (SELECT load_id FROM load_fields)
+),
+src_flags AS (
+    -- the field tests once per loaded file, not once per order (they depend only on the file); NULL where
+    -- the file's field list is NULL, so the orders' coalesce(..., TRUE) treats it as before
+    SELECT
+        load_id,
+        list_has_any(fields, $is_redo_measurable_inputs::VARCHAR[]) AS has_redo_links,
+        list_has_all(fields, $is_repeat_measurable_inputs::VARCHAR[]) AS has_repeat_inputs,
+        {measurable_flags}
+    FROM src_fields
 ),
 repeat_candidates AS (
     SELECT
@@ -98,11 +109,11 @@ chain_members AS (
     FROM fct_chain_source AS c
     LEFT JOIN redo_roots AS rr ON rr.order_id = c.order_id
     LEFT JOIN repeats AS rp ON rp.order_id = c.order_id
-    LEFT JOIN src_fields AS sf ON sf.load_id = c.load_id
+    LEFT JOIN src_flags AS sf ON sf.load_id = c.load_id
     WHERE rr.root_id IS NOT NULL
         OR (rp.run_root <> c.order_id
-            AND NOT coalesce(list_has_any(sf.fields, $is_redo_measurable_inputs::VARCHAR[]), TRUE)
-            AND coalesce(list_has_all(sf.fields, $is_repeat_measurable_inputs::VARCHAR[]), TRUE))
+            AND NOT coalesce(sf.has_redo_links, TRUE)
+            AND coalesce(sf.has_repeat_inputs, TRUE))
 ),
 chain_stats AS (
     -- per chain root: its redos, the rating of the first redo (the second rating), the last rating given
@@ -168,19 +179,19 @@ base AS (
         lp.lim_workdays IS NOT NULL OR lp.lim_hours IS NOT NULL AS is_catalogue_limit,
         lp.lim_hours AS limit_hours,
         CASE
-            WHEN coalesce(list_has_any(sf.fields, $is_redo_measurable_inputs::VARCHAR[]), TRUE) THEN 'export'
-            WHEN coalesce(list_has_all(sf.fields, $is_repeat_measurable_inputs::VARCHAR[]), TRUE) THEN 'proxy'
+            WHEN coalesce(sf.has_redo_links, TRUE) THEN 'export'
+            WHEN coalesce(sf.has_repeat_inputs, TRUE) THEN 'proxy'
         END AS redo_basis,
         {reply_class} AS reply_class,
         rs.rule_urgent_limit_s, rs.rule_normal_limit_s, rs.rule_urgent_due_s, rs.rule_partial_weight,
         rs.rule_basic_weight,
-        {measurable_flags}
+        {measurable_columns}
     FROM fct_source AS s
     LEFT JOIN rule_sets AS rs
         ON CAST(date_trunc('month', coalesce(s.dispatched_at, s.received_at)) AS DATE) >= rs.rs_from
         AND CAST(date_trunc('month', coalesce(s.dispatched_at, s.received_at)) AS DATE) < rs.rs_until
     LEFT JOIN due_rules AS r ON r.rs_id = rs.rs_id AND r.appeal_type = s.appeal_type
-    LEFT JOIN src_fields AS sf ON sf.load_id = s.load_id
+    LEFT JOIN src_flags AS sf ON sf.load_id = s.load_id
     LEFT JOIN limit_pick AS lp
         ON s.due_at IS NULL
         AND lp.category_l1 IS NOT DISTINCT FROM s.category_l1
