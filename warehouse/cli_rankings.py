@@ -11,8 +11,6 @@ the same columns as ``rankings``, so its figures can be checked against the page
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from typing import Any
@@ -24,6 +22,7 @@ from warehouse import published
 from warehouse.calendar import COMPARE_BASES, Period
 from warehouse.casemix import CASEMIX_COLUMNS, fetch_casemix
 from warehouse.connection import connect_read
+from warehouse.excel import csv_text
 from warehouse.maturity import fetch_event_lags
 from warehouse.metrics import fetch_build_info, fetch_monthly
 from warehouse.rankings import fetch_ranking
@@ -86,22 +85,8 @@ def ranking_records(df: pl.DataFrame, level: str) -> list[dict[str, Any]]:
     return records
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
 def format_csv(records: list[dict[str, Any]], columns: list[str]) -> str:
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow(columns)
-    out.writerows([[_csv_cell(r[c]) for c in columns] for r in records])
-    return buf.getvalue()
+    return csv_text(columns, ([r[c] for c in columns] for r in records))
 
 
 def format_table(records: list[dict[str, Any]], level: str, title: str, month: bool = False) -> str:
