@@ -11,9 +11,13 @@ Recurring problems, month by month (each month's problems as the pages show them
   be found that month (at least ``min_size`` of their orders in the window read, one in the month);
 - problem level: a problem found is a planted one that is the majority (≥ half the orders) of one found
   group; a chance group is a found group that no planted problem dominates.
+- a redo (重办) and the order it redoes are one matter too (the same caller about the same thing, called
+  again after an unsatisfied answer): precision counts such a pair put together as right, and a group
+  they dominate is no chance group (``redo_pairs``, ``redo_groups``); recall is over the planted problems
+  only, since a pair alone is below ``min_size``.
 Early warning: a spike is found when an alert of its county and second-level category overlaps its
-days; every other alert is a false alarm (the background orders are drawn independently, so nothing
-else is there to find).
+days; every other alert is a false alarm (the background orders are drawn independently, apart from
+the redo calls that follow some unsatisfied orders, so nothing else is there to find).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ def _months(con: duckdb.DuckDBPyConnection) -> list[Period]:
 def evaluate_clusters(con: duckdb.DuckDBPyConnection, truth: dict, settings: ClusterSettings | None = None) -> dict:
     cfg = settings or load_problem_settings().clusters
     problem_of = {oid: p for oid, (p, _s) in truth["orders"].items()}
+    matter_of = {oid: f"redo:{first}" for redo, first in truth.get("redo", {}).items() for oid in (redo, first)}
     dates = dict(
         con.sql(
             "SELECT order_id, received_date FROM fct_work_orders WHERE list_contains($ids, order_id)",
@@ -60,7 +65,7 @@ def evaluate_clusters(con: duckdb.DuckDBPyConnection, truth: dict, settings: Clu
         ).fetchall()
     )
     keys = ("truth_pairs", "problems_eligible", "pred_pairs", "true_pairs", "true_groups", "chance_groups", "groups",
-            "problems_found")  # fmt: skip
+            "problems_found", "redo_pairs", "redo_groups", "chance_groups_with_redo")  # fmt: skip
     totals = Counter(dict.fromkeys(keys, 0))
     for month in _months(con):
         found = find_clusters(con, month, cfg)
@@ -74,23 +79,28 @@ def evaluate_clusters(con: duckdb.DuckDBPyConnection, truth: dict, settings: Clu
         found_here = set()
         for ids in groups["order_id"].to_list():
             labels = Counter(problem_of.get(o) for o in ids)
+            matters = Counter(matter_of[o] for o in ids if o not in problem_of and o in matter_of)
             totals["pred_pairs"] += comb(len(ids), 2)
             totals["true_pairs"] += sum(comb(n, 2) for p, n in labels.items() if p is not None)
+            totals["redo_pairs"] += sum(comb(n, 2) for n in matters.values())
             top, n = labels.most_common(1)[0]
             if top is not None and 2 * n >= len(ids):
                 totals["true_groups"] += 1
                 if top in eligible and 2 * n >= sizes[top]:
                     found_here.add(top)
+            elif matters and 2 * max(matters.values()) >= len(ids):
+                totals["redo_groups"] += 1
             else:
                 totals["chance_groups"] += 1
+                totals["chance_groups_with_redo"] += any(n >= 2 for n in matters.values())
         totals["groups"] += groups.height
         totals["problems_found"] += len(found_here)
     return {
         "months": len(_months(con)),
         **dict(totals),
-        "pairwise_precision": _ratio(totals["true_pairs"], totals["pred_pairs"]),
+        "pairwise_precision": _ratio(totals["true_pairs"] + totals["redo_pairs"], totals["pred_pairs"]),
         "pairwise_recall": _ratio(totals["true_pairs"], totals["truth_pairs"]),
-        "group_precision": _ratio(totals["true_groups"], totals["groups"]),
+        "group_precision": _ratio(totals["true_groups"] + totals["redo_groups"], totals["groups"]),
         "problem_recall": _ratio(totals["problems_found"], totals["problems_eligible"]),
     }
 

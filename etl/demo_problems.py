@@ -255,10 +255,20 @@ def write_truth(
         "orders": {oid: [p, s] for oid, p, s in planted.select("order_id", "problem_id", "spike_id").iter_rows()},
         "problems": problems.to_dicts(),
         "spikes": spikes,
+        # a redo (重办) is the caller's second order about the same matter: the same thing, as a planted problem is
+        "redo": dict(_redo_links(truth)),
     }
     path = Path(out_dir) / TRUTH_FILE
     path.write_text(json.dumps(body, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     return path
+
+
+def _redo_links(truth: pl.DataFrame) -> list[tuple[str, str]]:
+    """(redo order, the order it redoes) for every redo the generator made (``etl.demo_integrity``)."""
+    if "original_order_id" not in truth.columns:
+        return []
+    links = truth.filter(pl.col("original_order_id").is_not_null()).select("order_id", "original_order_id")
+    return list(links.iter_rows())
 
 
 def read_truth(out_dir: Path) -> dict:
