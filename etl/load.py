@@ -32,7 +32,7 @@ import pyarrow as pa
 from etl import admission, validate
 from etl.load_record import already_loaded, journal_entry, live_state, write_log_row
 from etl.mapping import ColumnMap, UnmappableError, find_header, rules_by_source
-from etl.profiles import Profile, alias_warnings, load_profile
+from etl.profiles import DEFAULT_PROFILE, Profile, alias_warnings, load_profile
 from etl.progress import ProgressCallback, Tracker
 from etl.readers import (
     CHUNKED_MIN_BYTES,
@@ -419,7 +419,8 @@ def _write(
     mark_demo, replace_demo, new_key = intent
     tracker = tracker or Tracker(0, None)
     results: list[FileResult] = []
-    journal = lambda: append_journal(db_path, journal_entry(todo, results, intent))  # noqa: E731 - after the swap
+    custom = None if Path(prof.source) == DEFAULT_PROFILE else str(Path(prof.source).resolve())
+    journal = lambda: append_journal(db_path, journal_entry(todo, results, intent, custom))  # noqa: E731 - after the swap
     with writer(db_path, fresh=replace_demo, on_swapped=journal) as con:
         entry = admission.admit(live_state(con, db_path, replace_demo), db_path, mark_demo, replace_demo, new_key)
         _tune(con)

@@ -144,8 +144,15 @@ def test_etl_load_on_a_corrupt_warehouse_names_the_restore_command(tmp_path: Pat
 
 
 def test_restore_says_which_loads_the_restored_version_lacks(tmp_path: Path, db: Path) -> None:
-    for name in ("a", "b", "c"):
+    for name in ("a", "b"):
         load_files([write_csv(tmp_path / f"{name}.csv", [order_row(name.upper() + "1")])], db=db)
+    # the last export needed a profile: replaying it without one would reject the file
+    profile = tmp_path / "vendor.toml"
+    profile.write_text('name = "vendor"\n[fields]\norder_id = ["Case"]\n', encoding="utf-8")
+    row = order_row("C1")
+    row["Case"] = row.pop("工单编号")
+    load_files([write_csv(tmp_path / "c.csv", [row], header=list(row))], db=db, profile=profile)
+    assert count(db) == (3, 3)
     _corrupt(db)
     out = subprocess.run(
         [sys.executable, "-m", "warehouse", "restore", "--db", str(db), "--version", "1"], cwd=ROOT,
@@ -155,7 +162,8 @@ def test_restore_says_which_loads_the_restored_version_lacks(tmp_path: Path, db:
     assert count(db) == (1, 1)  # the version before b.csv
     assert "缺少它之后的 2 次导入" in out.stdout
     assert out.stdout.index("b.csv") < out.stdout.index("c.csv")  # in the order to replay them
-    assert f"python -m etl load {tmp_path / 'b.csv'} --db {db}" in out.stdout
+    assert f"python -m etl load {tmp_path / 'b.csv'} --db {db}\n" in out.stdout
+    assert f"python -m etl load {tmp_path / 'c.csv'} --db {db} --profile {profile}\n" in out.stdout
 
 
 def test_warehouse_backups_copies_and_logs_are_private(tmp_path: Path, db: Path, monkeypatch) -> None:
