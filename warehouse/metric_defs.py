@@ -60,7 +60,7 @@ def _count(key: str, zh: str, en: str, where: str, def_zh: str, def_en: str, **k
 def _measurable(key: str, zh: str, en: str, inputs: tuple[str, ...], base: str, **kw: Any) -> Metric:
     """Orders of ``base`` whose source file carries ``inputs`` (mapped, and a value in at least one row)."""
     flag = "is_" + key.removesuffix("_count")
-    pre = "is_dispatched" if base == "dispatched_count" else "is_assessed"
+    pre = {"dispatched_count": "is_dispatched", "received_count": "TRUE"}.get(base, "is_assessed")
     names = ("、" if kw.get("any_input") else "和").join(f"「{FIELD_BY_NAME[f].label_zh}」" for f in inputs)
     fields_en = " or ".join(inputs) if kw.get("any_input") else " and ".join(inputs)
     proxy_zh = proxy_en = ""
@@ -69,9 +69,8 @@ def _measurable(key: str, zh: str, en: str, inputs: tuple[str, ...], base: str, 
             "（没有时，带「联系电话」和「二级分类」也可，按重复来电推算）",
             " (else phone and category_l2: the proxy)",
         )
-    def_zh = (
-        f"来源文件带有{names}字段（且至少一行有值）{proxy_zh}的{'派单' if pre == 'is_dispatched' else '考核'}工单数。"
-    )
+    kind = {"is_dispatched": "派单", "TRUE": "受理"}.get(pre, "考核")
+    def_zh = f"来源文件带有{names}字段（且至少一行有值）{proxy_zh}的{kind}工单数。"
     def_en = f"{base.removesuffix('_count').capitalize()} orders whose source file carries {fields_en}{proxy_en}."
     return Metric(key, zh, en, "count", None, def_zh, def_en, where=f"{pre} AND {flag}", inputs=inputs, base=base, **kw)
 
