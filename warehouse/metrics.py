@@ -30,6 +30,7 @@ import polars as pl
 
 from warehouse.calendar import build_calendar
 from warehouse.limits import limit_params, read_limits
+from warehouse.metric_defs import Metric
 from warehouse.published import LIVE, PUBLISHED, monthly_rows
 from warehouse.registry import ALL_LEVELS, MEASURABLE, METRIC_BY_KEY, METRICS, Level, table_level
 from warehouse.replies import read_rules, sql_case
@@ -270,19 +271,20 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
     return "incremental" if incremental else "full"
 
 
+def count_column(m: Metric) -> str:
+    """One registry count as a SELECT column over fct_work_orders: the orders its ``where`` selects (a
+    weighted count sums the per-order weight of those orders)."""
+    if m.unit == "weighted_count":
+        weight = m.key.removesuffix("ed")  # resolved_weighted -> resolved_weight
+        return f"coalesce(sum({weight}) FILTER (WHERE {m.where}), 0)::DOUBLE AS {m.key}"
+    return f"count(*) FILTER (WHERE {m.where}) AS {m.key}"
+
+
 def count_columns(basis: str) -> str:
-    """The registry's counts of one date basis as SELECT columns over fct_work_orders: each counts the
-    orders its ``where`` selects (a weighted count sums the per-order weight of those orders)."""
-    cols = []
-    for m in METRICS:
-        if m.where is None or m.is_rate or m.date_basis != basis:
-            continue
-        if m.unit == "weighted_count":
-            weight = m.key.removesuffix("ed")  # resolved_weighted -> resolved_weight
-            cols.append(f"coalesce(sum({weight}) FILTER (WHERE {m.where}), 0)::DOUBLE AS {m.key}")
-        else:
-            cols.append(f"count(*) FILTER (WHERE {m.where}) AS {m.key}")
-    return ",\n    ".join(cols)
+    """The registry's counts of one date basis as SELECT columns (:func:`count_column`)."""
+    return ",\n    ".join(
+        count_column(m) for m in METRICS if m.where is not None and not m.is_rate and m.date_basis == basis
+    )
 
 
 def _fct_sql(settings: Settings) -> str:
