@@ -22,7 +22,7 @@ from warehouse.masking import mask_text_columns
 from warehouse.registry import CITY, METRIC_BY_KEY, Level, Metric, get_level, get_metric
 
 PARTS = ("numerator", "denominator", "excluded")
-EXCLUDED_WHERE = "is_dispatched AND NOT is_assessed"
+EXCLUDED_WHERE = METRIC_BY_KEY["excluded_count"].where
 ORDER_COLUMNS = (
     "order_id",
     "received_at",
