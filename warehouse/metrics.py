@@ -80,6 +80,14 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | N
     con.execute(sql, {k: v for k, v in (params or {}).items() if k in used})
 
 
+def create_table(
+    con: duckdb.DuckDBPyConnection, table: str, select: str, params: dict[str, Any] | None = None, temp: bool = False
+) -> None:
+    """``table`` (re)made from a SELECT: every model in sql/ is one SELECT and its caller decides whether it
+    becomes a table, a temp table or rows inserted (``table`` is always a fixed name from this package)."""
+    run_sql(con, f"CREATE OR REPLACE {'TEMP ' if temp else ''}TABLE {table} AS\n{select}", params)
+
+
 STAGING_DDL = SQL_DIR / "stg_incoming.sql"
 
 
@@ -196,11 +204,14 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
         and set(_years(before.get("calendar_fallback_years"))) <= set(fallback_years)
     )
     con.execute("CREATE OR REPLACE TEMP TABLE met_scope_days (day DATE)")
-    run_sql(con, read_sql("redo_roots"))  # the export's redo links, resolved to each chain's first order
+    create_table(
+        con, "redo_roots", read_sql("redo_roots"), temp=True
+    )  # the export's redo links, resolved to each chain's first order
     if incremental:
         lo, hi = sorted((dt.datetime.fromisoformat(old_as_of), as_of))
-        run_sql(con, read_sql("fct_scope"), {"first_load_id": first_load_id, "as_of_lo": lo, "as_of_hi": hi})
-        run_sql(con, read_sql("met_scope_days"))  # the days the old rows counted on
+        seeds = {"first_load_id": first_load_id, "as_of_lo": lo, "as_of_hi": hi}
+        create_table(con, "fct_scope", read_sql("fct_scope"), seeds, temp=True)
+        run_sql(con, "INSERT INTO met_scope_days " + read_sql("met_scope_days"))  # the days the old rows counted on
         # the snapshots to write and their repeat groups, taken before the old fct rows go
         con.execute(
             "CREATE OR REPLACE TEMP TABLE fct_source AS "
@@ -218,7 +229,7 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
         )
         con.execute("DELETE FROM fct_work_orders WHERE order_id IN (SELECT order_id FROM fct_scope)")
         run_sql(con, "INSERT INTO fct_work_orders BY NAME " + _fct_sql(settings), params)
-        run_sql(con, read_sql("met_scope_days"))  # and the days the new rows count on
+        run_sql(con, "INSERT INTO met_scope_days " + read_sql("met_scope_days"))  # and the days the new rows count on
     else:
         con.execute("CREATE OR REPLACE TEMP VIEW fct_source AS SELECT * FROM stg_current")
         con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM stg_current")
@@ -239,8 +250,9 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
     _build_metric_tables(con, params, incremental)
     scope = _scope_note(con, incremental)
     groups = settings.unit_groups()
-    run_sql(
+    create_table(
         con,
+        "dim_units",
         read_sql("dim_units"),
         {
             "departments": list(groups),
@@ -320,8 +332,9 @@ def _build_metric_tables(con: duckdb.DuckDBPyConnection, params: dict[str, Any],
         "CREATE OR REPLACE TEMP TABLE met_scope_months AS "
         "SELECT DISTINCT CAST(date_trunc('month', day) AS DATE) AS month FROM met_scope_days"
     )
-    run_sql(con, read_sql("met_day_dispatched").replace("{counts}", count_columns("dispatched")))
-    run_sql(con, read_sql("met_day_received").replace("{counts}", count_columns("received")))
+    for basis in ("dispatched", "received"):
+        select = read_sql(f"met_day_{basis}").replace("{counts}", count_columns(basis))
+        create_table(con, f"met_day_{basis}", select, temp=True)
     for level in ALL_LEVELS:
         for grain, key, scope in (("day", "day", "met_scope_days"), ("month", "month", "met_scope_months")):
             table, body = f"met_{level.name}_{grain}", read_sql(f"met_level_{grain}", level)
@@ -329,7 +342,7 @@ def _build_metric_tables(con: duckdb.DuckDBPyConnection, params: dict[str, Any],
                 con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {scope})")
                 run_sql(con, f"INSERT INTO {table} BY NAME {body}", params)
             else:
-                run_sql(con, f"CREATE OR REPLACE TABLE {table} AS {body}", params)
+                create_table(con, table, body, params)
 
 
 def _scope_note(con: duckdb.DuckDBPyConnection, incremental: bool) -> str:

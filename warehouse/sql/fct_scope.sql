@@ -5,7 +5,6 @@
 -- the load (fct) or after it (stg_current), since a repeat flag depends on the order before it and a proxy
 -- redo chain (a run of repeats) on all of them; and every order of the redo chains those orders belonged to
 -- before (fct's redo_of_order_id) or after (redo_roots), since a chain's figures sit on its first order.
-CREATE OR REPLACE TEMP TABLE fct_scope AS
 WITH seeds AS (
     SELECT order_id FROM stg_incoming WHERE load_id >= $first_load_id
     UNION

@@ -2,7 +2,6 @@
 -- Links come from both sides — a redo naming its original (原工单编号) and an original naming its redo
 -- (重办工单) — and are followed up to the order nobody names as redone (at most 20 steps, so a loop in bad
 -- data ends). Read from every current snapshot: the links are few, and a chain may span many loads.
-CREATE OR REPLACE TEMP TABLE redo_roots AS
 WITH RECURSIVE links AS (
     SELECT order_id AS redo_id, trim(original_order_id) AS orig_id FROM stg_current
     WHERE NULLIF(trim(original_order_id), '') IS NOT NULL AND trim(original_order_id) <> order_id
