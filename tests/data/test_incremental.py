@@ -12,7 +12,7 @@ import pytest
 
 from etl import load as load_module
 from etl import readers, validate
-from etl.demo import write_demo
+from etl.democity.generate import write_demo
 from etl.load import load_files, prepare_file
 from etl.mapping import ROW
 from etl.profiles import load_profile
