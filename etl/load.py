@@ -35,7 +35,6 @@ from etl.mapping import ColumnMap, UnmappableError, find_header, rules_by_source
 from etl.profiles import DEFAULT_PROFILE, Profile, alias_warnings, load_profile
 from etl.progress import ProgressCallback, Tracker
 from etl.readers import (
-    CHUNKED_MIN_BYTES,
     CsvPieces,
     ReadError,
     SourceFile,
@@ -44,6 +43,7 @@ from etl.readers import (
     read_frames,
     sheet_names,
 )
+from etl.readers.frames import CHUNKED_MIN_BYTES
 from etl.validate import Checked, check_in_slices, merge_checked
 from warehouse.backups import append_journal
 from warehouse.connection import resolve_db_path, writer

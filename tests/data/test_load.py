@@ -492,7 +492,7 @@ def test_a_big_gbk_file_transcoded_in_two_halves_is_the_whole(tmp_path: Path, mo
     assert src.encoding == "gb18030"
     with readers.utf8_csv(src) as whole:
         expected = whole.read_bytes()
-    monkeypatch.setattr(readers, "PARALLEL_TRANSCODE_BYTES", 0)
+    monkeypatch.setattr(readers.utf8, "PARALLEL_TRANSCODE_BYTES", 0)
     with readers.utf8_csv(src) as halves:
         assert halves.read_bytes() == expected == csv_text(rows).encode("utf-8")
     summary = load_files([path], db=tmp_path / "h.duckdb")
@@ -506,7 +506,7 @@ def test_bad_bytes_in_the_second_half_name_their_offset(tmp_path: Path, monkeypa
     path = tmp_path / "bad.csv"
     head = good + good.split(b"\n", 1)[1]  # the bad bytes come after the middle: the helper's half
     path.write_bytes(head + b"X1,\xff\xfe\n")
-    monkeypatch.setattr(readers, "PARALLEL_TRANSCODE_BYTES", 0)
+    monkeypatch.setattr(readers.utf8, "PARALLEL_TRANSCODE_BYTES", 0)
     with pytest.raises(readers.ReadError, match="字节附近无法解码") as caught:
         with readers.utf8_csv(readers.SourceFile(path, "csv", "gb18030")):
             pass
