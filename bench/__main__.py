@@ -108,7 +108,7 @@ def cmd_stages(args: argparse.Namespace) -> int:
     from bench.stages import floor_parts, time_stages
 
     total, spent = time_stages(Path(args.file))
-    print(f"load_files total {total:.2f} s (stages overlap: a worker thread checks while DuckDB writes)")
+    print(f"load_files total {total:.2f} s (the load's own stages: checks count only while the load waits for them)")
     for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
         print(f"{seconds:8.2f} s  {name}")
     print("the floor of the same file, in parts (DuckDB alone, each in a new database):")

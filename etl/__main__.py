@@ -137,7 +137,7 @@ def _warehouse_has_orders(db: str | None) -> bool:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from etl.demo import write_demo
+    from etl.democity.generate import write_demo
 
     if args.load_if_empty and _warehouse_has_orders(args.db):
         print("数据仓库已有数据，跳过演示数据导入。")
@@ -155,7 +155,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_map(args: argparse.Namespace) -> int:
-    from etl.demo_map import write_demo_map
+    from etl.democity.map import write_demo_map
 
     for path in write_demo_map(Path(args.out), args.seed):
         print(path)

@@ -16,6 +16,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import math
 import os
 import queue
 import threading
@@ -33,9 +34,8 @@ from etl import admission, validate
 from etl.load_record import already_loaded, journal_entry, live_state, write_log_row
 from etl.mapping import ColumnMap, UnmappableError, find_header, rules_by_source
 from etl.profiles import DEFAULT_PROFILE, Profile, alias_warnings, load_profile
-from etl.progress import ProgressCallback, Tracker
+from etl.progress import TIMED_STAGES, ProgressCallback, Tracker, timed, timed_items
 from etl.readers import (
-    CHUNKED_MIN_BYTES,
     CsvPieces,
     ReadError,
     SourceFile,
@@ -44,6 +44,7 @@ from etl.readers import (
     read_frames,
     sheet_names,
 )
+from etl.readers.frames import CHUNKED_MIN_BYTES
 from etl.validate import Checked, check_in_slices, merge_checked
 from warehouse.backups import append_journal
 from warehouse.connection import resolve_db_path, writer
@@ -91,6 +92,9 @@ class LoadSummary:
     warnings: int = 0  # of all files (FileResult.warnings)
     seconds: float = 0.0
     rebuild_seconds: float = 0.0  # of ``seconds``: recomputing the metric tables after the files
+    # of ``seconds``, per stage (etl.progress.TIMED_STAGES): wall time of the load's own thread, floored to
+    # the millisecond, so they never add up to more than ``seconds``; the rest: hashing, private copy, swap
+    stages: dict[str, float] = field(default_factory=dict)
     refresh: str = ""  # how the metric tables were brought up to date: incremental | full
     db: str = ""
     is_demo: bool | None = None  # the warehouse after the load (None: nothing was written)
@@ -203,9 +207,15 @@ def _incoming_columns() -> list[str]:
 
 
 def apply_file(
-    con: duckdb.DuckDBPyConnection, prep: Prepared, load_id: int, key: str, tracker: Tracker | None = None
+    con: duckdb.DuckDBPyConnection,
+    prep: Prepared,
+    load_id: int,
+    key: str,
+    tracker: Tracker | None = None,
+    spent: dict[str, float] | None = None,
 ) -> FileResult:
-    """Write one file into the open transaction, a checked slice at a time; return its counts."""
+    """Write one file into the open transaction, a checked slice at a time; return its counts
+    (``spent`` gets the seconds of its check and write stages added)."""
     name = prep.source.path.name
     params = {"key": key, "load_id": load_id, "source_file": name}
     res = FileResult(
@@ -219,8 +229,9 @@ def apply_file(
     quarantines, warnings = [], []
     carried = dict.fromkeys((spec.name for spec in FIELDS), 0)
     tracker = tracker or Tracker(0, None)
+    spent = {} if spent is None else spent
     tracker.set_rows(prep.row_count)
-    for checked, incoming in _ahead(_with_arrow(prep.slices(release=True))):
+    for checked, incoming in timed_items(_ahead(_with_arrow(prep.slices(release=True))), spent, "check"):
         res.rows_read += checked.rows_read
         res.duplicates += checked.duplicates
         quarantines.append(checked.quarantine)
@@ -229,16 +240,18 @@ def apply_file(
         if checked.good.height:
             for field_name, n in _values_per_field(checked.good).items():
                 carried[field_name] += n
-            known, same = _apply_good(con, incoming, params)
+            with timed(spent, "write"):
+                known, same = _apply_good(con, incoming, params)
+                _settle(con)
             res.loaded += checked.good.height - known
             res.updated += known - same
             res.unchanged += same
-            _settle(con)
         tracker.wrote(checked.rows_read)
-    quarantine = pl.concat(quarantines).sort("source_row") if len(quarantines) > 1 else quarantines[0]
-    res.quarantined = _append(con, "raw_quarantine", quarantine, load_id, name)
-    res.cell_warnings = _append(con, "raw_cell_warnings", pl.concat(warnings), load_id, name)
-    _record_fields(con, load_id, name, prep, carried)
+    with timed(spent, "write"):
+        quarantine = pl.concat(quarantines).sort("source_row") if len(quarantines) > 1 else quarantines[0]
+        res.quarantined = _append(con, "raw_quarantine", quarantine, load_id, name)
+        res.cell_warnings = _append(con, "raw_cell_warnings", pl.concat(warnings), load_id, name)
+        _record_fields(con, load_id, name, prep, carried)
     return res
 
 
@@ -382,11 +395,13 @@ def load_files(
             todo.append((path, sha))
     intent = (mark_demo, replace_demo, new_key)
     tracker = Tracker(sum(p.stat().st_size for p, _ in todo if p.is_file()), progress)
-    written = iter(_write(todo, db_path, prof, summary, intent, tracker) if todo else [])
+    spent = dict.fromkeys(TIMED_STAGES, 0.0)
+    written = iter(_write(todo, db_path, prof, summary, intent, tracker, spent) if todo else [])
     for res in results:  # in the order the files were given
         summary.add(res or next(written))
     tracker.finish()
     summary.seconds = round(time.perf_counter() - started, 3)
+    summary.stages = {stage: math.floor(seconds * 1000) / 1000 for stage, seconds in spent.items()}
     return summary
 
 
@@ -410,14 +425,17 @@ def _write(
     summary: LoadSummary,
     intent: tuple[bool, bool, bool],
     tracker: Tracker | None = None,
+    spent: dict[str, float] | None = None,
 ) -> list[FileResult]:
     """Write the files of ``todo`` in one atomic load; their results in order (``summary`` gets the
-    refresh and its time). A file whose bytes came earlier in ``todo`` changes nothing: its rows count
-    as unchanged, or it is rejected like that earlier copy. ``intent``: (mark_demo, replace_demo, new_key)."""
+    refresh and its time, ``spent`` the seconds of each of TIMED_STAGES). A file whose bytes came earlier
+    in ``todo`` changes nothing: its rows count as unchanged, or it is rejected like that earlier copy.
+    ``intent``: (mark_demo, replace_demo, new_key)."""
     from warehouse.metrics import prepare_staging
 
     mark_demo, replace_demo, new_key = intent
     tracker = tracker or Tracker(0, None)
+    spent = {} if spent is None else spent
     results: list[FileResult] = []
     custom = None if Path(prof.source) == DEFAULT_PROFILE else str(Path(prof.source).resolve())
     journal = lambda: append_journal(db_path, journal_entry(todo, results, intent, custom))  # noqa: E731 - after the swap
@@ -436,7 +454,9 @@ def _write(
                 continue
             tracker.start_file(path.name, path.stat().st_size if path.is_file() else 0)
             try:
-                res = apply_file(con, prepare_file(path, prof), next_id, entry.key, tracker)
+                with timed(spent, "read"):
+                    prep = prepare_file(path, prof)
+                res = apply_file(con, prep, next_id, entry.key, tracker, spent)
             except (UnmappableError, ReadError) as exc:
                 res = FileResult(path.name, "rejected", str(exc))
             tracker.end_file()
@@ -452,7 +472,9 @@ def _write(
         t0 = time.perf_counter()
         tracker.refresh()
         summary.refresh = _rebuild_derived(con, first_id)
-        summary.rebuild_seconds = round(time.perf_counter() - t0, 3)
+        took = time.perf_counter() - t0
+        spent["refresh"] = spent.get("refresh", 0.0) + took
+        summary.rebuild_seconds = round(took, 3)
         summary.is_demo = fetch_state(con).is_demo
         summary.demo_discarded, summary.key_note = entry.demo_discarded, entry.key_note
     return results

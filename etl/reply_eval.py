@@ -1,9 +1,9 @@
 """Measure the reply classifier: ``python -m etl.reply_eval [--seed 12345 --months 13 --orders-per-month 5000]
 [--taidi PATH] [--out docs/reply_measures.json]``.
 
-The labelled sample is every closed order's reply in the demo city's truth (``etl.demo.demo_truth``,
+The labelled sample is every closed order's reply in the demo city's truth (``etl.democity.generate.demo_truth``,
 the ``make run`` demo by default): the generator writes each reply from templates of a known class
-(``etl.demo_integrity.REPLIES``), so the label is the class it was written as. The classifier is the
+(``etl.democity.integrity.REPLIES``), so the label is the class it was written as. The classifier is the
 product's own (``warehouse.replies.classify``: the SQL expression the fact table uses, with the rules of
 the settings in force). Precision = replies put in a class that belong there ÷ all put there; recall =
 ÷ all that belong there. The demo's replies come from a few templates with place names, so this proves
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from etl.demo import DEFAULT_END_MONTH, DEFAULT_ORDERS_PER_MONTH, demo_truth
+from etl.democity.generate import DEFAULT_END_MONTH, DEFAULT_ORDERS_PER_MONTH, demo_truth
 from warehouse.replies import ALL_CLASSES, classify, read_rules, scores
 from warehouse.replies_doc import write_measures
 from warehouse.settings import load_settings

@@ -1,7 +1,7 @@
 """The problem finders' part of docs/metrics.md: how recurring problems, early warnings and hot words are
 found, what is shown to whom, and how well it works on the demo city (measured, not claimed).
 
-The measurements are ``docs/problem_measures.json``, written by ``python -m etl.demo_eval --out`` on the
+The measurements are ``docs/problem_measures.json``, written by ``python -m etl.democity.eval --out`` on the
 demo that ``make run`` loads; ``python -m warehouse metrics-doc`` renders them here, so the numbers in the
 document are the ones the command printed.
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.demo_integrity import OVER_EXCLUDER, REDO_UNIT
+from etl.democity.integrity import OVER_EXCLUDER, REDO_UNIT
 from tests.app.pages import open_page
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from etl import load as load_module
 from etl import readers, validate
-from etl.demo import write_demo
+from etl.democity.generate import write_demo
 from etl.load import load_files, prepare_file
 from etl.mapping import ROW
 from etl.profiles import load_profile
@@ -74,9 +74,9 @@ def test_a_big_csv_read_in_pieces_equals_the_whole_read(
     once = merge_checked(list(check_in_slices(list(whole), _cmap(src), PROFILE, slice_rows=10**9)))
     assert once.quarantine.height and once.good.height
     assert once.warnings.height == ragged and (not ragged or once.warnings["extra_cells"][0] == "多出的,单元格")
-    monkeypatch.setattr(readers, "CHUNKED_MIN_BYTES", 0)
+    monkeypatch.setattr(readers.frames, "CHUNKED_MIN_BYTES", 0)
     for piece in (97, 1000, 4096):
-        monkeypatch.setattr(readers, "PIECE_BYTES", piece)
+        monkeypatch.setattr(readers.pieces, "PIECE_BYTES", piece)
         frames = readers.read_frames(src, 0, ("工单编号",))
         assert isinstance(frames, readers.CsvPieces) and len(frames) > 1 and frames.exact == (ragged or raw_quote)
         assert pl.concat(list(frames), how="diagonal").equals(whole[0]), piece

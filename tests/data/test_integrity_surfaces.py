@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.demo_integrity import OVER_EXCLUDER, REDO_UNIT
+from etl.democity.integrity import OVER_EXCLUDER, REDO_UNIT
 from etl.load import load_files
 from labels import metric_label, t
 from pages.components.integrity_view import COUNTS, RATES, integrity_columns, with_integrity
@@ -113,7 +113,7 @@ def test_the_bulletin_has_the_integrity_tables_and_names_the_redo_unit(demo_con)
 def test_the_evidence_pack_lists_exclusions_with_reason_and_approver_and_the_review_sample(demo_con) -> None:
     import io
 
-    from etl.demo_integrity import REVIEWERS
+    from etl.democity.integrity import REVIEWERS
     from warehouse.access import Viewer
     from warehouse.evidence import SHEETS, build_evidence_pack
     from warehouse.settings import load_settings

@@ -12,9 +12,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl import demo_city, demo_places
-from etl.demo_eval import evaluate_alerts, evaluate_clusters
-from etl.demo_problems import read_truth
+from etl.democity import city as demo_city, places as demo_places
+from etl.democity.eval import evaluate_alerts, evaluate_clusters
+from etl.democity.problems import read_truth
 from warehouse.__main__ import main
 from warehouse.access import OrderAccessError, Viewer
 from warehouse.alerts import fetch_alert_orders, fetch_alerts

@@ -16,9 +16,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from etl import demo
-from etl.demo_city import COUNTIES, DEPARTMENTS
-from etl.demo_orders import generate_orders
+from etl.democity import generate as demo
+from etl.democity.city import COUNTIES, DEPARTMENTS
+from etl.democity.orders import generate_orders
 
 ALIASES = {
     "order_id": ("工单编号", "工单号", "编号"),

@@ -8,9 +8,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from etl import demo, demo_places
-from etl.demo_orders import generate_orders, month_starts
-from etl.demo_problems import SPIKES, TRUTH_FILE, read_truth, with_planted
+from etl.democity import generate as demo
+from etl.democity import places as demo_places
+from etl.democity.orders import generate_orders, month_starts
+from etl.democity.problems import SPIKES, TRUTH_FILE, read_truth, with_planted
 from tests.unit.test_demo import read_export
 
 SMALL = {"months": 4, "orders_per_month": 400, "seed": 7}

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import polars as pl
 
-from etl import demo_integrity
+from etl.democity import integrity
 
 TIMESTAMP_FIELDS = (
     "received_at", "dispatched_at", "signed_at", "responded_at", "closed_at", "callback_at", "reviewed_at",
@@ -67,7 +67,7 @@ VENDOR_A = Vendor(
         ("办理时限", "due_effective"), ("办结时间", "closed_at"), ("办理状态", "status"),
         ("退单次数", "return_count"), ("回访时间", "callback_at"), ("是否解决", "resolution"),
         ("满意度", "satisfaction"), ("是否有效", "is_valid"), ("考核豁免", "is_exempt"),
-        *demo_integrity.COLUMNS["A"],
+        *integrity.COLUMNS["A"],
     ),
     ts_format="%Y-%m-%d %H:%M:%S",
     urgency=("紧急", "一般"),
@@ -87,7 +87,7 @@ VENDOR_B = Vendor(
         ("响应时间", "responded_at"), ("办理截止时间", "due_at"), ("延期后截止时间", "due_ext_at"),
         ("办结时间", "closed_at"), ("工单状态", "status"), ("退回次数", "return_count"),
         ("回访时间", "callback_at"), ("解决情况", "resolution"), ("满意度评价", "satisfaction"),
-        ("有效工单", "is_valid"), ("申诉通过", "is_exempt"), *demo_integrity.COLUMNS["B"],
+        ("有效工单", "is_valid"), ("申诉通过", "is_exempt"), *integrity.COLUMNS["B"],
     ),
     ts_format="%Y年%-m月%-d日 %H时%M分%S秒",
     urgency=("特急", "普通"),
@@ -106,7 +106,7 @@ VENDOR_C = Vendor(
         ("派单时间", "dispatched_at"), ("首次联系时间", "responded_at"), ("办结时间", "closed_at"),
         ("办理状态", "status"), ("退单次数", "return_count"), ("回访时间", "callback_at"),
         ("是否解决", "resolution"), ("是否满意", "satisfaction"), ("是否有效", "is_valid"),
-        ("考核豁免", "is_exempt"), *demo_integrity.COLUMNS["C"],
+        ("考核豁免", "is_exempt"), *integrity.COLUMNS["C"],
     ),
     ts_format="%Y/%-m/%-d %H:%M",
     urgency=("紧急", "一般"),
@@ -153,7 +153,7 @@ def snapshot(truth: pl.DataFrame, month: int, firsts: list[date]) -> pl.DataFram
             pl.when(called_back).then("satisfaction").alias("satisfaction"),
             (pl.col("month") == month).alias("__base"),
         )
-        .with_columns(demo_integrity.visible(as_of))
+        .with_columns(integrity.visible(as_of))
         .with_columns(
             # a refused extension leaves the deadline where it was
             pl.coalesce(pl.when(pl.col("extension_approved").fill_null(True)).then("due_ext_at"), "due_at").alias(

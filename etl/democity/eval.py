@@ -1,7 +1,7 @@
-"""Measure the problem finders against the demo city's truth: ``python -m etl.demo_eval --exports DIR --db PATH``.
+"""Measure the problem finders against the demo city's truth: ``python -m etl.democity.eval --exports DIR --db PATH``.
 
 The generator writes which orders it made about the same problem and which spikes it planted
-(``etl.demo_problems``, ``.demo_truth.json`` beside the exports); this compares the recurring problems
+(``etl.democity.problems``, ``.demo_truth.json`` beside the exports); this compares the recurring problems
 (``warehouse.clusters``) and the early warning (``warehouse.alerts``) of a warehouse loaded from those
 exports with them. The figures in docs/metrics.md are its output.
 
@@ -32,15 +32,15 @@ from pathlib import Path
 
 import duckdb
 
-from etl import demo_topics
-from etl.demo_problems import read_truth
+from etl.democity import topics
+from etl.democity.problems import read_truth
 from warehouse.alerts import scan_alerts
 from warehouse.calendar import Period
 from warehouse.clusters import find_clusters
 from warehouse.problem_settings import AlertSettings, ClusterSettings, load_problem_settings
 from warehouse.problems_doc import write_measures
 
-_L2 = {t.l3: (t.l1, t.l2) for t in demo_topics.TOPICS}
+_L2 = {t.l3: (t.l1, t.l2) for t in topics.TOPICS}
 # The settings in config/problems.toml were chosen on the demo of this seed; docs/metrics.md reports another.
 TUNED_ON_SEED = 777
 
@@ -142,7 +142,7 @@ def _ratio(a: int, b: int) -> float | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl.demo_eval", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m etl.democity.eval", description=__doc__.splitlines()[0])
     parser.add_argument("--exports", required=True, help="the demo exports folder (holds .demo_truth.json)")
     parser.add_argument("--db", required=True, help="a warehouse loaded from exactly those exports")
     parser.add_argument("--out", help="also write the result here (docs/problem_measures.json for metrics-doc)")
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     out["demo"] = {
         "seed": truth.get("seed"), "months": truth["months"], "orders_per_month": truth["orders_per_month"],
         "end_month": truth["end_month"], "tuned_on_seed": TUNED_ON_SEED,
-        "command": "python -m etl.demo_eval --exports DIR --db PATH --out docs/problem_measures.json",
+        "command": "python -m etl.democity.eval --exports DIR --db PATH --out docs/problem_measures.json",
     }  # fmt: skip
     json.dump(out, sys.stdout, ensure_ascii=False, indent=1, default=str)
     sys.stdout.write("\n")

@@ -2,16 +2,16 @@
 
 Why: newcomers, the dashboard's demo mode and the tests need data that looks and misbehaves like
 real hotline exports without touching any real citizen's record. Every place, unit and person is
-invented (see ``etl.demo_city``); phone numbers are random.
+invented (see ``etl.democity.city``); phone numbers are random.
 
 What gets written, in load order (file names sort by month):
 
 - ``yunxi_12345_YYYY-MM.csv`` / ``.xlsx``, one snapshot export per month, rotating between three
-  vendor dialects (``etl.demo_export``): GBK CSV, XLSX with a title row, UTF-8-with-BOM CSV. An XLSX
+  vendor dialects (``etl.democity.export``): GBK CSV, XLSX with a title row, UTF-8-with-BOM CSV. An XLSX
   month with more than ``XLSX_MAX_ROWS`` rows is written as plain UTF-8 CSV instead (same vendor-B
   headers and text timestamps): xlsxwriter needs about 4 µs per cell, 11 s for 100 000 rows.
 - ``.demo_manifest.json`` (hidden, so ``etl load DIR/*`` skips it): per file the number of data
-  rows and of each injected messy kind (``etl.demo_messy``), also kept in ``MESSY_EXPECTATIONS``.
+  rows and of each injected messy kind (``etl.democity.messy``), also kept in ``MESSY_EXPECTATIONS``.
 
 Generation is vectorised; the defaults (13 months × 5 000 orders) take a few seconds.
 """
@@ -27,8 +27,8 @@ import numpy as np
 import polars as pl
 import xlsxwriter
 
-from etl import demo_integrity
-from etl.demo_export import (
+from etl.democity import integrity
+from etl.democity.export import (
     DEADLINE_FIELDS,
     TIMESTAMP_FIELDS,
     VENDOR_B,
@@ -38,9 +38,9 @@ from etl.demo_export import (
     snapshot,
     without_extension,
 )
-from etl.demo_messy import KINDS, inject
-from etl.demo_orders import generate_orders, month_starts
-from etl.demo_problems import with_planted, write_truth
+from etl.democity.messy import KINDS, inject
+from etl.democity.orders import generate_orders, month_starts
+from etl.democity.problems import with_planted, write_truth
 
 DEFAULT_ORDERS_PER_MONTH = 5000
 DEFAULT_END_MONTH = "2026-10"  # the last complete month of the demo period
@@ -101,7 +101,7 @@ def demo_truth(
     Also the labelled sample of ``etl.reply_eval``."""
     firsts = month_starts(end, months)
     truth = with_planted(generate_orders(rng, end, months, orders_per_month), seed, firsts, orders_per_month)
-    return firsts, demo_integrity.enrich(truth, seed, firsts)
+    return firsts, integrity.enrich(truth, seed, firsts)
 
 
 def messy_expectations(out_dir: Path) -> dict[str, dict[str, int]]:

@@ -13,7 +13,7 @@ The generator knows its ground truth:
 Vendors A and B export the redo link (原工单编号 / 原工单号) and the exclusion details; vendor C exports
 neither, so its months measure redos by the proxy (repeat calls). Vendor B's 延期后截止时间 comes with
 延期审批. Everything here draws from its own random stream (seeded from the demo seed), so the rest of the
-generator draws exactly what it drew before. Every name is fictional (``etl.demo_city``).
+generator draws exactly what it drew before. Every name is fictional (``etl.democity.city``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from datetime import date, datetime, time
 import numpy as np
 import polars as pl
 
-from etl.demo_lifecycle import _end_of_working_day
-from etl.demo_places import _TOWNSHIPS, PER_TOWNSHIP, estate_names, road_names
+from etl.democity.lifecycle import _end_of_working_day
+from etl.democity.places import _TOWNSHIPS, PER_TOWNSHIP, estate_names, road_names
 
 OVER_EXCLUDER = "市人力资源和社会保障局"
 REDO_UNIT = "市住房和城乡建设局"
@@ -160,7 +160,7 @@ def _redo_orders(rng: np.random.Generator, truth: pl.DataFrame, firsts: list[dat
         pl.col("dispatched_at").is_not_null()
         & (pl.col("satisfaction") == "不满意")
         & pl.col("callback_at").is_not_null()
-        # the planted recurring problems and spikes stay as etl.demo_eval measures them: a redo of one of
+        # the planted recurring problems and spikes stay as etl.democity.eval measures them: a redo of one of
         # their orders would join the problem unlabelled and add calls the spike's truth does not count
         & pl.col("problem_id").is_null()
     )

@@ -1,0 +1,53 @@
+"""Readers: a file in, a Polars frame of text cells out, and nothing else.
+
+Every cell is read as text (typing is the mapping step's job, where a bad cell becomes a
+quarantine reason instead of a crash). CSV is parsed by Polars' native reader (columnar, never
+Python objects row by row); GBK/GB18030 files are first transcoded to a temporary UTF-8 file in
+chunks, because Polars' fast path reads only UTF-8 and DuckDB here cannot read GBK at all.
+
+The modules, by what they hold: ``source`` (SourceFile, ReadError), ``opening`` (open_source: limits,
+kind), ``encoding`` (which encoding a file is in), ``utf8`` (the UTF-8, LF copy Polars reads),
+``cells`` (a CSV's cells as text), ``pieces`` (a big CSV piece by piece), ``xlsx`` and ``zipguard``
+(workbooks), ``records`` (JSON), ``frames`` (a file's rows, whatever its kind). The names callers use
+are imported here: ``from etl.readers import open_source, read_frames``. The size thresholds are not
+(``frames.CHUNKED_MIN_BYTES``, ``pieces.PIECE_BYTES``, ``utf8.PARALLEL_TRANSCODE_BYTES``): a copy here
+would not change what the module reads, so a test changes them where they live.
+"""
+
+from etl.readers.cells import EXTRA_CELLS, UNNAMED, fold_unnamed, read_csv_cells
+from etl.readers.encoding import SNIFF_BYTES, Guess, detect_encoding, sniff_encoding
+from etl.readers.frames import preview_rows, read_frame, read_frames
+from etl.readers.opening import MAX_FILE_MB, open_source
+from etl.readers.pieces import BOM, CsvPieces, csv_pieces, csv_record_pieces
+from etl.readers.source import ReadError, SourceFile
+from etl.readers.utf8 import LONE_CR, utf8_csv
+from etl.readers.xlsx import EXCEL_SUFFIXES, check_excel_container, preview_excel, read_excel_frame, sheet_names
+
+__all__ = [
+    "BOM",
+    "EXCEL_SUFFIXES",
+    "EXTRA_CELLS",
+    "LONE_CR",
+    "MAX_FILE_MB",
+    "SNIFF_BYTES",
+    "UNNAMED",
+    "CsvPieces",
+    "Guess",
+    "ReadError",
+    "SourceFile",
+    "check_excel_container",
+    "csv_pieces",
+    "csv_record_pieces",
+    "detect_encoding",
+    "fold_unnamed",
+    "open_source",
+    "preview_excel",
+    "preview_rows",
+    "read_csv_cells",
+    "read_excel_frame",
+    "read_frame",
+    "read_frames",
+    "sheet_names",
+    "sniff_encoding",
+    "utf8_csv",
+]
