@@ -51,6 +51,8 @@ def shot(page, name: str, scroll_to=None) -> None:
 def pick_march_departments(page) -> None:
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("承办单位", exact=True).click()
+    # the rerun has drawn the new level (settled alone can pass before that run starts), then it is over
+    expect(page.get_by_text(re.compile("承办单位 · 市直部门 · ")).first).to_be_visible(timeout=60_000)
     settled(page)
     sidebar.get_by_label("月份").click()
     page.get_by_role("option").filter(has_text=re.compile("^2024年3月$")).click()
