@@ -22,7 +22,6 @@ from pages.components.markup import md
 from pages.components.oversight_charts import build_category_gap_figure
 from pages.components.oversight_tables import (
     CATEGORY_COLUMNS,
-    blank_unavailable,
     file_stamp,
     order_list_tabs,
     show_table,
@@ -30,7 +29,7 @@ from pages.components.oversight_tables import (
     unit_notes,
 )
 from pages.components.problems import clusters_section
-from pages.components.tables import incomplete_caption, missing_keys, trend_gap
+from pages.components.tables import incomplete_caption, trend_gap
 from pages.components.targets_view import target_line
 from warehouse.registry import RANKING_RATES
 
@@ -113,7 +112,7 @@ if note := incomplete_caption(own, metric, data.build_info(stamp).get("as_of"), 
     st.caption(note)
 
 st.subheader(t("up_categories_title", lang))
-categories = blank_unavailable(od.unit_categories(*key, p.start, p.end, p.kind), missing_keys(row))
+categories = od.unit_categories(*key, p.start, p.end, p.kind)  # "not available" per category: the warehouse says
 if categories.is_empty():
     st.info(t("up_no_categories", lang), icon=":material/info:")
 else:

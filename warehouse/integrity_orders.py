@@ -20,9 +20,9 @@ import polars as pl
 from labels import t
 from warehouse.access import Viewer
 from warehouse.calendar import Period
-from warehouse.drilldown import FREE_TEXT_COLUMNS, scope_clauses
+from warehouse.drilldown import FREE_TEXT_COLUMNS, scope_clauses, unit_clauses
 from warehouse.masking import mask_text, mask_text_columns
-from warehouse.registry import CITY, METRIC_BY_KEY, get_level
+from warehouse.registry import METRIC_BY_KEY, get_level
 from warehouse.settings import Settings, load_settings
 
 EXCLUSION_COLUMNS = (
@@ -37,17 +37,9 @@ _PSEUDONYMS = "甲乙丙丁戊己庚辛壬癸"
 
 
 def _unit_clause(level: str, unit: str | None, county: str | None, params: dict[str, Any]) -> str:
-    if level == CITY.name or unit is None:
+    if unit is None:
         return ""
-    lvl = get_level(level)
-    params["unit"] = unit
-    clause = f" AND f.{lvl.unit_col} = $unit"
-    if lvl.name == "township":
-        if county is None:
-            raise ValueError("乡镇街道按所属区县区分，请同时指定 county")
-        params["county"] = county
-        clause += " AND f.county = $county"
-    return clause
+    return "".join(f" AND f.{c}" for c in unit_clauses(get_level(level), unit, county, params))
 
 
 def _scope(viewer: Viewer, params: dict[str, Any]) -> str:

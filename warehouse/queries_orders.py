@@ -20,10 +20,10 @@ import polars as pl
 
 from warehouse.access import Viewer
 from warehouse.calendar import Period
-from warehouse.drilldown import mask_for, part_metric, scope_clauses
+from warehouse.drilldown import mask_for, part_metric, scope_clauses, unit_clauses
 from warehouse.metrics import count_column, fetch_monthly
 from warehouse.rankings import fetch_ranking
-from warehouse.registry import CITY, METRIC_BY_KEY, get_level
+from warehouse.registry import METRIC_BY_KEY, get_level
 from warehouse.scoring import rate_row, rules_in_force
 from warehouse.settings import Settings, load_settings
 
@@ -210,19 +210,7 @@ def fetch_unit_trend(
 
 
 def _unit_clauses(level: str, unit: str | None, county: str | None, params: dict[str, Any]) -> str:
-    if level == CITY.name:
-        return ""
-    lvl = get_level(level)
-    if unit is None:
-        raise ValueError("需要指定单位 (unit is required)")
-    params["unit"] = unit
-    clause = f" AND {lvl.unit_col} = $unit"
-    if lvl.name == "township":
-        if county is None:
-            raise ValueError("乡镇街道按所属区县区分，请同时指定 county")
-        params["county"] = county
-        clause += " AND county = $county"
-    return clause
+    return "".join(f" AND {c}" for c in unit_clauses(get_level(level), unit, county, params))
 
 
 _CATEGORY_COUNTS = ("assessed_count", "dissatisfied_count", "overdue_open_count", "returned_count", "repeat_count",
