@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum 
 DB ?= data/hotline.duckdb
 PORT ?= 8501
 
-.PHONY: install run demo test lint format bench clean
+.PHONY: install run demo test test-fast lint format bench clean
 
 # The pinned requirements, then the project itself (editable: the hotline-etl, hotline-warehouse and
 # hotline-report commands run this checkout from any directory).
@@ -34,8 +34,18 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+# The whole suite on every core (pytest-xdist): a test file stays on one worker, so its module fixtures
+# (a browser server, a built city) are built once; each worker has its own temp dirs, demo warehouse and
+# browser servers on free ports.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
+
 test: install lint
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
+
+# The quick loop while working: unit and data tests without the ones marked slow (large data, Spark);
+# no AppTest, no browser. `make test` is still the one that counts.
+test-fast: install
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not slow" tests/unit tests/data
 
 # The scale benchmark (about 20 minutes: 1M and 10M orders); writes docs/benchmarks.md. Bench-only
 # extras (pandas baseline, pyspark) come from requirements-bench.txt.

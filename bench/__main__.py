@@ -108,28 +108,42 @@ def cmd_queries(args: argparse.Namespace) -> int:
 def cmd_stages(args: argparse.Namespace) -> int:
     """One load per FILE with the stages it reports, side by side, each also per million rows (a step
     whose per-million figure grows with the file is the superlinear one); then the floor in parts."""
-    from bench.stages import floor_parts, time_stages
+    from bench.stages import floor_parts, run_load, stage_table
 
     runs = []
     for file in args.files:
-        total, spent = time_stages(Path(file), args.sequential)
-        runs.append((Path(file).name, total, spent, _rows_of(Path(file))))
+        out = run_load(Path(file), args.sequential)
+        runs.append((Path(file).name, out, _rows_of(Path(file))))
     print(f"machine: {machine()}; load average {load_average()}")
-    names = [n for n in dict.fromkeys(n for _f, _t, spent, _r in runs for n in spent) if not n.startswith("(")]
-    names.sort(key=lambda n: -max(spent.get(n, 0) for _f, _t, spent, _r in runs))
     head = "".join(f" | {name[:24]:>24} s  per 1M" for name, *_ in runs)
-    print(f"{'stage':<62}{head}")
-    for label in ["load_files total", *names, "(process CPU seconds)", "(peak memory MB)"]:
+    print(f"{'stage (the load thread: adds up to the total)':<62}{head}")
+    tables = [stage_table(out) for _n, out, _r in runs]
+    for label in ["load_files total", *tables[0]]:
         cells = ""
-        for _name, total, spent, rows in runs:
-            value = total if label == "load_files total" else spent.get(label, 0.0)
-            per = "" if label.startswith("(peak") else f"{value / rows * 1e6:7.2f}"
-            cells += f" | {value:>26.2f}  {per:>7}"
+        for (_name, out, rows), table in zip(runs, tables, strict=True):
+            value = out["summary_seconds"] if label == "load_files total" else table[label]
+            cells += f" | {value:>26.2f}  {value / rows * 1e6:7.2f}"
+        print(f"{label[:62]:<62}{cells}")
+    head = "".join(f" | {name[:16]:>16} s  CPU-s  per 1M" for name, *_ in runs)
+    print(f"\n{'step (every thread; CPU-s: the whole process)':<62}{head}")
+    names = list(dict.fromkeys(n for _n, out, _r in runs for n in out["steps"]))
+    names.sort(key=lambda n: -max(out["steps"].get(n, 0) for _n, out, _r in runs))
+    for label in [*names, "(process CPU seconds)", "(peak memory MB)"]:
+        cells = ""
+        for _name, out, rows in runs:
+            if label == "(process CPU seconds)":
+                cells += f" | {'':>18}  {out['cpu_s']:5.1f}  {out['cpu_s'] / rows * 1e6:6.2f}"
+            elif label == "(peak memory MB)":
+                cells += f" | {out['peak_mb']:>18.0f}  {'':>5}  {'':>6}"
+            else:
+                value, cpu = out["steps"].get(label, 0.0), out["steps_cpu"].get(label, 0.0)
+                cells += f" | {value:>18.2f}  {cpu:5.1f}  {value / rows * 1e6:6.2f}"
         print(f"{label[:62]:<62}{cells}")
     if not args.sequential:
-        print("(a worker thread checks the next slice while DuckDB writes this one: the stages overlap)")
+        print("(a worker thread checks the next slice while DuckDB writes this one: the steps overlap, and a")
+        print(" step's CPU-s count every thread; --sequential gives each step's own)")
     if args.floor:
-        for name, _t, _s, _r in runs:
+        for name, _o, _r in runs:
             print(f"the floor of {name}, in parts (DuckDB alone, each in a new database):")
             for label, seconds in floor_parts(Path(next(f for f in args.files if Path(f).name == name))).items():
                 print(f"{seconds:8.2f} s  {label}")

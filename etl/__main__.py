@@ -18,6 +18,7 @@ from etl.progress import TerminalBar
 from warehouse import audit
 from warehouse.backups import WarehouseCorruptError
 from warehouse.connection import WarehouseBusyError, resolve_db_path
+from warehouse.settings import SettingsError
 
 LABELS = {
     "files": "文件数",
@@ -72,7 +73,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
     try:
         summary = load_files(args.files, db=args.db, profile=args.profile, mark_demo=args.demo_data,
                              replace_demo=args.replace_demo, new_key=args.new_key, progress=bar)  # fmt: skip
-    except (ProfileError, WarehouseBusyError, WarehouseCorruptError, LoadRefused) as exc:
+    except (ProfileError, WarehouseBusyError, WarehouseCorruptError, LoadRefused, SettingsError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except duckdb.Error as exc:  # anything else DuckDB refuses: the load was discarded whole
@@ -136,7 +137,7 @@ def _warehouse_has_orders(db: str | None) -> bool:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from etl.demo import write_demo
+    from etl.democity.generate import write_demo
 
     if args.load_if_empty and _warehouse_has_orders(args.db):
         print("数据仓库已有数据，跳过演示数据导入。")
@@ -154,7 +155,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_map(args: argparse.Namespace) -> int:
-    from etl.demo_map import write_demo_map
+    from etl.democity.map import write_demo_map
 
     for path in write_demo_map(Path(args.out), args.seed):
         print(path)

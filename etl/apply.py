@@ -26,7 +26,7 @@ import pyarrow as pa
 from etl.checking import Slice, withdraw
 from etl.fields_carried import FileFields
 from etl.mapping import ROW
-from etl.progress import Tracker
+from etl.progress import Tracker, timed, timed_items
 from etl.summary import FileResult, Stopwatch
 from etl.validate import Checked, merge_checked
 from warehouse import parts
@@ -50,11 +50,14 @@ def apply_file(
     clock: Stopwatch | None = None,
     first_load_id: int | None = None,
     facts: SnapshotWriter | None = None,
+    spent: dict[str, float] | None = None,
 ) -> FileResult:
     """Write one file into the open transaction, a checked slice at a time; return its counts. A file
     that turns out unreadable half-way raises ReadError after removing what was written of it.
-    ``first_load_id``: the load id of the load's first file; ``facts``: what writes the fact rows."""
+    ``first_load_id``: the load id of the load's first file; ``facts``: what writes the fact rows;
+    ``spent`` gets the seconds of its check and write stages added (etl.progress.TIMED_STAGES)."""
     clock = clock or Stopwatch()
+    spent = {} if spent is None else spent
     facts = facts or snapshot_writer(con)
     params = {"key": key, "load_id": load_id, "source_file": prep.source.path.name,
               "first_load_id": first_load_id or load_id}  # fmt: skip
@@ -72,22 +75,22 @@ def apply_file(
     staged = 0
     fields = FileFields(con, prep, params)
     try:
-        for piece, incoming in _ahead(_with_arrow(run.slices(), clock)):
+        for piece, incoming in timed_items(_ahead(_with_arrow(run.slices(), clock)), spent, "check"):
             res.rows_read += piece.checked.rows_read
             fields.count(piece.checked.good)
             kept.append(replace(piece.checked, good=piece.checked.good.clear()))
             if incoming is not None:
-                with clock.time("write: fact rows, personal data (DuckDB)"):
+                with clock.time("write: fact rows, personal data (DuckDB)"), timed(spent, "write"):
                     staged += _stage(con, incoming, params, facts)
             tracker.wrote(piece.checked.rows_read, piece.done)
-        with clock.time("settle repeats (Polars)"):
+        with clock.time("settle repeats (Polars)"), timed(spent, "check"):
             settled = run.settle()
-        with clock.time("settle: repeats, known orders (DuckDB)"):
+        with clock.time("settle: repeats, known orders (DuckDB)"), timed(spent, "write"):
             staged -= _take_back(con, settled.withdrawn, params)
             if settled.checked.good.height:
                 staged += _stage(con, _arrow(settled.checked.good), params, facts)
             known, same = _match_known(con, params)
-        fields.settle(settled, merge_checked(kept).quarantine, facts)
+            fields.settle(settled, merge_checked(kept).quarantine, facts)
     except BaseException:
         _forget_file(con, params)
         raise
@@ -97,7 +100,7 @@ def apply_file(
     res.duplicates = whole.duplicates
     res.loaded, res.updated, res.unchanged = staged - known, known - same, same
     res.warnings.extend(whole.notes)
-    with clock.time("write: quarantine, cell warnings (DuckDB)"):
+    with clock.time("write: quarantine, cell warnings (DuckDB)"), timed(spent, "write"):
         res.quarantined = _append(con, "raw_quarantine", whole.quarantine, params)
         res.cell_warnings = _append(con, "raw_cell_warnings", whole.warnings, params)
     con.execute("DROP TABLE IF EXISTS load_params")

@@ -88,5 +88,5 @@ def _rewrite_facts(con: duckdb.DuckDBPyConnection, load_id: int, facts: Snapshot
     con.execute(f"CREATE OR REPLACE TEMP TABLE fct_redo AS SELECT {cols} FROM {table} WHERE load_id = ?", [load_id])
     con.execute(f"DELETE FROM {table} WHERE load_id = ?", [load_id])
     con.execute(f"CREATE OR REPLACE TEMP VIEW {SOURCE} AS SELECT * FROM temp.fct_redo")
-    facts.write()
+    facts.write("raw_work_orders")  # the file's earlier versions of its orders are retired by now
     con.execute(f"DROP VIEW temp.{SOURCE}; DROP TABLE temp.fct_redo")

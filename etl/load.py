@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import math
 import os
 import time
 from collections.abc import Iterator
@@ -29,8 +30,8 @@ from etl.apply import apply_file
 from etl.checking import FilePass, check_file, whole_file
 from etl.load_record import already_loaded, journal_entry, live_state, write_log_row
 from etl.mapping import ColumnMap, UnmappableError, find_header, rules_by_source
-from etl.profiles import Profile, alias_warnings, load_profile
-from etl.progress import ProgressCallback, Tracker
+from etl.profiles import DEFAULT_PROFILE, Profile, alias_warnings, load_profile
+from etl.progress import TIMED_STAGES, ProgressCallback, Tracker, timed
 from etl.readers import RawFile, ReadError, SourceFile, open_source, preview_rows, read_frames, sheet_names
 from etl.summary import COUNTS, FileResult, LoadSummary, Stopwatch
 from etl.validate import Checked
@@ -155,12 +156,14 @@ def load_files(
             todo.append((path, sha))
     intent = (mark_demo, replace_demo, new_key)
     tracker = Tracker(sum(p.stat().st_size for p, _ in todo if p.is_file()), progress)
-    written = iter(_write(todo, db_path, prof, summary, intent, tracker, clock) if todo else [])
+    spent = dict.fromkeys(TIMED_STAGES, 0.0)
+    written = iter(_write(todo, db_path, prof, summary, intent, tracker, clock, spent) if todo else [])
     for res in results:  # in the order the files were given
         summary.add(res or next(written))
     tracker.finish()
-    summary.add_stages(clock.rounded(), clock.rounded_cpu())
+    summary.add_steps(clock.rounded(), clock.rounded_cpu())
     summary.seconds = round(time.perf_counter() - started, 3)
+    summary.stages = {stage: math.floor(seconds * 1000) / 1000 for stage, seconds in spent.items()}
     return summary
 
 
@@ -187,17 +190,21 @@ def _write(
     intent: tuple[bool, bool, bool],
     tracker: Tracker | None = None,
     clock: Stopwatch | None = None,
+    spent: dict[str, float] | None = None,
 ) -> list[FileResult]:
     """Write the files of ``todo`` in one atomic load; their results in order (``summary`` gets the
-    refresh and its time). A file whose bytes came earlier in ``todo`` changes nothing: its rows count
-    as unchanged, or it is rejected like that earlier copy. ``intent``: (mark_demo, replace_demo, new_key)."""
+    refresh and its time, ``clock`` the seconds of every step, ``spent`` those of each of TIMED_STAGES).
+    A file whose bytes came earlier in ``todo`` changes nothing: its rows count as unchanged, or it is
+    rejected like that earlier copy. ``intent``: (mark_demo, replace_demo, new_key)."""
     from warehouse.metrics import prepare_staging, snapshot_writer
 
     mark_demo, replace_demo, new_key = intent
     tracker = tracker or Tracker(0, None)
     clock = clock or Stopwatch()
+    spent = {} if spent is None else spent
     results: list[FileResult] = []
-    journal = lambda: append_journal(db_path, journal_entry(todo, results, intent))  # noqa: E731 - after the swap
+    custom = None if Path(prof.source) == DEFAULT_PROFILE else str(Path(prof.source).resolve())
+    journal = lambda: append_journal(db_path, journal_entry(todo, results, intent, custom))  # noqa: E731 - after the swap
     with writer(db_path, step=clock.add, fresh=replace_demo, on_swapped=journal) as con:
         entry = admission.admit(live_state(con, db_path, replace_demo), db_path, mark_demo, replace_demo, new_key)
         _tune(con)
@@ -213,14 +220,14 @@ def _write(
             tracker.start_file(path.name, path.stat().st_size if path.is_file() else 0)
             steps = Stopwatch()
             try:
-                with steps.time("read: open, map the header, first piece"):
+                with steps.time("read: open, map the header, first piece"), timed(spent, "read"):
                     prep = prepare_file(path, prof)
-                res = apply_file(con, prep, next_id, entry.key, tracker, steps, first_id, facts)
+                res = apply_file(con, prep, next_id, entry.key, tracker, steps, first_id, facts, spent)
             except (UnmappableError, ReadError) as exc:
                 res = FileResult(path.name, "rejected", str(exc))
             tracker.end_file()
             res.seconds = round(time.perf_counter() - t0, 3)
-            res.stages, res.stages_cpu = steps.rounded(), steps.rounded_cpu()
+            res.steps, res.steps_cpu = steps.rounded(), steps.rounded_cpu()
             if entry.key_note:
                 res.message = f"{entry.key_note}；{res.message}" if res.message else entry.key_note
             if sha:
@@ -232,7 +239,9 @@ def _write(
         t0 = time.perf_counter()
         tracker.refresh()
         summary.refresh = _rebuild_derived(con, first_id, clock)
-        summary.rebuild_seconds = round(time.perf_counter() - t0, 3)
+        took = time.perf_counter() - t0
+        spent["refresh"] = spent.get("refresh", 0.0) + took
+        summary.rebuild_seconds = round(took, 3)
         summary.is_demo = fetch_state(con).is_demo
         summary.demo_discarded, summary.key_note = entry.demo_discarded, entry.key_note
     return results

@@ -69,8 +69,11 @@ def live_state(con: duckdb.DuckDBPyConnection, db_path: Path, fresh: bool) -> Wa
         live.close()
 
 
-def journal_entry(todo: list[tuple[Path, str]], results: list[FileResult], intent: tuple[bool, bool, bool]) -> dict:
-    """What a restore needs to say which loads an older version lacks and how to replay them."""
+def journal_entry(
+    todo: list[tuple[Path, str]], results: list[FileResult], intent: tuple[bool, bool, bool], profile: str | None = None
+) -> dict:
+    """What a restore needs to say which loads an older version lacks and how to replay them; ``profile``:
+    the file of the custom profile the load read its exports with (None for the default)."""
     mark_demo, replace_demo, new_key = intent
     files = [
         {"name": r.file, "path": str(p.resolve()), "sha256": sha, "status": r.status}
@@ -79,4 +82,6 @@ def journal_entry(todo: list[tuple[Path, str]], results: list[FileResult], inten
     flags = [
         f for f, on in (("--demo-data", mark_demo), ("--replace-demo", replace_demo), ("--new-key", new_key)) if on
     ]
+    if profile:
+        flags += ["--profile", profile]
     return {"at": datetime.now().isoformat(), "files": files, "flags": flags}

@@ -298,10 +298,33 @@ def _rewrites(value: Any, where: str, c: Checker) -> list[tuple[str, str]]:
         try:
             pl.select(pl.lit("x").str.replace_all(pattern, "")).item()
         except pl.exceptions.PolarsError as exc:
-            c.fail(key, f"「{pattern}」不是有效的正则表达式（invalid regex）：{str(exc).splitlines()[-1].strip()}")
+            c.fail(key, f"「{pattern}」不是有效的正则表达式（invalid regex）：{regex_problem(exc)}")
             continue
         out.append((pattern, polars_replacement(replacement)))
     return out
+
+
+# The regex engine's words for the mistakes people make, said as an analyst would read them.
+_REGEX_PROBLEMS = {
+    "unclosed group": "左括号 ( 没有对应的右括号 ) / an opening ( is never closed",
+    "unopened group": "右括号 ) 前面没有对应的左括号 ( / a closing ) has no opening (",
+    "unclosed character class": "左方括号 [ 没有对应的 ] / an opening [ is never closed",
+    "repetition operator missing expression": "* + ? 前面没有可重复的内容 / * + ? repeats nothing",
+    "unclosed counted repetition": "花括号 { 没有对应的 } / an opening { is never closed",
+    "invalid character class range": "方括号里的范围写反了，如 [z-a] / a range in [ ] runs backwards",
+    "incomplete escape sequence": "末尾的反斜杠 \\ 后面没有字符 / a trailing backslash escapes nothing",
+}
+
+
+def regex_problem(exc: Exception) -> str:
+    """What is wrong with a pattern, in words (the engine's own line when it is not a common mistake),
+    without the engine's echo of the expression it was building."""
+    lines = [line.strip() for line in str(exc).splitlines()]
+    said = next((line.removeprefix("error:").strip() for line in lines if line.startswith("error:")), "")
+    for words, plain in _REGEX_PROBLEMS.items():
+        if words in said:
+            return plain
+    return said or lines[0]
 
 
 def polars_replacement(text: str) -> str:

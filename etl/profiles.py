@@ -51,7 +51,7 @@ class Profile:
     # an offset are converted to it, times without one are kept as written (etl.parsing).
     time_zone: str | None = None
     format: str = "auto"  # auto (by the file name's suffix) | csv | excel | json
-    records: str | None = None  # JSON: the key of the list of records (None: found by etl.records)
+    records: str | None = None  # JSON: the key of the list of records (None: found by etl.readers.records)
     own_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # as the custom profile lists them
 
 

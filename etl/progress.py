@@ -3,16 +3,22 @@ can drive its own bar with it) and the terminal bar the CLI draws with them.
 
 The fraction is by bytes: each file counts for its size, within a file by the share of it read and
 written so far (a file is written a slice at a time), and the metric refresh at the end takes the last 5 %.
+
+The seconds each stage took are measured here too (``timed``) and returned in the load's summary
+(``LoadSummary.stages``), for ``python -m bench stages`` to read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 REFRESH_SHARE = 0.05
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -90,3 +96,32 @@ class TerminalBar:
         if event.stage == "done":
             self.stream.write("\n")
         self.stream.flush()
+
+
+# Where a load's time goes, for ``python -m bench stages`` (the names above where they meet):
+# read = open the file, find the header, parse its cells (prepare_file); check = waiting for the checks
+# of the next slice (tidy, type, quarantine: they run in a worker thread while DuckDB writes the previous
+# slice, and only the wait is the load's time); write = stage snapshots, write raw rows, quarantine and
+# cell warnings (DuckDB); refresh = the metric tables (warehouse.metrics.refresh).
+TIMED_STAGES = ("read", "check", "write", "refresh")
+
+
+@contextlib.contextmanager
+def timed(spent: dict[str, float], stage: str) -> Iterator[None]:
+    """Add the wall time of the block to ``spent[stage]``, also when it raises."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        spent[stage] = spent.get(stage, 0.0) + time.perf_counter() - t0
+
+
+def timed_items(items: Iterator[T], spent: dict[str, float], stage: str) -> Iterator[T]:
+    """The items of ``items``, the time spent waiting for each added to ``spent[stage]``."""
+    while True:
+        with timed(spent, stage):
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+        yield item

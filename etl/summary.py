@@ -1,9 +1,11 @@
 """What a load reports: per file and in total, the SPEC §7 counts, and where its time went.
 
-``stages`` holds wall-clock seconds per named step (reading, checking, writing, each metric
-statement…): the benchmark reads them (``python -m bench stages``) instead of timing the code from
-outside. Steps of the checks' worker thread overlap the writes, so the stages add up to more than
-``seconds``.
+``LoadSummary.stages`` gives the seconds of each of etl.progress.TIMED_STAGES (read, check, write,
+refresh): wall time of the load's own thread, floored to the millisecond, so they never add up to more
+than ``seconds``; ``python -m bench stages`` reads them instead of timing the code from outside.
+``steps`` (per file and in total) break them down by named step (reading, checking, writing, each
+metric statement…), with the process's CPU seconds in each; steps of the checks' worker thread overlap
+the writes, so the steps add up to more than ``seconds``.
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ class FileResult:
     # what the analyst should look at although the file loaded: profile aliases that match no header,
     # an encoding guessed without certainty, a cell that swallowed whole records (--strict: exit 1)
     warnings: list[str] = field(default_factory=list)
-    stages: dict[str, float] = field(default_factory=dict)  # seconds per step of this file (see the module)
-    stages_cpu: dict[str, float] = field(default_factory=dict)  # the process's CPU seconds in each
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per step of this file (see the module)
+    steps_cpu: dict[str, float] = field(default_factory=dict)  # the process's CPU seconds in each
 
 
 @dataclass
@@ -55,14 +57,17 @@ class LoadSummary:
     warnings: int = 0  # of all files (FileResult.warnings)
     seconds: float = 0.0
     rebuild_seconds: float = 0.0  # of ``seconds``: recomputing the metric tables after the files
+    # of ``seconds``, per stage (etl.progress.TIMED_STAGES): wall time of the load's own thread, floored to
+    # the millisecond, so they never add up to more than ``seconds``; the rest: hashing, private copy, swap
+    stages: dict[str, float] = field(default_factory=dict)
     refresh: str = ""  # how the metric tables were brought up to date: incremental | full
     db: str = ""
     is_demo: bool | None = None  # the warehouse after the load (None: nothing was written)
     demo_discarded: int = 0  # demo orders discarded by --replace-demo
     key_note: str = ""  # set when --new-key accepted a different phone-hash key
     details: list[FileResult] = field(default_factory=list)
-    stages: dict[str, float] = field(default_factory=dict)  # seconds per step of the whole load
-    stages_cpu: dict[str, float] = field(default_factory=dict)  # the process's CPU seconds in each
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per step of the whole load (see the module)
+    steps_cpu: dict[str, float] = field(default_factory=dict)  # the process's CPU seconds in each
 
     def add(self, result: FileResult) -> None:
         self.files += 1
@@ -72,13 +77,13 @@ class LoadSummary:
         for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(result, name))
         self.warnings += len(result.warnings)
-        self.add_stages(result.stages, result.stages_cpu)
+        self.add_steps(result.steps, result.steps_cpu)
 
-    def add_stages(self, seconds: dict[str, float], cpu: dict[str, float]) -> None:
+    def add_steps(self, seconds: dict[str, float], cpu: dict[str, float]) -> None:
         for name, value in seconds.items():
-            self.stages[name] = round(self.stages.get(name, 0.0) + value, 3)
+            self.steps[name] = round(self.steps.get(name, 0.0) + value, 3)
         for name, value in cpu.items():
-            self.stages_cpu[name] = round(self.stages_cpu.get(name, 0.0) + value, 3)
+            self.steps_cpu[name] = round(self.steps_cpu.get(name, 0.0) + value, 3)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)

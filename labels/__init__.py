@@ -81,13 +81,18 @@ def missing_fields(rates: list[str] | tuple[str, ...], lang: str = "zh") -> str:
     callback rate, needing any of three, lacks all of them)."""
     from warehouse.registry import METRIC_BY_KEY
 
-    sep, either = ("、", "或") if lang == "zh" else (", ", " or ")
+    sep, either, both = ("、", "或", "和") if lang == "zh" else (", ", " or ", " and ")
     named: list[str] = []
     for key in rates:
-        need = METRIC_BY_KEY[METRIC_BY_KEY[key].requires or ""]
-        labels = [t(f"field_{f}", lang) for f in need.inputs]
-        if need.any_input:
-            named += labels
-        else:
-            named.append(either.join(labels))
+        for need in (METRIC_BY_KEY[n] for n in METRIC_BY_KEY[key].needs):
+            if not need.inputs:
+                continue
+            labels = [t(f"field_{f}", lang) for f in need.inputs]
+            if need.proxy:  # the redo links, or else what the proxy needs: one phrase
+                proxy = both.join(t(f"field_{f}", lang) for f in METRIC_BY_KEY[need.proxy].inputs)
+                named.append(either.join([*labels, proxy]))
+            elif need.any_input:
+                named += labels
+            else:
+                named.append(either.join(labels))
     return sep.join(dict.fromkeys(named))

@@ -1,4 +1,5 @@
-"""说明: what every metric means (from the registry), the rules, the settings in force, data freshness."""
+"""说明: what every metric means (from the registry), the rules, the settings in force and their history,
+data freshness."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import streamlit as st
 
 from labels import level_label, t
 from pages.components import data
+from pages.components import record_view as rv
 from pages.components.layout import page_header
 from pages.components.problems import about_problems
 from pages.components.tables import metric_definitions, settings_table
@@ -47,6 +49,14 @@ if info.get("build_fingerprint") and info["build_fingerprint"] != build_fingerpr
     st.warning(t("settings_changed", lang), icon=":material/sync_problem:")
 st.table(settings_table(settings, lang))
 st.caption(t("settings_source", lang).format(path=settings.get("source") or "—"))
+
+st.subheader(t("about_rule_history", lang))
+st.caption(t("about_rule_history_note", lang))
+st.table(rv.rule_history(stamp, lang))
+for month, version, keys in rv.rule_conflicts(stamp):
+    st.warning(
+        t("rule_conflict", lang).format(month=month, version=version, keys="、".join(keys)), icon=":material/gpp_maybe:"
+    )
 with st.expander("settings.json", icon=":material/code:"):
     st.code(json.dumps(settings, ensure_ascii=False, indent=2), language="json")
 

@@ -1,4 +1,5 @@
-"""管理 admin: accounts, the audit log, and the audited look-up of one order's personal data."""
+"""管理 admin: accounts, publishing and correcting months (定榜), the audited look-up of one order's personal
+data, and the audit log."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pages.components import data
 from pages.components.auth import page_access
 from pages.components.grid import show_frame
 from pages.components.layout import page_header
+from pages.components.record_admin import record_section
 from warehouse import audit
 from warehouse.users import ROLES, list_users
 
@@ -30,6 +32,8 @@ if users:
     )
     show_frame(accounts.rename(relabel(accounts.columns, lang)))
 st.caption(t("admin_users_hint", lang))
+
+record_section(access, lang)
 
 st.subheader(t("admin_lookup", lang))
 st.caption(t("admin_lookup_hint", lang))

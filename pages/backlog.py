@@ -16,7 +16,7 @@ from pages.components.export import to_csv_bytes
 from pages.components.layout import page_header
 from pages.components.markup import md
 from pages.components.oversight_tables import file_stamp, present, show_table
-from warehouse.backlog import BACKLOG_COLUMNS
+from warehouse.backlog import AGE_COLUMNS, BACKLOG_COLUMNS
 from warehouse.registry import LEVELS
 
 LIST_LIMIT = 500
@@ -31,6 +31,8 @@ if summary["as_of"] is None:
 where = t("bl_scope", lang).format(county=md(scope)) if scope else ""
 st.caption(t("bl_caption", lang).format(scope=where))
 backlog_kpis(summary, lang)
+if summary["backlog_count"]:  # the same backlog by working days past due (issue 20)
+    st.caption(t("bl_ages", lang).format(**{k: f"{summary[c]:,}" for k, c in zip("abcd", AGE_COLUMNS, strict=True)}))
 
 st.subheader(t("bl_trend_title", lang))
 trend = dd.backlog_trend(stamp, scope)

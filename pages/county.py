@@ -12,6 +12,7 @@ from labels import t
 from pages.components import data
 from pages.components import desk_data as dd
 from pages.components import oversight_data as od
+from pages.components import record_view as rv
 from pages.components.auth import page_access
 from pages.components.desk_charts import build_gap_heatmap
 from pages.components.filters import compare_caption, period_label, sidebar_filters
@@ -35,6 +36,7 @@ if county is None:
     st.info(t("no_units_level", lang), icon=":material/event_busy:")
     st.stop()
 st.caption(t("cd_caption", lang).format(county=md(county), period=period_label(p, lang)))
+state = rv.badge(stamp, p, lang)  # the county's rank, rates and townships as published (定榜)
 row = od.unit_row(stamp, "county", county, None, *span)
 if row is None:
     st.info(t("up_no_orders", lang).format(unit=md(county), period=period_label(p, lang)), icon=":material/event_busy:")
@@ -54,6 +56,8 @@ else:
         st.plotly_chart(build_gap_heatmap(solid, FIGURES, lang), width="stretch")
     st.caption(t("cd_heatmap_note", lang).format(n=sample, k=matrix.height - solid.height))
     show_table(matrix, MATRIX_COLUMNS, lang, download=file_stamp(t("cd_departments_title", lang), county, p.label))
+    if state["published"]:  # departments within a county are not a league table: never published
+        st.caption(t("rec_live_part", lang))
 
 st.subheader(t("cd_townships_title", lang))
 towns = dd.county_townships(stamp, viewer, county, *span)

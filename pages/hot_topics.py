@@ -18,7 +18,7 @@ from pages.components.oversight_charts import (
     build_risers_figure,
     hot_words_note,
 )
-from pages.components.oversight_tables import ISSUE_COLUMNS, blank_unavailable, file_stamp, show_table
+from pages.components.oversight_tables import ISSUE_COLUMNS, file_stamp, show_table
 from pages.components.problems import alerts_section, clusters_section
 from pages.components.ranking_notes import empty_message
 from pages.components.tables import missing_keys, missing_text
@@ -78,7 +78,7 @@ by_category, by_unit = st.tabs(
     [t("ht_by_category", lang), t("ht_by_unit", lang).format(level=level_label(f.level, lang))]
 )
 lacking = [k for k in missing_keys(data.totals_with_previous(stamp, *span)[0]) if k in ("repeat_rate", "return_rate")]
-issues = blank_unavailable(od.category_issues(stamp, *span, county), lacking)
+issues = od.category_issues(stamp, *span, county)  # "not available" per category: the warehouse says
 fields, rates = missing_text(lacking, lang)
 if len(lacking) == 2:  # neither can be found: "none" would be false
     by_category.info(t("ht_issues_not_available", lang).format(fields=fields), icon=":material/block:")

@@ -8,6 +8,7 @@ import streamlit as st
 from labels import level_label, lists_rule, t
 from pages.components import data
 from pages.components import desk_data as dd
+from pages.components import record_view as rv
 from pages.components.auth import page_access
 from pages.components.charts import build_volume_figure
 from pages.components.desk_view import with_backlog
@@ -25,6 +26,7 @@ f = sidebar_filters(lang, levels=False, compare=True)
 stamp, p = data.warehouse_stamp(), f.period
 current, previous, comparison = data.totals_with_previous(stamp, p.start, p.end, p.kind, f.basis)
 st.caption(compare_caption(p, comparison, lang))
+rv.badge(stamp, p, lang)
 if not current.get("received_count") and not current.get("dispatched_count"):
     st.info(t("no_orders_period", lang), icon=":material/event_busy:")
     st.stop()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from labels import t
 from pages.components import data
+from pages.components import record_view as rv
 from pages.components.auth import audit_export, page_access
 from pages.components.bulletin_notes import text_editors
 from pages.components.filters import period_label
@@ -44,6 +45,7 @@ except Exception as exc:  # a report that cannot be built is explained, never a 
     st.error(t("report_failed", lang).format(error=exc), icon=":material/error:")
     st.stop()
 
+rv.badge(stamp, Period.month(month), lang)
 if report["is_partial"]:
     st.warning(t("report_partial", lang).format(as_of=report["as_of"]), icon=":material/schedule:")
 if not report["text_written"]:

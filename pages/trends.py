@@ -40,6 +40,8 @@ if f.level == "township":
 selected = monthly.filter(pl.col(unit_col).is_in(chosen))
 city = data.monthly(stamp, "city", start, end)
 st.caption(t("trend_caption", lang).format(start=start.strftime("%Y-%m"), end=end.strftime("%Y-%m")))
+if shown := sorted(m.strftime("%Y-%m") for m in city.filter(pl.col("figures") == "published")["month"]):
+    st.caption(t("trend_published_months", lang).format(months="、".join(shown)))
 if not chosen:
     st.info(t("trend_pick_units", lang), icon=":material/touch_app:")
 if gap := trend_gap([selected, city], metric, lang):

@@ -14,6 +14,7 @@ import streamlit as st
 from labels import t
 from pages.components import data
 from pages.components import desk_data as dd
+from pages.components import record_view as rv
 from pages.components.desk_map import build_map_figure
 from pages.components.filters import period_label
 from pages.components.layout import page_header
@@ -34,6 +35,7 @@ def wall() -> None:
     label = period_label(period, lang)
     st.markdown(f"## {t('wall_heading', lang).format(period=label)}")
     st.caption(t("wall_caption", lang).format(minutes=f"{every / 60:g}", now=f"{dt.datetime.now():%H:%M}"))
+    rv.badge(stamp, period, lang)  # 已定榜: the figures below are the published ones
     current, _previous, comparison = data.totals_with_previous(stamp, period.start, period.end, period.kind)
     summary = dd.backlog_summary(stamp, None)
     wall_tiles(current, comparison, summary, lang)

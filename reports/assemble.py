@@ -18,11 +18,14 @@ import duckdb
 from reports import issued, queries
 from reports.config import ReportConfig, ReportError, load_report_config
 from reports.issued import IssueHeader
+from warehouse import published
 from warehouse.calendar import Period
 from warehouse.metrics import fetch_build_info, fetch_monthly
 from warehouse.queries import fetch_is_demo, fetch_months
 from warehouse.rankings import fetch_ranking, fetch_totals_with_previous
+from warehouse.record_diff import record_summary
 from warehouse.registry import RANK_BY
+from warehouse.scoring import rules_in_force
 from warehouse.settings import READ_TIME_KEYS, Settings, load_settings
 
 TOP_CATEGORIES = 10
@@ -38,6 +41,10 @@ RANK_COLUMNS = (
     "received_count", "dispatched_count", "assessed_count", "closed_count", "overdue_open_count", "returned_count",
     "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "return_rate", "derived_due_share",
     "on_time_warning", "incomplete", "below_target",
+    # assessment integrity (issue 20): exclusions and their flag, the redo chain, closed ≠ fixed
+    "invalid_count", "exempt_count", "exclusion_rate", "exclusion_flag", "exclusion_group_median",
+    "exclusion_times_median", "redo_rate", "first_satisfaction_answered_count", "first_satisfaction_rate", "final_satisfaction_rate", "redo_basis",
+    "actual_solve_rate",
     *(f"{k}{s}" for k in ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
       for s in ("_target", "_meets_target", "_target_gap")),
 )  # fmt: skip
@@ -91,6 +98,11 @@ class ReportData:
     requirements_text: str = ""
     followup: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
+    # the month's place in the published record (warehouse.record_diff.record_summary): 'stamp' (已定榜 … /
+    # 未定榜), 'published', 'corrected_on', 'reason', 'versions', 'changes'; ``volume_note``: why the breakdowns
+    # by channel, type and category (live) count other orders than the published totals, or ''
+    record: dict[str, Any] = field(default_factory=dict)
+    volume_note: str = ""
 
     @property
     def title(self) -> str:
@@ -120,17 +132,25 @@ def assemble_report(
         span = f"{available[0]:%Y-%m} 至 {available[-1]:%Y-%m}" if available else "无（请先导入数据）"
         raise ReportError(f"{period.label} 没有数据。可选月份：{span}")
     prev = period.previous()
-    totals, compared, comparison = fetch_totals_with_previous(con, period, settings)
+    totals, compared, comparison = fetch_totals_with_previous(con, period, settings)  # as published, if it is
     prev_totals = compared if prev.start in available else None
     _, year_ago, yoy = fetch_totals_with_previous(con, period, settings, basis="year_ago")
     by = RANK_BY.get(by, by)
     info = fetch_build_info(con)
+    state, doc = published.frozen(con, period)
+    if doc is not None:  # a published month: its as-of time, rules and settings as frozen
+        info = {**info, "as_of": doc["as_of"], "as_of_source": doc["as_of_source"],
+                "settings_fingerprint": doc["settings_fingerprint"]}  # fmt: skip
     is_demo = fetch_is_demo(con)
     city_name = city if city is not None else (config.city_name or (config.demo_city_name if is_demo else ""))
     hotline = f"{city_name}12345政务服务便民热线"
     title_lines = (title,) if title else (hotline, f"{period.start.year}年{period.start.month}月运行情况通报")
     as_of = info.get("as_of")
-    used, changed = _settings_used(info, settings)
+    used, changed = _settings_used(info, rules_in_force(settings, period), period.label)
+    if doc is not None:
+        used, changed = {**used, **doc["rules"]}, False
+    channels = queries.fetch_received_by_channel(con, period.start)
+    received = sum(r["received_count"] for r in channels)  # the breakdowns count the orders held now
     counties = _trim(fetch_ranking(con, "county", period, settings, by=by).to_dicts())
     departments = _trim(fetch_ranking(con, "department", period, settings, by=by).to_dicts())
     issues, requirements = issued.office_text(period.label)
@@ -156,9 +176,9 @@ def assemble_report(
         yoy_comparison=yoy if yoy["has_previous"] else {**yoy, "changes": {}, "growth": {}},
         ranked_by=by,
         trend=_trend(con, period),
-        channels=_shares(queries.fetch_received_by_channel(con, period.start), totals["received_count"]),
-        appeal_types=_shares(queries.fetch_received_by_appeal_type(con, period.start), totals["received_count"]),
-        **_hot_topics(con, period, prev, totals["received_count"], has_prev=prev_totals is not None),
+        channels=_shares(channels, received),
+        appeal_types=_shares(queries.fetch_received_by_appeal_type(con, period.start), received),
+        **_hot_topics(con, period, prev, received, has_prev=prev_totals is not None),
         counties=counties,
         departments=_by_group(departments),
         red_black=_red_black(counties, departments, settings),
@@ -174,16 +194,33 @@ def assemble_report(
         requirements_text=requirements,
         followup=issued.blacklist_followup(con, period, settings, by, {"county": counties, "department": departments}),
         targets=issued.target_rows(totals, counties, departments),
+        record=record_summary(con, period),
+        volume_note=_volume_note(state.published, totals["received_count"], received),
     )
 
 
-def _settings_used(info: dict[str, str | None], settings: Settings) -> tuple[dict[str, Any], bool]:
-    """Limits, due dates, repeat window and as-of took effect at the last rebuild (recorded in meta);
-    weights, minimum sample and list size are read now. The report states exactly that mix."""
-    current = settings.to_dict()
+def _volume_note(is_published: bool, published_received: int, received: int) -> str:
+    """Said only when it is true: the volume breakdowns count today's orders, the published totals did not."""
+    if not is_published or published_received == received:
+        return ""
+    return (
+        f"受理渠道、诉求类型和热点分类按当前数据统计（本月受理 {received:,} 件；定榜时为 {published_received:,} 件，"
+        "考核排名和各项率以定榜数据为准）。"
+    )
+
+
+def _settings_used(info: dict[str, str | None], rules: Settings, month: str) -> tuple[dict[str, Any], bool]:
+    """Limits, due dates, repeat window and as-of took effect at the last rebuild (recorded in meta, the month's
+    rule set of it); weights, minimum sample and list size are read now (``rules``: the month's rule set). The
+    report states exactly that mix."""
+    current = rules.to_dict()
     built = json.loads(info["settings_json"]) if info.get("settings_json") else dict(current)
+    for later in built.get("rule_sets") or []:  # the rule set the build applied to this month's orders
+        if later["from"] <= month:
+            built = {**built, **later["rules"]}
     used = {**built, **{k: current[k] for k in RANK_TIME_SETTINGS}}
-    drop = {"source", *RANK_TIME_SETTINGS}  # those are read now: only a build-time rule can differ from the tables
+    # read now, or bookkeeping of the rule sets: only a build-time rule can differ from the tables
+    drop = {"source", "rule_sets", "effective_from", "rule_note", *RANK_TIME_SETTINGS}
     changed = {k: v for k, v in built.items() if k not in drop} != {k: v for k, v in current.items() if k not in drop}
     return used, changed
 

@@ -68,7 +68,8 @@ def document_blocks(r: ReportData, n: dict[str, list[str]], t: dict[str, Table])
                   ("figure", "county_scores", "区县综合得分（红色为红榜，深灰为黑榜）"),
                   ("h2", "（三）承办单位排名"), *_tables(t, "departments_"), ("h2", "（四）乡镇街道排名"),
                   *(_tables(t, "townships_") or [("p", "本月没有可排名的乡镇街道。")]),
-                  ("h2", "（五）满意率与案件结构"), ("p", it.casemix_sentence(r)), *_tables(t, "casemix_")]),
+                  ("h2", "（五）满意率与案件结构"), ("p", it.casemix_sentence(r)), *_tables(t, "casemix_"),
+                  ("h2", "（六）考核完整性"), ("p", it.integrity_sentence(r)), *_tables(t, "integrity_")]),
         ("上月黑榜单位整改情况", [*_paras(it.followup_lines(r)), *_tables(t, "followup")]),
         ("典型案例", _paras([f"{i}. {it.case_line(c)}" for i, c in enumerate(r.cases, 1)])
                   or [("p", "本月未选定典型案例。")]),
@@ -89,3 +90,25 @@ def _numbered(lines: list[str]) -> list[str]:
     if any(line[:1].isdigit() or line[:1] in NUMERALS for line in lines):
         return lines
     return [f"{i}. {line}" for i, line in enumerate(lines, 1)] if len(lines) > 1 else lines
+
+
+def record_lines(r: ReportData) -> tuple[str, list[str]]:
+    """The bulletin's place in the published record (定榜), worded once for the PDF/HTML and the DOCX: the stamp
+    under the masthead, then for a corrected month when, why and what changed, and a note when the volume
+    breakdowns (today's orders) count other orders than the published totals."""
+    rec = r.record
+    stamp = rec.get("stamp") or "未定榜"
+    if not rec.get("published"):
+        stamp += "（考核结果尚未发布，以下数字可能随后续数据变化）"
+    lines = []
+    if rec.get("corrected_on"):
+        lines.append(
+            f"更正说明：本通报为 {r.month} 考核结果的第 {rec['version']} 版，{rec['corrected_on']} 更正"
+            f"（原于 {rec['published_on']} 定榜）。更正原因：{rec['reason']}。"
+        )
+        if rec.get("changes"):
+            more = f"；另有 {rec['more_changes']} 项" if rec.get("more_changes") else ""
+            lines.append(f"与上一版相比：{'；'.join(rec['changes'])}{more}。")
+    if r.volume_note:
+        lines.append(f"注：{r.volume_note}")
+    return stamp, lines

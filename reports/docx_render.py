@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from reports.document import document_blocks
+from reports.document import document_blocks, record_lines
 from reports.tables import Table, cell_text
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 BODY_FONT, HEAD_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "方正小标宋简体"
 RED = RGBColor(0xC0, 0x00, 0x00)
+GREEN, AMBER = RGBColor(0x1A, 0x5E, 0x20), RGBColor(0x8A, 0x5A, 0x00)  # 已定榜 / 未定榜, as in the PDF
 NUMERIC = ("count", "pct", "score")
 TEXT_WIDTH_MM = 210 - 28 - 26  # A4 less the margins set below
 
@@ -139,6 +140,11 @@ def _masthead(doc, r: ReportData) -> None:
         _para(doc, line, TITLE_FONT, 20, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     stamp = f"数据截止时间：{r.as_of or '—'}" + ("（本月数据尚不完整）" if r.is_partial else "")
     _para(doc, stamp, BODY_FONT, 10, WD_ALIGN_PARAGRAPH.CENTER)
+    record_stamp, record_notes = record_lines(r)  # 已定榜 / 未定榜, and a correction: as the PDF prints them
+    colour = GREEN if r.record.get("published") else AMBER
+    _para(doc, record_stamp, BODY_FONT, 10, WD_ALIGN_PARAGRAPH.CENTER, bold=True, color=colour)
+    for line in record_notes:
+        _para(doc, line, BODY_FONT, 10.5, color=RED if r.record.get("corrected_on") else None)
 
 
 def render_docx(

@@ -72,6 +72,7 @@ def issued_tables(r: ReportData) -> dict[str, Table]:
                 note="只列明显低于或高于预期的单位；预期按全市同类诉求（二级分类 × 诉求类型）的满意率推算，不替代官方满意率。",
                 widths=(30, 12, 16, 12, 18, 12),
             )  # fmt: skip
+    tables.update(integrity_tables(r))
     if r.followup:
         by = "得分" if r.ranked_by == "score" else get_metric(r.ranked_by).label_zh
         value = "score" if r.ranked_by == "score" else "pct"
@@ -82,5 +83,30 @@ def issued_tables(r: ReportData) -> dict[str, Table]:
               Cell(x["value"], value, "†" if x["incomplete"] else ""),
               Cell("仍在" if x["still_black"] else ("退出" if x["present"] else "—"), "label")) for x in r.followup],
             note="标 † 的本月数据尚未完整。", widths=(12, 30, 11, 12, 11, 12, 12),
+        )  # fmt: skip
+    return tables
+
+
+INTEGRITY_RATES = ("exclusion_rate", "first_satisfaction_rate", "final_satisfaction_rate", "actual_solve_rate")
+
+
+def integrity_tables(r: ReportData) -> dict[str, Table]:
+    """考核完整性 per level: invalid, exempt, the exclusion rate, first and final satisfaction, the actually
+    solved share and the 排除偏多 flag of every unit; no table when the source carries none of them."""
+    tables: dict[str, Table] = {}
+    departments = [row for _, rows in r.departments for row in rows]
+    for level, label, rows in (("county", "区县", r.counties), ("department", "承办单位", departments)):
+        keys = ("invalid_count", "exempt_count", *INTEGRITY_RATES)
+        if not any(row.get(k) is not None for row in rows for k in keys):
+            continue
+        tables[f"integrity_{level}"] = Table(
+            f"integrity_{level}", f"考核完整性（{label}）",
+            ("单位", "无效（件）", "豁免（件）", "不计入考核率", "首次满意率", "最终满意率", "实际解决占比", "标记"),
+            [(Cell(x["unit"]), Cell(x["invalid_count"], "count"), Cell(x["exempt_count"], "count"),
+              *(Cell(x[k], "pct") for k in INTEGRITY_RATES),
+              Cell("排除偏多" if x["exclusion_flag"] else "", "label")) for x in rows],
+            note="不计入考核率 = (无效 + 豁免) ÷ 可计派单；首次满意率为首办工单本身的评价，最终满意率为重办后的最后一次评价；"
+            "实际解决占比 = 答复归为实际解决的 ÷ 有答复的办结量；“—”为数据来源不含该字段。",
+            widths=(26, 10, 10, 12, 11, 11, 12, 8),
         )  # fmt: skip
     return tables

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from reports.narrative import fmt_count, fmt_pct
+from warehouse.integrity import redo_gap
 from warehouse.registry import get_metric
 
 if TYPE_CHECKING:
@@ -63,6 +64,29 @@ def casemix_sentence(r: ReportData) -> str:
     if above:
         text += "、".join(x["unit"] for x in above) + "明显高于；"
     return text + "此项为辅助分析，不改变官方满意率和排名。"
+
+
+def integrity_sentence(r: ReportData) -> str:
+    """Who excluded far more than its group, and whose redos hid a poor first verdict (issue 20)."""
+    rows = [*r.counties, *(row for _, rows in r.departments for row in rows)]
+    parts = []
+    for x in rows:
+        if x.get("exclusion_flag"):
+            times = x.get("exclusion_times_median")
+            parts.append(
+                f"{x['unit']}不计入考核（无效、豁免）的工单占 {fmt_pct(x['exclusion_rate'])}，为本组中位数"
+                f"（{fmt_pct(x['exclusion_group_median'])}）的 {'—' if times is None else f'{times:.1f}'} 倍"
+            )
+    flagged = len(parts)
+    for x in (x for x in rows if redo_gap(x, int(r.settings.get("min_sample") or 0))):
+        parts.append(
+            f"{x['unit']}首次满意率 {fmt_pct(x['first_satisfaction_rate'])}，重办后最终满意率 "
+            f"{fmt_pct(x['final_satisfaction_rate'])}"
+        )
+    if not parts:
+        return "本月没有单位的排除比例明显高于本组，也没有单位重办后的最终满意率明显高于首次满意率。"
+    asks = [a for a, hit in (("排除依据", flagged), ("首次办理未获满意的原因", len(parts) > flagged)) if hit]
+    return "；".join(parts) + f"。请相关单位核查{'和'.join(asks)}。"
 
 
 def followup_lines(r: ReportData) -> list[str]:

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from labels import lists_rule
-from reports.document import document_blocks, no_list_lines
+from reports.document import document_blocks, no_list_lines, record_lines
 from reports.narrative import describe_settings, score_formula
 from reports.tables import Cell, Table, cell_text, change_text, settings_table
 from warehouse.registry import depends_on_time, get_metric
@@ -80,6 +80,8 @@ def render_html(
             lists_rule=lists_rule(report.settings, "zh", by=report.ranked_by),
             no_lists=no_list_lines(report),
             blocks=document_blocks(report, narrative, tables),
+            record_stamp=record_lines(report)[0],
+            record_notes=record_lines(report)[1],
             definitions=definitions(report),
             notes=notes_lines(report),
             css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
@@ -119,7 +121,8 @@ def render_docx(
 
 
 def settings_lines(report: ReportData) -> list[tuple[str, str]]:
-    return [*describe_settings(report.settings), ("设置指纹", report.settings_fingerprint or "—")]
+    lines = [*describe_settings(report.settings), ("设置指纹", report.settings_fingerprint or "—")]
+    return [*lines, ("定榜", report.record.get("stamp") or "未定榜")]
 
 
 def render_pdf(html: str) -> bytes:

@@ -24,7 +24,7 @@ SECTIONS = (
     ("总体情况", "overview", ("overview", "channels", "appeal_types", "trend")),
     ("热点分析", "hot", ("categories", "risers", "problems", "alerts")),
     ("办理情况", "handling", ("handling", "targets", "overdue_units", "returned_units")),
-    ("考核排名", "ranking", ("counties", "counties_below", "departments_", "townships_", "casemix_")),
+    ("考核排名", "ranking", ("counties", "counties_below", "departments_", "townships_", "casemix_", "integrity_")),
     ("红黑榜", None, ("red_black_",)),
 )
 # the sections after the rankings (follow-up, typical cases, 存在问题, 工作要求) as text, in one sheet
@@ -125,7 +125,8 @@ def write_workbook(
         sheet = _Sheet(book, sheet_name, formats)
         sheet.heading(f"{report.title} · {sheet_name}")
         number = f"{report.header.doc_number}；" if report.header else ""
-        stamp = f"{number}数据截止时间：{report.as_of or '—'}" + ("；演示数据（虚构城市）" if report.is_demo else "")
+        stamp = f"{number}数据截止时间：{report.as_of or '—'}；{report.record.get('stamp') or '未定榜'}"
+        stamp += "；演示数据（虚构城市）" if report.is_demo else ""
         sheet.heading(stamp, "note")
         for text in narrative.get(section, []) if section else []:
             sheet.paragraph(text)

@@ -95,3 +95,22 @@ def secrets(city: City) -> list[str]:
     """Every piece of personal data in the fixture that a role other than admin must never be shown."""
     found = [s for pair in city.callers.values() for s in pair]
     return [*found, "13800001111", *EXTRA_CELLS, *QUARANTINED, *HEADERLESS, *ADDRESSED]
+
+
+def pinned_settings(root: Path) -> Path:
+    """The committed settings with the as-of time pinned after March, so that March can be published (定榜)."""
+    from warehouse.settings import DEFAULT_SETTINGS_PATH
+
+    text = DEFAULT_SETTINGS_PATH.read_text(encoding="utf-8")
+    assert '\nas_of = ""\n' in text
+    path = root / "settings.toml"
+    path.write_text(text.replace('\nas_of = ""\n', '\nas_of = "2024-04-05 00:00:00"\n'), encoding="utf-8")
+    return path
+
+
+def changed_export(root: Path) -> Path:
+    """A later export re-sending one order of each of the first two counties, exempted on appeal (考核豁免):
+    after March is published, they are the orders that changed since (issue 14)."""
+    own = _orders("QA", OWN, ("东湖街道", "西湖街道"), 2)[1]
+    other = _orders("SB", OTHER, ("松林镇", "北屿镇"), 2)[1]
+    return write_csv(root / "changed.csv", [{**own, "考核豁免": "是"}, {**other, "考核豁免": "是"}])

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.demo import write_demo
+from etl.democity.generate import write_demo
 from etl.load import load_files
 from warehouse.calendar import Period
 from warehouse.queries import default_period

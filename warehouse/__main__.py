@@ -1,5 +1,6 @@
 """``python -m warehouse``: rankings, trend and maturity (warehouse.cli_rankings), metrics-doc, rebuild,
-export-parquet, and the admin commands (warehouse.cli_admin).
+export-parquet, the admin commands (warehouse.cli_admin) and the published record: publish, reopen, verify,
+record, history (warehouse.cli_record).
 
 Subcommands register themselves in ``COMMANDS`` so later ones slot in.
 """
@@ -13,16 +14,19 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import cli_admin, cli_backlog, cli_problems, cli_rankings, status
+from warehouse import cli_admin, cli_backlog, cli_problems, cli_rankings, cli_record, cli_review, status
 from warehouse.backups import WarehouseCorruptError
 from warehouse.connection import connect_read, writer
 from warehouse.metrics import rebuild
 from warehouse.metrics_doc import render_markdown
+from warehouse.record import RecordError
+from warehouse.rule_sets import history
 from warehouse.settings import DEFAULT_SETTINGS_PATH, PROJECT_ROOT, SettingsError, load_settings
 
 
 def cmd_metrics_doc(args: argparse.Namespace) -> int:
-    text = render_markdown(load_settings(DEFAULT_SETTINGS_PATH).to_dict())  # the committed rules, not $HOTLINE_SETTINGS
+    settings = load_settings(DEFAULT_SETTINGS_PATH)  # the committed rules, not $HOTLINE_SETTINGS
+    text = render_markdown(settings.to_dict(), history(settings))
     out = Path(args.out)
     if args.check:
         if not out.exists() or out.read_text(encoding="utf-8") != text:
@@ -95,6 +99,12 @@ COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction], None], Callable
     "clusters": (cli_problems.add_clusters, cli_problems.cmd_clusters),
     "alerts": (cli_problems.add_alerts, cli_problems.cmd_alerts),
     "backlog": (cli_backlog.add_backlog, cli_backlog.cmd_backlog),
+    "review-sample": (cli_review.add_review_sample, cli_review.cmd_review_sample),
+    "publish": (cli_record.add_publish, cli_record.cmd_publish),
+    "reopen": (cli_record.add_reopen, cli_record.cmd_reopen),
+    "verify": (cli_record.add_verify, cli_record.cmd_verify),
+    "record": (cli_record.add_record, cli_record.cmd_record),
+    "history": (cli_record.add_history, cli_record.cmd_history),
 }
 
 
@@ -106,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command][1](args)
-    except (FileNotFoundError, SettingsError, ValueError, WarehouseCorruptError) as exc:
+    except (FileNotFoundError, SettingsError, ValueError, WarehouseCorruptError, RecordError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     except duckdb.CatalogException as exc:

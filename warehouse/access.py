@@ -21,9 +21,9 @@ _ORDER_PAGES = _PUBLIC_PAGES | {"county", "hot_topics", "unit_profile"}
 PAGES_BY_ROLE: dict[str, frozenset[str]] = {
     "public": _PUBLIC_PAGES,
     "leader": _ORDER_PAGES,
-    "oversight": _ORDER_PAGES,
+    "oversight": _ORDER_PAGES | {"record"},  # the published record's versions: oversight and admin (issue 14)
     "analyst": _ORDER_PAGES | {"data"},
-    "admin": _ORDER_PAGES | {"data", "admin"},
+    "admin": _ORDER_PAGES | {"data", "record", "admin"},
 }
 # Who may get what beyond aggregates (the README's "Who may see what" table).
 ORDER_LIST_ROLES = frozenset({"leader", "oversight", "analyst", "admin"})  # order rows, hot words

@@ -22,7 +22,7 @@ category's dispersion φ (squared residuals over variances across its history, s
 divides the counts before the tail probability is taken. A day is an alert when P(X ≥ x) < ``alpha``,
 x ≥ ``min_count`` and x ≥ ``min_ratio`` · μ; consecutive alert days of a cell (one quiet day between
 allowed) are one spike. How many the demo city's planted spikes it finds and how many false alarms it
-raises in the demo year: docs/metrics.md (``python -m etl.demo_eval``).
+raises in the demo year: docs/metrics.md (``python -m etl.democity.eval``).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from warehouse.connection import resolve_db_path
 
 EVENTS = (
     "login", "login_failed", "login_locked", "login_refused", "logout", "session_ended", "view_unmasked",
-    "export", "load", "settings", "users", "restore", "profile", "bulletin",
+    "export", "load", "settings", "users", "restore", "profile", "bulletin", "publish", "reopen",
 )  # fmt: skip
 ANCHOR = hashlib.sha256(b"12345-hotline-audit-log-v1").hexdigest()
 MAX_USER = 64
@@ -87,7 +87,7 @@ def _last_line(fh) -> bytes | None:
     return tail.rsplit(b"\n", 1)[-1]
 
 
-def _open_private(path: Path, flags: int):
+def open_private(path: Path, flags: int):
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, flags | os.O_CREAT, 0o600)
     os.fchmod(fd, 0o600)  # a log created before this rule was 0644
@@ -101,7 +101,7 @@ def record(
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event}")
     path = audit_path(db)
-    with _open_private(path, os.O_RDWR | os.O_APPEND) as fh:
+    with open_private(path, os.O_RDWR | os.O_APPEND) as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             last = _last_line(fh)
@@ -119,7 +119,7 @@ def record(
             fh.write(data + b"\n")
             fh.flush()
             legacy = _legacy_count(path, seq)
-            _write_head(path, {"lines": seq + legacy, "last": line_hash(data), "legacy": legacy})
+            write_head(path, {"lines": seq + legacy, "last": line_hash(data), "legacy": legacy})
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
@@ -141,7 +141,7 @@ def _legacy_count(path: Path, seq: int) -> int:
         return sum(1 for raw in fh if raw.strip()) - 1
 
 
-def _write_head(path: Path, head: dict[str, Any]) -> None:
+def write_head(path: Path, head: dict[str, Any]) -> None:
     target = head_path(path)
     tmp = target.with_name(target.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

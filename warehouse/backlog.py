@@ -37,8 +37,12 @@ BACKLOG_COLUMNS = (
     "township", "department", "category_l1", "category_l2", "appeal_type", "urgency_level", "return_count",
     "caller_order_count", "exclusion_reason", "status",
 )  # fmt: skip
+# the backlog now by working days past due (issue 20): the fact table's overdue_age_bucket, whose bounds
+# (the 4th, 8th and 16th statutory working day after the due date) come from dim_calendar
+AGE_COLUMNS = {"age_1_3_count": "1_3", "age_4_7_count": "4_7", "age_8_15_count": "8_15", "age_16_plus_count": "16_plus"}
 COUNT_COLUMNS = (
-    "backlog_count", "assessed_backlog_count", "oldest_overdue_days", "last_week_count", "cleared_count", "new_count",
+    "backlog_count", "assessed_backlog_count", "oldest_overdue_days", *AGE_COLUMNS, "last_week_count",
+    "cleared_count", "new_count",
 )  # fmt: skip
 _LIST_SOURCE = (
     "order_id", "effective_due_at", "due_source", "dispatched_at", "received_at", "county", "township", "department",
@@ -55,8 +59,7 @@ def backlog_as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
 
 def _overdue_days(at: str) -> str:
     """Calendar days past the deadline, counted up: 1 hour late is the first day overdue (超期第 1 天).
-    An age in working days (for buckets such as 1–3, 4–7, 8–15, >15) would join ``dim_calendar`` on the
-    due and as-of dates and subtract their ``workday_seq``, beside this column and in the counts."""
+    The age in working days (buckets 1–3, 4–7, 8–15, >15) is the fact table's ``overdue_age_bucket``."""
     return f"CAST(ceil(date_diff('second', effective_due_at, {at}) / 86400.0) AS INTEGER)"
 
 
@@ -150,7 +153,7 @@ def fetch_backlog_counts(con: duckdb.DuckDBPyConnection, level: str, county: str
     sql = f"""
         WITH c AS (
             SELECT {keys}, is_overdue_open AS now, {_backlog_at("$week_ago")} AS before,
-                   is_assessed, {_overdue_days("$as_of")} AS days
+                   is_assessed, {_overdue_days("$as_of")} AS days, overdue_age_bucket
             FROM fct_work_orders
             WHERE is_dispatched AND effective_due_at < $as_of
               AND (closed_at IS NULL OR closed_at > $week_ago) {"".join(f" AND {w}" for w in where)}
@@ -159,6 +162,7 @@ def fetch_backlog_counts(con: duckdb.DuckDBPyConnection, level: str, county: str
                count(*) FILTER (WHERE now) AS backlog_count,
                count(*) FILTER (WHERE now AND is_assessed) AS assessed_backlog_count,
                max(days) FILTER (WHERE now) AS oldest_overdue_days,
+               {", ".join(f"count(*) FILTER (WHERE now AND overdue_age_bucket = '{b}') AS {k}" for k, b in AGE_COLUMNS.items())},
                count(*) FILTER (WHERE before) AS last_week_count,
                count(*) FILTER (WHERE before AND NOT now) AS cleared_count,
                count(*) FILTER (WHERE now AND NOT before) AS new_count

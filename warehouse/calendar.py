@@ -52,7 +52,7 @@ def build_calendar(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date)
     d itself is a holiday or weekend.
     """
     dates, flags, sources = calendar_rows(start, end + dt.timedelta(days=MARGIN_DAYS))
-    sql = (SQL_DIR / "dim_calendar.sql").read_text(encoding="utf-8")
+    sql = "CREATE OR REPLACE TABLE dim_calendar AS\n" + (SQL_DIR / "dim_calendar.sql").read_text(encoding="utf-8")
     con.execute(sql, {"dates": dates, "workdays": flags, "sources": sources})
     return sorted({d.year for d, s in zip(dates, sources, strict=True) if s == FALLBACK})
 

@@ -9,10 +9,8 @@ machines (timestamps ISO 8601, an empty value is empty / null); the table is for
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import getpass
-import io
 import json
 import sys
 from typing import Any
@@ -24,6 +22,7 @@ from warehouse import audit
 from warehouse.access import Viewer
 from warehouse.backlog import BACKLOG_COLUMNS, COUNT_COLUMNS, backlog_as_of, fetch_backlog, fetch_backlog_counts
 from warehouse.connection import connect_read, resolve_db_path
+from warehouse.excel import csv_text
 from warehouse.registry import LEVELS
 from warehouse.textwidth import column_widths, pad
 
@@ -65,11 +64,7 @@ def format_table(frame: pl.DataFrame, columns: tuple[str, ...], title: str) -> s
 
 def write_output(frame: pl.DataFrame, fmt: str, title: str, table_columns: tuple[str, ...]) -> str:
     if fmt == "csv":
-        buf = io.StringIO()
-        out = csv.writer(buf, lineterminator="\n")
-        out.writerow(frame.columns)
-        out.writerows([[_cell(v) for v in row] for row in frame.iter_rows()])
-        return buf.getvalue()
+        return csv_text(frame.columns, frame.iter_rows())
     if fmt == "json":
         rows = [{k: _json_value(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
         return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"

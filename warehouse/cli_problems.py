@@ -9,9 +9,7 @@ masked); ``--public`` prints the anonymised form the bulletin uses (no place nam
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 import sys
 from typing import Any
@@ -24,6 +22,7 @@ from warehouse.calendar import Period
 from warehouse.cluster_views import fetch_clusters
 from warehouse.clusters import find_clusters
 from warehouse.connection import connect_read
+from warehouse.excel import csv_cell, csv_text
 from warehouse.textwidth import column_widths, pad
 
 CLI_VIEWER = Viewer("analyst", "cli")
@@ -49,24 +48,6 @@ def _records(frame: pl.DataFrame, columns: dict[str, str]) -> list[dict[str, Any
     return [{out: row[col] for out, col in columns.items()} for row in frame.iter_rows(named=True)]
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _csv(records: list[dict[str, Any]], columns: list[str]) -> str:
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow(columns)
-    out.writerows([[_cell(r[c]) for c in columns] for r in records])
-    return buf.getvalue()
-
-
 def _table(heads: list[str], rows: list[list[str]], title: str, empty: str) -> str:
     widths = column_widths(heads, rows)
     line = lambda cells: "  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
@@ -90,17 +71,17 @@ def cmd_clusters(args: argparse.Namespace) -> int:
     columns = [c for c in CLUSTER_COLUMNS if c != "place" or not args.public]
     records = _records(found.frame, CLUSTER_COLUMNS)
     if args.format == "csv":
-        sys.stdout.write(_csv(records, columns))
+        sys.stdout.write(csv_text(columns, ([r[c] for c in columns] for r in records)))
     elif args.format == "json":
         for r in records:
             r.pop("place", None) if args.public else None
             if members is not None:
                 r["order_ids"] = members.filter(pl.col("cluster_id") == r["cluster_id"])["order_id"].to_list()
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1, default=_cell) + "\n")
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1, default=csv_cell) + "\n")
     else:
         heads = ["问题", "工单", "本期", "首次", "最近", "办结", "已解决", "满意/评价", "承办单位"]
-        rows = [[r["title"], str(r["orders"]), str(r["orders_in_period"]), _cell(r["first_date"]),
-                 _cell(r["last_date"]), str(r["closed"]), str(r["resolved"]),
+        rows = [[r["title"], str(r["orders"]), str(r["orders_in_period"]), csv_cell(r["first_date"]),
+                 csv_cell(r["last_date"]), str(r["closed"]), str(r["resolved"]),
                  f"{r['satisfied']}/{r['satisfaction_answered']}", r["departments"] or "—"] for r in records]  # fmt: skip
         title = (
             f"一类问题 {period.label}（受理 {found.window.start} 至 {found.window.end} 的 {found.scanned:,} 件工单中，"
@@ -120,14 +101,14 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         con.close()
     records = _records(scan.alerts, ALERT_COLUMNS)
     if args.format == "csv":
-        sys.stdout.write(_csv(records, list(ALERT_COLUMNS)))
+        sys.stdout.write(csv_text(ALERT_COLUMNS, ([r[c] for c in ALERT_COLUMNS] for r in records)))
     elif args.format == "json":
         body = {"tested_from": scan.tested_from, "tested_to": scan.tested_to, "alerts": records}
-        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=1, default=_cell) + "\n")
+        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=1, default=csv_cell) + "\n")
     else:
         heads = ["区县", "分类", "日期", "受理", "预期", "超出", "p 值"]
         rows = [[r["county"] or "—", f"{r['category_l1'] or '—'} / {r['category_l2'] or '—'}",
-                 _cell(r["start_date"]) + ("" if r["end_date"] == r["start_date"] else f" 至 {r['end_date']}"),
+                 csv_cell(r["start_date"]) + ("" if r["end_date"] == r["start_date"] else f" 至 {r['end_date']}"),
                  str(r["observed"]), f"{r['expected']:.1f}", f"{r['excess']:.1f}", f"{r['p_value']:.1e}"]
                 for r in records]  # fmt: skip
         tested = f"检验自 {scan.tested_from} 起" if scan.tested_from else "历史不足，尚无法检验"

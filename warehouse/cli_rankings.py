@@ -11,8 +11,6 @@ the same columns as ``rankings``, so its figures can be checked against the page
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from typing import Any
@@ -20,12 +18,15 @@ from typing import Any
 import polars as pl
 
 from labels import metric_label, missing_fields
+from warehouse import published
 from warehouse.calendar import COMPARE_BASES, Period
 from warehouse.casemix import CASEMIX_COLUMNS, fetch_casemix
 from warehouse.connection import connect_read
+from warehouse.excel import csv_text
 from warehouse.maturity import fetch_event_lags
 from warehouse.metrics import fetch_build_info, fetch_monthly
 from warehouse.rankings import fetch_ranking
+from warehouse.record_diff import changed_order_counts, published_vs_live
 from warehouse.registry import FIELD_INPUTS, LEVELS, RANK_BY
 from warehouse.settings import load_settings
 from warehouse.textwidth import column_widths, pad
@@ -62,6 +63,9 @@ CSV_COLUMNS = {
     # targets (warehouse.targets): the target, met or not (empty: cannot be judged), the gap as a fraction
     **{f"{c}{s}": f"{c}{s}" for c in RATE_COLUMNS for s in ("_target", "_meets_target", "_target_gap")},
     "below_target": "below_target",
+    "figures": "figures",  # published | live (issue 14): a published month shows its record by default
+    "published_on": "published_on",
+    "record_version": "record_version",
 }
 _MARKS = (
     ("样本不足", "insufficient_sample"),
@@ -81,22 +85,8 @@ def ranking_records(df: pl.DataFrame, level: str) -> list[dict[str, Any]]:
     return records
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
 def format_csv(records: list[dict[str, Any]], columns: list[str]) -> str:
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow(columns)
-    out.writerows([[_csv_cell(r[c]) for c in columns] for r in records])
-    return buf.getvalue()
+    return csv_text(columns, ([r[c] for c in columns] for r in records))
 
 
 def format_table(records: list[dict[str, Any]], level: str, title: str, month: bool = False) -> str:
@@ -105,6 +95,7 @@ def format_table(records: list[dict[str, Any]], level: str, title: str, month: b
     heads = (["月份"] if month else []) + ["排名"] + (["区县"] if level == "township" else []) + ["单位"]
     heads += ["分组"] if level == "department" else []
     heads += ["派单", "考核", "响应率", "按时办结率", "解决率", "满意率", "综合得分", "变化", "标记", "未达标"]
+    heads += ["定榜"] if month else []
     rows = []
     for r in records:
         pct = [f"{r[c] * 100:.1f}%" if r[c] is not None else "—" for c in RATE_COLUMNS]
@@ -117,21 +108,27 @@ def format_table(records: list[dict[str, Any]], level: str, title: str, month: b
         cells += [f"{r['score']:.2f}" if r["score"] is not None else "—", arrow]
         cells.append(" ".join(m for m, key in _MARKS if r[key]))
         cells.append(_below(r))
+        if month:  # a trend mixes published and live months: each row says which it is
+            cells.append(f"已定榜 v{r['record_version']}" if r["figures"] == "published" else "未定榜")
         rows.append(cells)
+    numeric = ("排名", "派单", "考核", "响应率", "按时办结率", "解决率", "满意率", "综合得分")
+    lines = [title, *aligned(heads, rows, numeric)]
+    if not rows:
+        lines.append("（该期间没有派单数据 / no dispatched orders in this period）")
+    return "\n".join(lines + table_notes(records)) + "\n"
+
+
+def aligned(heads: list[str], rows: list[list[str]], right: tuple[str, ...]) -> list[str]:
+    """Header, rule and rows in columns (warehouse.textwidth: a CJK character is two); ``right``: heads aligned
+    right."""
     widths = column_widths(heads, rows)
-    numeric = {
-        i
-        for i, h in enumerate(heads)
-        if h in ("排名", "派单", "考核", "响应率", "按时办结率", "解决率", "满意率", "综合得分")
-    }
-    lines = [title, "  ".join(pad(h, w, i in numeric) for i, (h, w) in enumerate(zip(heads, widths, strict=True)))]
+    numeric = {i for i, h in enumerate(heads) if h in right}
+    lines = ["  ".join(pad(h, w, i in numeric) for i, (h, w) in enumerate(zip(heads, widths, strict=True)))]
     lines.append("  ".join("-" * w for w in widths))
     lines += [
         "  ".join(pad(c, w, i in numeric) for i, (c, w) in enumerate(zip(row, widths, strict=True))) for row in rows
     ]
-    if not rows:
-        lines.append("（该期间没有派单数据 / no dispatched orders in this period）")
-    return "\n".join(lines + table_notes(records)) + "\n"
+    return lines
 
 
 def _below(r: dict[str, Any]) -> str:
@@ -166,22 +163,45 @@ def table_notes(records: list[dict[str, Any]]) -> list[str]:
 
 
 def cmd_rankings(args: argparse.Namespace) -> int:
+    """A published month prints its published table (byte for byte the same after any later load); ``--live``
+    the recomputation now, and under it what moved since publication."""
     period = Period.month(args.month) if args.month else Period.parse(args.period)
     settings = load_settings()
     con = connect_read(args.db)
     try:
-        df = fetch_ranking(con, args.level, period, settings, by=args.by, basis=args.compare)
-        as_of = fetch_build_info(con).get("as_of")
+        df = fetch_ranking(con, args.level, period, settings, by=args.by, basis=args.compare, live=args.live)
+        state, doc = published.frozen(con, period)
+        as_of = doc["as_of"] if doc is not None and not args.live else fetch_build_info(con).get("as_of")
+        notes = live_notes(con, period, settings, args.level) if args.live and doc is not None else []
         mix = fetch_casemix(con, args.level, period, settings) if args.case_mix else None
     finally:
         con.close()
     records = ranking_records(df, args.level)
     if mix is not None:
         records = with_casemix_records(records, df, mix, args.level)
+    stamp = f"实时重算，{state.stamp()}" if args.live and state.published else state.stamp()
     _write(records, args, f"{LEVELS[args.level].label_zh}排名 {period.label}"
-           f"（排名依据：{metric_label(RANK_BY[args.by])}；数据截止 {as_of or '—'}）",
+           f"（{stamp}；排名依据：{metric_label(RANK_BY[args.by])}；数据截止 {as_of or '—'}）",
            extra=list(CASEMIX_COLUMNS) if mix is not None else [])  # fmt: skip
+    if notes and args.format == "table":
+        sys.stdout.write("\n".join(notes) + "\n")
     return 0
+
+
+def live_notes(con, period: Period, settings, level: str) -> list[str]:
+    """Under a live table of a published month: how many of its orders changed since, and the figures of
+    this level (and the city) that moved."""
+    counts = changed_order_counts(con, period) or {}
+    moved = published_vs_live(con, period, settings)
+    lines = [f"与定榜相比：工单 变化 {counts.get('changed', 0)} 件，新增 {counts.get('added', 0)} 件，"
+             f"移出 {counts.get('removed', 0)} 件（清单见「定榜记录」页面）"]  # fmt: skip
+    if moved is None or moved.is_empty():
+        return [*lines, "各项数字与定榜相同。"]
+    shown = moved.filter(pl.col("level").is_in([level, "city"]))
+    for r in shown.iter_rows(named=True):
+        where = "全市" if r["level"] == "city" else (f"{r['county']} " if r["county"] else "") + r["unit"]
+        lines.append(f"  {where} {r['figure']}：{r['before']} → {r['after']}")
+    return lines
 
 
 def with_casemix_records(
@@ -207,7 +227,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
         months = fetch_monthly(con, args.level, unit=args.unit, county=county, settings=settings)["month"].to_list()
         records = []
         for month in months:
-            df = fetch_ranking(con, args.level, Period.month(month), settings, by=args.by)
+            df = fetch_ranking(con, args.level, Period.month(month), settings, by=args.by, live=args.live)
             df = df.filter(pl.col("unit") == args.unit)
             if args.group is not None:
                 df = df.filter(pl.col("group_name") == args.group)
@@ -218,7 +238,8 @@ def cmd_trend(args: argparse.Namespace) -> int:
         raise ValueError(
             f"没有找到单位「{args.unit}」（层级 {args.level}{'，分组 ' + args.group if args.group else ''}）的派单工单"
         )
-    _write(records, args, f"{args.unit} 逐月（按{metric_label(RANK_BY[args.by])}排名）", month=True)
+    title = f"{args.unit} 逐月（按{metric_label(RANK_BY[args.by])}排名；{'全部实时重算' if args.live else '已定榜月份为定榜数据'}）"
+    _write(records, args, title, month=True)
     return 0
 
 
@@ -229,7 +250,7 @@ def _write(
     if args.format == "csv":
         sys.stdout.write(format_csv(records, columns + list(extra)))
     elif args.format == "json":
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1, default=str) + "\n")
     else:
         sys.stdout.write(format_table(records, args.level, title, month=month))
         if extra:
@@ -272,6 +293,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="warehouse file (default: $HOTLINE_DB or data/hotline.duckdb)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--by", choices=tuple(RANK_BY), default="score", help="rank by the composite score or one rate")
+    p.add_argument("--live", action="store_true", help="a published month recomputed now (default: as published)")
 
 
 def add_rankings(sub: argparse._SubParsersAction) -> None:

@@ -13,7 +13,7 @@ A recurring problem is a group of orders about the same trouble at the same plac
 
 For a period the orders received from ``window_days`` before its end (or its start, if earlier) to its
 end are read; a problem is therefore counted over at most that window. Measured against the demo city's
-planted problems in docs/metrics.md (``python -m etl.demo_eval``).
+planted problems in docs/metrics.md (``python -m etl.democity.eval``).
 
 This module finds them (from content: the PII layer) and keeps the result in a small memo keyed on the
 warehouse's load state; what a viewer may see of them is decided in ``warehouse.cluster_views``.

@@ -22,7 +22,7 @@ from warehouse.masking import mask_text_columns
 from warehouse.registry import CITY, METRIC_BY_KEY, Level, Metric, get_level, get_metric
 
 PARTS = ("numerator", "denominator", "excluded")
-EXCLUDED_WHERE = "is_dispatched AND NOT is_assessed"
+EXCLUDED_WHERE = METRIC_BY_KEY["excluded_count"].where
 ORDER_COLUMNS = (
     "order_id",
     "received_at",
@@ -95,7 +95,7 @@ def drilldown_query(
     where, basis = part_metric(metric, part)
     clauses = [f"({where})", f"{_DATE_COLUMN[basis]} BETWEEN $start AND $end"]
     params: dict[str, Any] = {"start": period.start, "end": period.end}
-    clauses += _unit_clauses(lvl, unit, county, params)
+    clauses += unit_clauses(lvl, unit, county, params)
     clauses += scope_clauses(viewer, params)
     sql = (
         f"SELECT {', '.join(ORDER_COLUMNS)} FROM fct_work_orders WHERE {' AND '.join(clauses)} "
@@ -142,7 +142,8 @@ def _where(m: Metric) -> tuple[str, str]:
     return m.where, m.date_basis
 
 
-def _unit_clauses(lvl: Level, unit: str | None, county: str | None, params: dict[str, Any]) -> list[str]:
+def unit_clauses(lvl: Level, unit: str | None, county: str | None, params: dict[str, Any]) -> list[str]:
+    """The WHERE clauses (bound parameters set in ``params``) that keep one unit's orders; none for the city."""
     if lvl is CITY:
         return []
     if unit is None:

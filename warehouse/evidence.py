@@ -25,6 +25,7 @@ from warehouse.casemix import casemix_sentence, casemix_sheet, unit_casemix
 from warehouse.cluster_views import problems_sheet
 from warehouse.excel import neutralise_cell, neutralise_frame
 from warehouse.fields import FIELD_BY_NAME
+from warehouse.integrity_orders import integrity_sheets
 from warehouse.metrics import fetch_build_info
 from warehouse.problem_settings import load_problem_settings
 from warehouse.queries import fetch_is_demo
@@ -36,7 +37,9 @@ from warehouse.queries_orders import (
     fetch_unit_trend,
 )
 from warehouse.rankings import fetch_totals
+from warehouse.record_diff import history_summary, rank_history, record_summary
 from warehouse.registry import FIELD_INPUTS, METRIC_BY_KEY, RATES, get_level
+from warehouse.settings import load_settings
 from warehouse.textwidth import display_width
 
 MAX_LIST_ROWS = 20_000
@@ -59,6 +62,9 @@ SHEETS = {
         "预警",
         "期间内受理量异常升高（区县 × 二级分类，按历史推算的预期）且其中有本单位工单的预警；「本单位工单」为其中派给本单位的件数。",
     ),
+    "exclusions": (t("ev_exclusions_sheet"), t("ev_exclusions_note")),
+    "review": (t("ev_review_sheet"), ""),  # its note names the settings (see _cover)
+    "history": ("定榜排名历史", "本单位在各已定榜月份（最新版本）的名次、得分和红黑榜，近 13 个月。"),
 }
 _EXTRA_LABELS = {
     "month": "月份",
@@ -73,6 +79,16 @@ _EXTRA_LABELS = {
     "satisfaction_rate": "满意率",
     "city_satisfaction_rate": "全市同类满意率",
     "satisfaction_shortfall": "较全市少满意（件）",
+    "figures": "数据",
+    "version": "定榜版本",
+    "published_on": "定榜日期",
+    "group_name": "排名分组",
+    "rank": "名次",
+    "ranked_units": "已排名单位数",
+    "rank_change": "名次变化",
+    "is_red": "红榜",
+    "is_black": "黑榜",
+    "unranked_reason": "未排名原因",
 }
 _RATE_KEYS = tuple(m.key for m in RATES if m.key != "direct_answer_rate")
 
@@ -93,14 +109,19 @@ def build_evidence_pack(
         raise ValueError(f"{period.label} 期间没有派给「{unit}」的工单，无法生成证据材料")
     start = _months_back(period.end, TREND_MONTHS)
     lists = fetch_order_lists(con, viewer, level, unit, period, county, MAX_LIST_ROWS)
+    history = rank_history(con, level, unit, county, start, period.end)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     fmt = _formats(wb)
-    _write_table(wb, fmt, SHEETS["cover"][0], _cover(con, level, unit, period, row, lists, viewer.county_scope), {})
+    cover = _cover(con, level, unit, period, row, lists, viewer.county_scope)
+    _write_table(wb, fmt, SHEETS["cover"][0], pl.concat([cover, _record_rows(con, period, history)]), {})
     rates = _rates(row, fetch_totals(con, period))
     _write_table(wb, fmt, SHEETS["rates"][0], rates, {rates.height - 1: fmt["num"]})  # the score is 0–100
     trend = fetch_unit_trend(con, level, unit, start, period.end, county)
-    trend = trend.with_columns(pl.col("series").replace({"unit": "本单位", "city": "全市"}))
+    trend = trend.with_columns(
+        pl.col("series").replace({"unit": "本单位", "city": "全市"}),
+        pl.col("figures").replace({"published": "定榜", "live": "实时（未定榜）"}),
+    )
     _write_table(wb, fmt, SHEETS["trend"][0], trend.select("month", "series", pl.exclude("month", "series")), {})
     _write_table(wb, fmt, SHEETS["categories"][0], fetch_unit_categories(con, level, unit, period, county, 1000), {})
     for kind, frame in lists.items():
@@ -108,6 +129,9 @@ def build_evidence_pack(
     _write_table(wb, fmt, SHEETS["casemix"][0], casemix_sheet(con, level, unit, period, county), {})
     _write_table(wb, fmt, SHEETS["problems"][0], problems_sheet(con, viewer, level, unit, period, county), {})
     _write_table(wb, fmt, SHEETS["alerts"][0], _alerts(con, level, unit, period, county), {})
+    for kind, frame in integrity_sheets(con, viewer, level, unit, period, county).items():  # issue 20
+        _write_table(wb, fmt, SHEETS[kind][0], frame, {})
+    _write_table(wb, fmt, SHEETS["history"][0], history, {})
     wb.close()
     return buf.getvalue()
 
@@ -158,7 +182,7 @@ def _cover(
         (t("cm_title"), casemix_sentence(unit_casemix(con, level, unit, period, row.get("county")))),
     ]  # fmt: skip
     for key, (sheet, what) in SHEETS.items():
-        note = what or _problems_note()
+        note = what or (_review_note() if key == "review" else _problems_note())
         if key in lists and scope:  # the unit's figure counts every county; the list holds one
             shown = lists[key].height
             note += f" 本材料的账号限于{scope}：列出其中{scope}的 {shown} 件" + (
@@ -168,6 +192,33 @@ def _cover(
             total = int(row.get(ORDER_LISTS[key]) or 0)
             note += f" 共 {total} 件" + (f"，列出最近 {MAX_LIST_ROWS} 件。" if total > lists[key].height else "。")
         items.append((f"工作表「{sheet}」", note))
+    return pl.DataFrame(items, schema={"项目": pl.String, "内容": pl.String}, orient="row")
+
+
+def _review_note() -> str:
+    settings = load_settings()
+    return t("ev_review_note").format(n=settings.review_sample_size, seed=settings.review_sample_seed)
+
+
+def _record_rows(con: duckdb.DuckDBPyConnection, period: Period, history: pl.DataFrame) -> pl.DataFrame:
+    """The cover's lines on the published record: is this period published (the rank and rates are then the
+    published ones; the order lists are always today's), and how often the unit was on each list."""
+    info = record_summary(con, period, limit=0)
+    if info["published"]:
+        state = (
+            f"{info['stamp']}：本材料的名次、各率和全市对比为定榜数据（定榜时数据截止 {info['as_of'] or '—'}）；"
+            "工单清单和封面的数据截止时间为当前数据（定榜后可能有变化）。"
+        )
+        if info["corrected_on"]:
+            state += f" 更正原因：{info['reason']}"
+    else:
+        state = "未定榜：本材料的数字为实时计算，可能随后续导入的数据变化。"
+    items = [("定榜状态", state)]
+    for year, s in sorted(history_summary(history).items()):
+        black = f"（{'、'.join(s['black'])}）" if s["black"] else ""
+        red = f"（{'、'.join(s['red'])}）" if s["red"] else ""
+        items.append((f"{year} 年定榜记录", f"定榜 {s['months']} 个月，上黑榜 {len(s['black'])} 个月{black}，"
+                                           f"上红榜 {len(s['red'])} 个月{red}"))  # fmt: skip
     return pl.DataFrame(items, schema={"项目": pl.String, "内容": pl.String}, orient="row")
 
 

@@ -10,7 +10,11 @@ text stays as typed); it asks :func:`is_formula_like`, so the rule is the same o
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
@@ -36,3 +40,28 @@ def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
     risky = text.str.contains(_RISKY)
     out = frame.with_columns(pl.when(risky).then(pl.lit("'") + text).otherwise(text).name.keep())
     return out.rename({c: neutralise_cell(c) for c in out.columns if is_formula_like(c)})
+
+
+def csv_cell(value: Any) -> str:
+    """One value as the command line's CSV writes it: empty for none, true/false, floats at full precision,
+    ISO dates and times, text through :func:`neutralise_cell` (a unit named ``=HYPERLINK(...)`` stays text)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return neutralise_cell(value) if isinstance(value, str) else str(value)
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """The command line's CSV (``--format csv`` of every command): a header, then one line per row."""
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow([csv_cell(c) for c in columns])
+    out.writerows([[csv_cell(v) for v in row] for row in rows])
+    return buf.getvalue()

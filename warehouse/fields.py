@@ -50,11 +50,27 @@ FIELDS: tuple[Field, ...] = (
     Field("satisfaction", VOCAB, "满意度", vocabulary=("满意", "基本满意", "不满意")),
     Field("is_valid", BOOLEAN, "是否有效"),
     Field("is_exempt", BOOLEAN, "考核豁免"),
+    # Optional fields (issue 20): what a unit could game, made visible. Free text (reasons, replies, the
+    # approver's name) is kind PII: it stays in raw_work_orders and is masked for every role but admin.
+    Field("disposal", TEXT, "处置方式"),
+    Field("termination_reason", PII, "终止原因"),
+    Field("appeal_reason", PII, "申诉理由"),
+    Field("reviewer", PII, "审核人"),
+    Field("reviewed_at", TIMESTAMP, "审核时间"),
+    Field("original_order_id", TEXT, "原工单编号"),
+    Field("redo_order_id", TEXT, "重办工单"),
+    Field("redo_count", INTEGER, "重办次数"),
+    Field("dissatisfaction_reason", PII, "不满意原因"),
+    Field("extended_due_at", TIMESTAMP, "延期后截止时间"),
+    Field("extension_approved", BOOLEAN, "延期审批"),
+    Field("reply", PII, "办理结果"),
 )
 
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 TIMESTAMP_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == TIMESTAMP)
 PII_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == PII)
+# Free text kept beside the personal data in raw_work_orders (read only through a Viewer, masked).
+RAW_TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == PII and f.name != "citizen_phone")
 # Columns of stg_work_orders that come straight from the export (PII replaced by a phone hash).
 STG_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind != PII)

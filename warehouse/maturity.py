@@ -76,12 +76,17 @@ def fetch_counts_at(
     (at or after the period's end, as :func:`comparison_cutoff` gives it: every order of the period was
     received and dispatched by then, so only the later events — responses, closures, callbacks — differ
     from the stored counts, and only those are recomputed)."""
+    from warehouse.metrics import fetch_as_of
     from warehouse.rankings import fetch_period_counts  # the stored counts (rankings reads this module)
 
     if cutoff < period_end(period):
         raise ValueError(f"截止时刻 {cutoff} 早于期间 {period.label} 的结束，不能按同一时点比较")
+    # nothing after the data's as-of time is known: a cutoff beyond it counts as it (an open order's overdue
+    # age stops growing there, as in the stored counts, instead of ageing into a future the data has not seen)
+    as_of = fetch_as_of(con)
+    seen = min(cutoff, as_of) if as_of else cutoff
     lvl = level if isinstance(level, Level) else (CITY if level == "city" else get_level(level))
-    rel = con.sql(counts_at_sql(lvl), params={"start": period.start, "end": period.end, "cutoff": cutoff})
+    rel = con.sql(counts_at_sql(lvl), params={"start": period.start, "end": period.end, "cutoff": seen})
     cols = rel.columns
     at = {row[: len(lvl.keys)]: dict(zip(cols, row, strict=True)) for row in rel.fetchall()}
     timed = [m.key for m in METRICS if m.where_at]

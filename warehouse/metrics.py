@@ -28,7 +28,11 @@ import duckdb
 import polars as pl
 
 from warehouse.calendar import build_calendar
-from warehouse.registry import ALL_LEVELS, MEASURABLE, METRICS, table_level
+from warehouse.limits import limit_params, read_limits
+from warehouse.metric_defs import Metric
+from warehouse.published import LIVE, PUBLISHED, monthly_rows
+from warehouse.registry import ALL_LEVELS, MEASURABLE, METRICS, Level, table_level
+from warehouse.replies import read_rules, sql_case
 from warehouse.settings import APPEAL_TYPES, Settings, load_settings
 from warehouse.snapshots import (
     SnapshotWriter,
@@ -41,7 +45,7 @@ from warehouse.snapshots import (
     settle_facts,
     snapshot_columns,
 )
-from warehouse.sqlfiles import SQL_DIR, read_sql, reporting, run_sql  # noqa: F401 (SQL_DIR, read_sql: used by others)
+from warehouse.sqlfiles import SQL_DIR, create_table, read_sql, reporting, run_sql  # noqa: F401 (SQL_DIR: used by others)
 
 META_KEYS = (
     "as_of",
@@ -53,7 +57,9 @@ META_KEYS = (
     "metrics_built_at",
 )
 # The layout of the derived tables; a warehouse built under another one gets a full rebuild.
-SCHEMA_VERSION = "5"  # 3: stg is a view of fct; 4: measurability, counts-only months; 5: met_department_county_*
+# 3: stg is a view of fct; 4: measurability, counts-only months; 5: met_department_county_*; 6: exclusions, redo
+# chains, extensions, the limits catalogue, overdue ages and reply classes (issue 20)
+SCHEMA_VERSION = "6"
 DERIVED_TABLES = (
     "fct_work_orders",
     "dim_units",
@@ -63,13 +69,14 @@ DERIVED_TABLES = (
 
 def snapshot_writer(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> SnapshotWriter:
     """What a load writes its slices' fact rows with (warehouse.snapshots), under ``settings``."""
-    return SnapshotWriter(con, _rule_params(settings or load_settings(), None), fct_sql())
+    return SnapshotWriter(con, _rule_params(settings or load_settings(), None), fct_sql(settings or load_settings()))
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
+def rebuild(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, reopening: tuple[str, ...] = ()) -> None:
     """(Re)build dim_calendar, fct_work_orders, dim_units and every met_* table from every order's latest
-    snapshot, and record in ``meta`` the as-of time and the settings used (the report must carry both)."""
-    _build(con, settings or load_settings(), None)
+    snapshot, and record in ``meta`` the as-of time and the settings used (the report must carry both).
+    Refused when the settings change the rules of a published month, but those in ``reopening``."""
+    _build(con, settings or load_settings(), None, reopening)
 
 
 def refresh(
@@ -89,7 +96,12 @@ def refresh(
         return _build(con, settings or load_settings(), first_load_id)
 
 
-def _build(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None) -> str:
+def _build(
+    con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None, reopening: tuple[str, ...] = ()
+) -> str:
+    from warehouse.publish import check_rules  # publishing reads the tables this module builds
+
+    check_rules(con, settings, reopening)  # a published month's rules are fixed by its record
     # Every reader orders explicitly; without insertion order DuckDB writes the big tables in parallel.
     (ordered,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0]
     con.execute("SET preserve_insertion_order = false")
@@ -100,7 +112,7 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: in
 
 
 def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None) -> str:
-    ensure_facts(con, _rule_params(settings, None), fct_sql())
+    ensure_facts(con, _rule_params(settings, None), fct_sql(settings))
     prepare_staging(con, first_load_id)
     (start, end), (as_of, as_of_source) = _span_and_as_of(con, settings)
     before = _previous_build(con)
@@ -108,19 +120,22 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
     params = _rule_params(settings, as_of)
     mode = _mode(con, before, settings, first_load_id, as_of, fallback_years)
     con.execute("CREATE OR REPLACE TEMP TABLE met_scope_days (day DATE)")
+    # the export's redo links, resolved to each chain's first order
+    create_table(con, "redo_roots", read_sql("redo_roots"), temp=True)
     if mode == "full":
-        rebuild_facts(con, params)
+        rebuild_facts(con, params, settings)
     else:
         old_as_of = before.get("as_of") if mode == "incremental" else None
         window = sorted((dt.datetime.fromisoformat(old_as_of), as_of)) if old_as_of and as_of else None
-        settle_facts(con, params, first_load_id or 0, window)
+        settle_facts(con, params, settings, first_load_id or 0, window)
     incremental = mode == "incremental"
     _snapshot_view(con, snapshot_columns(con))
     _build_metric_tables(con, params, incremental)
     scope = _scope_note(con, incremental)
     groups = settings.unit_groups()
-    run_sql(
+    create_table(
         con,
+        "dim_units",
         read_sql("dim_units"),
         {
             "departments": list(groups),
@@ -143,8 +158,10 @@ def _build_tables(con: duckdb.DuckDBPyConnection, settings: Settings, first_load
             "metrics_refresh_scope": scope,
         },
     )
+    con.execute("DROP VIEW IF EXISTS temp.fct_chain_source")
     for name in ("fct_scope", "fct_provisional", "fct_rewrite", "fct_new_ids", "fct_source", "fct_repeat_source",
-                 "met_scope_days", "met_scope_months", "met_day_dispatched", "met_day_received"):  # fmt: skip
+                 "met_scope_days", "met_scope_months", "met_day_dispatched", "met_day_received",
+                 "redo_roots"):  # fmt: skip
         con.execute(f"DROP TABLE IF EXISTS temp.{name}")
     prepare_staging(con)  # stg_held and stg_current now read the whole fact table
     return "incremental" if incremental else "full"
@@ -177,19 +194,20 @@ def _mode(
     return "first" if held == 0 else "full"
 
 
+def count_column(m: Metric) -> str:
+    """One registry count as a SELECT column over fct_work_orders: the orders its ``where`` selects (a
+    weighted count sums the per-order weight of those orders)."""
+    if m.unit == "weighted_count":
+        weight = m.key.removesuffix("ed")  # resolved_weighted -> resolved_weight
+        return f"coalesce(sum({weight}) FILTER (WHERE {m.where}), 0)::DOUBLE AS {m.key}"
+    return f"count(*) FILTER (WHERE {m.where}) AS {m.key}"
+
+
 def count_columns(basis: str) -> str:
-    """The registry's counts of one date basis as SELECT columns over fct_work_orders: each counts the
-    orders its ``where`` selects (a weighted count sums the per-order weight of those orders)."""
-    cols = []
-    for m in METRICS:
-        if m.where is None or m.is_rate or m.date_basis != basis:
-            continue
-        if m.unit == "weighted_count":
-            weight = m.key.removesuffix("ed")  # resolved_weighted -> resolved_weight
-            cols.append(f"coalesce(sum({weight}) FILTER (WHERE {m.where}), 0)::DOUBLE AS {m.key}")
-        else:
-            cols.append(f"count(*) FILTER (WHERE {m.where}) AS {m.key}")
-    return ",\n    ".join(cols)
+    """The registry's counts of one date basis as SELECT columns (:func:`count_column`)."""
+    return ",\n    ".join(
+        count_column(m) for m in METRICS if m.where is not None and not m.is_rate and m.date_basis == basis
+    )
 
 
 def _snapshot_view(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
@@ -206,8 +224,9 @@ def _build_metric_tables(con: duckdb.DuckDBPyConnection, params: dict[str, Any],
         "CREATE OR REPLACE TEMP TABLE met_scope_months AS "
         "SELECT DISTINCT CAST(date_trunc('month', day) AS DATE) AS month FROM met_scope_days"
     )
-    run_sql(con, read_sql("met_day_dispatched").replace("{counts}", count_columns("dispatched")))
-    run_sql(con, read_sql("met_day_received").replace("{counts}", count_columns("received")))
+    for basis in ("dispatched", "received"):
+        select = read_sql(f"met_day_{basis}").replace("{counts}", count_columns(basis))
+        create_table(con, f"met_day_{basis}", select, temp=True)
     for level in ALL_LEVELS:
         for grain, key, scope in (("day", "day", "met_scope_days"), ("month", "month", "met_scope_months")):
             table, body = f"met_{level.name}_{grain}", read_sql(f"met_level_{grain}", level)
@@ -215,7 +234,7 @@ def _build_metric_tables(con: duckdb.DuckDBPyConnection, params: dict[str, Any],
                 con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {scope})")
                 run_sql(con, f"INSERT INTO {table} BY NAME {body}", params)
             else:
-                run_sql(con, f"CREATE OR REPLACE TABLE {table} AS {body}", params)
+                create_table(con, table, body, params)
 
 
 def _scope_note(con: duckdb.DuckDBPyConnection, incremental: bool) -> str:
@@ -272,10 +291,13 @@ def fetch_monthly(
     unit: str | None = None,
     county: str | None = None,
     settings: Settings | None = None,
+    live: bool = False,
 ) -> pl.DataFrame:
     """Rows of ``met_<level>_month`` (level may be 'city' or 'department_county') for trends: optionally one
-    unit (a township, or a department within a county, with its county), months from ``start`` to ``end`` inclusive; every rate and the score computed from
-    the counts by ``warehouse.scoring`` under the rules in force for each month (the tables hold counts)."""
+    unit (a township, or a department within a county, with its county), months from ``start`` to ``end``
+    inclusive; every rate and the score computed from the counts by ``warehouse.scoring`` under the rules in
+    force for each month (the tables hold counts). A unit's row of a published month is its published row
+    (``figures`` says which), unless ``live`` (a department within a county is never published: live)."""
     from warehouse.scoring import rules_in_force, with_rates
 
     settings = settings or load_settings()
@@ -289,7 +311,21 @@ def fetch_monthly(
         params["county"] = county
     order = ", ".join((*lvl.keys, "month"))
     sql = f"SELECT * FROM met_{lvl.name}_month WHERE {' AND '.join(clauses)} ORDER BY {order}"
-    return with_rates(con.sql(sql, params=params).pl(), lambda month: rules_in_force(settings, month))
+    frame = with_rates(con.sql(sql, params=params).pl(), lambda month: rules_in_force(settings, month))
+    return frame.with_columns(figures=pl.lit(LIVE)) if live else _with_published(con, frame, lvl)
+
+
+def _with_published(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, lvl: Level) -> pl.DataFrame:
+    """Each row of a published month replaced by the unit's published row (its figures and counts)."""
+    frozen = monthly_rows(con, lvl.name, frame["month"].to_list()) if not frame.is_empty() else {}
+    if not frozen:
+        return frame.with_columns(figures=pl.lit(LIVE))
+    rows = []
+    for row in frame.iter_rows(named=True):
+        pub = frozen.get((row["month"], tuple(row[k] for k in lvl.keys)))
+        rows.append({**row, **{c: pub[c] for c in frame.columns if c in pub}, "figures": PUBLISHED} if pub
+                    else {**row, "figures": LIVE})  # fmt: skip
+    return pl.DataFrame(rows, schema={**frame.schema, "figures": pl.String}, orient="row")
 
 
 def _span_and_as_of(
@@ -308,18 +344,30 @@ def _span_and_as_of(
 
 
 def _rule_params(settings: Settings, as_of: dt.datetime | None) -> dict[str, Any]:
+    """The build-time rules of every rule set, as parallel lists (one entry per rule set, with the months it
+    covers), so each order is built under the rules of its own assessment month (warehouse.rule_sets)."""
+    sets = (settings, *settings.rule_sets)
+    starts = [r.effective_from or dt.date(1, 1, 1) for r in sets]
     return {
         **{f"{m.fct_flag}_inputs": list(m.inputs) for m in MEASURABLE},
-        "rule_types": list(APPEAL_TYPES),
-        "rule_workdays": [settings.due_workdays(t) for t in APPEAL_TYPES],
-        "default_workdays": settings.due_workdays_default,
-        "urgent_limit_s": settings.response_limit_seconds("紧急"),
-        "normal_limit_s": settings.response_limit_seconds("一般"),
-        "urgent_due_s": round(settings.urgent_due_hours * 3600),
+        "rs_id": list(range(len(sets))),
+        "rs_from": starts,
+        "rs_until": [*starts[1:], dt.date(9999, 12, 31)],
+        "rs_urgent_limit_s": [r.response_limit_seconds("紧急") for r in sets],
+        "rs_normal_limit_s": [r.response_limit_seconds("一般") for r in sets],
+        "rs_urgent_due_s": [round(r.urgent_due_hours * 3600) for r in sets],
+        "rs_default_workdays": [r.due_workdays_default for r in sets],
+        "rs_partial_weight": [r.partial_resolution_weight for r in sets],
+        "rs_basic_weight": [r.basic_satisfaction_weight for r in sets],
+        "rs_repeat_window_days": [r.repeat_window_days for r in sets],
+        "rule_set_ids": [i for i in range(len(sets)) for _ in APPEAL_TYPES],
+        "rule_types": list(APPEAL_TYPES) * len(sets),
+        "rule_workdays": [r.due_workdays(t) for r in sets for t in APPEAL_TYPES],
         "as_of": as_of,
-        "partial_weight": settings.partial_resolution_weight,
-        "basic_weight": settings.basic_satisfaction_weight,
-        "repeat_window_days": settings.repeat_window_days,
+        # issue 20: site-wide, the same for every rule set (not in RULE_KEYS)
+        "satisfaction_basis": settings.satisfaction_basis,
+        **limit_params(read_limits(settings.time_limits_file)),
+        **sql_case(read_rules(settings.reply_rules_file), "rw.reply")[1],
     }
 
 

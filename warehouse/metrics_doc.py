@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from warehouse.problems_doc import problems_markdown
-from warehouse.registry import LEVELS, MEASURABLE, METRICS
+from warehouse.registry import LEVELS, MEASURABLE, METRIC_BY_KEY, METRICS
+from warehouse.replies_doc import replies_markdown
 
 RULES: tuple[tuple[str, str], ...] = (
     (
@@ -104,6 +105,39 @@ RULES: tuple[tuple[str, str], ...] = (
         "to 0.01, count growth in per cent to 0.1; pages, CLI and report use the same function (warehouse.scoring.change).",
     ),
     (
+        "规则沿革：设置文件的顶层规则自始有效；每项 [[rule_changes]] 从其 from 月份起改写所列规则（其余沿用上一套）。每个月按当月"
+        "有效的规则考核：响应时限、办理时限推算、重复诉求窗口和部分解决/基本满意权重按工单考核月份（派单月份）的规则在建表时"
+        "计入每件工单，权重、最小样本、红黑榜、目标和成熟期按该月的规则在读取时计算，所以改动不影响生效月份之前的月份。跨越改动"
+        "的季度、年度和任意期间：各月的分子、分母按各月规则计算后相加（加权分子按各月权重），综合得分、最小样本、红黑榜、目标和"
+        "成熟期按期末有效的规则。",
+        "History of rules: the top-level rules of the settings file hold from the beginning; each [[rule_changes]] entry "
+        "rewrites the rules it names from its `from` month on (the rest carry over). Every month is assessed under the "
+        "rules in force in it: response limits, derived deadlines, the repeat window and the answer weights are applied "
+        "to each order at build time under the rules of its assessment month (the dispatch month); weights, the minimum "
+        "sample, lists, targets and maturity are applied at read time under the month's rules — so a change leaves the "
+        "months before it unchanged. A quarter, year or range spanning a change sums each month's numerators and "
+        "denominators computed under that month's rules (weighted numerators with that month's weights); its score, "
+        "minimum sample, lists, targets and maturity follow the rules in force at its end.",
+    ),
+    (
+        "定榜：发布（python -m warehouse publish 或管理页）冻结一个月的考核结果：各层级、各分组、各排名依据的排名行（分子、分母、"
+        "各率、得分、目标标记、名次、红黑榜和标记，名次变化按环比和同比各存一份）、全市合计及与上月、去年同月的比较、当月有效的规则、数据截止时间、当月工单的指纹，以及发布人和时间。"
+        "已定榜的月份在页面、命令行、导出、证据材料和通报中默认显示定榜数据（注明“已定榜 日期”），可切换查看实时重算及其差异；"
+        "未定榜的月份注明“未定榜”。季度、年度和任意期间总是实时计算；案件结构对比、一类问题、预警、热词和督办积压是分析而非考核结果，不定榜，总是按当前数据。更正（申诉，python -m warehouse reopen 或管理页）须写明原因，生成新版本（第 2 版…），从不覆盖；每个版本带其内容和上一版本的哈希，python -m warehouse verify 校验整条记录，改动一个字节即失败并指出月份。",
+        "Publication (定榜): publishing a month (python -m warehouse publish, or the admin page) freezes its assessment: "
+        "the ranking rows of every level, group and ranking basis (numerators, denominators, rates, score, rank, lists and "
+        "flags, target marks; the rank changes both month on month and year on year), the city totals and their "
+        "comparison with the month before and the same month a year earlier, the rules in force, the as-of time, a "
+        "fingerprint of the month's orders, who published it and when. A published month shows the published figures by "
+        "default on every page, the CLI, exports, the evidence pack and the bulletin (stamped 已定榜 and the date), with "
+        "the live recomputation and the differences on request; other months are marked 未定榜. Quarters, years and "
+        "ranges are always computed live; case mix, recurring problems, warnings, hot words and the backlog are analysis, "
+        "not the assessment, and always read today's data. A correction (appeal; python -m warehouse reopen, or the admin "
+        "page) needs a reason and makes a new version (v2, ...), never an overwrite; each version carries the hash of its "
+        "content and of the version before, and python -m warehouse verify checks the whole record, naming the month of "
+        "an edited byte.",
+    ),
+    (
         "办理时限来源：按时办结率旁给出应办结工单中办理时限由本系统推算（导出中没有）的比例；超过 derived_due_warning_share "
         "时加警示。",
         "Where deadlines came from: beside 按时办结率 the share of due-or-closed orders whose deadline was derived by our "
@@ -136,6 +170,60 @@ RULES: tuple[tuple[str, str], ...] = (
     ),
 )
 
+RULES += (
+    (
+        "排除偏多：不计入考核率 = (无效 + 豁免) ÷ 来源带是否有效或考核豁免字段的派单；同一排名组内，派单量不少于 min_sample "
+        "的单位取中位数，高于 exclusion_flag_ratio 倍中位数（严格大于）且不计入考核量不少于 exclusion_flag_min_count "
+        "件的单位标记“排除偏多”，页面、导出和通报写明其比率、中位数和倍数。中位数为 0 时，任何达到件数的排除都标记。",
+        "Over-exclusion: exclusion rate = (invalid + exempt) ÷ dispatched orders whose source carries is_valid or "
+        "is_exempt. Within a ranking group, the median is taken over units with at least min_sample dispatched; a "
+        "unit above exclusion_flag_ratio × the median (strictly) with at least exclusion_flag_min_count excluded "
+        "orders is flagged, and pages, exports and the bulletin state its rate, the median and the multiple. With a "
+        "median of 0 any unit reaching the count is flagged.",
+    ),
+    (
+        "重办链：导出带原工单编号（重办工单指向原工单）、重办工单（原工单指向重办）或重办次数时，重办工单沿链接追溯到首办"
+        "工单（至多 20 步）；不带这些字段而带联系电话和二级分类时，以重复来电推算（同一号码同一二级分类在重复诉求窗口内"
+        "连续来电为一条链，首件为首办），标为“按重复来电推算”。链的指标按首办工单的派单月份计入：首次评价 = 首办工单本身"
+        "的评价；第二次评价 = 第一件重办工单的评价；最终评价 = 链中按受理时间最后一次有效评价（未重办即首次评价）。"
+        "满意率（计入得分）只在导出标明重办时按链计一次，按 satisfaction_basis 取首次（默认）或最终评价；推算的链"
+        "不改变满意率。与上期同时点比较时，最终评价以其评价时间是否早于截止时刻近似。",
+        "Redo chain: with 原工单编号 (a redo naming its original), 重办工单 (an original naming its redo) or 重办次数 in "
+        "the export, each redo is followed to the chain's first order (at most 20 steps); without them but with phone "
+        "and category_l2 the proxy applies (consecutive calls of one caller on one category within the repeat window "
+        "form a chain, the first being its first order), labelled as a proxy. Chain figures count on the first order, "
+        "by its dispatch month: first rating = its own; second = the first redo's; final = the chain's last answered "
+        "rating by received time (the first when never redone). The satisfaction rate in the score counts an export-"
+        "linked chain once, by the first (default) or final rating (satisfaction_basis); a proxy chain never changes "
+        "it. Compared at the same age, a final rating counts when its answer came before the cut-off (approximate).",
+    ),
+    (
+        "办理时限目录：导出没有办理时限时，按 time_limits_file 中最具体的一行（分类路径最长者优先，其次写明诉求类型者）推算："
+        "工作日 = 派单日后第 N 个法定工作日的 23:59:59，小时 = 派单后自然小时；没有紧急程度的行只用于一般工单；未列入的"
+        "仍按诉求类型规则。经批准的延期（延期后截止时间，延期审批不为“否”）优先于导出和推算的时限，计入延期工单量。"
+        "超期时长 = 办理时限所在日之后到数据截止日的法定工作日数（第 4、8、16 个工作日 0 点起分别进入 4–7、8–15、15 以上档）；"
+        "督办页按此分档列出全部超期未办结工单（含无效、豁免），单位画像列出本单位的考核工单。时限目录、答复规则和 "
+        "satisfaction_basis 对所有期间相同，不能由 rule_changes 按月改变。",
+        "Limits catalogue: an order without a deadline in the export gets the most specific row of time_limits_file "
+        "(longest category path first, then a row naming the appeal type): working days = end of the N-th statutory "
+        "working day after the dispatch date, hours = calendar hours after dispatch; a row without urgency is for 一般 "
+        "orders; unlisted categories keep the appeal-type rule. An approved extension (延期后截止时间, 延期审批 not 否) "
+        "wins over the export's and our deadline and is counted. Overdue age = statutory working days after the due "
+        "date up to the as-of date (the 4-7, 8-15 and >15 buckets start at 00:00 of the 4th, 8th and 16th); the 督办 "
+        "page buckets its whole backlog (invalid and exempt included), the unit profile the unit's assessed orders. The "
+        "catalogue, the reply rules and satisfaction_basis hold for every period: rule_changes cannot change them.",
+    ),
+    (
+        "办结不等于解决：每件办结工单的办理结果（答复）按 reply_rules_file 的关键词和正则逐类匹配（无法解决、实际解决、"
+        "转办或告知途径、解释说明，按文件顺序，先匹配者胜），都不匹配为未能归类；实际解决占比 = 实际解决 ÷ 有答复的办结量。"
+        "质量抽查：每个单位每月按 MD5(种子:工单编号) 排序取前 review_sample_size 件已办结考核工单，同样的数据和种子抽出同样的工单。",
+        "Closed is not fixed: each closed order's reply is matched against reply_rules_file class by class (unable, "
+        "solved, referred, explained, in the file's order; the first match wins), else unclassified; the actual-solve "
+        "share = solved ÷ closed with a reply. Quality review: per unit and month, the first review_sample_size closed "
+        "assessed orders by MD5(seed:order id): the same data and seed draw the same orders.",
+    ),
+)
+
 _UNIT_LABEL = {
     "count": "件 orders",
     "weighted_count": "件（加权）weighted orders",
@@ -144,8 +232,14 @@ _UNIT_LABEL = {
 }
 
 
-def render_markdown(settings_summary: dict[str, Any] | None = None) -> str:
-    """docs/metrics.md, generated (``python -m warehouse metrics-doc``); never edit it by hand."""
+_RULE_SET_KEYS = ("source", "effective_from", "rule_note", "rule_sets")
+
+
+def render_markdown(
+    settings_summary: dict[str, Any] | None = None, rule_history: list[dict[str, Any]] | None = None
+) -> str:
+    """docs/metrics.md, generated (``python -m warehouse metrics-doc``); never edit it by hand. ``rule_history``:
+    ``warehouse.rule_sets.history`` of the same settings."""
     lines = [
         "# 指标定义 / Metric definitions",
         "",
@@ -172,9 +266,12 @@ def render_markdown(settings_summary: dict[str, Any] | None = None) -> str:
     lines += ["", "## 可计量性 / What each figure needs from the source", ""]
     lines += ["| figure | needs | of |", "|---|---|---|"]
     for need in MEASURABLE:
-        users = ", ".join(f"`{m.key}`" for m in METRICS if m.requires == need.key)
+        users = ", ".join(f"`{m.key}`" for m in METRICS if need.key in m.needs)
         joint = " or " if need.any_input else " and "
-        lines.append(f"| {users} | {joint.join(f'`{f}`' for f in need.inputs)} | `{need.base}` |")
+        needs = joint.join(f"`{f}`" for f in need.inputs)
+        if need.proxy:
+            needs += " (or, the proxy: " + " and ".join(f"`{f}`" for f in METRIC_BY_KEY[need.proxy].inputs) + ")"
+        lines.append(f"| {users} | {needs} | `{need.base}` |")
     lines += ["", "## 规则说明 / Rules", ""]
     lines += [f"- {zh}<br>{en}" for zh, en in RULES]
     lines += ["", "## 层级 / Levels", ""]
@@ -183,5 +280,16 @@ def render_markdown(settings_summary: dict[str, Any] | None = None) -> str:
     ]
     if settings_summary:
         lines += ["", "## 当前设置 / Settings in config/settings.toml", "", "| setting | value |", "|---|---|"]
-        lines += [f"| `{k}` | `{v}` |" for k, v in settings_summary.items() if k != "source"]
-    return "\n".join(lines) + "\n" + problems_markdown()
+        lines += [f"| `{k}` | `{v}` |" for k, v in settings_summary.items() if k not in _RULE_SET_KEYS]
+    if rule_history:
+        lines += [
+            "",
+            "## 规则沿革 / History of rules",
+            "",
+            "| 生效月份 from | 依据 note | 改动 changes |",
+            "|---|---|---|",
+        ]
+        for step in rule_history:
+            changes = "; ".join(f"`{k}`: `{a}` → `{b}`" for k, (a, b) in step["changes"].items())
+            lines.append(f"| {step['from'] or '自始 / from the start'} | {step['note'] or ''} | {changes or '—'} |")
+    return "\n".join(lines) + "\n" + problems_markdown() + replies_markdown()

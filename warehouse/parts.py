@@ -107,6 +107,10 @@ def create_raw(con: duckdb.DuckDBPyConnection) -> None:
     if where != OWN and _view_exists(con, "raw_work_orders"):
         return
     con.execute((SQL_DIR / "raw_work_orders.sql").read_text(encoding="utf-8").replace("{target}", where))
+    # a table written before issue 20's free-text columns (in the head, or moved from it) gets them
+    con.execute(
+        (SQL_DIR / "ddl" / "raw_table" / "free_text.sql").read_text(encoding="utf-8").replace("{target}", where)
+    )
 
 
 def _view_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -26,7 +26,11 @@ _QUALITY = f"""
     count(*) FILTER (WHERE is_dispatched AND county IS NULL) AS missing_county_count,
     count(*) FILTER (WHERE is_dispatched AND department IS NULL) AS missing_department_count,
     count(*) FILTER (WHERE is_dispatched AND is_closed) AS closed_count,
-    count(*) FILTER (WHERE is_dispatched AND is_closed AND NOT is_satisfaction_answered) AS unevaluated_count,
+    -- the order's own answer (is_satisfaction_answered is the assessed one: a redo linked in the export gives its
+    -- rating to its chain's first order, yet it was rated)
+    count(*) FILTER (
+        WHERE is_dispatched AND is_closed AND NOT coalesce(satisfaction IN ('满意', '基本满意', '不满意'), FALSE)
+    ) AS unevaluated_count,
     count(*) FILTER (WHERE is_dispatched AND epoch_us(closed_at) - epoch_us(received_at) <= {QUICK_CLOSE_MINUTES * 60_000_000})
         AS quick_close_count"""
 _QUALITY_RATES = """

@@ -20,10 +20,12 @@ import polars as pl
 
 from warehouse.access import Viewer
 from warehouse.calendar import Period
-from warehouse.drilldown import mask_for, part_metric, scope_clauses
-from warehouse.metrics import fetch_monthly
+from warehouse.drilldown import mask_for, part_metric, scope_clauses, unit_clauses
+from warehouse.metrics import count_column, fetch_monthly
 from warehouse.rankings import fetch_ranking
-from warehouse.registry import CITY, METRIC_BY_KEY, get_level
+from warehouse.registry import METRIC_BY_KEY, get_level
+from warehouse.scoring import rate_row, rules_in_force
+from warehouse.settings import Settings, load_settings
 
 CATEGORY_COLUMNS = ("category_l1", "category_l2")
 # order list -> the registry count it lists (its numerator predicate and date basis)
@@ -49,10 +51,6 @@ UNIT_ISSUE_COLUMNS = (
     "group_name", "county", "unit", "dispatched_count", "returned_count", "return_rate", "assessed_count",
     "repeat_count", "repeat_rate", "dissatisfied_count", "overdue_open_count",
 )  # fmt: skip
-
-
-def _where(key: str) -> str:
-    return METRIC_BY_KEY[key].where or "FALSE"
 
 
 def _category(column: str) -> str:
@@ -109,29 +107,56 @@ def fetch_category_risers(
     return con.sql(sql, params=params).pl()
 
 
+def _inputs(*keys: str) -> tuple[str, ...]:
+    """The registry counts ``keys`` need for rate_row: themselves, what their figures require, and the
+    bases those requirements are measured against."""
+    needs = [n for k in keys for n in METRIC_BY_KEY[k].needs if n]
+    bases = [METRIC_BY_KEY[n].base for n in needs if METRIC_BY_KEY[n].base]
+    return tuple(dict.fromkeys([k for k in keys if not METRIC_BY_KEY[k].is_rate] + needs + bases))
+
+
+def _counts_sql(keys: tuple[str, ...]) -> str:
+    return ", ".join(count_column(METRIC_BY_KEY[k]) for k in keys)
+
+
+_ISSUE_INPUTS = _inputs(
+    "dispatched_count", "returned_count", "assessed_count", "repeat_count", "return_rate", "repeat_rate"
+)
+
+
 def fetch_category_issues(
-    con: duckdb.DuckDBPyConnection, period: Period, county: str | None = None, limit: int = 15
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    county: str | None = None,
+    limit: int = 15,
+    settings: Settings | None = None,
 ) -> pl.DataFrame:
     """One row per category_l2 of the orders dispatched in the period: dispatched, returned (推诿),
-    assessed and repeat complaints, with the return and repeat rates (sum over sum); most repeats first."""
-    params: dict[str, Any] = {**_span(period), "limit": limit}
+    assessed and repeat complaints, with the return and repeat rates by the one rate function (None where
+    the source cannot supply them, as in the ranking); most repeats first."""
+    rules = rules_in_force(settings or load_settings(), period)
+    params: dict[str, Any] = _span(period)
     county_clause = ""
     if county is not None:
         county_clause, params["county"] = "AND county = $county", county
     sql = f"""
-        SELECT category_l1, category_l2,
-               count(*) AS dispatched_count,
-               count(*) FILTER (WHERE {_where("returned_count")}) AS returned_count,
-               count(*) FILTER (WHERE {_where("assessed_count")}) AS assessed_count,
-               count(*) FILTER (WHERE {_where("repeat_count")}) AS repeat_count
+        SELECT category_l1, category_l2, {_counts_sql(_ISSUE_INPUTS)}
         FROM fct_work_orders
         WHERE dispatched_date BETWEEN $start AND $end AND is_dispatched {county_clause}
         GROUP BY ALL"""
-    sql = f"""SELECT *, returned_count / NULLIF(dispatched_count, 0) AS return_rate,
-                     repeat_count / NULLIF(assessed_count, 0) AS repeat_rate
-              FROM ({sql}) WHERE repeat_count > 0 OR returned_count > 0
-              ORDER BY repeat_count DESC, returned_count DESC, category_l2 NULLS LAST LIMIT $limit"""
-    return con.sql(sql, params=params).pl()
+    keep = ("dispatched_count", "returned_count", "assessed_count", "repeat_count", "return_rate", "repeat_rate")
+    out = []
+    for r in con.sql(sql, params=params).pl().iter_rows(named=True):
+        rated = rate_row(r, rules)
+        if (rated["repeat_count"] or 0) > 0 or (rated["returned_count"] or 0) > 0:
+            out.append(
+                {"category_l1": r["category_l1"], "category_l2": r["category_l2"], **{k: rated[k] for k in keep}}
+            )
+    schema = {"category_l1": pl.String, "category_l2": pl.String, **dict.fromkeys(keep[:4], pl.Int64),
+              "return_rate": pl.Float64, "repeat_rate": pl.Float64}  # fmt: skip
+    frame = pl.DataFrame(out, schema=schema, orient="row") if out else pl.DataFrame(schema=schema)
+    order = ["repeat_count", "returned_count", "category_l2"]
+    return frame.sort(order, descending=[True, True, False], nulls_last=True).head(limit)
 
 
 def fetch_unit_issues(
@@ -173,8 +198,9 @@ def fetch_unit_trend(
     county: str | None = None,
 ) -> pl.DataFrame:
     """One row per month and series ('unit' | 'city'): counts from ``met_<level>_month`` and
-    ``met_city_month``, rates and score from warehouse.scoring (as every other surface computes them)."""
-    cols = ["month", *TREND_COLUMNS]
+    ``met_city_month``, rates and score from warehouse.scoring (as every other surface computes them); a
+    published month's row as published (``figures`` says which)."""
+    cols = ["month", *TREND_COLUMNS, "figures"]
     own = fetch_monthly(con, level, start, end, unit=unit, county=county).select(cols)
     city = fetch_monthly(con, "city", start, end).select(cols)
     if own.is_empty():
@@ -184,19 +210,12 @@ def fetch_unit_trend(
 
 
 def _unit_clauses(level: str, unit: str | None, county: str | None, params: dict[str, Any]) -> str:
-    if level == CITY.name:
-        return ""
-    lvl = get_level(level)
-    if unit is None:
-        raise ValueError("需要指定单位 (unit is required)")
-    params["unit"] = unit
-    clause = f" AND {lvl.unit_col} = $unit"
-    if lvl.name == "township":
-        if county is None:
-            raise ValueError("乡镇街道按所属区县区分，请同时指定 county")
-        params["county"] = county
-        clause += " AND county = $county"
-    return clause
+    return "".join(f" AND {c}" for c in unit_clauses(get_level(level), unit, county, params))
+
+
+_CATEGORY_COUNTS = ("assessed_count", "dissatisfied_count", "overdue_open_count", "returned_count", "repeat_count",
+                    "satisfaction_answered_count")  # fmt: skip
+_CATEGORY_INPUTS = _inputs(*_CATEGORY_COUNTS, "satisfied_count", "basically_satisfied_count", "satisfaction_rate")
 
 
 def fetch_unit_categories(
@@ -206,43 +225,48 @@ def fetch_unit_categories(
     period: Period,
     county: str | None = None,
     limit: int = 15,
+    settings: Settings | None = None,
 ) -> pl.DataFrame:
     """One row per category (l1, l2) of the unit's orders dispatched in the period: assessed,
-    dissatisfied, overdue-open, returned and repeat counts; its satisfaction rate and the city's for
-    the same category (sum over sum); ``satisfaction_shortfall`` = the unit's answers × (city rate −
-    unit rate), the satisfied answers it lacks against the city. Biggest shortfall first."""
+    dissatisfied, overdue-open, returned and repeat counts (None where the source cannot supply the
+    figure, as in the ranking); its satisfaction rate and the city's for the same category, by the one
+    rate function (:func:`warehouse.scoring.rate_row`, the weights in force at the period's end);
+    ``satisfaction_shortfall`` = the unit's answers × (city rate − unit rate), the satisfied answers it
+    lacks against the city. Biggest shortfall first."""
+    rules = rules_in_force(settings or load_settings(), period)
     params: dict[str, Any] = _span(period)
-    params["limit"] = limit
     unit_clause = _unit_clauses(level, unit, county, params)
-    counts = f"""
-        count(*) FILTER (WHERE {_where("assessed_count")}) AS assessed_count,
-        count(*) FILTER (WHERE {_where("dissatisfied_count")}) AS dissatisfied_count,
-        count(*) FILTER (WHERE {_where("overdue_open_count")}) AS overdue_open_count,
-        count(*) FILTER (WHERE {_where("returned_count")}) AS returned_count,
-        count(*) FILTER (WHERE {_where("repeat_count")}) AS repeat_count,
-        count(*) FILTER (WHERE {_where("satisfaction_answered_count")}) AS satisfaction_answered_count,
-        coalesce(sum(satisfied_weight) FILTER (WHERE is_assessed), 0)::DOUBLE AS satisfied_weighted"""
+    counts = _counts_sql(_CATEGORY_INPUTS)
     base = "FROM fct_work_orders WHERE dispatched_date BETWEEN $start AND $end AND is_dispatched"
     sql = f"""
-        WITH own AS (SELECT category_l1, category_l2, {counts} {base} {unit_clause} GROUP BY ALL),
-        city AS (
-            SELECT category_l1, category_l2,
-                   count(*) FILTER (WHERE {_where("satisfaction_answered_count")}) AS city_answered,
-                   coalesce(sum(satisfied_weight) FILTER (WHERE is_assessed), 0)::DOUBLE AS city_weighted
-            {base} AND category_l2 IN (SELECT category_l2 FROM own) GROUP BY ALL
-        ),
-        rated AS (
-            SELECT o.*, o.satisfied_weighted / NULLIF(o.satisfaction_answered_count, 0) AS satisfaction_rate,
-                   c.city_weighted / NULLIF(c.city_answered, 0) AS city_satisfaction_rate
-            FROM own AS o LEFT JOIN city AS c
-              ON c.category_l1 IS NOT DISTINCT FROM o.category_l1 AND c.category_l2 IS NOT DISTINCT FROM o.category_l2
-        )
-        SELECT *, satisfaction_answered_count * (city_satisfaction_rate - satisfaction_rate) AS satisfaction_shortfall
-        FROM rated
-        ORDER BY satisfaction_shortfall DESC NULLS LAST, dissatisfied_count DESC, overdue_open_count DESC,
-                 category_l2 NULLS LAST
-        LIMIT $limit"""
-    return con.sql(sql, params=params).pl()
+        WITH own AS (SELECT category_l1, category_l2, {counts} {base} {unit_clause} GROUP BY ALL)
+        SELECT 'unit' AS side, * FROM own
+        UNION ALL BY NAME
+        SELECT 'city' AS side, category_l1, category_l2, {counts}
+        {base} AND category_l2 IN (SELECT category_l2 FROM own) GROUP BY ALL"""
+    rows = con.sql(sql, params=params).pl().to_dicts()
+    city = {
+        (r["category_l1"], r["category_l2"]): rate_row(r, rules)["satisfaction_rate"]
+        for r in rows
+        if r["side"] == "city"
+    }
+    out = []
+    for r in rows:
+        if r["side"] != "unit":
+            continue
+        rated = rate_row(r, rules)
+        mine, theirs = rated["satisfaction_rate"], city.get((r["category_l1"], r["category_l2"]))
+        answered = rated["satisfaction_answered_count"]
+        gap = answered * (theirs - mine) if None not in (mine, theirs, answered) else None
+        out.append({"category_l1": r["category_l1"], "category_l2": r["category_l2"],
+                    **{k: rated[k] for k in _CATEGORY_COUNTS}, "satisfaction_rate": mine,
+                    "city_satisfaction_rate": theirs, "satisfaction_shortfall": gap})  # fmt: skip
+    schema = {"category_l1": pl.String, "category_l2": pl.String, **dict.fromkeys(_CATEGORY_COUNTS, pl.Int64),
+              "satisfaction_rate": pl.Float64, "city_satisfaction_rate": pl.Float64,
+              "satisfaction_shortfall": pl.Float64}  # fmt: skip
+    frame = pl.DataFrame(out, schema=schema, orient="row") if out else pl.DataFrame(schema=schema)
+    order = ["satisfaction_shortfall", "dissatisfied_count", "overdue_open_count", "category_l2"]
+    return frame.sort(order, descending=[True, True, True, False], nulls_last=True).head(limit)
 
 
 def fetch_order_list(

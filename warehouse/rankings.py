@@ -16,11 +16,14 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from warehouse import published
 from warehouse.calendar import Period
+from warehouse.integrity import mark_exclusions
 from warehouse.lists import mark_lists
 from warehouse.maturity import comparison_cutoff, fetch_counts_at, is_incomplete
 from warehouse.metrics import fetch_as_of, read_sql
 from warehouse.registry import CITY, COUNT_KEYS, METRICS, RANK_BY, Level, get_level, get_metric
+from warehouse.rule_sets import segments
 from warehouse.scoring import (
     change,
     composite,
@@ -29,6 +32,7 @@ from warehouse.scoring import (
     rate_row,
     rate_row_exact,
     rules_in_force,
+    weighted_numerators,
     wilson,
 )
 from warehouse.settings import Settings, load_settings
@@ -50,11 +54,47 @@ __all__ = [
 
 
 def fetch_period_counts(
-    con: duckdb.DuckDBPyConnection, level: str | Level, period: Period, cutoff: dt.datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    level: str | Level,
+    period: Period,
+    cutoff: dt.datetime | None = None,
+    settings: Settings | None = None,
 ) -> list[dict]:
     """Every count per unit of ``level`` ('city' allowed) summed over the period; with ``cutoff``, as the
-    counts stood at that instant (``warehouse.maturity``)."""
+    counts stood at that instant (``warehouse.maturity``). With ``settings`` whose rule sets change the
+    answer weights inside the period, the weighted numerators are each stretch's under its own rules, summed
+    as exact fractions (``warehouse.rule_sets``): a year spanning a change is the sum of its months."""
     lvl = level if isinstance(level, Level) else (CITY if level == "city" else get_level(level))
+    stretches = segments(settings, period.start, period.end) if settings is not None else []
+    weights = {(r.partial_resolution_weight, r.basic_satisfaction_weight) for _, _, r in stretches}
+    if len(weights) > 1:
+        return _summed(con, lvl, stretches, period.kind, cutoff)
+    return _period_counts(con, lvl, period, cutoff)
+
+
+def _summed(
+    con: duckdb.DuckDBPyConnection, lvl: Level, stretches: list, kind: str, cutoff: dt.datetime | None
+) -> list[dict]:
+    """The counts of each stretch summed per unit, the weighted numerators as exact fractions."""
+    total: dict[tuple, dict] = {}
+    for start, end, rules in stretches:
+        part = Period(start, end, "month" if kind == "month" else "range")
+        for row in _period_counts(con, lvl, part, cutoff):
+            row.update(weighted_numerators(row, rules))
+            key = tuple(row[k] for k in lvl.keys)
+            if key not in total:
+                total[key] = row
+                continue
+            acc = total[key]
+            for name, value in row.items():
+                if name not in lvl.keys and value is not None:
+                    acc[name] = value if acc.get(name) is None else acc[name] + value
+    return list(total.values())
+
+
+def _period_counts(
+    con: duckdb.DuckDBPyConnection, lvl: Level, period: Period, cutoff: dt.datetime | None
+) -> list[dict]:
     if cutoff is not None:
         return fetch_counts_at(con, lvl, period, cutoff)
     grain, date_col = ("month", "month") if period.is_whole_months else ("day", "day")
@@ -68,17 +108,30 @@ def fetch_period_counts(
 
 
 def fetch_totals(
-    con: duckdb.DuckDBPyConnection, period: Period, settings: Settings | None = None, cutoff: dt.datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    settings: Settings | None = None,
+    cutoff: dt.datetime | None = None,
+    live: bool = False,
 ) -> dict[str, Any]:
-    """City totals for the period: counts, every rate (incl. 直接答复率) and the score."""
-    rules = rules_in_force(settings or load_settings(), period)
-    rows = fetch_period_counts(con, "city", period, cutoff)
+    """City totals for the period: counts, every rate (incl. 直接答复率), the score and the city's target
+    marks; for a published month the published ones (``warehouse.published``) unless ``live`` (or a
+    ``cutoff``: a recomputation)."""
+    if not live and cutoff is None and (frozen := published.totals(con, period)) is not None:
+        return frozen[0]
+    settings = settings or load_settings()
+    rules = rules_in_force(settings, period)
+    rows = fetch_period_counts(con, "city", period, cutoff, settings)
     totals, exact = rate_row_exact(rows[0] if rows else {}, rules)
-    return {**totals, **target_marks(exact, rules.targets.for_group(None))}  # the city against the city's targets
+    return {**totals, **target_marks(exact, rules.targets.for_group(None)), **_LIVE}  # the city's targets
 
 
 def fetch_totals_with_previous(
-    con: duckdb.DuckDBPyConnection, period: Period, settings: Settings | None = None, basis: str = "previous"
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    settings: Settings | None = None,
+    basis: str = "previous",
+    live: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """(this period's city totals, the base period's to compare with, how they compare). The base is the
     previous period (``basis='previous'``, 环比) or the same period a year earlier (``'year_ago'``, 同比),
@@ -87,22 +140,25 @@ def fetch_totals_with_previous(
     ``changes`` (per figure, from exact values and rounded once: rates in points, the score, counts),
     ``growth`` (per count, in per cent), ``basis`` and ``base`` (the base period's label) and
     ``reaches``: False when a year-ago base starts before the loaded data does (no 同比, not a partial
-    one). Every page and the report print these, never their own."""
+    one). Every page and the report print these, never their own. A published month gives the three as
+    published (for either basis), unless ``live``."""
+    if not live and (frozen := published.totals(con, period, basis)) is not None:
+        return frozen
     settings = settings or load_settings()
+    rules = rules_in_force(settings, period)
     as_of = fetch_as_of(con)
     base = period.base(basis)
-    cutoff = comparison_cutoff(period, as_of, settings, base)
-    current = fetch_totals(con, period, settings)
-    previous = fetch_totals(con, base, settings, cutoff)
-    rules = rules_in_force(settings, period)
+    cutoff = comparison_cutoff(period, as_of, rules, base)
+    current = fetch_totals(con, period, settings, live=True)
+    previous = fetch_totals(con, base, settings, cutoff, live=True)
     reaches = basis == "previous" or data_reaches(con, base)
     has_previous = reaches and bool(previous.get("received_count") or previous.get("dispatched_count"))
     keys = [m.key for m in METRICS]
     changes = {k: change(k, current, previous, rules) if has_previous else None for k in keys}
     grown = {k: growth(current.get(k), previous.get(k)) if has_previous else None for k in COUNT_KEYS}
-    comparison = {"incomplete": is_incomplete(period, as_of, settings), "cutoff": cutoff, "basis": basis,
+    comparison = {"incomplete": is_incomplete(period, as_of, rules), "cutoff": cutoff, "basis": basis,
                   "base": base.label, "reaches": reaches}  # fmt: skip
-    return current, previous, {**comparison, "changes": changes, "growth": grown, "has_previous": has_previous}
+    return current, previous, {**comparison, "changes": changes, "growth": grown, "has_previous": has_previous, **_LIVE}
 
 
 def data_reaches(con: duckdb.DuckDBPyConnection, period: Period) -> bool:
@@ -118,24 +174,30 @@ def fetch_ranking(
     settings: Settings | None = None,
     by: str = "score",
     basis: str = "previous",
+    live: bool = False,
 ) -> pl.DataFrame:
     """The league table of ``level`` for ``period`` ordered by ``by`` ('score' or a RANK_BY rate): one row
     per unit with any order dispatched to it, counts, every figure of ``rate_row``, the target marks
     (``warehouse.targets``), rank within its group, rank change against the ``basis`` period (the previous
     one, 环比, or the same one a year earlier, 同比: empty when the data does not reach back to it),
-    red/black flags and the ``indistinguishable`` fairness flag. Sorted by group, rank, unit."""
+    red/black flags and the ``indistinguishable`` fairness flag. Sorted by group, rank, unit.
+    For a published month the published table (``figures`` = 'published'), unless ``live``."""
     if by not in RANK_BY and by not in RANK_BY.values():
         raise ValueError(f"排名依据应为 {', '.join(RANK_BY)} 之一：{by!r}")
     by = RANK_BY.get(by, by)
+    get_level(level)
+    if not live and (rows := published.ranking_rows(con, level, period, by, basis)) is not None:
+        return pl.DataFrame(rows, schema=_schema(), infer_schema_length=None)
     settings = settings or load_settings()
     lvl = get_level(level)
     as_of = fetch_as_of(con)
+    rules = rules_in_force(settings, period)
     base = period.base(basis)
-    cutoff = comparison_cutoff(period, as_of, settings, base)
+    cutoff = comparison_cutoff(period, as_of, rules, base)
     current = _ranked(con, lvl, period, settings, by)
     reached = basis == "previous" or data_reaches(con, base)
     previous = {r["_key"]: r["rank"] for r in _ranked(con, lvl, base, settings, by, cutoff)} if reached else {}
-    incomplete = is_incomplete(period, as_of, settings)
+    incomplete = is_incomplete(period, as_of, rules)
     for row in current:
         row["previous_rank"] = previous.get(row["_key"])
         both = row["rank"] is not None and row["previous_rank"] is not None
@@ -149,6 +211,7 @@ def fetch_ranking(
             incomplete=incomplete,
             compared_at=cutoff,
             compared_with=base.label,
+            **_LIVE,
         )
     return pl.DataFrame(current, schema=_schema(), infer_schema_length=None)
 
@@ -161,11 +224,11 @@ def _ranked(
     by: str,
     cutoff: dt.datetime | None = None,
 ) -> list[dict]:
-    rules = rules_in_force(settings, period)
+    rules = rules_in_force(settings, period)  # the period's own (at its end, for one spanning a change)
     groups = _groups(con, lvl)
     sample_of = "assessed_count" if by == "score" else get_metric(by).denominator or ""
     rows = []
-    for counts in fetch_period_counts(con, lvl, period, cutoff):
+    for counts in fetch_period_counts(con, lvl, period, cutoff, settings):
         if not counts["dispatched_count"]:
             continue
         row, row["_exact"] = rate_row_exact(counts, rules)
@@ -175,7 +238,7 @@ def _ranked(
         row["county"] = counts.get("county")
         row["group_name"] = groups.get(row["_key"], settings.default_group)
         row.update(target_marks(row["_exact"], rules.targets.for_group(row["group_name"])))
-        row["unranked_reason"] = _unranked_reason(row, by, int(counts.get(sample_of) or 0) < settings.min_sample)
+        row["unranked_reason"] = _unranked_reason(row, by, int(counts.get(sample_of) or 0) < rules.min_sample)
         row["sample_flag"] = INSUFFICIENT if row["unranked_reason"] == "small_sample" else None
         row["is_ranked"] = row["unranked_reason"] is None
         rows.append(row)
@@ -184,7 +247,7 @@ def _ranked(
         by_group.setdefault(row["group_name"], []).append(row)
     out = []
     for name in sorted(by_group):
-        out.extend(_rank_group(by_group[name], by, settings, name))
+        out.extend(_rank_group(by_group[name], by, rules, name))
     return out
 
 
@@ -199,7 +262,9 @@ def _unranked_reason(row: dict[str, Any], by: str, small: bool) -> str | None:
 
 
 def _rank_group(rows: list[dict], by: str, settings: Settings, group: str) -> list[dict]:
-    """Min-rank ties (1, 2, 2, 4) on the exact value; the lists by ``warehouse.lists``."""
+    """Min-rank ties (1, 2, 2, 4) on the exact value; the lists by ``warehouse.lists``; the over-exclusion
+    flag by ``warehouse.integrity`` (against the whole group, ranked or not)."""
+    mark_exclusions(rows, settings)
     ranked = sorted((r for r in rows if r["is_ranked"]), key=lambda r: (-r["_value"], r["unit"]))
     first = 0
     for i, row in enumerate(ranked):
@@ -232,8 +297,12 @@ _LEAD: dict[str, Any] = {
     "rank": pl.Int64, "previous_rank": pl.Int64, "rank_change": pl.Int64, "ranked_by": pl.String,
     "score": pl.Float64, "is_ranked": pl.Boolean, "sample_flag": pl.String, "unranked_reason": pl.String,
     "is_red": pl.Boolean, "is_black": pl.Boolean, "indistinguishable": pl.Boolean, "incomplete": pl.Boolean,
-    "compared_at": pl.Datetime("us"), "compared_with": pl.String,
+    "compared_at": pl.Datetime("us"), "compared_with": pl.String, "figures": pl.String, "published_on": pl.Date,
+    "record_version": pl.Int64, "exclusion_flag": pl.Boolean, "exclusion_group_median": pl.Float64,
+    "exclusion_times_median": pl.Float64,
 }  # fmt: skip
+# what a live row says about itself (a published one: 'published', its date and version; warehouse.published)
+_LIVE = {"figures": published.LIVE, "published_on": None, "record_version": None}
 
 
 def _schema() -> dict[str, Any]:

@@ -9,9 +9,9 @@ prose here, the SQL and the order lists cannot drift apart (the evidence-dev/sf3
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from warehouse.fields import FIELD_BY_NAME
+from warehouse.metric_defs import Metric, _count, _measurable, _rate
+from warehouse.registry_integrity import INTEGRITY_METRICS
 
 
 @dataclass(frozen=True)
@@ -64,67 +64,6 @@ def table_level(name: str) -> Level:
     raise ValueError(f"未知层级 {name!r}（可选 {', '.join(lv.name for lv in ALL_LEVELS)}）")
 
 
-@dataclass(frozen=True)
-class Metric:
-    key: str
-    label_zh: str
-    label_en: str
-    unit: str  # count | weighted_count | ratio | points
-    higher_is_better: bool | None
-    definition_zh: str
-    definition_en: str
-    numerator: str | None = None
-    denominator: str | None = None
-    where: str | None = None  # fct_work_orders predicate: the orders this count counts
-    date_basis: str = "dispatched"  # which date places an order in a day/month: dispatched | received
-    settings: tuple[str, ...] = ()
-    # measurability: the count of orders whose source file carries this figure's inputs; 0 = not available
-    requires: str | None = None
-    inputs: tuple[str, ...] = ()  # on a *_measurable_count: canonical fields its source file must carry
-    any_input: bool = False  # ... any one of ``inputs`` is enough (else all of them)
-    base: str | None = None  # on a *_measurable_count: the count it covers (coverage = this ÷ base)
-    lagging: bool = False  # grows for weeks after the period ends (closure, callback): marked 未完整 until mature
-    where_at: str | None = None  # ``where`` as it stood at $cutoff (like-for-like comparisons), when it differs
-
-    @property
-    def is_rate(self) -> bool:
-        return self.unit == "ratio"
-
-    @property
-    def fct_flag(self) -> str:
-        """On a *_measurable_count: its per-order column in fct_work_orders (is_response_measurable, ...)."""
-        return "is_" + self.key.removesuffix("_count")
-
-
-def _count(key: str, zh: str, en: str, where: str, def_zh: str, def_en: str, **kw: Any) -> Metric:
-    return Metric(key, zh, en, "count", None, def_zh, def_en, where=where, **kw)
-
-
-def _measurable(key: str, zh: str, en: str, inputs: tuple[str, ...], base: str, **kw: Any) -> Metric:
-    """Orders of ``base`` whose source file carries ``inputs`` (mapped, and a value in at least one row)."""
-    flag = "is_" + key.removesuffix("_count")
-    pre = "is_dispatched" if base == "dispatched_count" else "is_assessed"
-    names = ("、" if kw.get("any_input") else "和").join(f"「{FIELD_BY_NAME[f].label_zh}」" for f in inputs)
-    def_zh = f"来源文件带有{names}字段（且至少一行有值）的{'派单' if pre == 'is_dispatched' else '考核'}工单数。"
-    def_en = f"{base.removesuffix('_count').capitalize()} orders whose source file carries {' or '.join(inputs) if kw.get('any_input') else ' and '.join(inputs)}."
-    return Metric(key, zh, en, "count", None, def_zh, def_en, where=f"{pre} AND {flag}", inputs=inputs, base=base, **kw)
-
-
-def _rate(
-    key: str,
-    zh: str,
-    en: str,
-    num: str,
-    den: str,
-    better: bool,
-    def_zh: str,
-    def_en: str,
-    settings: tuple[str, ...] = (),
-    **kw: Any,
-) -> Metric:
-    return Metric(key, zh, en, "ratio", better, def_zh, def_en, numerator=num, denominator=den, settings=settings, **kw)
-
-
 _A = "is_assessed AND "
 _ON_TIME = {"requires": "on_time_measurable_count", "lagging": True}
 _ANSWERED_AT = " AND coalesce(callback_at, closed_at) <= $cutoff"  # an answer is given at the callback
@@ -136,18 +75,24 @@ METRICS: tuple[Metric, ...] = (
     _count("received_count", "受理量", "Orders received", "TRUE", "按受理时间计入当月的工单数（含直接答复）。",
            "Orders received in the period (by received_at), including those answered directly.",
            date_basis="received"),
-    _count("direct_answer_count", "直接答复量", "Answered directly", "NOT is_dispatched", "受理后未派单、由热线直接答复的工单数（按受理时间）。",
-           "Orders never dispatched, answered by the hotline itself (by received_at).", date_basis="received"),
+    # without a dispatch time in the source every order would look answered directly: not available instead
+    _measurable("dispatch_measurable_count", "可计派单工单量", "Dispatch measurable", ("dispatched_at",), "received_count",
+                date_basis="received"),
+    _count("direct_answer_count", "直接答复量", "Answered directly", "NOT is_dispatched AND is_dispatch_measurable",
+           "受理后未派单、由热线直接答复的工单数（按受理时间；来源带派单时间的工单）。",
+           "Orders never dispatched, answered by the hotline itself (by received_at; of sources with a dispatch time).",
+           date_basis="received", requires="dispatch_measurable_count"),
     _count("dispatched_count", "派单量", "Dispatched", "is_dispatched", "按派单时间计入当月的派单数（含无效、豁免）。",
            "Orders dispatched in the period (by dispatched_at), invalid and exempt included."),
     _count("assessed_count", "考核工单量", "Assessed", "is_assessed", "派单且未被认定无效、未获豁免的工单数。",
            "Dispatched orders neither invalid nor exempt."),
     _count("excluded_count", "不计入考核量", "Excluded", "is_dispatched AND NOT is_assessed", "派单但无效或豁免的工单数 = 无效 + 豁免。",
-           "Dispatched but invalid or exempt = invalid + exempt."),
+           "Dispatched but invalid or exempt = invalid + exempt.", requires="exclusion_measurable_count"),
     _count("invalid_count", "无效工单量", "Invalid", "exclusion_reason = 'invalid'", "是否有效 = 否 的派单工单（既无效又豁免的计为无效）。",
-           "Dispatched orders marked invalid (an order both invalid and exempt counts as invalid)."),
+           "Dispatched orders marked invalid (an order both invalid and exempt counts as invalid).",
+           requires="invalid_measurable_count"),
     _count("exempt_count", "豁免工单量", "Exempt", "exclusion_reason = 'exempt'", "考核豁免 = 是 且有效的派单工单。",
-           "Dispatched valid orders exempted after an approved appeal."),
+           "Dispatched valid orders exempted after an approved appeal.", requires="exempt_measurable_count"),
     _measurable("response_measurable_count", "可计响应工单量", "Response measurable", ("responded_at",), "assessed_count"),
     _measurable("on_time_measurable_count", "可计办结工单量", "Closure measurable", ("closed_at",), "assessed_count"),
     _measurable("resolution_measurable_count", "可计解决工单量", "Resolution measurable", ("resolution",), "assessed_count"),
@@ -165,19 +110,23 @@ METRICS: tuple[Metric, ...] = (
            where_at=_A + "is_responded_on_time AND responded_at <= $cutoff"),
     _count("closed_count", "办结量", "Closed", _A + "is_closed", "有办结时间的考核工单数。", "Assessed orders with a closed_at.",
            where_at=_A + "closed_at <= $cutoff", **_ON_TIME),
-    _count("closed_on_time_count", "按时办结量", "Closed on time", _A + "is_closed_on_time", "办结时间 ≤ 办理时限（含延期；缺失时按规则推算）。",
-           "closed_at ≤ due (extended when the export says so; derived when missing).", settings=("due_derivation",),
+    _count("closed_on_time_count", "按时办结量", "Closed on time", _A + "is_closed_on_time",
+           "办结时间 ≤ 办理时限（经批准延期的按延期后截止时间；导出没有时限时按办理时限目录或诉求类型推算）。",
+           "closed_at ≤ due (an approved extension's deadline when there is one; derived from the limits catalogue "
+           "or the appeal type when the export has none).", settings=("due_derivation", "time_limits_file"),
            where_at=_A + "is_closed_on_time AND closed_at <= $cutoff", **_ON_TIME),
     _count("on_time_due_count", "应办结量", "Due or closed", _A + "is_on_time_due",
            "已办结，或办理时限早于数据截止时间的考核工单数（来源文件须带办结时间）。",
            "Assessed orders closed, or whose due time is before the as-of time (the source must carry closed_at).",
            settings=("due_derivation", "as_of"), **_ON_TIME,
            where_at=_A + "is_on_time_measurable AND (closed_at <= $cutoff OR effective_due_at < $cutoff)"),
-    _count("derived_due_count", "推算时限应办结量", "Due, deadline derived", _A + "is_on_time_due AND due_source = 'derived'",
-           "应办结工单中，办理时限不在导出数据中、由本系统按规则推算的工单数。",
-           "Due-or-closed orders whose deadline was not in the export but derived by our rule.",
-           settings=("due_derivation",), **_ON_TIME,
-           where_at=_A + "is_on_time_measurable AND due_source = 'derived' AND (closed_at <= $cutoff OR effective_due_at < $cutoff)"),
+    _count("derived_due_count", "推算时限应办结量", "Due, deadline derived",
+           _A + "is_on_time_due AND due_source IN ('derived', 'catalogue')",
+           "应办结工单中，办理时限不在导出数据中、由本系统按规则（办理时限目录或按诉求类型）推算的工单数。",
+           "Due-or-closed orders whose deadline was not in the export but derived by our rule (the limits catalogue "
+           "or the appeal-type rule).", settings=("due_derivation", "time_limits_file"), **_ON_TIME,
+           where_at=_A + "is_on_time_measurable AND due_source IN ('derived', 'catalogue') "
+           "AND (closed_at <= $cutoff OR effective_due_at < $cutoff)"),
     _count("overdue_open_count", "超期未办结量", "Overdue, open", _A + "is_overdue_open",
            "未办结且办理时限早于数据截止时间的考核工单数（来源文件须带办结时间）。",
            "Assessed orders not closed whose due time is before the as-of time (the source must carry closed_at).",
@@ -196,14 +145,19 @@ METRICS: tuple[Metric, ...] = (
            "resolved + partial_resolution_weight × partly resolved.", where=_A + "resolved_weight > 0",
            settings=("partial_resolution_weight",), **_RES),
     _count("satisfaction_answered_count", "满意度有效评价量", "Satisfaction answered", _A + "is_satisfaction_answered",
-           "回访中给出 满意/基本满意/不满意 的考核工单数（未评价不计）。", "Assessed orders with a satisfaction answer (未评价 not counted).",
+           "回访中给出 满意/基本满意/不满意 的考核工单数（未评价不计）。导出标明的重办工单不单独计，其评价归首办工单"
+           "（按设置取首次或最终评价，默认首次）。",
+           "Assessed orders with a satisfaction answer (未评价 not counted). A redo the export links to its original "
+           "is not counted on its own: the chain's first order carries the first or final rating (the setting; first "
+           "by default).", settings=("satisfaction_basis",),
            where_at=_A + "is_satisfaction_answered" + _ANSWERED_AT, **_SAT),
-    _count("satisfied_count", "满意量", "Satisfied", "is_assessed AND satisfaction = '满意'", "满意。", "Satisfied.",
-           where_at=_A + "satisfaction = '满意'" + _ANSWERED_AT, **_SAT),
-    _count("basically_satisfied_count", "基本满意量", "Basically satisfied", "is_assessed AND satisfaction = '基本满意'",
-           "基本满意。", "Basically satisfied.", where_at=_A + "satisfaction = '基本满意'" + _ANSWERED_AT, **_SAT),
-    _count("dissatisfied_count", "不满意量", "Dissatisfied", "is_assessed AND satisfaction = '不满意'", "不满意。",
-           "Dissatisfied.", where_at=_A + "satisfaction = '不满意'" + _ANSWERED_AT, **_SAT),
+    _count("satisfied_count", "满意量", "Satisfied", "is_assessed AND assessed_satisfaction = '满意'", "满意。", "Satisfied.",
+           where_at=_A + "assessed_satisfaction = '满意'" + _ANSWERED_AT, **_SAT),
+    _count("basically_satisfied_count", "基本满意量", "Basically satisfied",
+           "is_assessed AND assessed_satisfaction = '基本满意'", "基本满意。", "Basically satisfied.",
+           where_at=_A + "assessed_satisfaction = '基本满意'" + _ANSWERED_AT, **_SAT),
+    _count("dissatisfied_count", "不满意量", "Dissatisfied", "is_assessed AND assessed_satisfaction = '不满意'", "不满意。",
+           "Dissatisfied.", where_at=_A + "assessed_satisfaction = '不满意'" + _ANSWERED_AT, **_SAT),
     Metric("satisfied_weighted", "满意率分子", "Satisfaction numerator", "weighted_count", None, "满意 + 基本满意 × 权重。",
            "satisfied + basic_satisfaction_weight × basically satisfied.", where=_A + "satisfied_weight > 0",
            settings=("basic_satisfaction_weight",), **_SAT),
@@ -231,8 +185,9 @@ METRICS: tuple[Metric, ...] = (
           "(已解决 + 权重 × 部分解决) ÷ 有效评价量。", "(resolved + w × partly) ÷ answered.", ("partial_resolution_weight",),
           **_RES),
     _rate("satisfaction_rate", "满意率", "Satisfaction rate", "satisfied_weighted", "satisfaction_answered_count", True,
-          "(满意 + 权重 × 基本满意) ÷ 有效评价量。", "(satisfied + w × basically satisfied) ÷ answered.",
-          ("basic_satisfaction_weight",), **_SAT),
+          "(满意 + 权重 × 基本满意) ÷ 有效评价量（重办链按设置取首次或最终评价）。",
+          "(satisfied + w × basically satisfied) ÷ answered (a redo chain by its first or final rating: the setting).",
+          ("basic_satisfaction_weight", "satisfaction_basis"), **_SAT),
     _rate("return_rate", "退单率", "Return rate", "returned_count", "return_measurable_count", False,
           "退单量 ÷ 可计退单工单量（来源带退单次数的派单）。", "Returned ÷ dispatched orders whose source carries return_count.",
           requires="return_measurable_count"),
@@ -243,8 +198,11 @@ METRICS: tuple[Metric, ...] = (
           "重复诉求量 ÷ 可计重复工单量（来源带联系电话和二级分类的考核工单）。",
           "Repeat complaints ÷ assessed orders whose source carries a phone and category_l2.", ("repeat_window_days",),
           requires="repeat_measurable_count"),
-    _rate("direct_answer_rate", "直接答复率", "Direct answer rate", "direct_answer_count", "received_count", True,
-          "直接答复量 ÷ 受理量（按受理时间）。", "Answered directly ÷ received (by received_at)."),
+    _rate("direct_answer_rate", "直接答复率", "Direct answer rate", "direct_answer_count", "dispatch_measurable_count", True,
+          "直接答复量 ÷ 可计派单工单量（来源带派单时间的受理工单，按受理时间）。",
+          "Answered directly ÷ received orders whose source carries a dispatch time (by received_at).",
+          requires="dispatch_measurable_count"),
+    *INTEGRITY_METRICS,
     Metric("score", "综合得分", "Composite score", "points", True,
            "100 × Σ 权重 × 率 ÷ Σ 权重，只计可得且分母不为 0 的率（其余权重重新归一，score_missing_rates 列出缺失项）；"
            "没有一项加权的率可得时无得分、不按得分排名。",
@@ -259,7 +217,9 @@ RATES: tuple[Metric, ...] = tuple(m for m in METRICS if m.is_rate)
 COUNT_KEYS: tuple[str, ...] = tuple(m.key for m in METRICS if m.unit in ("count", "weighted_count"))
 MEASURABLE: tuple[Metric, ...] = tuple(m for m in METRICS if m.inputs)
 # rate -> the canonical fields its source must carry (all of them; "any" for the callback rate)
-FIELD_INPUTS: dict[str, tuple[str, ...]] = {m.key: METRIC_BY_KEY[m.requires].inputs for m in RATES if m.requires}
+FIELD_INPUTS: dict[str, tuple[str, ...]] = {
+    m.key: tuple(f for n in m.needs for f in METRIC_BY_KEY[n].inputs) for m in RATES if m.requires
+}
 RANKING_RATES: tuple[str, ...] = ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
 # what a ranking can be ordered by (``--by``): the composite or one of the rates in it
 RANK_BY: dict[str, str] = {"score": "score", **{k.removesuffix("_rate"): k for k in RANKING_RATES}}

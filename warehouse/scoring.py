@@ -34,15 +34,28 @@ _NEEDS = {m.key: m.requires for m in METRICS if m.requires}
 
 
 def rules_in_force(settings: Settings, period: Any = None) -> Settings:
-    """The rules a period is assessed under. Today one rule set serves every period; rules with effective
-    dates (a later change) answer here per period, and every caller already asks this function."""
-    return settings
+    """The rule set a period is assessed under (``warehouse.rule_sets``): a month's own; for a longer period
+    (anything with an ``end``) the one in force at its end, which gives its score, minimum sample, lists,
+    targets and maturity — its weighted numerators are each month's under that month's rules (:func:`weighted_numerators`).
+    ``period`` may also be a date (that month) or None (today)."""
+    if not settings.rule_sets:
+        return settings
+    day = getattr(period, "end", period)
+    return settings.rules_for(day if isinstance(day, dt.date) else None)
+
+
+def weighted_numerators(counts: Mapping[str, Any], rules: Settings) -> dict[str, Fraction]:
+    """The weighted numerators (resolved, satisfied) of ``counts`` under ``rules``, exactly: summed per rule
+    set over a period that spans a change of the answer weights (``warehouse.rankings.fetch_period_counts``)."""
+    return {k: Fraction(v) for k, v in _weighted_numerators(counts, rules).items()}
 
 
 def rate_row(counts: Mapping[str, Any], rules: Settings) -> dict[str, Any]:
     """Counts plus every registry rate, its Wilson bounds, coverage and the score, under ``rules``.
 
-    Adds ``missing_rates`` (rates the source cannot supply), ``score_missing_rates`` (weighted rates left out
+    Adds ``missing_rates`` (rates the source cannot supply; ``missing_optional``: those of optional export
+    fields — redo links, extensions, replies), ``redo_basis`` (export links or the repeat-call proxy),
+    ``score_missing_rates`` (weighted rates left out
     of the score, for any reason), ``score_reason`` (why there is no score: 'not_available' when the source
     carries none of the weighted rates' inputs, 'no_data' when they have no denominator), ``*_coverage``,
     ``derived_due_share`` and ``on_time_warning``. Counts of a figure that is not available become None.
@@ -56,9 +69,10 @@ def rate_row_exact(counts: Mapping[str, Any], rules: Settings) -> tuple[dict[str
     ok = _availability(counts)
     nums = _weighted_numerators(counts, rules)
     exact = _exact(counts, rules, ok, nums)
-    missing = [m.key for m in RATES if not ok[m.requires]]
+    unavailable = [m for m in RATES if not _ok(ok, m)]
+    missing = [m.key for m in unavailable if not m.optional]
     for key in COUNT_KEYS:
-        if not ok[METRIC_BY_KEY[key].requires]:
+        if not _ok(ok, METRIC_BY_KEY[key]):
             row[key] = None
     for key, value in nums.items():
         row[key] = None if row.get(key) is None else float(value)
@@ -73,6 +87,7 @@ def rate_row_exact(counts: Mapping[str, Any], rules: Settings) -> tuple[dict[str
         base = int(counts.get(need.base or "") or 0)
         row[f"{key}_coverage"] = int(counts.get(need.key) or 0) / base if base else None
     row["missing_rates"] = ",".join(missing) or None
+    row["missing_optional"] = ",".join(m.key for m in unavailable if m.optional) or None
     row["score"] = None if exact["score"] is None else float(exact["score"])
     weighted = [k for k, w in _exact_weights(rules.composite_weights) if w > 0]
     row["score_missing_rates"] = ",".join(k for k in weighted if exact[k] is None) or None
@@ -82,7 +97,16 @@ def rate_row_exact(counts: Mapping[str, Any], rules: Settings) -> tuple[dict[str
     share = int(counts.get("derived_due_count") or 0) / due if due and exact["on_time_rate"] is not None else None
     row["derived_due_share"] = share
     row["on_time_warning"] = share is not None and share > rules.derived_due_warning_share
+    row["redo_basis"] = _redo_basis(counts) if exact["redo_rate"] is not None else None
     return row, exact
+
+
+def _redo_basis(counts: Mapping[str, Any]) -> str | None:
+    """Where the redo figures come from: 'export' (link fields), 'proxy' (repeat calls) or 'mixed'."""
+    heads, proxy = int(counts.get("redo_head_count") or 0), int(counts.get("redo_proxy_count") or 0)
+    if not heads:
+        return None
+    return "proxy" if proxy == heads else ("mixed" if proxy else "export")
 
 
 def _score_reason(weighted: list[str], missing: list[str]) -> str:
@@ -97,9 +121,13 @@ def _availability(counts: Mapping[str, Any]) -> dict[str | None, bool]:
     return ok
 
 
+def _ok(ok: dict[str | None, bool], metric: Metric) -> bool:
+    return all(ok[n] for n in metric.needs)
+
+
 def available(counts: Mapping[str, Any], metric: Metric) -> bool:
     """False when the unit-period has orders but none from a file carrying the figure's inputs."""
-    return _availability(counts)[metric.requires]
+    return _ok(_availability(counts), metric)
 
 
 def exact_values(counts: Mapping[str, Any], rules: Settings) -> dict[str, Fraction | None]:
@@ -113,7 +141,7 @@ def _exact(
     out: dict[str, Fraction | None] = {}
     for m in RATES:
         den = int(counts.get(m.denominator) or 0)
-        if den and ok[m.requires]:
+        if den and _ok(ok, m):
             out[m.key] = Fraction(nums.get(m.numerator or "", int(counts.get(m.numerator or "") or 0))) / den
         else:
             out[m.key] = None
@@ -123,14 +151,20 @@ def _exact(
 
 def _weighted_numerators(counts: Mapping[str, Any], rules: Settings) -> dict[str, Fraction | int]:
     """Weighted numerators rebuilt from integer counts, so they stay exact rationals and follow the weights
-    in force (whatever the tables were built with)."""
+    in force (whatever the tables were built with). Counts that already carry them as exact fractions (a
+    period spanning a change of the weights: each month's under its own) keep them."""
     partial, basic = _answer_weights(rules.partial_resolution_weight, rules.basic_satisfaction_weight)
-    return {
+    out: dict[str, Fraction | int] = {
         "resolved_weighted": int(counts.get("resolved_count") or 0)
-        + partial * int(counts.get("partially_resolved_count") or 0),
-        "satisfied_weighted": int(counts.get("satisfied_count") or 0)
-        + basic * int(counts.get("basically_satisfied_count") or 0),
+        + partial * int(counts.get("partially_resolved_count") or 0)
     }
+    for prefix in ("", "first_", "final_"):  # the redo chain's first and final ratings weigh as the rate does
+        out[f"{prefix}satisfied_weighted"] = int(counts.get(f"{prefix}satisfied_count") or 0) + basic * int(
+            counts.get(f"{prefix}basically_satisfied_count") or 0
+        )
+    # already exact (a period spanning a change of the weights: each month's under its own): kept
+    out.update({k: v for k, v in counts.items() if k in out and isinstance(v, Fraction)})
+    return out
 
 
 @functools.lru_cache(maxsize=32)
@@ -198,8 +232,15 @@ def figure_schema() -> dict[str, Any]:
     for m in RATES:
         schema.update({m.key: pl.Float64, f"{m.key}_low": pl.Float64, f"{m.key}_high": pl.Float64})
     schema.update({f"{k}_coverage": pl.Float64 for k in _COVERED})
-    schema.update(missing_rates=pl.String, score=pl.Float64, score_missing_rates=pl.String, score_reason=pl.String)
+    schema.update(
+        missing_rates=pl.String,
+        missing_optional=pl.String,
+        score=pl.Float64,
+        score_missing_rates=pl.String,
+        score_reason=pl.String,
+    )
     schema.update(score_low=pl.Float64, score_high=pl.Float64, derived_due_share=pl.Float64, on_time_warning=pl.Boolean)
+    schema.update(redo_basis=pl.String)
     return schema
 
 
@@ -248,6 +289,7 @@ __all__ = [
     "rate_row",
     "rate_row_exact",
     "rules_in_force",
+    "weighted_numerators",
     "wilson",
     "with_rates",
 ]

@@ -14,12 +14,14 @@ import json
 import os
 import tomllib
 import zoneinfo
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SETTINGS_PATH = PROJECT_ROOT / "config" / "settings.toml"
+DEFAULT_REPLY_RULES = PROJECT_ROOT / "config" / "reply_rules.toml"
+DEFAULT_TIME_LIMITS = PROJECT_ROOT / "config" / "time_limits.csv"
 URGENCIES = ("紧急", "一般")
 APPEAL_TYPES = ("咨询", "求助", "投诉", "举报", "建议", "表扬", "其他")
 COMPOSITE_RATES = ("response", "on_time", "resolution", "satisfaction")
@@ -27,6 +29,23 @@ COMPOSITE_RATES = ("response", "on_time", "resolution", "satisfaction")
 READ_TIME_KEYS = (
     "composite_weights", "min_sample", "red_black_size", "red_black_min_units", "targets", "maturity_days",
     "derived_due_warning_share", "map",  # map: the boundary files are read when the map is drawn
+    "exclusion_flag_ratio", "exclusion_flag_min_count", "review_sample_size", "review_sample_seed",
+)  # fmt: skip
+SATISFACTION_BASES = ("first", "final")
+# The assessment rules: what a [[rule_changes]] entry may change from a month on (warehouse.rule_sets). The rest
+# (units file, default group, as-of, time zone) belong to the site and hold for every period.
+RULE_KEYS = (
+    "partial_resolution_weight", "basic_satisfaction_weight", "min_sample", "red_black_size", "red_black_min_units",
+    "maturity_days", "derived_due_warning_share", "repeat_window_days", "response_limit_hours", "due_derivation",
+    "composite_weights", "targets",
+)  # fmt: skip
+
+
+# Settings fields that are not assessment rules: the site's, and the bookkeeping of rule sets.
+_NOT_RULES = (
+    "units_file", "default_group", "as_of", "time_zone", "map", "source", "effective_from", "rule_note", "rule_sets",
+    # issue 20: the quality-review draw changes no figure
+    "review_sample_size", "review_sample_seed",
 )  # fmt: skip
 
 
@@ -105,6 +124,15 @@ class Settings:
     maturity_days: int = 15
     derived_due_warning_share: float = 0.2
     repeat_window_days: int = 30
+    # Assessment integrity (issue 20). The limits catalogue and the reply rules are build-time rules (plain
+    # keys, so a dated rule set can carry them); the exclusion flag and the review sample are read-time.
+    time_limits_file: Path | None = None  # category -> working days or hours (warehouse.limits); None: none
+    satisfaction_basis: str = "first"  # the rating a redo chain is assessed on: first (the default) or final
+    exclusion_flag_ratio: float = 2.0  # flag a unit excluding more than this × its group's median share ...
+    exclusion_flag_min_count: int = 10  # ... and at least this many orders
+    reply_rules_file: Path = DEFAULT_REPLY_RULES  # the reply classifier's patterns (warehouse.replies)
+    review_sample_size: int = 5  # closed orders per unit and month in the quality-review sample
+    review_sample_seed: int = 12345
     units_file: Path | None = None
     default_group: str = "未分组"
     as_of: dt.datetime | None = None
@@ -113,6 +141,25 @@ class Settings:
     time_zone: str = "Asia/Shanghai"
     map: MapFiles = field(default_factory=MapFiles)
     source: Path | None = None
+    # Rules with effective dates (warehouse.rule_sets): the top-level rules hold from the beginning
+    # (effective_from None); each later rule set, complete, from the first day of its month on.
+    effective_from: dt.date | None = None
+    rule_note: str = ""
+    rule_sets: tuple[Settings, ...] = ()
+
+    def rules_for(self, month: dt.date | None = None) -> Settings:
+        """The rule set in force in ``month`` (any day of it; None: today): the latest one that took effect by then."""
+        day = month or dt.date.today()
+        chosen = self
+        for later in self.rule_sets:
+            if later.effective_from is not None and later.effective_from <= day:
+                chosen = later
+        return chosen
+
+    def rule_values(self) -> dict[str, Any]:
+        """This rule set's assessment rules only (not the site's paths, zone or as-of), as plain values: what
+        a published month keeps and a later settings file must not change for it."""
+        return {k: v for k, v in replace(self, rule_sets=()).to_dict().items() if k not in _NOT_RULES}
 
     def response_limit_seconds(self, urgency: str | None) -> int:
         """Calendar-time limit; an empty urgency is 一般 (SPEC §3)."""
@@ -128,21 +175,39 @@ class Settings:
         d["response_limit_hours"] = dict(self.response_limit_hours)
         d["due_workdays_by_type"] = dict(self.due_workdays_by_type)
         d["targets"] = self.targets.to_dict()
-        for key in ("units_file", "source"):
+        for key in ("units_file", "source", "time_limits_file", "reply_rules_file"):
             d[key] = _show_path(d[key])
         d["as_of"] = self.as_of.isoformat(sep=" ") if self.as_of else None
         d["map"] = self.map.to_dict()
+        d["effective_from"] = f"{self.effective_from:%Y-%m}" if self.effective_from else None
+        d["rule_sets"] = [_rule_set_summary(later) for later in self.rule_sets]
         return d
 
     def fingerprint(self) -> str:
         rules = {k: v for k, v in self.to_dict().items() if k not in ("source", "time_zone", "map")}
+        rules["rule_files"] = self.rule_file_digests()
         return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def build_fingerprint(self) -> str:
-        """Of the rules applied when the tables are built (limits, deadlines, repeats, groups, as-of): a
-        change of any other setting (weights, targets, lists, maturity) needs no rebuild."""
-        rules = {k: v for k, v in self.to_dict().items() if k != "source" and k not in READ_TIME_KEYS}
-        return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+        """Of the rules applied when the tables are built (limits, deadlines, repeats, groups, as-of, the contents
+        of the limits catalogue and the reply rules), in every rule set and from when: a change of any other setting
+        (weights, targets, lists, maturity) needs no rebuild."""
+        skip = {"source", "rule_sets", "effective_from", "rule_note", *READ_TIME_KEYS}
+        steps, last = [], None
+        for rules in (self, *self.rule_sets):
+            built = {k: v for k, v in rules.to_dict().items() if k not in skip}
+            if built != last:  # a rule set changing read-time rules only builds as the one before
+                steps.append([f"{rules.effective_from}" if rules.effective_from else None, built])
+                last = built
+        steps.append(["rule_files", self.rule_file_digests()])
+        return hashlib.sha256(json.dumps(steps, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+    def rule_file_digests(self) -> dict[str, str | None]:
+        """The contents of the rule files the settings name (an edit of the file is a change of the rules)."""
+        return {
+            key: hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path is not None and path.exists() else None
+            for key, path in (("time_limits_file", self.time_limits_file), ("reply_rules_file", self.reply_rules_file))
+        }
 
     def unit_groups(self) -> dict[str, str]:
         """department -> group from the units file; {} when the file is absent."""
@@ -159,6 +224,11 @@ class Settings:
                 if dept:
                     groups[dept] = group or self.default_group
             return groups
+
+
+def _rule_set_summary(rules: Settings) -> dict[str, Any]:
+    """A later rule set as the About page and the docs show it: when, why, and its complete rules."""
+    return {"from": f"{rules.effective_from:%Y-%m}", "note": rules.rule_note, "rules": rules.rule_values()}
 
 
 def _show_path(path: Path | None) -> str | None:
@@ -187,7 +257,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     if not p.exists():
         if explicit:
             raise SettingsError(f"设置文件不存在 (settings file not found): {p}")
-        return Settings(units_file=PROJECT_ROOT / "config" / "units.csv")
+        return Settings(units_file=PROJECT_ROOT / "config" / "units.csv", time_limits_file=DEFAULT_TIME_LIMITS)
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -196,7 +266,18 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
 
 
 def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings:
-    """Validate a parsed TOML document; unknown keys are errors (they are usually typos)."""
+    """Validate a parsed TOML document; unknown keys are errors (they are usually typos). The top-level
+    rules hold from the beginning; each ``[[rule_changes]]`` entry changes some of them from a month on."""
+    from warehouse.rule_sets import parse_rule_changes
+
+    base = {k: v for k, v in data.items() if k != "rule_changes"}
+    first = _parse_one(base, source)
+    later = parse_rule_changes(data.get("rule_changes", []), base, str(source or "<settings>"), _parse_one)
+    return replace(first, rule_sets=later)
+
+
+def _parse_one(data: dict[str, Any], source: Path | None = None) -> Settings:
+    """One complete rule set (the top-level keys of the file, or those merged with a rule change)."""
     v = _Validator(data, str(source or "<settings>"))
     resp = v.table("response_limit_hours")
     due = v.table("due_derivation")
@@ -212,6 +293,9 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
     if sum(asdict(cw).values()) <= 0:
         raise SettingsError(f"{v.src}: composite_weights 之和必须大于 0 (weights must sum to > 0)")
     units = v.text(data, "units_file", "config/units.csv")
+    basis = v.text(data, "satisfaction_basis", "first")
+    if basis not in SATISFACTION_BASES:
+        raise v.fail("satisfaction_basis", f"必须是 first 或 final (must be first or final), got {basis!r}")
     map_table = v.table("map")
     v.check_keys(map_table, "map", ("counties", "townships", "county_property", "township_property"))
     base = Settings()
@@ -237,9 +321,14 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
         maturity_days=v.integer(data, "maturity_days", 15, lo=0),
         derived_due_warning_share=v.number(data, "derived_due_warning_share", 0.2, lo=0.0, hi=1.0),
         repeat_window_days=v.integer(data, "repeat_window_days", 30, lo=1),
-        units_file=(PROJECT_ROOT / units)
-        if units and not Path(units).is_absolute()
-        else (Path(units) if units else None),
+        time_limits_file=_project_path(v.text(data, "time_limits_file", "")),
+        satisfaction_basis=basis,
+        exclusion_flag_ratio=v.number(data, "exclusion_flag_ratio", 2.0, lo=1.0),
+        exclusion_flag_min_count=v.integer(data, "exclusion_flag_min_count", 10, lo=1),
+        reply_rules_file=_project_path(v.text(data, "reply_rules_file", "")) or DEFAULT_REPLY_RULES,
+        review_sample_size=v.integer(data, "review_sample_size", 5, lo=1),
+        review_sample_seed=v.integer(data, "review_sample_seed", 12345, lo=0),
+        units_file=_project_path(units),
         default_group=v.text(data, "default_group", "未分组") or "未分组",
         as_of=_parse_as_of(v.text(data, "as_of", ""), v.src),
         time_zone=_parse_zone(v.text(data, "time_zone", "Asia/Shanghai"), v.src),
@@ -251,6 +340,13 @@ def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings
         ),
         source=source,
     )
+
+
+def _project_path(text: str) -> Path | None:
+    """A file named in the settings: relative paths are relative to the project root; '' = none."""
+    if not text:
+        return None
+    return Path(text) if Path(text).is_absolute() else PROJECT_ROOT / text
 
 
 def _targets(v: _Validator, table: dict[str, Any]) -> Targets:
@@ -265,13 +361,6 @@ def _targets(v: _Validator, table: dict[str, Any]) -> Targets:
     numbers = {k: x for k, x in table.items() if not isinstance(x, dict)}
     groups = tuple((g, rates(x, f"targets.{g}")) for g, x in table.items() if isinstance(x, dict))
     return Targets(rates(numbers, "targets"), groups)
-
-
-def _project_path(text: str) -> Path | None:
-    """'' = none; a relative path is relative to the project root (as units_file)."""
-    if not text:
-        return None
-    return Path(text) if Path(text).is_absolute() else PROJECT_ROOT / text
 
 
 def _merged(
@@ -291,6 +380,13 @@ _TOP_KEYS = (
     "maturity_days",
     "derived_due_warning_share",
     "repeat_window_days",
+    "time_limits_file",
+    "satisfaction_basis",
+    "exclusion_flag_ratio",
+    "exclusion_flag_min_count",
+    "reply_rules_file",
+    "review_sample_size",
+    "review_sample_seed",
     "units_file",
     "default_group",
     "as_of",

@@ -24,8 +24,10 @@ import duckdb
 
 from warehouse import parts
 from warehouse.calendar import build_calendar
-from warehouse.registry import MEASURABLE
-from warehouse.sqlfiles import read_sql, run_sql
+from warehouse.registry import MEASURABLE, METRIC_BY_KEY
+from warehouse.replies import read_rules, sql_case
+from warehouse.settings import Settings
+from warehouse.sqlfiles import create_table, read_sql, run_sql
 
 SQL_DIR = Path(__file__).parent / "sql"
 SNAPSHOT_DDL = SQL_DIR / "stg_schema.sql"
@@ -54,15 +56,55 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None = 
     return bool(con.execute(sql, [database, name]).fetchall()[0][0])
 
 
-def fct_sql() -> str:
+def fct_sql(settings: Settings) -> str:
     """fct_work_orders.sql with one is_<x>_measurable column per registry *_measurable_count: the order's
-    source file carries all (or, for some, any) of its input fields (load_fields). The field lists are
-    bound parameters (``$<flag>_inputs``, warehouse.metrics)."""
-    flags = []
+    source file carries all (or, for some, any) of its input fields, or a proxy's. The tests run once per
+    loaded file (src_flags: they depend only on the file; per order they were a large part of a load); an
+    order of no recorded file gets TRUE. The field lists are bound parameters; so are the reply
+    classifier's patterns (``{reply_class}``, warehouse.replies)."""
+    flags, columns = [], []
     for m in MEASURABLE:
         test = "list_has_any" if m.any_input else "list_has_all"
-        flags.append(f"coalesce({test}(sf.fields, ${m.fct_flag}_inputs::VARCHAR[]), TRUE) AS {m.fct_flag}")
-    return read_sql("fct_work_orders").replace("{measurable_flags}", ",\n        ".join(flags))
+        flag = f"{test}(fields, ${m.fct_flag}_inputs::VARCHAR[])"
+        if m.proxy:
+            flag += f" OR list_has_all(fields, ${METRIC_BY_KEY[m.proxy].fct_flag}_inputs::VARCHAR[])"
+        flags.append(f"{flag} AS {m.fct_flag}")
+        columns.append(f"coalesce(sf.{m.fct_flag}, TRUE) AS {m.fct_flag}")
+    case, _ = sql_case(read_rules(settings.reply_rules_file), "rw.reply")
+    sql = read_sql("fct_work_orders").replace("{measurable_flags}", ",\n        ".join(flags))
+    return sql.replace("{measurable_columns}", ",\n        ".join(columns)).replace("{reply_class}", case)
+
+
+# Where fct_work_orders.sql reads an order's reply (for its class): the personal data table; while a load
+# writes a slice, the slice itself (``incoming``: the earlier version of a changed order is still in
+# raw_work_orders then, and would give the order two rows).
+_REPLY_FROM = "FROM raw_work_orders WHERE reply IS NOT NULL"
+REPLY_SOURCES = ("raw_work_orders", "incoming")
+
+
+def _reply_from(sql: str, source: str) -> str:
+    if source not in REPLY_SOURCES or _REPLY_FROM not in sql:
+        raise ValueError(source)
+    return sql.replace(_REPLY_FROM, f"FROM {source} WHERE reply IS NOT NULL")
+
+
+def _source_views(con: duckdb.DuckDBPyConnection, source: str, repeat: str, chain: str) -> None:
+    """The three temp views fct_work_orders.sql reads (fixed relation texts of this module's)."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW fct_source AS {source}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW fct_repeat_source AS {repeat}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW fct_chain_source AS {chain}")
+
+
+def _drop_source_views(con: duckdb.DuckDBPyConnection) -> None:
+    for name in ("fct_chain_source", "fct_repeat_source", "fct_source"):
+        con.execute(f"DROP VIEW IF EXISTS temp.{name}")
+
+
+def _redo_roots(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty ``redo_roots`` where none is built yet: a slice written by a load links no chain (its rows
+    in one are provisional, settled by the refresh, which builds the table from every snapshot)."""
+    if not has_table(con, "redo_roots", "temp"):
+        con.execute("CREATE TEMP TABLE redo_roots (order_id VARCHAR, root_id VARCHAR)")
 
 
 def has_facts(con: duckdb.DuckDBPyConnection) -> bool:
@@ -113,14 +155,17 @@ class SnapshotWriter:
         ensure_facts(con, self.params, fct_sql)
         self.target = f"{parts.target(con)}.main.fct_work_orders"
 
-    def write(self) -> None:
-        """Insert the fact rows of the snapshots in :data:`SOURCE`."""
+    def write(self, reply_from: str = "incoming") -> None:
+        """Insert the fact rows of the snapshots in :data:`SOURCE` (their replies read from ``reply_from``,
+        one of :data:`REPLY_SOURCES`)."""
         self._cover()
         con = self.con
-        con.execute(f"CREATE OR REPLACE TEMP VIEW fct_source AS SELECT * FROM {SOURCE}")
-        con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM fct_source WHERE FALSE")
-        run_sql(con, f"INSERT INTO {self.target} BY NAME " + self.fct_sql, self.params)
-        con.execute("DROP VIEW temp.fct_source; DROP VIEW temp.fct_repeat_source")
+        _redo_roots(con)
+        _source_views(
+            con, f"SELECT * FROM {SOURCE}", "SELECT * FROM fct_source WHERE FALSE", "SELECT * FROM fct_source"
+        )
+        run_sql(con, f"INSERT INTO {self.target} BY NAME " + _reply_from(self.fct_sql, reply_from), self.params)
+        _drop_source_views(con)
 
     def _cover(self) -> None:
         """Make dim_calendar cover the receipt and dispatch days of the slice (it is rebuilt over the
@@ -144,26 +189,28 @@ def ensure_facts(con: duckdb.DuckDBPyConnection, params: dict[str, Any], fct_sql
     if has_table(con, "fct_work_orders", where.strip('"')) or (where != parts.OWN and has_facts(con)):
         return
     _schema(con)
-    con.execute("CREATE OR REPLACE TEMP VIEW fct_source AS SELECT * FROM temp.stg_schema")
-    con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM temp.stg_schema")
+    _redo_roots(con)
+    empty = "SELECT * FROM temp.stg_schema"
+    _source_views(con, empty, empty, empty)
     if not has_table(con, "dim_calendar"):
         build_calendar(con, dt.date.today(), dt.date.today())
     run_sql(con, f"CREATE TABLE {where}.main.fct_work_orders AS " + fct_sql + "\nLIMIT 0", params)
-    con.execute("DROP VIEW temp.fct_source; DROP VIEW temp.fct_repeat_source")
+    _drop_source_views(con)
     if where == parts.OWN:
         parts.attach_parts(con, parts.head_path(con), published_only=False)
     prepare_staging(con)
 
 
-def rebuild_facts(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+def rebuild_facts(con: duckdb.DuckDBPyConnection, params: dict[str, Any], settings: Settings) -> None:
     """Every fact row from its snapshot (a rebuild, or settings the rows were not written under), into a
     new table beside the old one (the source reads the old), then swapped in under its name; every
     calendar day's metrics are recomputed."""
     where = parts.target(con)
-    con.execute("CREATE OR REPLACE TEMP TABLE fct_source AS SELECT * FROM stg_current")
-    con.execute("CREATE OR REPLACE TEMP VIEW fct_repeat_source AS SELECT * FROM fct_source")
-    run_sql(con, f"CREATE OR REPLACE TABLE {where}.main.fct_work_orders__new AS " + fct_sql(), params)
-    con.execute("DROP VIEW temp.fct_repeat_source; DROP TABLE temp.fct_source")
+    con.execute("CREATE OR REPLACE TEMP TABLE fct_all AS SELECT * FROM stg_current")
+    _source_views(con, "SELECT * FROM fct_all", "SELECT * FROM fct_all", "SELECT * FROM fct_all")
+    create_table(con, f"{where}.main.fct_work_orders__new", fct_sql(settings), params)
+    _drop_source_views(con)
+    con.execute("DROP TABLE temp.fct_all")
     parts.replace_facts(con, where)
     con.execute("INSERT INTO met_scope_days SELECT cal_date FROM dim_calendar")
 
@@ -171,6 +218,7 @@ def rebuild_facts(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> Non
 def settle_facts(
     con: duckdb.DuckDBPyConnection,
     params: dict[str, Any],
+    settings: Settings,
     first_load_id: int,
     as_of_window: list[dt.datetime] | None,
 ) -> None:
@@ -179,14 +227,16 @@ def settle_facts(
     holds only this load's rows), and the orders right after any of them in their repeat groups; drop
     the earlier versions of orders the load changed. ``met_scope_days`` gets the days whose metrics
     change (every day, without ``as_of_window``)."""
-    run_sql(con, read_sql("fct_provisional"), {"first_load_id": first_load_id})
+    create_table(con, "fct_provisional", read_sql("fct_provisional"), {"first_load_id": first_load_id}, temp=True)
     if as_of_window is None:  # nothing but this load's rows: every day's metrics are computed
         con.execute("CREATE OR REPLACE TEMP TABLE fct_rewrite AS SELECT order_id FROM fct_provisional")
         con.execute("INSERT INTO met_scope_days SELECT cal_date FROM dim_calendar")
     else:
         lo, hi = as_of_window
-        run_sql(con, read_sql("fct_scope"), {"first_load_id": first_load_id, "as_of_lo": lo, "as_of_hi": hi})
-        run_sql(con, read_sql("met_scope_days"))  # the days the earlier and the provisional rows count on
+        seeds = {"first_load_id": first_load_id, "as_of_lo": lo, "as_of_hi": hi}
+        create_table(con, "fct_scope", read_sql("fct_scope"), seeds, temp=True)
+        # the days the earlier and the provisional rows count on
+        run_sql(con, "INSERT INTO met_scope_days " + read_sql("met_scope_days"))
         con.execute(
             "CREATE OR REPLACE TEMP TABLE fct_rewrite AS SELECT order_id FROM fct_scope "
             "WHERE order_id NOT IN (SELECT order_id FROM stg_incoming) "
@@ -194,13 +244,13 @@ def settle_facts(
         )
     # the snapshots to write and their repeat groups, taken before the rows go
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE fct_source AS "
+        "CREATE OR REPLACE TEMP TABLE fct_rewrite_rows AS "
         "SELECT * FROM stg_current WHERE order_id IN (SELECT order_id FROM fct_rewrite)"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE fct_repeat_source AS SELECT * FROM stg_current "
+        "CREATE OR REPLACE TEMP TABLE fct_group_rows AS SELECT * FROM stg_current "
         "WHERE (citizen_phone_hash, NULLIF(trim(category_l2), '')) IN "
-        "(SELECT (citizen_phone_hash, NULLIF(trim(category_l2), '')) FROM fct_source)"
+        "(SELECT (citizen_phone_hash, NULLIF(trim(category_l2), '')) FROM fct_rewrite_rows)"
     )
     con.execute("CREATE OR REPLACE TEMP TABLE fct_new_ids AS SELECT order_id FROM stg_incoming")
     parts.retire(
@@ -211,17 +261,27 @@ def settle_facts(
         {"first_load_id": first_load_id},
     )
     target = f"{parts.target(con)}.main.fct_work_orders"
-    run_sql(con, f"INSERT INTO {target} BY NAME " + fct_sql(), params)
+    # the redos of the chains whose first order is written (the rewrite holds whole chains and groups)
+    _source_views(
+        con,
+        "SELECT * FROM fct_rewrite_rows",
+        "SELECT * FROM fct_group_rows",
+        "SELECT * FROM fct_rewrite_rows UNION ALL "
+        "SELECT * FROM fct_group_rows WHERE order_id NOT IN (SELECT order_id FROM fct_rewrite_rows)",
+    )
+    run_sql(con, f"INSERT INTO {target} BY NAME " + fct_sql(settings), params)
+    _drop_source_views(con)
+    con.execute("DROP TABLE temp.fct_rewrite_rows; DROP TABLE temp.fct_group_rows")
     if as_of_window is not None:
-        run_sql(con, read_sql("met_scope_days"))  # and the days the rewritten rows count on now
+        run_sql(con, "INSERT INTO met_scope_days " + read_sql("met_scope_days"))  # and the days they count on now
 
 
-def write_rows(con: duckdb.DuckDBPyConnection, relation: object, params: dict[str, Any]) -> None:
+def write_rows(con: duckdb.DuckDBPyConnection, relation: object, params: dict[str, Any], settings: Settings) -> None:
     """Write typed snapshots given as a relation DuckDB can scan (an Arrow or Polars frame with the
     columns of sql/stg_schema.sql) as provisional fact rows: for a warehouse built without the loader
     (the assessment tests); :func:`warehouse.metrics.rebuild` then settles them."""
     con.register(SOURCE, relation)
     try:
-        SnapshotWriter(con, params, fct_sql()).write()
+        SnapshotWriter(con, params, fct_sql(settings)).write("raw_work_orders")
     finally:
         con.unregister(SOURCE)

@@ -57,3 +57,11 @@ def reporting(step: Callable[..., None] | None) -> Iterator[None]:
         yield
     finally:
         _STEP.reset(token)
+
+
+def create_table(
+    con: duckdb.DuckDBPyConnection, table: str, select: str, params: dict[str, Any] | None = None, temp: bool = False
+) -> None:
+    """``table`` (re)made from a SELECT: every model in sql/ is one SELECT and its caller decides whether it
+    becomes a table, a temp table or rows inserted (``table`` is always a fixed name of the caller's)."""
+    run_sql(con, f"CREATE OR REPLACE {'TEMP ' if temp else ''}TABLE {table} AS\n{select}", params)

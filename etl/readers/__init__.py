@@ -1,60 +1,37 @@
 """Readers: a file in, frames of text cells out, and nothing else.
 
-One way for every file and size (``RawFile``): a CSV is read in pieces of about 64 MB that end at a
-record boundary (a small file is one piece), an Excel sheet or a JSON file whole. By what each module
-holds:
+Every cell is read as text (typing is the mapping step's job, where a bad cell becomes a quarantine
+reason instead of a crash). One way for every file and size (``RawFile``): a CSV is read in pieces of
+about 64 MB that end at a record boundary (a small file is one piece), an Excel sheet or a JSON file
+whole. GBK/GB18030 files are first transcoded to a temporary UTF-8 file, because Polars' fast path
+reads only UTF-8 and DuckDB here cannot read GBK at all.
 
-- ``source``: what the file is (kind, encoding, limits) before anything is read from it;
-- ``excel``: the XLSX container check, the sheets, a sheet's cells;
-- ``utf8``: any CSV as a UTF-8 file with LF line ends (transcoding GBK in two halves at once);
-- ``pieces``: where a CSV is cut (counting quotes, or between the records Python's csv module reads);
-- ``cells``: CSV text to cells (Polars, and Python's csv module for what Polars refuses);
-- ``frames``: the pieces as frames, read once in order and again by number; the header preview.
+The modules, by what they hold: ``source`` (SourceFile, ReadError), ``opening`` (open_source: limits,
+kind), ``encoding`` (which encoding a file is in), ``utf8`` (the UTF-8, LF copy Polars reads),
+``pieces`` (where a CSV is cut: counting quotes, or between the records Python's csv module reads),
+``cells`` (CSV text to cells), ``xlsx`` and ``zipguard`` (workbooks), ``records`` (JSON), ``frames``
+(a file's pieces as frames, read once in order and again by number; the header preview). The names
+callers use are imported here: ``from etl.readers import open_source, read_frames``. The size
+thresholds are not (``pieces.PIECE_BYTES``, ``utf8.PARALLEL_TRANSCODE_BYTES``): a copy here would not
+change what the module reads, so a test changes them where they live.
 """
 
-from __future__ import annotations
-
-import contextlib
-from collections.abc import Iterator
-from pathlib import Path
-
-from etl.readers import utf8 as _utf8
 from etl.readers.cells import EXTRA_CELLS, UNNAMED, fold_unnamed, read_csv_cells
-from etl.readers.excel import check_excel_container, sheet_names
-from etl.readers.frames import RawFile, RawPiece, preview_rows
-from etl.readers.pieces import PIECE_BYTES
-from etl.readers.problems import ReadError
-from etl.readers.source import EXCEL_SUFFIXES, MAX_FILE_MB, SourceFile, detect_encoding, open_source, sniff_encoding
-
-# The size above which a GBK/GB18030 file is transcoded in two halves at once (etl.readers.utf8).
-PARALLEL_TRANSCODE_BYTES = _utf8.PARALLEL_TRANSCODE_BYTES
-
-
-@contextlib.contextmanager
-def utf8_csv(src: SourceFile) -> Iterator[Path]:
-    """``etl.readers.utf8.utf8_csv`` with this package's :data:`PARALLEL_TRANSCODE_BYTES`."""
-    with _utf8.utf8_csv(src, PARALLEL_TRANSCODE_BYTES) as path:
-        yield path
-
-
-def read_frames(src: SourceFile, header_row: int = 0) -> Iterator:
-    """The file's raw frames under its header, one piece at a time (a preview's value counts): the one
-    reader of every load (``RawFile``), closed when the last piece is read."""
-    raw = RawFile(src, header_row)
-    try:
-        for piece in raw:
-            yield piece.frame
-    finally:
-        raw.close()
-
+from etl.readers.encoding import SNIFF_BYTES, Guess, detect_encoding, sniff_encoding
+from etl.readers.frames import RawFile, RawPiece, preview_rows, read_frames
+from etl.readers.opening import MAX_FILE_MB, open_source
+from etl.readers.source import ReadError, SourceFile
+from etl.readers.utf8 import LONE_CR, utf8_csv
+from etl.readers.xlsx import EXCEL_SUFFIXES, check_excel_container, preview_excel, read_excel_frame, sheet_names
 
 __all__ = [
     "EXCEL_SUFFIXES",
     "EXTRA_CELLS",
+    "LONE_CR",
     "MAX_FILE_MB",
-    "PARALLEL_TRANSCODE_BYTES",
-    "PIECE_BYTES",
+    "SNIFF_BYTES",
     "UNNAMED",
+    "Guess",
     "RawFile",
     "RawPiece",
     "ReadError",
@@ -63,8 +40,10 @@ __all__ = [
     "detect_encoding",
     "fold_unnamed",
     "open_source",
+    "preview_excel",
     "preview_rows",
     "read_csv_cells",
+    "read_excel_frame",
     "read_frames",
     "sheet_names",
     "sniff_encoding",

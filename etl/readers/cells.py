@@ -13,7 +13,7 @@ import re
 
 import polars as pl
 
-from etl.readers.problems import ReadError
+from etl.readers.source import ReadError
 
 # The column a frame gets when some row has more cells than the header: the text of the cells past the
 # header (joined by commas), null in every other row. Not a header of the file, so never mapped to a

@@ -5,7 +5,7 @@ A CSV is read a piece at a time (``etl.readers.pieces``: about 64 MB each, the h
 each), so memory holds one piece whatever the file's size; a small file is simply one piece. An
 Excel sheet or a JSON file is read whole (its reader has no other way) and is one piece. A piece can
 be read again by its number: the load needs that only when an order of the file occurs in two
-pieces (etl.repeats).
+pieces (etl.checking).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import polars as pl
 
 from etl.readers import pieces
 from etl.readers.cells import read_csv_cells
-from etl.readers.excel import preview_sheet, read_sheet
-from etl.readers.problems import ReadError
-from etl.readers.source import SNIFF_BYTES, SourceFile
+from etl.readers.encoding import SNIFF_BYTES
+from etl.readers.records import RecordsError, read_records
+from etl.readers.source import ReadError, SourceFile
 from etl.readers.utf8 import utf8_csv
-from etl.records import RecordsError, read_records
+from etl.readers.xlsx import preview_excel, read_excel_frame
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class RawFile:
         self._cuts: list[_Cut] = []
         self._iterated = False
         if src.kind != "csv":
-            self._whole: pl.DataFrame | None = read_sheet(src, header_row) if src.kind == "excel" else _json(src)
+            self._whole: pl.DataFrame | None = read_excel_frame(src, header_row) if src.kind == "excel" else _json(src)
             return
         self._whole = None
         stack = contextlib.ExitStack()
@@ -102,7 +102,7 @@ class RawFile:
     def reread(self, index: int) -> pl.DataFrame:
         """Piece ``index`` parsed again (for an Excel or JSON file, the whole sheet read again)."""
         if self.src.kind != "csv":
-            return read_sheet(self.src, self.header_row) if self.src.kind == "excel" else _json(self.src)
+            return read_excel_frame(self.src, self.header_row) if self.src.kind == "excel" else _json(self.src)
         cut = self._cuts[index]
         return self._parse(self._bytes(cut), strict=not cut.exact)
 
@@ -165,7 +165,7 @@ def preview_rows(src: SourceFile, n_rows: int = 60) -> list[list[str]]:
     """The first rows as text, header or not: enough to find the header under a title row. Row i of
     the result is row i of the sheet or the file, blank rows included (a blank CSV line is [])."""
     if src.kind == "excel":
-        return preview_sheet(src, n_rows)
+        return preview_excel(src, n_rows)
     if src.kind == "json":
         frame = _json(src)
         return [frame.columns, *([v or "" for v in row] for row in frame.head(n_rows - 1).rows())]
@@ -177,3 +177,14 @@ def preview_rows(src: SourceFile, n_rows: int = 60) -> list[list[str]]:
     except csv.Error as exc:
         raise ReadError(f"无法解析 CSV 文件 {src.path.name} 的表头：{exc}") from None
     return rows[:n_rows]
+
+
+def read_frames(src: SourceFile, header_row: int = 0) -> Iterator[pl.DataFrame]:
+    """The file's raw frames under its header, one piece at a time (a preview's value counts): the one
+    reader of every load (``RawFile``), closed when the last piece is read."""
+    raw = RawFile(src, header_row)
+    try:
+        for piece in raw:
+            yield piece.frame
+    finally:
+        raw.close()

@@ -18,7 +18,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from etl.readers.problems import ReadError
+from etl.readers.source import ReadError
 
 PIECE_BYTES = 64 * 2**20
 BOM = codecs.BOM_UTF8

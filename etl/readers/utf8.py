@@ -1,10 +1,5 @@
-"""Any CSV as a UTF-8 file whose lines end in LF or CRLF, which is what Polars reads.
-
-GBK/GB18030 and other legacy encodings are transcoded to a temporary UTF-8 file first (Polars' fast
-path reads only UTF-8, and DuckDB here cannot read GBK at all); a big one in two halves at once.
-Old Mac line ends (a lone CR) are made LFs in a copy. A UTF-8 file with LF or CRLF lines is read as
-it is, without a copy.
-"""
+"""A CSV as Polars reads it: UTF-8 with LF or CRLF line ends. GBK/GB18030 and other encodings are
+transcoded to a temporary copy (in two processes when big, ``etl.transcode``), lone CRs made LFs."""
 
 from __future__ import annotations
 
@@ -19,26 +14,20 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from etl.readers.problems import ReadError
+from etl.readers.source import ReadError, SourceFile
 from etl.transcode import split_after_line_feed, transcode_range
-
-if TYPE_CHECKING:
-    from etl.readers.source import SourceFile
 
 # A GBK/GB18030 file bigger than this is transcoded in two halves at once (a helper process takes the
 # second): the CJK codecs hold the GIL, and the transcode is most of what a GBK load adds to a UTF-8 one.
 PARALLEL_TRANSCODE_BYTES = 64 * 2**20
 LONE_CR = re.compile(rb"\r(?!\n)")
-UTF8 = ("utf-8", "utf-8-sig", "utf8")
 
 
 @contextlib.contextmanager
-def utf8_csv(src: SourceFile, parallel_bytes: int | None = None) -> Iterator[Path]:
+def utf8_csv(src: SourceFile) -> Iterator[Path]:
     """Yield a UTF-8 path for the CSV whose lines end in LF or CRLF: the file itself, or a copy of it
-    (transcoded from GBK/GB18030, and with lone CRs made LFs: Polars reads only LF / CRLF lines); the
-    copy is deleted on exit. ``parallel_bytes``: see :data:`PARALLEL_TRANSCODE_BYTES`."""
+    (transcoded from GBK/GB18030, and with lone CRs made LFs: Polars reads only LF / CRLF lines)."""
     made: list[Path] = []
 
     def temp() -> Path:
@@ -48,9 +37,9 @@ def utf8_csv(src: SourceFile, parallel_bytes: int | None = None) -> Iterator[Pat
 
     try:
         path = src.path
-        if src.encoding not in UTF8:
+        if src.encoding not in ("utf-8", "utf-8-sig", "utf8"):
             path = temp()
-            bad = _transcode(src.path, src.encoding or "gb18030", path, parallel_bytes)
+            bad = _transcode(src.path, src.encoding or "gb18030", path)
             if bad is not None and src.encoding in (None, "gb18030"):
                 raise ReadError(
                     f"文件 {src.path.name} 既不是 UTF-8 也不是 GBK/GB18030 编码（第 {bad} 字节附近无法解码），"
@@ -90,15 +79,14 @@ def _lf_copy(path: Path, target: Path) -> Path:
     return target
 
 
-def _transcode(path: Path, encoding: str, target: Path, parallel_bytes: int | None = None) -> int | None:
+def _transcode(path: Path, encoding: str, target: Path) -> int | None:
     """``transcode.transcode_range`` of the whole file into ``target``, in two halves at once when big
     (the second in a fresh interpreter that imports only etl.transcode: no fork of a process running
     Polars and DuckDB threads, no re-import of the caller's main module); the offset of the first bytes
     that do not decode, or None."""
     size = path.stat().st_size
-    parallel = PARALLEL_TRANSCODE_BYTES if parallel_bytes is None else parallel_bytes
     lf_safe = "\n".encode(encoding) == b"\n" and not codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
-    cut = split_after_line_feed(str(path), size) if size > parallel and lf_safe else size
+    cut = split_after_line_feed(str(path), size) if size > PARALLEL_TRANSCODE_BYTES and lf_safe else size
     if cut >= size:
         return transcode_range(str(path), 0, size, encoding, str(target))
     second = target.with_name(target.name + ".2")

@@ -42,17 +42,45 @@ typed AS (
         is_exempt__v AS is_exempt,
         citizen_name,
         content,
-        "__row" AS source_row
+        "__row" AS source_row,
+        -- the optional fields of issue 20 (exclusions, redo chain, extension, reply); free text stays in raw
+        disposal,
+        reviewed_at__v AS reviewed_at,
+        original_order_id,
+        redo_order_id,
+        redo_count__v AS redo_count,
+        extended_due_at__v AS extended_due_at,
+        extension_approved__v AS extension_approved,
+        termination_reason,
+        appeal_reason,
+        reviewer,
+        dissatisfaction_reason,
+        reply
     FROM src
+),
+hashes AS (
+    -- what "the same order, unchanged" means: every typed value plus the clear-text PII and free text.
+    -- The optional fields join the hash only when one has a value, so an order exported without them
+    -- hashes as it did before they existed (a re-export is still "unchanged", not "updated").
+    SELECT
+        *,
+        hash(*COLUMNS(* EXCLUDE (source_row, disposal, reviewed_at, original_order_id, redo_order_id, redo_count,
+                                 extended_due_at, extension_approved, termination_reason, appeal_reason, reviewer,
+                                 dissatisfaction_reason, reply))) AS __hash_core,
+        hash(*COLUMNS(* EXCLUDE (source_row))) AS __hash_all,
+        coalesce(disposal, reviewed_at::VARCHAR, original_order_id, redo_order_id, redo_count::VARCHAR,
+                 extended_due_at::VARCHAR, extension_approved::VARCHAR, termination_reason, appeal_reason,
+                 reviewer, dissatisfaction_reason, reply) IS NULL AS __core_only
+    FROM typed
 ),
 hashed AS (
     SELECT
-        * EXCLUDE (citizen_name, content, source_row),
-        -- what "the same order, unchanged" means: every typed value plus the clear-text PII
-        hash(*COLUMNS(* EXCLUDE (source_row))) AS row_hash,
+        * EXCLUDE (citizen_name, content, source_row, termination_reason, appeal_reason, reviewer,
+                   dissatisfaction_reason, reply, __hash_core, __hash_all, __core_only),
+        CASE WHEN __core_only THEN __hash_core ELSE __hash_all END AS row_hash,
         (SELECT load_id FROM load_params) AS load_id,
         (SELECT source_file FROM load_params) AS source_file,
         source_row
-    FROM typed
+    FROM hashes
 )
 SELECT * FROM hashed

@@ -7,6 +7,11 @@ SELECT
     citizen_name,
     citizen_phone,
     content,
+    termination_reason,
+    appeal_reason,
+    reviewer,
+    dissatisfaction_reason,
+    reply,
     (SELECT load_id FROM load_params) AS load_id,
     (SELECT source_file FROM load_params) AS source_file,
     "__row" AS source_row

@@ -13,6 +13,7 @@ from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.connection import Reader, resolve_db_path
 from warehouse.queries_admin import fetch_raw_order
+from warehouse.record import CHAIN, record_dir
 from warehouse.settings import load_settings, settings_path
 
 
@@ -32,15 +33,24 @@ def _con():
         return _reader(str(resolve_db_path())).connection().cursor()
 
 
-def warehouse_stamp() -> tuple[int, int, str] | None:
-    """Changes whenever a load swaps the file or the settings file changes: part of every cache key, so
-    caches follow the data and the rules (every rate and score is computed from counts when read)."""
+def warehouse_stamp() -> tuple[int, int, str, tuple[int, int] | None] | None:
+    """Changes whenever a load swaps the file, the settings file changes or a month is published: part of
+    every cache key, so caches follow the data, the rules (every rate and score is computed from counts when
+    read) and the published record (a published month shows its published figures)."""
     path = resolve_db_path()
     try:
         st_ = path.stat()
     except FileNotFoundError:
         return None
-    return (st_.st_ino, st_.st_mtime_ns, settings_in_force()[1])
+    return (st_.st_ino, st_.st_mtime_ns, settings_in_force()[1], _record_stamp())
+
+
+def _record_stamp() -> tuple[int, int] | None:
+    try:
+        info = (record_dir() / CHAIN).stat()
+    except FileNotFoundError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
 
 
 @st.cache_data(ttl=600, max_entries=32)
@@ -98,10 +108,12 @@ def ranking(
     kind: str,
     by: str = "score",
     basis: str = "previous",
+    live: bool = False,
 ) -> pl.DataFrame:
     """The league table of a level for a period by the score or one rate (all groups; the page picks one),
-    its rank changes against the previous period (环比) or the same one a year earlier (同比)."""
-    return rankings.fetch_ranking(_con(), level, Period(start, end, kind), by=by, basis=basis)
+    its rank changes against the previous period (环比) or the same one a year earlier (同比): as published
+    for a published month, unless ``live``."""
+    return rankings.fetch_ranking(_con(), level, Period(start, end, kind), by=by, basis=basis, live=live)
 
 
 @st.cache_data(ttl=600, max_entries=64)

@@ -17,7 +17,7 @@ import polars as pl
 import streamlit as st
 
 from pages.components.data import _con
-from warehouse import evidence, hotwords, quality, queries_orders
+from warehouse import evidence, hotwords, integrity_figures, quality, queries_orders
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 
@@ -75,6 +75,25 @@ def unit_row(
     stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str
 ) -> dict[str, Any] | None:
     return queries_orders.fetch_unit_ranking_row(_con(), level, unit, _p(start, end, kind), county)
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def unit_overdue_ages(stamp: Stamp, level: str, unit: str, county: str | None) -> dict[str, Any] | None:
+    """The unit's assessed orders open past due at the as-of time, by working days late (every month);
+    None when the source cannot tell (no closure times), an all-zero row when none is overdue."""
+    ages = integrity_figures.fetch_overdue_ages(_con(), level)
+    keys = integrity_figures.unit_filter(level, unit, county)
+    rows = ages.filter(**keys)
+    if rows.is_empty():
+        return dict.fromkeys(("overdue_open_count", *integrity_figures.AGE_BUCKETS), 0)
+    return rows.row(0, named=True)
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def unit_category_on_time(
+    stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str
+) -> pl.DataFrame:
+    return integrity_figures.fetch_category_on_time(_con(), level, unit, _p(start, end, kind), county)
 
 
 @st.cache_data(ttl=600, max_entries=64)

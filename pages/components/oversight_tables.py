@@ -167,21 +167,6 @@ def unit_kpis(row: dict[str, Any], city: dict[str, Any], lang: str, per_row: int
             col.metric(label, value, delta=delta, delta_color=colour, help=help_text, border=True, delta_arrow=arrow)
 
 
-_DERIVED_FROM = {"city_satisfaction_rate": "satisfaction_rate", "satisfaction_shortfall": "satisfaction_rate"}
-
-
-def blank_unavailable(frame: pl.DataFrame, missing: list[str]) -> pl.DataFrame:
-    """Columns of figures the source cannot supply (``missing``: rates named by the warehouse) emptied, so
-    they read "—" rather than a count of 0 that only means the field was never exported."""
-    needs = {METRIC_BY_KEY[k].requires for k in missing}
-    gone = [
-        c
-        for c in frame.columns
-        if (c in METRIC_BY_KEY and METRIC_BY_KEY[c].requires in needs) or _DERIVED_FROM.get(c) in missing
-    ]
-    return frame.with_columns(pl.lit(None, dtype=frame.schema[c]).alias(c) for c in gone) if gone else frame
-
-
 # the figure behind each order list: when the source cannot supply it, the list cannot be made
 LIST_RATES = {
     "unsatisfied": "satisfaction_rate",

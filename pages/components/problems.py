@@ -142,6 +142,9 @@ def clusters_section(
                                          size=cfg.min_size))  # fmt: skip
     if found.anonymised:
         st.caption(t("cl_note_public", lang))
+    if found.frame.is_empty() and found.scanned and not found.placed:  # "none" would be false: nothing to go on
+        st.info(t("cl_not_available", lang), icon=":material/block:")
+        return
     if found.frame.is_empty():
         st.info(t("cl_unit_none" if unit else "cl_none", lang), icon=":material/check_circle:")
         return

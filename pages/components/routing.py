@@ -29,6 +29,7 @@ PAGES = (
     ("pages/unit_profile.py", "unit_profile", "page_unit_profile", ":material/account_balance:"),
     ("pages/data.py", "data", "page_data", ":material/database:"),
     ("pages/report.py", "report", "page_report", ":material/description:"),
+    ("pages/record.py", "record", "page_record", ":material/verified:"),
     ("pages/wall.py", "wall", "page_wall", ":material/tv:"),
     ("pages/about.py", "about", "page_about", ":material/info:"),
     ("pages/admin.py", "admin", "page_admin", ":material/shield_person:"),

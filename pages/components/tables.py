@@ -44,6 +44,8 @@ def flags_text(row: dict[str, Any], lang: str) -> str:
         flags.append(t("flag_black", lang))
     if row.get("indistinguishable"):
         flags.append(t("flag_indistinguishable", lang))
+    if row.get("exclusion_flag"):  # far more invalid or exempt than its group (warehouse.integrity)
+        flags.append(t("flag_over_exclusion", lang))
     if row.get("on_time_warning"):
         flags.append(f"{t('flag_due_derived', lang)}（{100 * row['derived_due_share']:.0f}%）")
     if row.get("score_missing_rates") and row.get("score") is not None:
@@ -112,11 +114,20 @@ def ranking_table(ranking: pl.DataFrame, lang: str, detail: bool = False, for_ex
                 metric_label(k, lang) for k in (r["missing_rates"] or "").split(",") if k
             )
             row.update(target_export_columns(r, lang))
+            row[t("col_record", lang)] = record_cell(r, lang)  # an exported file says whose figures it holds
         rows.append(row)
     if not rows:
         return pl.DataFrame()
     table = pl.DataFrame(rows, infer_schema_length=None)
     return table if for_export else dash_nulls(table, lang)
+
+
+def record_cell(row: dict[str, Any], lang: str) -> str:
+    """'已定榜 2024-04-20（第 2 版）' for a published row (warehouse.published), '未定榜' for a live one."""
+    if row.get("figures") != "published" or row.get("published_on") is None:
+        return t("rec_unpublished", lang)
+    stamp = t("rec_published", lang).format(date=f"{row['published_on']:%Y-%m-%d}")
+    return f"{stamp}（{t('rec_version_n', lang).format(version=row['record_version'])}）"
 
 
 def dash_nulls(table: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -317,6 +328,6 @@ def settings_table(settings: dict[str, Any], lang: str) -> pl.DataFrame:
             t("setting_value", lang): show(v),
         }
         for k, v in settings.items()
-        if k != "source"
+        if k not in ("source", "effective_from", "rule_note", "rule_sets")  # the history of rules is its own table
     ]
     return pl.DataFrame(rows)

@@ -25,16 +25,37 @@ def signed_in(at: AppTest, user: User) -> AppTest:
     return at
 
 
-def open_page(page: str | None = None, user: User | None = None) -> AppTest:
-    """The app, run once (signed in as ``user`` when given), then switched to ``page`` (e.g.
-    'pages/rankings.py') and run again."""
-    at = AppTest.from_file(APP, default_timeout=60)
+def open_page(
+    page: str | None = None, user: User | None = None, timeout: float = 60, lang: str | None = None
+) -> AppTest:
+    """The app opened straight on ``page`` (e.g. 'pages/rankings.py'), as a bookmark opens it: one run,
+    signed in as ``user`` when given, in ``lang`` when given. (Tests used to run the overview first and
+    then switch, which drew two pages for one.)
+
+    Before the first run AppTest addresses a page by its file name, which matches our st.Page url paths
+    (routing.PAGES); if a Streamlit upgrade changes that, the run lands elsewhere and this says so."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
     if user is not None:
         signed_in(at, user)
+    if lang is not None:
+        at.session_state["lang"] = lang  # the sidebar's language choice, as the router keeps it
+    if page:
+        at.switch_page(page)
     at.run()
     if page:
-        at.switch_page(page).run()
+        _assert_opened(at, page)
     return at
+
+
+def _assert_opened(at: AppTest, page: str) -> None:
+    """The run drew ``page`` (its file), or the login form under its address for a visitor not signed in."""
+    ran = at._registered_pages.get(at._finished_page_script_hash, {})
+    script = ran.get("script_path")
+    opened = Path(str(script)).resolve() == (Path(APP).parent / page).resolve() if script else None
+    assert opened or (script is None and ran.get("url_pathname") == Path(page).stem), (
+        f"AppTest opened {ran.get('url_pathname')!r}, not {page!r}: Streamlit no longer addresses a page by "
+        "its file name before the first run (see tests/app/pages.open_page)"
+    )
 
 
 def plotly_specs(at: AppTest) -> list[dict]:

@@ -21,10 +21,12 @@ import streamlit
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from tests.access_city import DEPARTMENTS, OTHER, OWN, build_city
+from etl.load import load_files
+from tests.access_city import DEPARTMENTS, MONTH, OTHER, OWN, build_city, changed_export, pinned_settings
 from tests.access_city import secrets as city_secrets
-from tests.app.pages import signed_in
+from tests.app.pages import open_page
 from warehouse import audit
+from warehouse.publish import publish_month
 from warehouse.users import User
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -43,11 +45,24 @@ TEXT_ELEMENTS = ("title", "subheader", "markdown", "caption", "info", "warning",
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory):
-    return build_city(tmp_path_factory.mktemp("walk"))
+    """The city, with March published (定榜) and then two of its orders changed by a later export, so that
+    the published month's differences — the changed orders among them — are walked too (issue 14)."""
+    root = tmp_path_factory.mktemp("walk")
+    settings = pinned_settings(root)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOTLINE_SETTINGS", str(settings))
+        mp.delenv("HOTLINE_RECORD", raising=False)
+        built = build_city(root)
+        publish_month(built.db, MONTH, "wang", "admin")
+        load_files([changed_export(root)], db=built.db)
+    return built, settings
 
 
 @pytest.fixture
 def env(city, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    city, settings = city
+    monkeypatch.setenv("HOTLINE_SETTINGS", str(settings))
+    monkeypatch.delenv("HOTLINE_RECORD", raising=False)
     monkeypatch.setenv("HOTLINE_DB", str(city.db))
     monkeypatch.setenv("HOTLINE_USERS", str(tmp_path / "users.json"))
     monkeypatch.setenv("HOTLINE_AUDIT", str(tmp_path / "audit.log"))
@@ -120,10 +135,7 @@ def _as_text(name: str, payload: Any) -> str:
 
 
 def _open(user: User, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    signed_in(at, user)
-    at.run()
-    return at.switch_page(page).run()
+    return open_page(page, user, timeout=120)
 
 
 def _each(at: AppTest, key: str, see: Callable[[AppTest], None]) -> None:
@@ -145,13 +157,15 @@ def _walk(user: User, drawn: list[tuple[str, Any]]) -> Seen:
         at.text_input(key="admin_order_id").input("QA001").run()
         look(at)
     pages = ("overview", "rankings", "trends", "backlog", "map", "county", "hot_topics", "unit_profile", "data",
-             "report", "about")  # fmt: skip
+             "report", "record", "about")  # fmt: skip
     opened = {page for page in pages if _may_open(user, page)}
     for page in opened - {"rankings", "unit_profile"}:
         look(_open(user, f"pages/{page}.py"))
     for level in ("county", "department", "township"):
         at = _open(user, "pages/rankings.py")
         at.sidebar.radio(key="f_level").set_value(level).run()
+        look(at)
+        at.toggle(key="rk_live").set_value(True).run()  # March is published: the live figures and what changed
         look(at)
         if _has(at, "drill_unit"):
             at.selectbox(key="drill_part").set_value("denominator").run()
@@ -181,12 +195,15 @@ def test_every_page_and_download_as_every_role(env, downloads, role: str) -> Non
     user = ROLES[role]
     seen = _walk(user, downloads)
     text = seen.text
+    changed = [set(f["工单编号"]) for f in seen.order_tables if "变化内容" in f.columns]  # 定榜后有变化的工单
     if role == "public":
         assert not ANY_ORDER.search(text), ANY_ORDER.search(text)
         assert not seen.order_tables
         assert "工单明细只对领导、人大监督、热线分析员和管理员账号开放" in text  # the refusal, as a sentence
+        assert "定榜后有变化 2 件" in text and "工单清单仅对" in text  # the counts, and why no list
     else:
         assert seen.order_tables, "a role with order lists sees some"
+        assert changed and all(c == ({"QA001"} if role == "scoped_leader" else {"QA001", "SB001"}) for c in changed)
     if role == "scoped_leader":
         assert not OTHER_COUNTIES.search(text), OTHER_COUNTIES.search(text)
         assert all(set(frame["区县"]) <= {OWN} for frame in seen.order_tables if "区县" in frame.columns)

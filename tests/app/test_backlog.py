@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import APP, signed_in
+from tests.app.pages import open_page
 from tests.desk_city import NOW, OWN, build_desk_city
 from warehouse.users import User
 
@@ -27,9 +27,7 @@ def env(city_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def backlog_page(user: User) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    signed_in(at, user).run()
-    return at.switch_page("pages/backlog.py").run()
+    return open_page("pages/backlog.py", user)
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -42,6 +40,18 @@ def test_the_public_sees_the_figures_but_no_order(env) -> None:
     assert _metrics(at)["超期未办结"] == str(len(NOW)) and _metrics(at)["一周内办结"] == "1"
     assert "公众只看数量" in at.info[0].value
     assert len(at.dataframe) == 1 and "工单编号" not in at.dataframe[0].value.columns  # the per-unit counts only
+
+
+def test_the_backlog_by_working_days_late(env) -> None:
+    """Issue 20: the same backlog by statutory working days past due (worked by hand in tests/data/test_backlog.py)."""
+    at = backlog_page(User("gong", "public"))
+    assert not at.exception
+    assert any(
+        c.value.startswith("按超过办理时限的法定工作日数：1–3 个 1 件，4–7 个 1 件，8–15 个 4 件，15 个以上 0 件")
+        for c in at.caption
+    )
+    counts = at.dataframe[0].value
+    assert list(counts["超期8–15工作日"]) == [3, 1, 0] and counts["超期15工作日以上"].sum() == 0
 
 
 def test_a_leader_gets_the_list_most_overdue_first(env) -> None:

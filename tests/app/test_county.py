@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import APP, signed_in
+from tests.app.pages import APP, open_page, signed_in
 from tests.desk_city import HOUSING, OTHER, OWN, TRANSPORT, build_desk_city
 from warehouse.users import User
 
@@ -26,9 +26,7 @@ def env(city_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def county_page(user: User) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    signed_in(at, user).run()
-    return at.switch_page("pages/county.py").run()
+    return open_page("pages/county.py", user)
 
 
 def _matrix(at: AppTest) -> dict[str, int]:

@@ -110,6 +110,9 @@ def test_hot_topics_do_not_call_an_absent_field_none(baltimore_like: Path) -> No
     assert not at.exception
     assert any("无法判断重复诉求和退单" in i.value for i in at.info)
     assert not any("所选期间没有重复诉求或退单" in i.value for i in at.info)
+    # no order names a place (like Baltimore's, which has no content): not "no recurring problem"
+    assert any("无法找出一类问题（不是没有）" in i.value for i in at.info)
+    assert not any("本期没有达到条件的一类问题" in i.value for i in at.info)
 
 
 def test_trends_say_why_there_is_nothing_to_draw(baltimore_like: Path) -> None:

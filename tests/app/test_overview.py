@@ -82,7 +82,7 @@ def test_a_load_while_the_app_is_open_keeps_every_page_working(demo_db: Path, tm
     """The CLI swaps the warehouse file while a session is open: the next rerun reads the new file."""
     import shutil
 
-    from etl.demo import write_demo
+    from etl.democity.generate import write_demo
     from etl.load import load_files
     from warehouse.parts import parts_dir
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.app.pages import open_page
 
 
 def _preview(at: AppTest) -> str:
@@ -16,8 +16,7 @@ def _preview(at: AppTest) -> str:
 
 
 def test_report_page_previews_and_offers_four_files(app_env: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=90).run()
-    at.switch_page("pages/report.py").run()
+    at = open_page("pages/report.py", timeout=90)
     assert not at.exception
     assert at.title[0].value == "通报"
     assert any("演示数据" in w.value for w in at.warning)
@@ -39,10 +38,7 @@ def test_report_page_previews_and_offers_four_files(app_env: Path) -> None:
 
 
 def test_report_page_in_english(app_env: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["lang"] = "en"  # the sidebar's language choice, as the router keeps it
-    at.run()
-    at.switch_page("pages/report.py").run()
+    at = open_page("pages/report.py", timeout=90, lang="en")
     assert not at.exception
     assert at.selectbox(key="report_month").label == "Report month"
     assert {b.label for b in at.get("download_button")} == {

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from pages.components.grid import EXPORT_OPTION
-from tests.app.pages import APP, signed_in
+from tests.app.pages import open_page
 from warehouse import audit
 from warehouse.users import User
 
@@ -54,8 +53,7 @@ def export_allowed():
 
 
 def test_the_first_table_turns_it_off_when_the_config_did_not(app_env: Path, export_allowed: None) -> None:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/rankings.py").run()
+    at = open_page("pages/rankings.py")
     assert not at.exception
     assert st.get_option(EXPORT_OPTION) is True
     assert at.dataframe  # the page was drawn again, in full, after switching it off
@@ -76,10 +74,7 @@ def test_a_lazy_download_is_audited_as_the_user_who_drew_it(app_env: Path, tmp_p
 
     monkeypatch.setattr(auth, "audited", keep)
     monkeypatch.setattr("pages.components.data_sections.audited", keep)
-    at = AppTest.from_file(APP, default_timeout=60)
-    signed_in(at, User("ana", "analyst"))
-    at.run()
-    at.switch_page("pages/data.py").run()  # the quarantine's CSV and Excel
+    at = open_page("pages/data.py", User("ana", "analyst"))  # the quarantine's CSV and Excel
     assert not at.exception and len(made) == 2
     out: list = []
     worker = threading.Thread(target=lambda: out.append(made[0]()))  # as the server's thread calls it

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import APP, signed_in
+from tests.app.pages import open_page
 from tests.year_city import JIA, YI, build_year_city
 from warehouse.users import User
 
@@ -28,9 +28,7 @@ def env(city_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    signed_in(at, User("qian", "leader")).run()
-    return at.switch_page(page).run()
+    return open_page(page, User("qian", "leader"))
 
 
 def _lower_the_target(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,12 @@ def test_unit_profile_renders_with_its_labels(app_env: Path) -> None:
     assert not at.exception
     assert at.title[0].value == "单位画像"
     assert any("演示数据" in w.value for w in at.warning)
-    assert [s.value for s in at.subheader][:3] == ["各月表现与全市对比", "拖累本单位的问题分类", "工单清单"]
+    assert [s.value for s in at.subheader][:4] == [
+        "考核完整性",
+        "各月表现与全市对比",
+        "拖累本单位的问题分类",
+        "工单清单",
+    ]
     cards = _metrics(at)
     assert {"名次", "综合得分（未完整）", "满意率（未完整）", "退单率"} <= set(cards)
     assert cards["满意率（未完整）"].endswith("%")

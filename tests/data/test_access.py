@@ -22,6 +22,7 @@ from warehouse.cluster_views import fetch_cluster_orders
 from warehouse.drilldown import fetch_orders
 from warehouse.evidence import build_evidence_pack
 from warehouse.hotwords import fetch_hot_words
+from warehouse.integrity_orders import fetch_exclusions, fetch_review_sample
 from warehouse.quality import fetch_cell_warnings, fetch_quarantine_rows
 from warehouse.queries import fetch_load_history
 from warehouse.queries_admin import fetch_raw_order
@@ -63,6 +64,8 @@ def _order_calls(con) -> dict[str, object]:
         "fetch_cluster_orders": lambda v: fetch_cluster_orders(con, v, PERIOD, "0000000000"),
         "fetch_alert_orders": lambda v: fetch_alert_orders(con, v, OWN, None, PERIOD.start, PERIOD.end),
         "fetch_backlog": lambda v: fetch_backlog(con, v),
+        "fetch_exclusions": lambda v: fetch_exclusions(con, v, "department", DEPARTMENTS[0], PERIOD),
+        "fetch_review_sample": lambda v: fetch_review_sample(con, v, "department", PERIOD),
     }  # fmt: skip
 
 
@@ -80,6 +83,8 @@ ALLOWED = {
     "fetch_cluster_orders": {"leader", "oversight", "analyst", "admin"},
     "fetch_alert_orders": {"leader", "oversight", "analyst", "admin"},
     "fetch_backlog": {"leader", "oversight", "analyst", "admin"},
+    "fetch_exclusions": {"leader", "oversight", "analyst", "admin"},
+    "fetch_review_sample": {"leader", "oversight", "analyst", "admin"},
 }
 
 

@@ -83,6 +83,23 @@ def test_per_unit_counts_a_week_ago_cleared_and_new(con) -> None:
     assert set(township["county"]) == {OWN} and township["backlog_count"].sum() == len(NOW) - 1  # not H
 
 
+def test_the_backlog_by_working_days_past_due(con) -> None:
+    """Issue 20: age buckets in statutory working days after the due date, to the as-of date (2024-04-30;
+    Qingming 04-04..06 off, Sunday 04-07 and 04-28 make-up working days). Worked by hand: A due 04-10 -> 15th
+    working day after (8–15); C due 04-26 -> 3rd (1–3); F due 04-11 -> 14th; G, H due 04-15 -> 12th; K due
+    04-22 -> 7th (4–7). Invalid G is still in the backlog."""
+    ages = ("age_1_3_count", "age_4_7_count", "age_8_15_count", "age_16_plus_count")
+    counts = {r["department"]: r for r in fetch_backlog_counts(con, "department").iter_rows(named=True)}
+    assert {k: tuple(v[a] for a in ages) for k, v in counts.items()} == {
+        HOUSING: (0, 0, 3, 0),  # A, F, H
+        TRANSPORT: (1, 0, 1, 0),  # C, G
+        None: (0, 1, 0, 0),  # K
+    }
+    summary = fetch_backlog_summary(con)
+    assert tuple(summary[a] for a in ages) == (1, 1, 4, 0)
+    assert sum(summary[a] for a in ages) == summary["backlog_count"]
+
+
 def test_every_level_adds_up_to_the_list(con) -> None:
     orders = fetch_backlog(con, ANALYST)
     for level, keys in (("county", ["county"]), ("department", ["department"]), ("township", ["county", "township"])):
@@ -139,7 +156,7 @@ def test_the_cli_lists_and_counts(city_db: Path, con, capsys: pytest.CaptureFixt
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split(",")[:2] == ["order_id", "overdue_days"] and [x.split(",")[0] for x in lines[1:]] == ["G", "C"]
     assert main(["backlog", "--db", str(city_db), "--level", "county", "--counts", "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines()[1:] == [f"{OWN},5,4,20,5,1,1", f"{OTHER},1,1,15,1,0,0"]
+    assert capsys.readouterr().out.splitlines()[1:] == [f"{OWN},5,4,20,1,1,3,0,5,1,1", f"{OTHER},1,1,15,0,0,1,0,1,0,0"]
     assert main(["backlog", "--db", str(city_db), "--level", "township", "--unit", "松林镇"]) == 2
     assert "--county" in capsys.readouterr().err
     audit = (city_db.parent / "audit.log").read_text(encoding="utf-8")

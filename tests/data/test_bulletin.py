@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from docx import Document
 
-from etl import demo_places
+from etl.democity import places as demo_places
 from reports.build import generate_report
 from reports.document import document_blocks
 from reports.narrative import build_narrative

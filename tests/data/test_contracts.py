@@ -192,11 +192,8 @@ def test_registry_predicates_reproduce_every_count(built: tuple) -> None:
             if m.where is None:
                 continue
             date = "received_date" if m.date_basis == "received" else "dispatched_date"
-            agg = (
-                "sum(resolved_weight)"
-                if m.key == "resolved_weighted"
-                else ("sum(satisfied_weight)" if m.key == "satisfied_weighted" else "count(*)")
-            )
+            # a weighted count sums its per-order weight column (satisfied_weighted -> satisfied_weight)
+            agg = f"sum({m.key.removesuffix('ed')})" if m.unit == "weighted_count" else "count(*)"
             diff = con.sql(f"""
                 WITH f AS (
                     SELECT {keys}CAST(date_trunc('month', {date}) AS DATE) AS month, {agg} AS n

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.demo import messy_expectations, write_demo
+from etl.democity.generate import messy_expectations, write_demo
 from etl.load import load_files
 
 QUARANTINE_KINDS = ("empty_order_id", "bad_received_at", "bad_other_timestamp", "bad_vocabulary", "chronology", "superseded")

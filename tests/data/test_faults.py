@@ -1,4 +1,5 @@
-"""Faults: a load killed with SIGKILL, two loads at once, a corrupt warehouse and its restore."""
+"""Faults: a load killed with SIGKILL at a stage it reports (a handshake, no timing), two loads at once, a
+corrupt warehouse and its restore."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -34,33 +34,60 @@ def _load_cmd(path: Path, db: Path) -> list[str]:
     return [sys.executable, "-m", "etl", "load", str(path), "--db", str(db), "--json"]
 
 
-def test_sigkill_midway_and_just_before_the_swap_lose_nothing(tmp_path: Path, db: Path) -> None:
+# A load in a child process that stops where the test asks and says so: at "read" (a file about to be
+# read), at "write" (the first of several slices written into the private copy) or at "refresh" (every
+# row written, the metrics about to be rebuilt). It then waits on stdin, which never answers, for the
+# SIGKILL: the test kills it at that point, every time, however fast or busy the machine.
+HELD_LOAD = """
+import sys
+from pathlib import Path
+
+from etl import validate
+from etl.load import load_files
+
+validate.SLICE_ROWS = int(sys.argv[4])
+stop = sys.argv[3]
+
+
+def progress(event):
+    if event.stage == stop and (stop != "write" or 0 < event.rows):
+        print(stop, flush=True)
+        sys.stdin.read()
+
+
+load_files([Path(sys.argv[1])], db=Path(sys.argv[2]), progress=progress)
+print("finished", flush=True)
+"""
+
+
+@pytest.mark.slow  # five child loads of a 20,000-row file: make test runs it, make test-fast leaves it out
+def test_sigkill_while_reading_writing_refreshing_and_just_before_the_swap_loses_nothing(
+    tmp_path: Path, db: Path
+) -> None:
     load_files([write_csv(tmp_path / "base.csv", [order_row(f"K{i}") for i in range(50)])], db=db)
     before = count(db)
-    big = write_csv(tmp_path / "big.csv", [order_row(f"B{i}") for i in range(200000)])
+    big = write_csv(tmp_path / "big.csv", [order_row(f"B{i}") for i in range(20000)])
     other = write_csv(tmp_path / "other.csv", [order_row(f"C{i}") for i in range(1000)])
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    killed = 0
-    for delay in (0.5, 1.0, 1.5):  # somewhere in reading, checking or writing
+    for stage in ("read", "write", "refresh"):
         proc = subprocess.Popen(
-            _load_cmd(big, db), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        time.sleep(delay)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            killed += 1
+            [sys.executable, "-c", HELD_LOAD, str(big), str(db), stage, "2000"], cwd=ROOT, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        reached = proc.stdout.readline().strip()  # blocks until the child is held at the stage
+        proc.kill()
         proc.wait()
-        if proc.returncode == 0:  # finished before the kill (a fast machine): nothing more to kill
-            before = count(db)
-            break
-        assert count(db) == before
+        proc.stdin.close()
+        proc.stdout.close()
+        assert reached == stage, f"the load never stopped at {stage!r} (it said {reached!r})"
+        assert proc.returncode == -signal.SIGKILL
+        assert count(db) == before, stage
     env_crash = {**env, "HOTLINE_CRASH_BEFORE_SWAP": "1"}  # everything written, killed at the last moment
     proc = subprocess.run(_load_cmd(other, db), cwd=ROOT, env=env_crash, capture_output=True)
     assert proc.returncode == -signal.SIGKILL
     assert count(db) == before
-    assert killed >= 1
     summary = load_files([big, other], db=db)  # and the next load succeeds, cleaning the half-written copy
-    assert summary.loaded + summary.unchanged == 201000
+    assert summary.loaded + summary.unchanged == 21000
     assert not list(db.parent.glob(".*loading*"))
 
 
@@ -117,8 +144,15 @@ def test_etl_load_on_a_corrupt_warehouse_names_the_restore_command(tmp_path: Pat
 
 
 def test_restore_says_which_loads_the_restored_version_lacks(tmp_path: Path, db: Path) -> None:
-    for name in ("a", "b", "c"):
+    for name in ("a", "b"):
         load_files([write_csv(tmp_path / f"{name}.csv", [order_row(name.upper() + "1")])], db=db)
+    # the last export needed a profile: replaying it without one would reject the file
+    profile = tmp_path / "vendor.toml"
+    profile.write_text('name = "vendor"\n[fields]\norder_id = ["Case"]\n', encoding="utf-8")
+    row = order_row("C1")
+    row["Case"] = row.pop("工单编号")
+    load_files([write_csv(tmp_path / "c.csv", [row], header=list(row))], db=db, profile=profile)
+    assert count(db) == (3, 3)
     _corrupt(db)
     out = subprocess.run(
         [sys.executable, "-m", "warehouse", "restore", "--db", str(db), "--version", "1"], cwd=ROOT,
@@ -128,7 +162,8 @@ def test_restore_says_which_loads_the_restored_version_lacks(tmp_path: Path, db:
     assert count(db) == (1, 1)  # the version before b.csv
     assert "缺少它之后的 2 次导入" in out.stdout
     assert out.stdout.index("b.csv") < out.stdout.index("c.csv")  # in the order to replay them
-    assert f"python -m etl load {tmp_path / 'b.csv'} --db {db}" in out.stdout
+    assert f"python -m etl load {tmp_path / 'b.csv'} --db {db}\n" in out.stdout
+    assert f"python -m etl load {tmp_path / 'c.csv'} --db {db} --profile {profile}\n" in out.stdout
 
 
 def test_warehouse_backups_copies_and_logs_are_private(tmp_path: Path, db: Path, monkeypatch) -> None:

@@ -55,6 +55,7 @@ def test_arbitrary_bytes_after_a_valid_header(tmp_path: Path, data: bytes) -> No
 cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
 
 
+@pytest.mark.slow  # 60 generated files through the whole check: make test runs it, make test-fast leaves it out
 @FAST
 @given(st.lists(st.fixed_dictionaries({h: cells for h in HEADER[:8]}), min_size=1, max_size=12))
 def test_arbitrary_cells(tmp_path: Path, rows: list[dict[str, str]]) -> None:

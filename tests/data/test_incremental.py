@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from etl import validate
-from etl.demo import write_demo
+from etl.democity.generate import write_demo
 from etl.load import load_files, prepare_file
 from etl.mapping import ROW
 from etl.profiles import load_profile
@@ -59,6 +59,7 @@ def test_the_fields_a_file_carries_are_counted_once_whatever_the_slices(tmp_path
     assert counts[4] == counts[10**9]
 
 
+@pytest.mark.slow  # hundreds of tiny pieces each checked alone: make test runs it, make test-fast leaves it out
 @pytest.mark.parametrize(
     ("encoding", "ragged", "raw_quote"),
     [("utf-8", False, False), ("utf-8-sig", True, False), ("gbk", True, False), ("utf-8", False, True), ("gbk", True, True)],
@@ -136,6 +137,7 @@ def _meta(db: Path, key: str) -> str | None:
         con.close()
 
 
+@pytest.mark.slow  # four monthly loads and a full rebuild: make test runs it, make test-fast leaves it out
 @pytest.mark.parametrize("piece_bytes", [None, 4096], ids=["one-piece-per-file", "4-KB-pieces"])
 def test_incremental_refresh_equals_a_full_rebuild(tmp_path: Path, db: Path, monkeypatch, piece_bytes) -> None:
     """Monthly loads (snapshot updates of earlier orders, repeat callers, a moving as-of time), each
@@ -198,3 +200,40 @@ def test_incremental_repeat_flags_when_orders_move_within_and_between_groups(tmp
     full = _rebuilt_in_full_equals(_tables(db), db, tmp_path)
     repeats = dict(full["fct_work_orders"].select("order_id", "repeat_of_order_id").iter_rows())
     assert repeats == {"R1": None, "R5": None, "S1": "R5", "R3": "S1", "R2": "R3", "R4": "R2"}
+
+
+def test_incremental_redo_chains_and_overdue_ages_equal_a_full_rebuild(tmp_path: Path, db: Path) -> None:
+    """A chain's figures sit on its first order: a redo arriving in a later load (linked from either side),
+    a redo's later re-rating, a proxy redo (a repeat call in a file without link fields) and a moving as-of
+    time that ages overdue orders must rewrite the first order's row as a full rebuild would."""
+    from tests.conftest import HEADER
+
+    head = [*HEADER, "原工单编号", "重办工单"]
+
+    def call(oid: str, day: int, sat: str = "", phone: str = "13900000001", **cells: str) -> dict:
+        closed = f"2024-03-{day:02d} 16:00:00" if sat else ""
+        return order_row(oid, f"2024-03-{day:02d} 09:00:00", 派单时间=f"2024-03-{day:02d} 10:00:00", 签收时间="",
+                         首次联系时间="", 办结时间=closed, 回访时间=closed, 是否解决="", 满意度=sat, 联系电话=phone,
+                         **cells)  # fmt: skip
+
+    loads = [
+        [([call("A1", 1, "不满意"), call("B1", 1, phone="13900000002"),
+           call("D1", 2, "不满意", phone="13900000004", 重办工单="D1R")], head)],  # D1 names a redo not loaded yet
+        [([call("A1R", 5, "不满意", 原工单编号="A1"), call("B2", 8, phone="13900000003")], head)],
+        [([call("D1R", 9, "满意", phone="13900000009")], head)],  # linked from D1's side only
+        [([call("C1", 10, "不满意", phone="13900000007")], HEADER)],  # no link fields: the proxy
+        [([call("C2", 12, "满意", phone="13900000007")], HEADER),  # C1's proxy redo, and A1R re-rated
+         ([call("A1R", 5, "满意", 原工单编号="A1")], head)],
+        [([call("E1", 28, phone="13900000008")], HEADER)],  # a late order moves the as-of time: B1, B2 age
+    ]  # fmt: skip
+    for i, files in enumerate(loads):
+        paths = [write_csv(tmp_path / f"l{i}_{j}.csv", rows, header=h) for j, (rows, h) in enumerate(files)]
+        assert load_files(paths, db=db).refresh == ("full" if i == 0 else "incremental"), i
+    full = _rebuilt_in_full_equals(_tables(db), db, tmp_path)
+    fct = {r["order_id"]: r for r in full["fct_work_orders"].iter_rows(named=True)}
+    assert (fct["A1"]["is_redone"], fct["A1"]["final_satisfaction"], fct["A1"]["second_satisfaction"]) == (True, "满意", "满意")
+    assert fct["A1R"]["redo_of_order_id"] == "A1" and fct["D1R"]["redo_of_order_id"] == "D1"
+    assert fct["D1"]["final_satisfaction"] == "满意"
+    assert (fct["C2"]["redo_of_order_id"], fct["C1"]["final_satisfaction"]) == ("C1", "满意")
+    # as of 3/28 10:00: B1 due 3/12 (Fri 3/1 + 7 working days), 3/13..3/28 = 12 working days; B2 due 3/19: 7
+    assert (fct["B1"]["overdue_age_bucket"], fct["B2"]["overdue_age_bucket"]) == ("8_15", "4_7")

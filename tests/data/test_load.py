@@ -492,7 +492,7 @@ def test_a_big_gbk_file_transcoded_in_two_halves_is_the_whole(tmp_path: Path, mo
     assert src.encoding == "gb18030"
     with readers.utf8_csv(src) as whole:
         expected = whole.read_bytes()
-    monkeypatch.setattr(readers, "PARALLEL_TRANSCODE_BYTES", 0)
+    monkeypatch.setattr(readers.utf8, "PARALLEL_TRANSCODE_BYTES", 0)
     with readers.utf8_csv(src) as halves:
         assert halves.read_bytes() == expected == csv_text(rows).encode("utf-8")
     summary = load_files([path], db=tmp_path / "h.duckdb")
@@ -506,9 +506,27 @@ def test_bad_bytes_in_the_second_half_name_their_offset(tmp_path: Path, monkeypa
     path = tmp_path / "bad.csv"
     head = good + good.split(b"\n", 1)[1]  # the bad bytes come after the middle: the helper's half
     path.write_bytes(head + b"X1,\xff\xfe\n")
-    monkeypatch.setattr(readers, "PARALLEL_TRANSCODE_BYTES", 0)
+    monkeypatch.setattr(readers.utf8, "PARALLEL_TRANSCODE_BYTES", 0)
     with pytest.raises(readers.ReadError, match="字节附近无法解码") as caught:
         with readers.utf8_csv(readers.SourceFile(path, "csv", "gb18030")):
             pass
     offset = int(re.search(r"第 (\d+) 字节", str(caught.value)).group(1))
     assert abs(offset - (len(head) + 3)) <= 4
+
+
+def test_a_load_reports_the_seconds_of_its_stages_within_its_total(tmp_path: Path, db: Path) -> None:
+    """The load times its own stages (``python -m bench stages`` reads them, nothing is patched): each
+    of read, check, write and refresh, none negative, together never more than the whole load; a load
+    that reads and writes nothing spends nothing in any of them."""
+    from etl.progress import TIMED_STAGES
+
+    path = write_csv(tmp_path / "a.csv", [order_row(f"S{i}") for i in range(40)] + [order_row("S-bad", "昨天")])
+    summary = load_files([path], db=db)
+    assert (summary.loaded, summary.quarantined) == (40, 1)
+    assert list(summary.stages) == list(TIMED_STAGES) == ["read", "check", "write", "refresh"]
+    assert all(seconds >= 0 for seconds in summary.stages.values())
+    # floored to the millisecond, so in whole milliseconds the stages fit inside the (rounded) total
+    assert sum(round(s * 1000) for s in summary.stages.values()) <= round(summary.seconds * 1000)
+    assert json.loads(summary.to_json())["stages"] == summary.stages
+    again = load_files([path], db=db)  # already loaded: nothing read, checked, written or refreshed
+    assert again.unchanged == 41 and again.stages == dict.fromkeys(TIMED_STAGES, 0.0)

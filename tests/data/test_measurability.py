@@ -118,3 +118,48 @@ def test_the_cli_says_null_and_names_the_missing_rates(tmp_path: Path, db: Path,
     assert "联系电话或二级分类" in table  # the file has 问题分类: only the phone is missing
     frame = pl.DataFrame(json.loads(json.dumps([rec])))
     assert frame["response_rate"].null_count() == 1
+
+
+def _city(db: Path) -> dict:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return fetch_totals(con, MARCH, Settings(), live=True)
+    finally:
+        con.close()
+
+
+def test_without_a_dispatch_time_no_order_looks_answered_directly(tmp_path: Path, db: Path) -> None:
+    """A source whose export has no dispatch time cannot tell a direct answer from a dispatched order: every
+    order would have counted as answered directly (直接答复率 100 %). Not available; mixed with a source that
+    has it, the rate is over that source's orders."""
+    no_dispatch = [h for h in HEADER if h not in ("派单时间", "转办时间")]
+    load_files([write_csv(tmp_path / "a.csv", _dept("A", "水务局", 4), header=no_dispatch)], db=db)
+    city = _city(db)
+    assert city["received_count"] == 4 and city["dispatch_measurable_count"] == 0
+    assert city["direct_answer_count"] is None and city["direct_answer_rate"] is None
+    direct = [order_row("D0", 派单时间="", 承办单位=""), order_row("D1", 派单时间="", 承办单位="")]
+    load_files([write_csv(tmp_path / "b.csv", _dept("B", "水务局", 2) + direct)], db=db)
+    city = _city(db)
+    assert city["received_count"] == 8 and city["dispatch_measurable_count"] == 4
+    assert city["direct_answer_count"] == 2 and city["direct_answer_rate"] == pytest.approx(2 / 4)  # not 2/8, not 6/8
+
+
+
+def test_category_tables_say_not_available_not_zero(tmp_path: Path, db: Path) -> None:
+    """The unit profile's category table and the category issues had their own sums: a source without a
+    return count showed 退单 0 and 退单率 0 % per category. They now go through the one rate function."""
+    from warehouse.queries_orders import fetch_category_issues, fetch_unit_categories
+
+    no_returns = [h for h in HEADER if h != "退单次数"]
+    load_files([write_csv(tmp_path / "a.csv", _dept("A", "水务局", 5), header=no_returns)], db=db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        (issue,) = fetch_category_issues(con, MARCH, settings=Settings()).iter_rows(named=True)
+        (cat,) = fetch_unit_categories(con, "department", "水务局", MARCH, settings=Settings()).iter_rows(named=True)
+        ranked = fetch_ranking(con, "department", MARCH, Settings()).row(0, named=True)
+    finally:
+        con.close()
+    assert issue["repeat_count"] == 4 and issue["repeat_rate"] == pytest.approx(4 / 5)  # one caller, five calls
+    assert issue["returned_count"] is None and issue["return_rate"] is None
+    assert cat["returned_count"] is None and cat["repeat_count"] == 4 and cat["assessed_count"] == 5
+    assert cat["satisfaction_rate"] == ranked["satisfaction_rate"] and cat["satisfaction_shortfall"] == 0

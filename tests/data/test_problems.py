@@ -12,9 +12,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl import demo_city, demo_places
-from etl.demo_eval import evaluate_alerts, evaluate_clusters
-from etl.demo_problems import read_truth
+from etl.democity import city as demo_city, places as demo_places
+from etl.democity.eval import evaluate_alerts, evaluate_clusters
+from etl.democity.problems import read_truth
 from warehouse.__main__ import main
 from warehouse.access import OrderAccessError, Viewer
 from warehouse.alerts import fetch_alert_orders, fetch_alerts
@@ -37,6 +37,12 @@ def test_recurring_problems_are_the_planted_ones(demo_con, truth: dict) -> None:
     """Pairs of orders put together were made about one problem (precision), and the planted problems'
     pairs are found (recall; a planted call that names no place cannot be, one in ten)."""
     found = evaluate_clusters(demo_con, truth)
+    stored = dict(
+        demo_con.sql(
+            "SELECT order_id, original_order_id FROM fct_work_orders WHERE original_order_id IS NOT NULL"
+        ).fetchall()
+    )
+    assert stored and all(truth["redo"][r] == o for r, o in stored.items())  # the truth names every exported redo link
     assert found["problems_eligible"] >= 8
     assert found["pairwise_precision"] >= 0.9 and found["group_precision"] >= 0.9
     assert found["pairwise_recall"] >= 0.75 and found["problem_recall"] >= 0.8
@@ -172,5 +178,7 @@ def test_the_evidence_pack_carries_the_warnings_that_took_the_units_orders(demo_
     hit = sheet.filter(pl.col("开始") == spike["first_date"])
     assert hit.height == 1 and hit["本单位工单"][0] == hit["受理（件）"][0] >= 5  # a county's cell is all its own
     other = next(c.name for c in demo_city.COUNTIES if c.name != spike["county"])
-    elsewhere = pl.read_excel(io.BytesIO(build_evidence_pack(demo_con, ANALYST, "county", other, month)), sheet_name="预警")
+    elsewhere = pl.read_excel(
+        io.BytesIO(build_evidence_pack(demo_con, ANALYST, "county", other, month)), sheet_name="预警"
+    )
     assert spike["first_date"] not in elsewhere["开始"].cast(pl.String).to_list()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from etl.__main__ import main
 from etl.load import load_files
-from etl.records import flatten
+from etl.readers.records import flatten
 from tests.conftest import query
 
 

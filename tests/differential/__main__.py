@@ -40,7 +40,7 @@ def collect(corpus: Path, tests: list[str]) -> int:
     args = [sys.executable, "-m", "pytest", "-p", "tests.differential.corpus", "-q", "-p", "no:cacheprovider"]
     deselect = ["--deselect", "tests/data/test_differential.py"]
     done = subprocess.run([*args, *deselect, *tests], cwd=ROOT, env=env)
-    from etl.demo import write_demo
+    from etl.democity.generate import write_demo
 
     demo = write_demo(corpus / "demo", months=4, orders_per_month=800, seed=3)
     calls = [_load_call("demo", [(p.name, str(p.relative_to(corpus))) for p in demo], None, mark_demo=True)]

@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 from contextlib import contextmanager, suppress
@@ -32,7 +33,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90.0) -> None:
+def _output(log) -> str:
+    log.seek(0)
+    return log.read()
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90.0, log=None) -> None:
     """Block until the server's health endpoint says ``ok`` (each request itself blocks up to 2 s, so
     this is a bounded number of requests, not a sleep loop); fail with the server's output if it died."""
     import time
@@ -40,11 +46,13 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90.0) -> N
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{proc.stdout.read() if proc.stdout else ''}")
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{_output(log) if log else ''}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
                 if resp.status == 200 and resp.read().strip() == b"ok":
-                    return
+                    if proc.poll() is None:  # ours answered, not another server that holds the port
+                        return
+                    continue
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             # not listening yet: wait for the process to change state, at most a short while
             with suppress(subprocess.TimeoutExpired):
@@ -63,21 +71,24 @@ def streamlit_server(db: Path, port: int | None = None, env: dict[str, str] | No
         "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
         **(env or {}),
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url
-    finally:
-        proc.terminate()
+    # the server's output goes to a file, not a pipe nobody reads (a full pipe would block the server)
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            wait_healthy(url, proc, log=log)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def wait_for_page(page, heading: str, timeout_ms: int = TIMEOUT_MS) -> None:

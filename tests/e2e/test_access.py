@@ -83,10 +83,11 @@ class Session:
         self.page.locator('[data-testid="stSidebar"]').get_by_text(text, exact=True).click()
 
     def open_select(self, box) -> None:
-        """Open a select box's list; a click that lands while the page is being redrawn is lost, so try again."""
-        running = self.page.locator('[data-testid="stStatusWidget"]')
+        """Open a select box's list once the script run is over (a run still drawing the page closes an open
+        list: the options then vanish under the test); a click that lands while the page is redrawn is lost,
+        so try again."""
         for _ in range(3):
-            expect(running).to_have_count(0, timeout=60_000)
+            settled(self.page)
             box.click()
             try:
                 expect(self.page.get_by_role("option").first).to_be_visible(timeout=5_000)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -66,7 +67,8 @@ def _pick(page, header: str, fields: list[str], remove: str | None = None) -> No
     for text in fields:
         box.click()
         box.fill(text)
-        option = page.get_by_role("option").filter(has_text=text)
+        # "(order_id)" exactly: original_order_id and redo_order_id contain the same letters
+        option = page.get_by_role("option").filter(has_text=re.compile(rf"\({re.escape(text.strip('()'))}\)"))
         expect(option).to_have_count(1)
         option.click()
     page.keyboard.press("Escape")

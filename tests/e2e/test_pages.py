@@ -22,6 +22,7 @@ PAGES = [
     ("unit_profile", "单位画像", "pages/unit_profile.py"),
     ("data", "数据", "pages/data.py"),
     ("report", "通报", "pages/report.py"),
+    ("record", "定榜记录", "pages/record.py"),
     ("about", "说明", "pages/about.py"),
 ]
 

@@ -47,7 +47,7 @@ def insert_orders(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], se
         source_row=list(range(1, len(rows) + 1)),
     )
     frame = pl.DataFrame({c: pl.Series(c, v, dtype=_POLARS[stg_types[c]]) for c, v in data.items()})
-    write_rows(con, frame, _rule_params(settings or Settings(), None))
+    write_rows(con, frame, _rule_params(settings or Settings(), None), settings or Settings())
 
 
 _POLARS = {

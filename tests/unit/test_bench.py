@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from bench.generate import HEADERS, generate_frame
 from bench.load_bench import measure_load
@@ -26,6 +27,7 @@ def test_generator_is_deterministic_and_speaks_the_default_profile() -> None:
     assert 0.3 < dispatched.height / a.height < 0.6 and (dispatched["派单时间"] >= dispatched["受理时间"]).all()
 
 
+@pytest.mark.slow  # child processes per benchmark stage: make test runs it, make test-fast leaves it out
 def test_load_and_query_children_on_a_small_export(tmp_path: Path) -> None:
     keep = tmp_path / "wh" / "hotline.duckdb"
     (result,) = measure_load(3000, ("utf-8",), repeat=1, workdir=tmp_path, keep_db=keep)
@@ -64,23 +66,35 @@ def test_report_states_each_target_and_its_command() -> None:
     assert "`python -m bench all`" in text
 
 
-def test_stage_timings_are_the_ones_the_load_reports(tmp_path: Path) -> None:
-    from bench.stages import time_stages
+def test_stage_timing_reads_the_stages_the_load_reports(tmp_path: Path) -> None:
+    from bench.stages import REST, STAGE_LABELS, time_stages
+
+    path = tmp_path / "orders.csv"
+    generate_frame(2000, seed=5).write_csv(path)
+    before = set(Path(tempfile.gettempdir()).glob("bench-stages-*"))
+    total, spent = time_stages(path)
+    assert list(spent) == [*STAGE_LABELS.values(), REST]
+    assert all(seconds >= 0 for seconds in spent.values())
+    assert 0 < max(spent.values()) <= total
+    assert set(Path(tempfile.gettempdir()).glob("bench-stages-*")) == before  # the warehouse it made is gone
+
+
+def test_step_timings_are_the_ones_the_load_reports(tmp_path: Path) -> None:
+    from bench.stages import run_load
     from etl.load import load_files
 
     path = tmp_path / "orders.csv"
     generate_frame(2000, seed=5).write_csv(path)
-    total, spent = time_stages(path)
+    out = run_load(path)
+    total, spent = out["seconds"], {**out["steps"], "(process CPU seconds)": out["cpu_s"]}
     assert {"read: parse pieces (Polars)", "write: fact rows, personal data (DuckDB)", "commit, checkpoint"} <= set(
         spent
     )
-    assert any("fct_work_orders" in name for name in spent) and 0 < max(spent.values()) <= max(
-        total, spent["(peak memory MB)"]
-    )
+    assert any("fct_work_orders" in name for name in spent) and 0 < max(out["steps"].values()) <= total
     assert spent["(process CPU seconds)"] > 0
     summary = load_files([path], db=tmp_path / "wh" / "hotline.duckdb")  # the same names, straight from the load
-    assert set(summary.stages) == {n for n in spent if not n.startswith("(")}
-    assert all(s.stages and set(s.stages) <= set(summary.stages) for s in summary.details)
+    assert set(summary.steps) == {n for n in spent if not n.startswith("(")}
+    assert all(s.steps and set(s.steps) <= set(summary.steps) for s in summary.details)
 
 
 def test_floor_parts_time_the_floor_and_its_parts_of_one_file(tmp_path: Path) -> None:

@@ -16,9 +16,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from etl import demo
-from etl.demo_city import COUNTIES, DEPARTMENTS
-from etl.demo_orders import generate_orders
+from etl.democity import generate as demo
+from etl.democity.city import COUNTIES, DEPARTMENTS
+from etl.democity.orders import generate_orders
 
 ALIASES = {
     "order_id": ("工单编号", "工单号", "编号"),
@@ -48,9 +48,18 @@ ALIASES = {
     "satisfaction": ("满意度", "满意度评价", "是否满意"),
     "is_valid": ("是否有效", "有效工单"),
     "is_exempt": ("考核豁免", "申诉通过"),
+    "disposal": ("处置方式", "处理方式"),
+    "termination_reason": ("终止原因", "无效原因"),
+    "appeal_reason": ("申诉理由", "豁免理由"),
+    "reviewer": ("审核人", "审批人"),
+    "reviewed_at": ("审核时间", "审批时间"),
+    "original_order_id": ("原工单编号", "原工单号"),
+    "extension_approved": ("延期审批",),
+    "reply": ("办理结果", "回复内容", "答复意见"),
 }
 FIELD_OF = {header: field for field, headers in ALIASES.items() for header in headers}
 TIMESTAMP_FIELDS = {
+    "reviewed_at",
     "received_at",
     "dispatched_at",
     "responded_at",

@@ -1,6 +1,7 @@
 """One formula-neutralising rule (warehouse.excel) holds in every export: the page downloads (CSV and XLSX),
 the bulletin's workbook and the evidence pack's sheets each disarm a cell for every leading character
-the rule names, tab and carriage return included (the bulletin's workbook once missed those two)."""
+the rule names, tab and carriage return included (the bulletin's workbook once missed those two); so does
+the command line's CSV."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from reports.xlsx import _formats as report_formats
 from reports.xlsx import _Sheet
 from warehouse.evidence import _formats as evidence_formats
 from warehouse.evidence import _write_table
-from warehouse.excel import FORMULA_PREFIXES
+from warehouse.excel import FORMULA_PREFIXES, csv_text
 
 NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 LEADING = [*FORMULA_PREFIXES, "＝"]  # the full-width sign is not a formula in Excel: it stays as typed
@@ -66,6 +67,15 @@ def test_csv_download(lead: str) -> None:
     rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline="")))
     _expect_disarmed(rows[1][0], False, value, lead)
     assert rows[1][1] == "-1.5"  # a negative number is data, not a formula
+
+
+@pytest.mark.parametrize("lead", LEADING)
+def test_command_line_csv(lead: str) -> None:
+    """``--format csv`` of rankings, record, clusters, alerts, backlog and review-sample: one writer."""
+    value = _hostile(lead)
+    rows = list(csv.reader(io.StringIO(csv_text(["单位", "得分", "变化"], [[value, -1.5, None]]), newline="")))
+    _expect_disarmed(rows[1][0], False, value, lead)
+    assert rows[1][1:] == ["-1.5", ""]
 
 
 def _the_cell(data: bytes, value: str) -> tuple[str, bool]:

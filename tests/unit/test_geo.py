@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.demo_city import COUNTIES
-from etl.demo_map import COUNTIES_FILE, TOWNSHIPS_FILE, generate_demo_map, write_demo_map
+from etl.democity.city import COUNTIES
+from etl.democity.map import COUNTIES_FILE, TOWNSHIPS_FILE, generate_demo_map, write_demo_map
 from warehouse.geo import KEY_SEP, MapFileError, _signed_area, load_level
 from warehouse.settings import PROJECT_ROOT, MapFiles, SettingsError, load_settings, parse_settings
 

@@ -24,7 +24,8 @@ SPEC_HEADERS = {
     "department": ["承办单位", "办理单位", "主办单位"],
     "dispatched_at": ["派单时间", "转办时间"],
     "responded_at": ["首次联系时间", "签收时间", "响应时间"],
-    "due_at": ["延期后截止时间", "办理时限", "办理截止时间", "截止时间"],
+    "due_at": ["办理时限", "办理截止时间", "截止时间"],
+    "extended_due_at": ["延期后截止时间"],  # SPEC §2: it overrides 办理时限 when present (its own field, issue 20)
     "status": ["办理状态", "工单状态"],
     "return_count": ["退单次数", "退回次数"],
     "resolution": ["是否解决", "解决情况"],
@@ -39,7 +40,7 @@ def test_default_profile_knows_every_spec_header() -> None:
     for field, names in SPEC_HEADERS.items():
         assert set(names) <= set(fields[field]), field
     assert fields["responded_at"][0] == "首次联系时间"  # 首次联系 beats 签收 when both exist
-    assert fields["due_at"][0] == "延期后截止时间"  # the extended deadline overrides
+    assert "延期后截止时间" not in fields["due_at"]  # an approved extension moves the due date, counted per unit
 
 
 def write_profile(tmp_path: Path, text: str) -> Path:

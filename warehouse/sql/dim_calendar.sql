@@ -1,6 +1,5 @@
 -- one row per calendar day over the span the orders need: statutory working day flag (调休 included)
 -- and workday_seq = number of working days up to and including the day.
-CREATE OR REPLACE TABLE dim_calendar AS
 SELECT
     cal_date,
     is_workday,

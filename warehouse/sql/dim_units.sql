@@ -3,7 +3,6 @@
 -- for townships. Units with an empty name never appear (fct_work_orders makes them NULL).
 -- order_count (every order of the unit) is summed from the met_<level>_day tables: their
 -- received_count counts each order with the unit once, by receipt day, so no scan of the orders is needed.
-CREATE OR REPLACE TABLE dim_units AS
 WITH dept_groups AS (
     SELECT unnest($departments::VARCHAR[]) AS department, unnest($groups::VARCHAR[]) AS group_name
 ),

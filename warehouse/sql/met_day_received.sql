@@ -1,6 +1,5 @@
 -- one row per unit per receipt day for every level at once (see met_day_dispatched.sql): the counts that
 -- go by receipt day ({counts}: generated from the registry). Only the days listed in met_scope_days are computed.
-CREATE OR REPLACE TEMP TABLE met_day_received AS
 SELECT
     CASE GROUPING_ID(county, township, department)
         WHEN 3 THEN 'county' WHEN 6 THEN 'department' WHEN 1 THEN 'township' WHEN 7 THEN 'city'

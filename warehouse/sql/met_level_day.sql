@@ -1,5 +1,5 @@
--- one row per {level} unit per day: every count of SPEC §3/§4 by dispatch day (received_count and
--- direct_answer_count by receipt day). Template: {level}/{keys}/{unit_filter} come from the fixed
+-- one row per {level} unit per day: every count of SPEC §3/§4 by dispatch day (the counts of
+-- date_basis 'received' — received_count, direct_answer_count … — by receipt day). Template: {level}/{keys}/{unit_filter} come from the fixed
 -- allow-list in warehouse.registry.LEVELS, never from input. Any date range = SUM over these rows.
 -- The counts come from met_day_dispatched / met_day_received (one scan of fct for every level);
 -- warehouse.metrics writes the result with CREATE TABLE ... AS (full) or INSERT ... BY NAME (the days
@@ -10,14 +10,13 @@ WITH dispatched AS (
     WHERE level = '{level}' AND {unit_filter}
 ),
 received AS (
-    SELECT day, received_count, direct_answer_count, {keys}
+    SELECT * EXCLUDE (level, county, township, department), {keys}
     FROM met_day_received
     WHERE level = '{level}' AND {unit_filter}
 )
 SELECT
     {keys}day,
-    coalesce(r.received_count, 0) AS received_count,
-    coalesce(r.direct_answer_count, 0) AS direct_answer_count,
+    coalesce(COLUMNS(r.* EXCLUDE ({keys}day)), 0),
     coalesce(COLUMNS(d.* EXCLUDE ({keys}day)), 0)
 FROM dispatched AS d
 FULL OUTER JOIN received AS r USING ({keys}day)

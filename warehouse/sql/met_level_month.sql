@@ -5,9 +5,8 @@
 -- CREATE TABLE ... AS (full build) or INSERT ... BY NAME (after deleting those months).
 SELECT
     {keys}CAST(date_trunc('month', day) AS DATE) AS month,
-    sum(COLUMNS(* EXCLUDE ({keys}day, resolved_weighted, satisfied_weighted)))::BIGINT,
-    sum(resolved_weighted)::DOUBLE AS resolved_weighted,
-    sum(satisfied_weighted)::DOUBLE AS satisfied_weighted
+    sum(COLUMNS('_count$'))::BIGINT,
+    sum(COLUMNS('_weighted$'))::DOUBLE
 FROM met_{level}_day
 WHERE CAST(date_trunc('month', day) AS DATE) IN (SELECT month FROM met_scope_months)
 GROUP BY ALL

@@ -7,6 +7,12 @@ CREATE TABLE IF NOT EXISTS {target}.main.raw_work_orders (
     citizen_name   VARCHAR,
     citizen_phone  VARCHAR,
     content        VARCHAR,
+    -- the free text of issue 20's optional fields (warehouse/sql/ddl/raw_table/free_text.sql)
+    termination_reason     VARCHAR,
+    appeal_reason          VARCHAR,
+    reviewer               VARCHAR,
+    dissatisfaction_reason VARCHAR,
+    reply                  VARCHAR,
     load_id        BIGINT NOT NULL,
     source_file    VARCHAR NOT NULL,
     source_row     BIGINT NOT NULL

@@ -27,6 +27,13 @@ CREATE TEMP TABLE IF NOT EXISTS stg_schema (
     satisfaction        VARCHAR,
     is_valid            BOOLEAN,
     is_exempt           BOOLEAN,
+    disposal            VARCHAR,
+    reviewed_at         TIMESTAMP,
+    original_order_id   VARCHAR,
+    redo_order_id       VARCHAR,
+    redo_count          INTEGER,
+    extended_due_at     TIMESTAMP,
+    extension_approved  BOOLEAN,
     row_hash            UBIGINT NOT NULL,  -- hash of every typed value and the clear-text PII
     load_id             BIGINT NOT NULL,
     source_file         VARCHAR NOT NULL,

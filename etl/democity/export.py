@@ -22,7 +22,11 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import polars as pl
 
-TIMESTAMP_FIELDS = ("received_at", "dispatched_at", "signed_at", "responded_at", "closed_at", "callback_at")
+from etl.democity import integrity
+
+TIMESTAMP_FIELDS = (
+    "received_at", "dispatched_at", "signed_at", "responded_at", "closed_at", "callback_at", "reviewed_at",
+)  # fmt: skip
 DEADLINE_FIELDS = ("due_at", "due_ext_at", "due_effective")
 EVENT_FIELDS = ("dispatched_at", "signed_at", "responded_at", "closed_at", "callback_at")
 STATES = ("回访", "办结", "办理", "待签", "直办")
@@ -63,6 +67,7 @@ VENDOR_A = Vendor(
         ("办理时限", "due_effective"), ("办结时间", "closed_at"), ("办理状态", "status"),
         ("退单次数", "return_count"), ("回访时间", "callback_at"), ("是否解决", "resolution"),
         ("满意度", "satisfaction"), ("是否有效", "is_valid"), ("考核豁免", "is_exempt"),
+        *integrity.COLUMNS["A"],
     ),
     ts_format="%Y-%m-%d %H:%M:%S",
     urgency=("紧急", "一般"),
@@ -82,7 +87,7 @@ VENDOR_B = Vendor(
         ("响应时间", "responded_at"), ("办理截止时间", "due_at"), ("延期后截止时间", "due_ext_at"),
         ("办结时间", "closed_at"), ("工单状态", "status"), ("退回次数", "return_count"),
         ("回访时间", "callback_at"), ("解决情况", "resolution"), ("满意度评价", "satisfaction"),
-        ("有效工单", "is_valid"), ("申诉通过", "is_exempt"),
+        ("有效工单", "is_valid"), ("申诉通过", "is_exempt"), *integrity.COLUMNS["B"],
     ),
     ts_format="%Y年%-m月%-d日 %H时%M分%S秒",
     urgency=("特急", "普通"),
@@ -101,7 +106,7 @@ VENDOR_C = Vendor(
         ("派单时间", "dispatched_at"), ("首次联系时间", "responded_at"), ("办结时间", "closed_at"),
         ("办理状态", "status"), ("退单次数", "return_count"), ("回访时间", "callback_at"),
         ("是否解决", "resolution"), ("是否满意", "satisfaction"), ("是否有效", "is_valid"),
-        ("考核豁免", "is_exempt"),
+        ("考核豁免", "is_exempt"), *integrity.COLUMNS["C"],
     ),
     ts_format="%Y/%-m/%-d %H:%M",
     urgency=("紧急", "一般"),
@@ -115,7 +120,8 @@ VENDORS = (VENDOR_A, VENDOR_B, VENDOR_C)
 
 def without_extension(vendor: Vendor) -> Vendor:
     """Vendor B before its platform upgrade: one deadline column holding the current deadline."""
-    columns = tuple((h, "due_effective" if f == "due_at" else f) for h, f in vendor.columns if f != "due_ext_at")
+    dropped = ("due_ext_at", "extension_approved")
+    columns = tuple((h, "due_effective" if f == "due_at" else f) for h, f in vendor.columns if f not in dropped)
     return Vendor(**{**vendor.__dict__, "columns": columns})
 
 
@@ -147,7 +153,14 @@ def snapshot(truth: pl.DataFrame, month: int, firsts: list[date]) -> pl.DataFram
             pl.when(called_back).then("satisfaction").alias("satisfaction"),
             (pl.col("month") == month).alias("__base"),
         )
-        .with_columns(pl.coalesce("due_ext_at", "due_at").alias("due_effective"), state.alias("state"))
+        .with_columns(integrity.visible(as_of))
+        .with_columns(
+            # a refused extension leaves the deadline where it was
+            pl.coalesce(pl.when(pl.col("extension_approved").fill_null(True)).then("due_ext_at"), "due_at").alias(
+                "due_effective"
+            ),
+            state.alias("state"),
+        )
     )
 
 
@@ -172,6 +185,14 @@ def _value(vendor: Vendor, field: str, very: pl.Expr) -> pl.Expr:
         return text
     if field in ("is_valid", "is_exempt"):
         return pl.when(col).then(pl.lit("是")).otherwise(pl.lit("否"))
+    if field == "extension_approved":
+        return (
+            pl.when(pl.col("due_ext_at").is_null())
+            .then(None)
+            .when(col)
+            .then(pl.lit("同意"))
+            .otherwise(pl.lit("不同意"))
+        )
     if field == "return_count":
         return col.cast(pl.String)
     if field == "status":

@@ -6,7 +6,7 @@ east of the Chinese coast, where no county exists, and its shapes come from the 
 
 How: county cells are a Voronoi partition of hand-placed county seeds inside a convex city outline
 (three small urban districts in the middle, four large counties around them); each county is split the
-same way among seeds spread inside it, one per township of ``etl.demo_city``. Every shared boundary is
+same way among seeds spread inside it, one per township of ``etl.democity.city``. Every shared boundary is
 then cut at every vertex of either side (no T-junction) and each segment bent by a small wave that
 depends only on its two end points, so neighbours share exactly the same wavy border. A county is the
 union of its townships (shared segments cancel), so county and township maps agree to the last digit.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from etl.demo_city import CITY, COUNTIES
+from etl.democity.city import CITY, COUNTIES
 
 CENTRE = (124.6, 28.0)  # open sea: nothing real is here
 RADIUS = (0.72, 0.46)  # degrees of longitude and latitude

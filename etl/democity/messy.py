@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from etl.demo_export import Vendor
+from etl.democity.export import Vendor
 
 KINDS = (
     "empty_order_id",

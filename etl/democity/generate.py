@@ -2,16 +2,16 @@
 
 Why: newcomers, the dashboard's demo mode and the tests need data that looks and misbehaves like
 real hotline exports without touching any real citizen's record. Every place, unit and person is
-invented (see ``etl.demo_city``); phone numbers are random.
+invented (see ``etl.democity.city``); phone numbers are random.
 
 What gets written, in load order (file names sort by month):
 
 - ``yunxi_12345_YYYY-MM.csv`` / ``.xlsx``, one snapshot export per month, rotating between three
-  vendor dialects (``etl.demo_export``): GBK CSV, XLSX with a title row, UTF-8-with-BOM CSV. An XLSX
+  vendor dialects (``etl.democity.export``): GBK CSV, XLSX with a title row, UTF-8-with-BOM CSV. An XLSX
   month with more than ``XLSX_MAX_ROWS`` rows is written as plain UTF-8 CSV instead (same vendor-B
   headers and text timestamps): xlsxwriter needs about 4 µs per cell, 11 s for 100 000 rows.
 - ``.demo_manifest.json`` (hidden, so ``etl load DIR/*`` skips it): per file the number of data
-  rows and of each injected messy kind (``etl.demo_messy``), also kept in ``MESSY_EXPECTATIONS``.
+  rows and of each injected messy kind (``etl.democity.messy``), also kept in ``MESSY_EXPECTATIONS``.
 
 Generation is vectorised; the defaults (13 months × 5 000 orders) take a few seconds.
 """
@@ -27,7 +27,8 @@ import numpy as np
 import polars as pl
 import xlsxwriter
 
-from etl.demo_export import (
+from etl.democity import integrity
+from etl.democity.export import (
     DEADLINE_FIELDS,
     TIMESTAMP_FIELDS,
     VENDOR_B,
@@ -37,9 +38,9 @@ from etl.demo_export import (
     snapshot,
     without_extension,
 )
-from etl.demo_messy import KINDS, inject
-from etl.demo_orders import generate_orders, month_starts
-from etl.demo_problems import with_planted, write_truth
+from etl.democity.messy import KINDS, inject
+from etl.democity.orders import generate_orders, month_starts
+from etl.democity.problems import with_planted, write_truth
 
 DEFAULT_ORDERS_PER_MONTH = 5000
 DEFAULT_END_MONTH = "2026-10"  # the last complete month of the demo period
@@ -71,8 +72,7 @@ def write_demo(
     if months < 1 or orders_per_month < 1:
         raise ValueError("months and orders_per_month must be at least 1")
     rng = np.random.default_rng(seed)
-    firsts = month_starts(end, months)
-    truth = with_planted(generate_orders(rng, end, months, orders_per_month), seed, firsts, orders_per_month)
+    firsts, truth = demo_truth(rng, seed, end, months, orders_per_month)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob(f"{FILE_PREFIX}*"):
@@ -91,6 +91,17 @@ def write_demo(
     MESSY_EXPECTATIONS.clear()
     MESSY_EXPECTATIONS.update(expectations)
     return paths
+
+
+def demo_truth(
+    rng: np.random.Generator, seed: int, end: str, months: int, orders_per_month: int
+) -> tuple[list[date], pl.DataFrame]:
+    """The city's orders as they really went (before any export snapshot): the background orders, the
+    planted recurring problems, then the planted exclusions, redos and replies (each its own stream).
+    Also the labelled sample of ``etl.reply_eval``."""
+    firsts = month_starts(end, months)
+    truth = with_planted(generate_orders(rng, end, months, orders_per_month), seed, firsts, orders_per_month)
+    return firsts, integrity.enrich(truth, seed, firsts)
 
 
 def messy_expectations(out_dir: Path) -> dict[str, dict[str, int]]:

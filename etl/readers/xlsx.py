@@ -1,20 +1,17 @@
-"""Excel workbooks: the container check (a zip bomb is refused before the parser sees it), the sheets,
-and a sheet's cells as text. calamine (through Polars and fastexcel) reads the sheet whole: an XLSX
-holds at most 1,048,576 rows, and the load checks the frame in slices like any other file."""
+"""Excel workbooks: the container checked against zip bombs (``zipguard``), the sheets listed and
+picked, and a sheet read as text cells by calamine (fastexcel, through Polars)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 
 from etl.readers.cells import fold_unnamed
-from etl.readers.problems import ReadError
-from etl.zipguard import ContainerError, check_xlsx_container
+from etl.readers.source import ReadError, SourceFile
+from etl.readers.zipguard import ContainerError, check_xlsx_container
 
-if TYPE_CHECKING:
-    from etl.readers.source import SourceFile
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 
 
 def check_excel_container(path: Path) -> None:
@@ -39,7 +36,7 @@ def sheet_names(path: Path) -> list[str]:
 
 
 def pick_sheet(path: Path, sheet: str | int | None) -> str:
-    """The sheet a profile names (by name or 0-based index), or the first one."""
+    """The sheet a profile names (by name or index), the first when it names none."""
     names = sheet_names(path)
     if sheet is None or sheet == "":
         return names[0]
@@ -51,8 +48,8 @@ def pick_sheet(path: Path, sheet: str | int | None) -> str:
     raise ReadError(f"Excel 文件 {path.name} 中没有工作表「{sheet}」；现有工作表：{'、'.join(names)}")
 
 
-def preview_sheet(src: SourceFile, n_rows: int) -> list[list[str]]:
-    """The first rows of the sheet as text from its first row, blank rows included."""
+def preview_excel(src: SourceFile, n_rows: int) -> list[list[str]]:
+    """``preview_rows`` of a worksheet: the first ``n_rows`` rows from its first, blank or not."""
     try:
         frame = pl.read_excel(
             src.path,
@@ -68,8 +65,8 @@ def preview_sheet(src: SourceFile, n_rows: int) -> list[list[str]]:
     return [["" if v is None else str(v) for v in row] for row in frame.rows()]
 
 
-def read_sheet(src: SourceFile, header_row: int) -> pl.DataFrame:
-    """Every row under the header, every cell as text (empty -> null)."""
+def read_excel_frame(src: SourceFile, header_row: int) -> pl.DataFrame:
+    """``read_frame`` of a worksheet: every row under the header, every column as text."""
     try:
         return fold_unnamed(
             pl.read_excel(

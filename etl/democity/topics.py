@@ -4,7 +4,7 @@ Topics are what a prefecture hotline really hears most (property management, wag
 water and power cuts, heating …), each mapped to the units that plausibly handle it so the unit
 rankings and the hot-topic pages tell a coherent story. Templates are short sentences with place
 slots ({p} county+township, {e} estate, {r} road) so that word segmentation finds meaningful hot
-words. Everything is fictional (see ``etl.demo_city``).
+words. Everything is fictional (see ``etl.democity.city``).
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ TOPICS: tuple[Topic, ...] = (
       ("在{p}办理营业执照需要哪些材料", "{p}企业扶持政策申报条件")),
 )  # fmt: skip
 
-# How each appeal type frames the citizen's words (index = etl.demo_city.APPEAL_TYPES).
+# How each appeal type frames the citizen's words (index = etl.democity.city.APPEAL_TYPES).
 TYPE_PREFIX: tuple[str, ...] = (
     "来电人咨询：",
     "来电人求助：",

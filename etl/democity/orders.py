@@ -4,7 +4,7 @@ Generation is vectorised with NumPy (one draw per column, never a Python loop pe
 newcomer's first ``make run`` stays fast and ``--orders-per-month`` can reach real city volumes.
 Times are seconds since 1970 read as Asia/Shanghai wall-clock time (int64 for the call itself,
 float with NaN = "never" for the later events).
-The life cycle itself lives in ``etl.demo_lifecycle``; this module decides who calls, when, about
+The life cycle itself lives in ``etl.democity.lifecycle``; this module decides who calls, when, about
 what and where.
 """
 
@@ -15,11 +15,9 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from etl import demo_city as city
-from etl import demo_lifecycle as life
-from etl import demo_places
-from etl import demo_topics as topics
-from etl.demo_lifecycle import NOT_EVALUATED, RESOLUTIONS, SATISFACTIONS
+from etl.democity import city, places, topics
+from etl.democity import lifecycle as life
+from etl.democity.lifecycle import NOT_EVALUATED, RESOLUTIONS, SATISFACTIONS
 
 DAY = 86_400
 HOUR = 3_600
@@ -219,8 +217,8 @@ def _content(rng: np.random.Generator, o: dict, phones: pl.Series) -> pl.Series:
         {
             "t": _pick(tuple(templates), o["topic"] * 2 + o["template"]),
             "p": place,
-            "e": demo_places.estate_names(o["township"], rng.integers(0, demo_places.PER_TOWNSHIP, n)),
-            "r": demo_places.road_names(o["township"], rng.integers(0, demo_places.PER_TOWNSHIP, n)),
+            "e": places.estate_names(o["township"], rng.integers(0, places.PER_TOWNSHIP, n)),
+            "r": places.road_names(o["township"], rng.integers(0, places.PER_TOWNSHIP, n)),
             "pre": _pick((*topics.TYPE_PREFIX, topics.REPEAT_PREFIX), prefix),
             "suf": _pick(topics.TYPE_SUFFIX, o["appeal"]),
             "tel": pl.select(pl.when(pl.Series(rng.random(n) < 0.03)).then("，联系电话" + phones)).to_series(),

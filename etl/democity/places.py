@@ -16,7 +16,7 @@ import functools
 import numpy as np
 import polars as pl
 
-from etl import demo_city as city
+from etl.democity import city
 
 PER_TOWNSHIP = 60
 ESTATE_HEADS = (
@@ -45,13 +45,13 @@ def _names(heads: tuple[str, ...], tails: tuple[str, ...], seed: int) -> tuple[t
 
 @functools.cache
 def estates() -> tuple[tuple[str, ...], ...]:
-    """Per township (in ``demo_city`` order) its estates."""
+    """Per township (in ``city`` order) its estates."""
     return _names(ESTATE_HEADS, ESTATE_TAILS, 20_260_116)
 
 
 @functools.cache
 def roads() -> tuple[tuple[str, ...], ...]:
-    """Per township (in ``demo_city`` order) its roads."""
+    """Per township (in ``city`` order) its roads."""
     return _names(ROAD_HEADS, ROAD_TAILS, 20_260_117)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from etl import demo_city as city
+from etl.democity import city
 
 DAY = 86_400.0
 HOUR = 3_600.0

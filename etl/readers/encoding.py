@@ -1,4 +1,4 @@
-"""Which encoding a CSV is in, when it is not UTF-8: GB18030 (GBK) or a single-byte Western one.
+"""Which encoding a CSV is in: a BOM, UTF-8, or else GB18030 (GBK) or a single-byte Western one.
 
 Any byte string decodes as GB18030 somehow, so "it is not UTF-8" used to mean GB18030, and a
 Windows-1252 export loaded as ``Dorch閟ter`` without a word. Two opinions now decide:
@@ -11,13 +11,19 @@ Windows-1252 export loaded as ``Dorch閟ter`` without a word. Two opinions now d
 When they agree the choice is silent; when they do not, the file is read by the byte-pair choice
 and a warning says which encoding was assumed and how to force another (a profile's
 ``[read] encoding``, any codec Python knows).
+
+All of it is judged from the first 64 KiB of the file (``sniff_encoding``).
 """
 
 from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from pathlib import Path
 
+from etl.readers.source import ReadError
+
+SNIFF_BYTES = 64 * 1024
 # At or above this share of GB2312 pairs the bytes look Chinese (real exports: ~100 %; a name with rare
 # characters such as 镕 lowers it), below it Western (Western text: 0-20 %, accented letter pairs like "öß").
 WESTERN_SHARE = 0.5
@@ -91,3 +97,27 @@ def guess_legacy(head: bytes, name: str) -> Guess:
         f"文件 {name} 的编码无法确定（{why}），已按 {NAMES.get(chosen, chosen)} 读取。"
         f'如果文字成了乱码，请在导入配置的 [read] 中写明 encoding，例如 encoding = "{"cp1252" if chosen == "gb18030" else "gb18030"}"',
     )
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding ``sniff_encoding`` picks."""
+    return sniff_encoding(path).encoding
+
+
+def sniff_encoding(path: Path) -> Guess:
+    """BOM -> utf-8-sig; the first 64 KiB decode as UTF-8 (a cut character allowed) -> utf-8; else
+    GB18030 or a single-byte Western encoding, as ``guess_legacy`` judges (with a warning when unsure)."""
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        return Guess("utf-8-sig")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ReadError(
+            f"文件 {path.name} 是 UTF-16 编码（Excel 的「Unicode 文本」），不是逗号分隔的 CSV："
+            "请在 Excel 中另存为「CSV UTF-8（逗号分隔）」后重新导入。"
+        )
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return Guess("utf-8")
+    except UnicodeDecodeError:
+        return guess_legacy(head, path.name)

@@ -28,15 +28,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from etl import demo_city as city
-from etl import demo_lifecycle as life
-from etl import demo_places as places
-from etl import demo_topics as topics
-from etl.demo_orders import DAY, HOUR, HOUR_WEIGHTS, PHONE_PREFIXES, epoch, order_ids, to_frame
+from etl.democity import city, places, topics
+from etl.democity import lifecycle as life
+from etl.democity.orders import DAY, HOUR, HOUR_WEIGHTS, PHONE_PREFIXES, epoch, order_ids, to_frame
 
 TRUTH_FILE = ".demo_truth.json"
 PROBLEMS_PER_5000 = 8
-APPEALS = (0, 1, 2)  # 咨询, 求助, 投诉 (demo_city.APPEAL_TYPES)
+APPEALS = (0, 1, 2)  # 咨询, 求助, 投诉 (city.APPEAL_TYPES)
 APPEAL_SHARE = (0.1, 0.3, 0.6)
 
 
@@ -150,7 +148,7 @@ def _spikes(rng: np.random.Generator, firsts: list[date], scale: float, first_ke
 
 
 def _calls(rng: np.random.Generator, problems: list[_Problem], bounds: np.ndarray) -> dict:
-    """The call dict ``etl.demo_orders`` builds for background orders, plus the truth and the place."""
+    """The call dict ``etl.democity.orders`` builds for background orders, plus the truth and the place."""
     parts = []
     for p in problems:
         n = len(p.times)
@@ -238,7 +236,7 @@ def write_truth(
     out_dir: Path, truth: pl.DataFrame, orders_per_month: int, end_month: str, months: int, seed: int
 ) -> Path:
     """``.demo_truth.json``: which orders the generator made about the same problem and which spikes it
-    planted (the measure for ``etl.demo_eval``). Hidden, so ``etl load DIR/*`` never loads it."""
+    planted (the measure for ``etl.democity.eval``). Hidden, so ``etl load DIR/*`` never loads it."""
     planted = truth.filter(pl.col("problem_id").is_not_null())
     problems = planted.group_by("problem_id").agg(
         pl.col("county").first(), pl.col("township").first(), pl.col("category_l3").mode().first(),
@@ -255,10 +253,20 @@ def write_truth(
         "orders": {oid: [p, s] for oid, p, s in planted.select("order_id", "problem_id", "spike_id").iter_rows()},
         "problems": problems.to_dicts(),
         "spikes": spikes,
+        # a redo (重办) is the caller's second order about the same matter: the same thing, as a planted problem is
+        "redo": dict(_redo_links(truth)),
     }
     path = Path(out_dir) / TRUTH_FILE
     path.write_text(json.dumps(body, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     return path
+
+
+def _redo_links(truth: pl.DataFrame) -> list[tuple[str, str]]:
+    """(redo order, the order it redoes) for every redo the generator made (``etl.democity.integrity``)."""
+    if "original_order_id" not in truth.columns:
+        return []
+    links = truth.filter(pl.col("original_order_id").is_not_null()).select("order_id", "original_order_id")
+    return list(links.iter_rows())
 
 
 def read_truth(out_dir: Path) -> dict:

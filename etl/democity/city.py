@@ -88,7 +88,7 @@ DEPARTMENTS: tuple[Department, ...] = (
 
 DEPARTMENT_INDEX: dict[str, int] = {d.name: i for i, d in enumerate(DEPARTMENTS)}
 
-# Estates and roads are per township: etl.demo_places.
+# Estates and roads are per township: etl.democity.places.
 SURNAMES: tuple[str, ...] = tuple("张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董")
 CHANNELS: tuple[str, ...] = ("电话", "网络", "微信", "APP")
 CHANNEL_WEIGHTS: tuple[float, ...] = (0.70, 0.12, 0.10, 0.08)
