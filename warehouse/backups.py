@@ -19,6 +19,9 @@ from typing import Any
 
 import duckdb
 
+from labels import t
+from warehouse import parts
+
 DEFAULT_KEEP = 5
 UPLOAD_PREFIX = "hotline-upload-"  # the data page's private temp folders (pages/components/upload.py)
 
@@ -75,25 +78,69 @@ def list_backups(db_path: Path) -> list[Backup]:
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
+REPLACED = ".replaced-"  # the live file a restore put aside (it stays readable: its parts are kept too)
+
+
+def kept_heads(db_path: Path) -> list[Path]:
+    """Every kept version of the warehouse besides the live file: the backups and the files restores put
+    aside. A part file any of them lists is never deleted (warehouse.parts.collect_garbage)."""
+    return [b.path for b in list_backups(db_path)] + sorted(db_path.parent.glob(f"{db_path.name}{REPLACED}*"))
+
+
 def prune(db_path: Path) -> None:
     for old in list_backups(db_path)[keep_count() :]:
         old.path.unlink(missing_ok=True)
 
 
-def verify(db_path: Path) -> None:
-    """Open read-only and read every table in full, so DuckDB checks every block's checksum."""
+def verify(db_path: Path, live: Path | None = None) -> None:
+    """Open read-only and read every table in full, so DuckDB checks every block's checksum; then every
+    part file the version lists (warehouse.parts: the orders), which sit beside ``live``, the live
+    warehouse file (default ``db_path``; a kept version under backups/ reads the live file's parts)."""
     try:
         con = duckdb.connect(str(db_path), read_only=True)
     except duckdb.Error as exc:
         raise WarehouseCorruptError(corrupt_message(db_path, exc)) from None
     try:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        for table in tables:
-            con.sql(f'SELECT * FROM "{table}"').to_arrow_table()  # names come from the catalogue
+        _read_every_table(con)
+        listed = [name for name, _fct in parts.listed(con)]
     except duckdb.Error as exc:
         raise WarehouseCorruptError(corrupt_message(db_path, exc)) from None
     finally:
         con.close()
+    live = live or db_path
+    for name in listed:
+        verify_part(parts.parts_dir(live) / name, live)
+
+
+def _read_every_table(con: duckdb.DuckDBPyConnection) -> None:
+    tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+    for table in tables:
+        con.sql(f'SELECT * FROM "{table}"').to_arrow_table()  # names come from the catalogue
+
+
+def verify_part(path: Path, live: Path) -> None:
+    """The part file exists, opens and reads in full; else WarehouseCorruptError naming it and what to
+    do (in Chinese and English: the command line speaks both)."""
+    if not path.is_file():
+        raise WarehouseCorruptError(part_message(live, path, "part_missing"))
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseCorruptError(part_message(live, path, "part_broken", exc)) from None
+    try:
+        _read_every_table(con)
+    except duckdb.Error as exc:
+        raise WarehouseCorruptError(part_message(live, path, "part_broken", exc)) from None
+    finally:
+        con.close()
+
+
+def part_message(live: Path, path: Path, problem: str, exc: Exception | None = None) -> str:
+    error = str(exc).splitlines()[0] if exc is not None else ""
+    return " / ".join(
+        t("part_unreadable", lang).format(db=live, part=path, problem=t(problem, lang).format(error=error))
+        for lang in ("zh", "en")
+    )
 
 
 def corrupt_message(db_path: Path, exc: Exception) -> str:
@@ -115,9 +162,9 @@ def restore(db_path: Path, which: int = 0) -> Backup:
     if not 0 <= which < len(versions):
         raise ValueError(f"只有 {len(versions)} 个备份（0 = 最新）")
     chosen = versions[which]
-    verify(chosen.path)
+    verify(chosen.path, db_path)  # and every part it lists is there: a restored version finds its orders
     if db_path.exists():
-        broken = db_path.with_name(f"{db_path.name}.replaced-{dt.datetime.now():%Y%m%dT%H%M%S}")
+        broken = db_path.with_name(f"{db_path.name}{REPLACED}{dt.datetime.now():%Y%m%dT%H%M%S}")
         os.replace(db_path, broken)
     tmp = db_path.with_name(f".{db_path.name}.restoring")
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))

@@ -53,7 +53,9 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     verify(path)
-    print(f"{path}：完好（每张表都已完整读取并校验）")
+    print(
+        f"{path}：完好（每张表和所列的每个分区文件都已完整读取并校验）/ intact (every table and every listed part read in full)"
+    )
     return 0
 
 
@@ -111,7 +113,7 @@ def add_users(sub: argparse._SubParsersAction) -> None:
 
 
 def add_check(sub: argparse._SubParsersAction) -> None:
-    _db(sub.add_parser("check", help="read every table in full to detect a corrupt warehouse"))
+    _db(sub.add_parser("check", help="read every table and every part file in full to detect a corrupt warehouse"))
 
 
 def add_backups(sub: argparse._SubParsersAction) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import parts
-from warehouse.backups import WarehouseCorruptError, corrupt_message, keep_version, list_backups
+from warehouse.backups import WarehouseCorruptError, corrupt_message, keep_version, kept_heads
 
 DEFAULT_DB = Path("data/hotline.duckdb")
 DDL_DIR = Path(__file__).parent / "sql" / "ddl"
@@ -189,7 +189,7 @@ def writer(
                 os.kill(os.getpid(), 9)
             keep_version(path)
             os.replace(tmp, path)
-            parts.collect_garbage(path, live, [b.path for b in list_backups(path)])
+            parts.collect_garbage(path, live, kept_heads(path))
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()

@@ -14,6 +14,7 @@ import pytest
 
 from etl.load import load_files
 from warehouse.backups import WarehouseCorruptError, list_backups, restore, verify
+from warehouse import parts
 from warehouse.connection import WarehouseBusyError, connect_read, load_lock
 from tests.conftest import order_row, write_csv
 
@@ -65,7 +66,7 @@ def test_sigkill_while_reading_writing_refreshing_and_just_before_the_swap_loses
     tmp_path: Path, db: Path
 ) -> None:
     load_files([write_csv(tmp_path / "base.csv", [order_row(f"K{i}") for i in range(50)])], db=db)
-    before = count(db)
+    before, listed = count(db), parts.referenced_parts(db)
     big = write_csv(tmp_path / "big.csv", [order_row(f"B{i}") for i in range(20000)])
     other = write_csv(tmp_path / "other.csv", [order_row(f"C{i}") for i in range(1000)])
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -82,13 +83,18 @@ def test_sigkill_while_reading_writing_refreshing_and_just_before_the_swap_loses
         assert reached == stage, f"the load never stopped at {stage!r} (it said {reached!r})"
         assert proc.returncode == -signal.SIGKILL
         assert count(db) == before, stage
+        assert parts.referenced_parts(db) == listed, stage  # the killed load's part is listed nowhere
+        verify(db)  # and every listed part is whole
     env_crash = {**env, "HOTLINE_CRASH_BEFORE_SWAP": "1"}  # everything written, killed at the last moment
     proc = subprocess.run(_load_cmd(other, db), cwd=ROOT, env=env_crash, capture_output=True)
     assert proc.returncode == -signal.SIGKILL
-    assert count(db) == before
+    assert count(db) == before and parts.referenced_parts(db) == listed
     summary = load_files([big, other], db=db)  # and the next load succeeds, cleaning the half-written copy
     assert summary.loaded + summary.unchanged == 21000
     assert not list(db.parent.glob(".*loading*"))
+    # and the part files the killed loads began are gone: every part file is one a kept version lists
+    kept = set().union(*(parts.referenced_parts(h) for h in [db, *(b.path for b in list_backups(db))]))
+    assert {p.name for p in parts.parts_dir(db).glob("part-*")} == kept
 
 
 def test_a_second_load_waits_and_is_refused_clearly(tmp_path: Path, db: Path, monkeypatch) -> None:
