@@ -246,22 +246,35 @@ def settings_path() -> Path:
     return Path(env) if env else DEFAULT_SETTINGS_PATH
 
 
+def read_toml(
+    path: str | os.PathLike[str] | None, env: str | None, default: Path, what: str
+) -> tuple[Path, dict[str, Any] | None]:
+    """The settings file named, else ``$env``, else ``default``, parsed: every settings file is found and
+    read the same way. ``None`` when the default file is missing (the caller's defaults apply); a
+    file that was named (argument or environment) must exist, since silently falling back to
+    defaults would work under rules nobody chose. ``what`` names the file in the messages."""
+    named = os.environ.get(env) if env else None
+    explicit = path is not None or named is not None
+    p = Path(path) if path is not None else Path(named or default)
+    if not p.exists():
+        if explicit:
+            raise SettingsError(f"{what}不存在 (file not found): {p}")
+        return p, None
+    try:
+        return p, tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{p}: TOML 格式错误 (invalid TOML): {exc}") from exc
+
+
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     """Read and validate the settings file (``HOTLINE_SETTINGS`` or config/settings.toml).
 
     A missing default file gives the SPEC defaults; a missing file that was named explicitly is an
     error, since silently assessing with defaults would publish numbers under the wrong rules.
     """
-    explicit = path is not None or "HOTLINE_SETTINGS" in os.environ
-    p = Path(path) if path is not None else settings_path()
-    if not p.exists():
-        if explicit:
-            raise SettingsError(f"设置文件不存在 (settings file not found): {p}")
+    p, data = read_toml(path, "HOTLINE_SETTINGS", DEFAULT_SETTINGS_PATH, "设置文件")
+    if data is None:
         return Settings(units_file=PROJECT_ROOT / "config" / "units.csv", time_limits_file=DEFAULT_TIME_LIMITS)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{p}: TOML 格式错误 (invalid TOML): {exc}") from exc
     return parse_settings(data, source=p)
 
 
