@@ -15,12 +15,12 @@ from collections.abc import Callable
 import duckdb
 import polars as pl
 
+from reports.evidence import build_evidence_pack
 from warehouse import backlog, county, quality, queries
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.desk import BACKLOG, fetch_map_values
 from warehouse.drilldown import fetch_orders
-from warehouse.evidence import build_evidence_pack
 from warehouse.hotwords import fetch_hot_words
 from warehouse.metrics import fetch_build_info, fetch_monthly
 from warehouse.queries import default_period

@@ -17,7 +17,8 @@ import polars as pl
 import streamlit as st
 
 from pages.components.data import _con
-from warehouse import evidence, hotwords, integrity_figures, quality, queries_orders
+from reports import evidence
+from warehouse import hotwords, integrity_figures, quality, queries_orders
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 

@@ -20,7 +20,7 @@ from warehouse.backlog import fetch_backlog
 from warehouse.calendar import Period
 from warehouse.cluster_views import fetch_cluster_orders
 from warehouse.drilldown import fetch_orders
-from warehouse.evidence import build_evidence_pack
+from reports.evidence import build_evidence_pack
 from warehouse.hotwords import fetch_hot_words
 from warehouse.integrity_orders import fetch_exclusions, fetch_review_sample
 from warehouse.quality import fetch_cell_warnings, fetch_quarantine_rows

@@ -14,7 +14,7 @@ from etl.load import load_files
 from tests.conftest import HEADER, order_row, write_csv
 from warehouse.access import Viewer
 from warehouse.calendar import Period
-from warehouse.evidence import SHEETS, build_evidence_pack
+from reports.evidence import SHEETS, build_evidence_pack
 from warehouse.queries_orders import ORDER_LISTS
 from warehouse.rankings import fetch_ranking, fetch_totals
 

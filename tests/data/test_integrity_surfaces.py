@@ -115,7 +115,7 @@ def test_the_evidence_pack_lists_exclusions_with_reason_and_approver_and_the_rev
 
     from etl.democity.integrity import REVIEWERS
     from warehouse.access import Viewer
-    from warehouse.evidence import SHEETS, build_evidence_pack
+    from reports.evidence import SHEETS, build_evidence_pack
     from warehouse.settings import load_settings
 
     oversight = Viewer("oversight", "test")

@@ -70,7 +70,7 @@ def test_a_weight_change_shows_the_same_score_on_every_surface(
     from reports.assemble import assemble_report
     from warehouse.calendar import Period
     from warehouse.access import Viewer
-    from warehouse.evidence import build_evidence_pack
+    from reports.evidence import build_evidence_pack
     from warehouse.metrics import fetch_monthly
     from warehouse.queries_orders import fetch_unit_ranking_row, fetch_unit_trend
     from warehouse.rankings import fetch_ranking, fetch_totals

@@ -21,7 +21,7 @@ from warehouse.alerts import fetch_alert_orders, fetch_alerts
 from warehouse.calendar import Period
 from warehouse.cluster_views import fetch_cluster_orders, fetch_clusters
 from warehouse.clusters import find_clusters
-from warehouse.evidence import build_evidence_pack
+from reports.evidence import build_evidence_pack
 
 PUBLIC = Viewer("public", "gong")
 ANALYST = Viewer("analyst", "ana")

@@ -21,7 +21,7 @@ from warehouse.__main__ import main as wh
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.connection import connect_read
-from warehouse.evidence import build_evidence_pack
+from reports.evidence import build_evidence_pack
 from warehouse.settings import DEFAULT_SETTINGS_PATH
 
 REASON = "申诉通过：市卫生健康委员会 4 件工单考核豁免"
