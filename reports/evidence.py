@@ -25,21 +25,16 @@ from warehouse.alerts import fetch_unit_alerts
 from warehouse.calendar import Period
 from warehouse.casemix import casemix_sentence, casemix_sheet, unit_casemix
 from warehouse.cluster_views import problems_sheet
+from warehouse.intake import fetch_is_demo
 from warehouse.integrity_orders import integrity_sheets
 from warehouse.metrics import fetch_build_info
+from warehouse.order_lists import ORDER_LISTS, fetch_order_lists
 from warehouse.problem_settings import load_problem_settings
-from warehouse.queries import fetch_is_demo
-from warehouse.queries_orders import (
-    ORDER_LISTS,
-    fetch_order_lists,
-    fetch_unit_categories,
-    fetch_unit_ranking_row,
-    fetch_unit_trend,
-)
 from warehouse.rankings import fetch_totals
 from warehouse.record_diff import history_summary, rank_history, record_summary
 from warehouse.registry import FIELD_INPUTS, METRIC_BY_KEY, RATES, get_level
 from warehouse.settings import load_settings
+from warehouse.unit_profile import fetch_unit_categories, fetch_unit_ranking_row, fetch_unit_trend
 
 MAX_LIST_ROWS = 20_000
 TREND_MONTHS = 13

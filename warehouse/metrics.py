@@ -299,6 +299,16 @@ def count_columns(basis: str) -> str:
     )
 
 
+def rated_count_columns(*keys: str) -> str:
+    """SELECT columns (:func:`count_column`) of every registry count ``warehouse.scoring.rate_row`` needs
+    for ``keys`` at any grain: the counts named, what their figures require, and the bases those
+    requirements are measured against. For tables that rate per category as the league table rates per unit."""
+    needs = [n for k in keys for n in METRIC_BY_KEY[k].needs if n]
+    bases = [METRIC_BY_KEY[n].base for n in needs if METRIC_BY_KEY[n].base]
+    inputs = dict.fromkeys([k for k in keys if not METRIC_BY_KEY[k].is_rate] + needs + bases)
+    return ", ".join(count_column(METRIC_BY_KEY[k]) for k in inputs)
+
+
 def _fct_sql(settings: Settings) -> str:
     """fct_work_orders.sql with one is_<x>_measurable column per registry *_measurable_count: the order's
     source file carries all (or, for some, any) of its input fields, or a proxy's. The tests run once per

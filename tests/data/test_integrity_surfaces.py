@@ -114,8 +114,8 @@ def test_the_evidence_pack_lists_exclusions_with_reason_and_approver_and_the_rev
     import io
 
     from etl.democity.integrity import REVIEWERS
-    from warehouse.access import Viewer
     from reports.evidence import SHEETS, build_evidence_pack
+    from warehouse.access import Viewer
     from warehouse.settings import load_settings
 
     oversight = Viewer("oversight", "test")
