@@ -32,6 +32,7 @@ from warehouse.calendar import build_calendar
 from warehouse.limits import limit_params, read_limits
 from warehouse.metric_defs import Metric
 from warehouse.published import LIVE, PUBLISHED, monthly_rows
+from warehouse.published_rules import check_rules
 from warehouse.registry import ALL_LEVELS, MEASURABLE, METRIC_BY_KEY, METRICS, Level, table_level
 from warehouse.replies import read_rules, sql_case
 from warehouse.settings import APPEAL_TYPES, Settings, load_settings
@@ -175,8 +176,6 @@ def refresh(con: duckdb.DuckDBPyConnection, first_load_id: int, settings: Settin
 def _build(
     con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None, reopening: tuple[str, ...] = ()
 ) -> str:
-    from warehouse.publish import check_rules  # publishing reads the tables this module builds
-
     check_rules(con, settings, reopening)  # a published month's rules are fixed by its record
     # Every reader orders explicitly; without insertion order DuckDB writes the big tables in parallel.
     (ordered,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0]
