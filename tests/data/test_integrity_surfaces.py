@@ -81,9 +81,10 @@ def test_a_real_export_without_the_fields_reads_not_available(external: Path, db
 def test_the_bulletin_has_the_integrity_tables_and_names_the_redo_unit(demo_con) -> None:
     from reports.assemble import assemble_report
     from reports.document import document_blocks
+    from reports.formatting import fmt_pct
     from reports.issued_tables import issued_tables
     from reports.issued_text import integrity_sentence
-    from reports.narrative import build_narrative, fmt_pct
+    from reports.narrative import build_narrative
     from reports.tables import build_tables
 
     report = assemble_report(demo_con, "2026-09")
