@@ -18,7 +18,7 @@ import json, statistics, sys, time
 import duckdb
 from bench.calls import CALL_LISTS
 from warehouse.calendar import Period
-from warehouse.queries import default_period
+from warehouse.periods import default_period
 from warehouse.rankings import fetch_ranking
 
 db, runs = sys.argv[1], int(sys.argv[2])

@@ -39,8 +39,8 @@ import polars as pl
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.drilldown import mask_for, scope_clauses
+from warehouse.order_lists import LIST_COLUMNS
 from warehouse.problem_settings import AlertSettings, load_problem_settings
-from warehouse.queries_orders import LIST_COLUMNS
 from warehouse.registry import get_level
 from warehouse.stats import binomial_upper
 

@@ -27,8 +27,8 @@ from warehouse.calendar import Period
 from warehouse.clusters import ClusterSet, find_clusters
 from warehouse.drilldown import mask_for, scope_clauses
 from warehouse.masking import mask_text
+from warehouse.order_lists import LIST_COLUMNS
 from warehouse.problem_settings import ClusterSettings
-from warehouse.queries_orders import LIST_COLUMNS
 from warehouse.registry import get_level
 
 PUBLIC_DROP = ("place",)

@@ -7,6 +7,7 @@ person fixing it is an analyst with a text editor, not a programmer with a trace
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import hashlib
@@ -14,6 +15,7 @@ import json
 import os
 import tomllib
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -281,12 +283,69 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
 def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings:
     """Validate a parsed TOML document; unknown keys are errors (they are usually typos). The top-level
     rules hold from the beginning; each ``[[rule_changes]]`` entry changes some of them from a month on."""
-    from warehouse.rule_sets import parse_rule_changes
-
     base = {k: v for k, v in data.items() if k != "rule_changes"}
     first = _parse_one(base, source)
-    later = parse_rule_changes(data.get("rule_changes", []), base, str(source or "<settings>"), _parse_one)
+    later = _parse_rule_changes(data.get("rule_changes", []), base, str(source or "<settings>"), _parse_one)
     return replace(first, rule_sets=later)
+
+
+_ENTRY_KEYS = ("from", "note")
+
+
+def _parse_rule_changes(
+    changes: Any, base: dict[str, Any], src: str, parse_one: Callable[[dict[str, Any]], Settings]
+) -> tuple[Settings, ...]:
+    """The later rule sets, in order of their months; an error names the entry and the key."""
+    if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
+        raise SettingsError(
+            f'{src}: rule_changes 必须写成 [[rule_changes]] 表 (use [[rule_changes]] tables with from = "YYYY-MM")'
+        )
+    raw = copy.deepcopy(base)
+    raw.setdefault("targets", dict(DEFAULT_TARGETS))  # a change of one target keeps the default others
+    out: list[Settings] = []
+    for number, change in enumerate(changes, start=1):
+        where = f"{src}: rule_changes 第 {number} 项"
+        month = _rule_month(change.get("from"), where)
+        if out and month <= out[-1].effective_from:  # type: ignore[operator]
+            raise SettingsError(
+                f"{where}: from 必须晚于上一项的 {out[-1].effective_from:%Y-%m} (entries in order of from)"
+            )
+        unknown = [k for k in change if k not in (*_ENTRY_KEYS, *RULE_KEYS)]
+        if unknown:
+            raise SettingsError(
+                f"{where}（from = {month:%Y-%m}）: 设置项 {unknown[0]} 不能按月份变更或未知 "
+                f"(a rule change may set: {', '.join(RULE_KEYS)})"
+            )
+        note = change.get("note", "")
+        if not isinstance(note, str):
+            raise SettingsError(f"{where}: note 必须是字符串 (must be a string)")
+        raw = _merged_tables(raw, {k: v for k, v in change.items() if k not in _ENTRY_KEYS})
+        try:
+            rules = parse_one(raw)
+        except SettingsError as exc:
+            raise SettingsError(f"{where}（from = {month:%Y-%m}）: {str(exc).removeprefix('<settings>: ')}") from None
+        out.append(replace(rules, effective_from=month, rule_note=note.strip()))
+    return tuple(out)
+
+
+def _rule_month(value: Any, where: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(str(value), "%Y-%m").date()
+    except ValueError:
+        raise SettingsError(
+            f'{where}: from 应为 "YYYY-MM"（生效月份 / the month it takes effect）, got {value!r}'
+        ) from None
+
+
+def _merged_tables(old: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """``old`` with ``change`` written over it; tables key by key (a change names only what changes)."""
+    out = copy.deepcopy(old)
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged_tables(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
 
 
 def _parse_one(data: dict[str, Any], source: Path | None = None) -> Settings:

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from reports.evidence import build_evidence_pack
 from tests.access_city import DEPARTMENTS, EXTRA_CELLS, HEADERLESS, MONTH, OTHER, OWN, STATUS_WITH_PHONE, build_city
 from tests.access_city import secrets as city_secrets
 from warehouse.access import OrderAccessError, Viewer
@@ -20,13 +21,12 @@ from warehouse.backlog import fetch_backlog
 from warehouse.calendar import Period
 from warehouse.cluster_views import fetch_cluster_orders
 from warehouse.drilldown import fetch_orders
-from warehouse.evidence import build_evidence_pack
 from warehouse.hotwords import fetch_hot_words
+from warehouse.intake import fetch_load_history
 from warehouse.integrity_orders import fetch_exclusions, fetch_review_sample
+from warehouse.order_lists import fetch_order_list, fetch_order_lists
 from warehouse.quality import fetch_cell_warnings, fetch_quarantine_rows
-from warehouse.queries import fetch_load_history
-from warehouse.queries_admin import fetch_raw_order
-from warehouse.queries_orders import fetch_order_list, fetch_order_lists
+from warehouse.raw_orders import fetch_raw_order
 
 PERIOD = Period.month(MONTH)
 PUBLIC = Viewer("public", "gong")

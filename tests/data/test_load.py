@@ -21,8 +21,8 @@ from etl.load import load_files
 from tests.conftest import HEADER, counts, csv_text, order_row, query, write_csv
 from warehouse.access import Viewer
 from warehouse.calendar import Period
+from warehouse.periods import default_period, fetch_intake_months, fetch_months, latest_complete_month
 from warehouse.quality import fetch_cell_warnings
-from warehouse.queries import default_period, fetch_intake_months, fetch_months, latest_complete_month
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -148,7 +148,8 @@ def test_without_a_dispatch_time_no_order_looks_answered_directly(tmp_path: Path
 def test_category_tables_say_not_available_not_zero(tmp_path: Path, db: Path) -> None:
     """The unit profile's category table and the category issues had their own sums: a source without a
     return count showed 退单 0 and 退单率 0 % per category. They now go through the one rate function."""
-    from warehouse.queries_orders import fetch_category_issues, fetch_unit_categories
+    from warehouse.hot_topics import fetch_category_issues
+    from warehouse.unit_profile import fetch_unit_categories
 
     no_returns = [h for h in HEADER if h != "退单次数"]
     load_files([write_csv(tmp_path / "a.csv", _dept("A", "水务局", 5), header=no_returns)], db=db)

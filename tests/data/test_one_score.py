@@ -68,12 +68,12 @@ def test_a_weight_change_shows_the_same_score_on_every_surface(
     warehouse: Path, capsys: pytest.CaptureFixture
 ) -> None:
     from reports.assemble import assemble_report
-    from warehouse.calendar import Period
+    from reports.evidence import build_evidence_pack
     from warehouse.access import Viewer
-    from warehouse.evidence import build_evidence_pack
+    from warehouse.calendar import Period
     from warehouse.metrics import fetch_monthly
-    from warehouse.queries_orders import fetch_unit_ranking_row, fetch_unit_trend
     from warehouse.rankings import fetch_ranking, fetch_totals
+    from warehouse.unit_profile import fetch_unit_ranking_row, fetch_unit_trend
 
     want, before = _score(ZJ, NEW_WEIGHTS), _score(ZJ, {"response": 0.2, "resolution": 0.4, "satisfaction": 0.4})
     assert want != pytest.approx(before)

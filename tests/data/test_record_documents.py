@@ -16,12 +16,12 @@ from docx import Document
 from etl.__main__ import main as etl_main
 from reports.assemble import assemble_report
 from reports.build import generate_report
+from reports.evidence import build_evidence_pack
 from tests.record_city import first_export, later_export
 from warehouse.__main__ import main as wh
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.connection import connect_read
-from warehouse.evidence import build_evidence_pack
 from warehouse.settings import DEFAULT_SETTINGS_PATH
 
 REASON = "申诉通过：市卫生健康委员会 4 件工单考核豁免"
