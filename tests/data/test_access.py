@@ -144,7 +144,9 @@ def test_free_text_of_order_rows_is_masked_for_all_but_admin(con) -> None:
         assert "13800001111" not in " ".join(orders["status"].drop_nulls()) and "已办结（回访电话138****1111）" in set(
             orders["status"]
         )
-    assert STATUS_WITH_PHONE in set(fetch_orders(con, ADMIN, "county", OWN, PERIOD, "response_rate", "denominator")["status"])
+    assert STATUS_WITH_PHONE in set(
+        fetch_orders(con, ADMIN, "county", OWN, PERIOD, "response_rate", "denominator")["status"]
+    )
 
 
 def _text(frame: pl.DataFrame) -> str:
@@ -189,6 +191,9 @@ def test_an_unknown_role_is_the_public() -> None:
     from warehouse.users import User
 
     assert Viewer.of(User("x", "superuser")) == Viewer("public", "x")
-    assert Viewer.of(User("y", "leader", OWN)).county_scope == OWN and Viewer.of(User("z", "oversight")).county_scope is None
+    assert (
+        Viewer.of(User("y", "leader", OWN)).county_scope == OWN
+        and Viewer.of(User("z", "oversight")).county_scope is None
+    )
     with pytest.raises(ValueError, match="未知角色"):
         Viewer("superuser")

@@ -108,7 +108,9 @@ def test_order_lists_have_as_many_orders_as_the_figures_say(con, month: Period, 
         assert orders.height == row[metric], kind
         assert orders["order_id"].is_unique().all()
         assert not {"citizen_name", "citizen_phone", "content", "citizen_phone_hash"} & set(orders.columns)
-    assert fetch_order_list(con, CITYWIDE, "bounced", level, unit, month, county, limit=2).height == min(2, row["returned_count"])
+    assert fetch_order_list(con, CITYWIDE, "bounced", level, unit, month, county, limit=2).height == min(
+        2, row["returned_count"]
+    )
 
 
 @pytest.mark.parametrize("level", ["department", "township"])
