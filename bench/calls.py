@@ -15,27 +15,25 @@ from collections.abc import Callable
 import duckdb
 import polars as pl
 
-from warehouse import backlog, county, quality, queries
+from reports.evidence import build_evidence_pack
+from warehouse import backlog, county, intake, periods, quality
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.desk import BACKLOG, fetch_map_values
 from warehouse.drilldown import fetch_orders
-from warehouse.evidence import build_evidence_pack
-from warehouse.hotwords import fetch_hot_words
-from warehouse.metrics import fetch_build_info, fetch_monthly
-from warehouse.queries import default_period
-from warehouse.queries_orders import (
+from warehouse.hot_topics import (
     fetch_category_by_county,
     fetch_category_issues,
     fetch_category_risers,
-    fetch_order_lists,
-    fetch_unit_categories,
     fetch_unit_issues,
-    fetch_unit_ranking_row,
-    fetch_unit_trend,
-    fetch_volume_by_month,
 )
+from warehouse.hotwords import fetch_hot_words
+from warehouse.intake import fetch_volume_by_month
+from warehouse.metrics import fetch_build_info, fetch_monthly
+from warehouse.order_lists import fetch_order_lists
+from warehouse.periods import default_period
 from warehouse.rankings import fetch_ranking, fetch_totals
+from warehouse.unit_profile import fetch_unit_categories, fetch_unit_ranking_row, fetch_unit_trend
 
 Call = Callable[[duckdb.DuckDBPyConnection], object]
 # the benchmark reads as the analyst: city-wide, masked (the slower path)
@@ -70,10 +68,10 @@ def _drill(con: duckdb.DuckDBPyConnection, part: str) -> pl.DataFrame:
 
 
 QUERY_CALLS: list[tuple[str, Call]] = [
-    ("frame.is_demo", queries.fetch_is_demo),
+    ("frame.is_demo", intake.fetch_is_demo),
     ("frame.build_info", fetch_build_info),
-    ("frame.months", queries.fetch_months),
-    ("frame.units", queries.fetch_units),
+    ("frame.months", periods.fetch_months),
+    ("frame.units", periods.fetch_units),
     ("overview.totals", lambda con: fetch_totals(con, default_period(con))),
     ("overview.totals_previous", lambda con: fetch_totals(con, default_period(con).previous())),
     ("overview.volume_by_month", lambda con: fetch_monthly(con, "city", end=default_period(con).end)),
@@ -130,8 +128,8 @@ ORDER_CALLS: list[tuple[str, Call]] = [
     ("data.quality_by_month", quality.fetch_quality_by_month),
     ("data.quality_by_file", quality.fetch_quality_by_file),
     ("data.quarantine_rows", lambda con: quality.fetch_quarantine_rows(con, BENCH_VIEWER)),
-    ("data.quarantine_summary", queries.fetch_quarantine_summary),
-    ("data.load_history", lambda con: queries.fetch_load_history(con, BENCH_VIEWER)),
+    ("data.quarantine_summary", intake.fetch_quarantine_summary),
+    ("data.load_history", lambda con: intake.fetch_load_history(con, BENCH_VIEWER)),
 ]
 
 

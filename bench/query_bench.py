@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.calls import CALL_LISTS
 from warehouse.calendar import Period
 from warehouse.connection import open_read_only
-from warehouse.queries import default_period
+from warehouse.periods import default_period
 from warehouse.rankings import fetch_ranking
 
 db, runs = sys.argv[1], int(sys.argv[2])

@@ -16,7 +16,6 @@ hand (``docs/reply_labels_taidi.csv``, keyed by 留言编号: the text stays in 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -26,8 +25,8 @@ import numpy as np
 import polars as pl
 
 from etl.democity.generate import DEFAULT_END_MONTH, DEFAULT_ORDERS_PER_MONTH, demo_truth
+from etl.measures import emit_measures
 from warehouse.replies import ALL_CLASSES, classify, read_rules, scores
-from warehouse.replies_doc import write_measures
 from warehouse.settings import load_settings
 
 TAIDI_LABELS = Path(__file__).resolve().parents[1] / "docs" / "reply_labels_taidi.csv"
@@ -78,10 +77,7 @@ def main(argv: list[str] | None = None) -> int:
                      "command": COMMAND}  # fmt: skip
     if args.taidi:
         out["taidi"] = classify_taidi(Path(args.taidi))
-    json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
-    if args.out:
-        write_measures(out, Path(args.out))
+    emit_measures(out, args.out)
     return 0
 
 

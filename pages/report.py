@@ -15,7 +15,7 @@ from pages.components.filters import period_label
 from pages.components.layout import page_header
 from pages.components.report_data import monthly_report, settings_key
 from warehouse.calendar import Period
-from warehouse.queries import latest_complete_month
+from warehouse.periods import latest_complete_month
 
 MIME = {
     "pdf": "application/pdf",

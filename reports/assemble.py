@@ -20,8 +20,9 @@ from reports.config import ReportConfig, ReportError, load_report_config
 from reports.issued import IssueHeader
 from warehouse import published
 from warehouse.calendar import Period
+from warehouse.intake import fetch_is_demo
 from warehouse.metrics import fetch_build_info, fetch_monthly
-from warehouse.queries import fetch_is_demo, fetch_months
+from warehouse.periods import fetch_months
 from warehouse.rankings import fetch_ranking, fetch_totals_with_previous
 from warehouse.record_diff import record_summary
 from warehouse.registry import RANK_BY

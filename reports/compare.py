@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reports.narrative import RATE_NAMES, fmt_pct, rate_change, score_change
+from reports.formatting import RATE_NAMES, fmt_pct, rate_change, score_change
 from warehouse.registry import get_metric
 
 if TYPE_CHECKING:
     from reports.assemble import ReportData
-    from reports.tables import Table
 
 
 def target_text(totals: dict[str, Any], key: str) -> str:
@@ -36,15 +35,6 @@ def below_text(x: dict[str, Any]) -> str:
     """'满意率 −4.5；按时办结率 −1.2' for the rates below their targets ('' when none)."""
     keys = [k for k in (x.get("below_target") or "").split(",") if k]
     return "；".join(f"{get_metric(k).label_zh} −{fmt_pct(-x[f'{k}_target_gap']).removesuffix('%')}" for k in keys)
-
-
-def below_table(key: str, title: str, rows: list[dict[str, Any]], unit_label: str) -> Table:
-    """The units of a league table below a target, with the gaps: 单位 | 低于目标的率（差距）."""
-    from reports.tables import Cell, Table  # the tables module imports this one
-
-    below = [(Cell(x["unit"]), Cell(below_text(x))) for x in rows if x.get("below_target")]
-    note = "差距为实际值与目标之差（个百分点）；目标按单位所在排名组的设置。"
-    return Table(key, title, (unit_label, "低于目标的率（差距，个百分点）"), below, note, widths=(35, 65))
 
 
 def compare_note(r: ReportData) -> str:

@@ -4,12 +4,11 @@ issuing office, the 文号 pattern, the date and the sign-off. Validated strictl
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from warehouse.settings import PROJECT_ROOT
+from warehouse.settings import PROJECT_ROOT, SettingsError, read_toml
 
 REPORT_CONFIG = PROJECT_ROOT / "config" / "report.toml"
 
@@ -36,12 +35,12 @@ class ReportConfig:
 
 def load_report_config(path: str | os.PathLike[str] | None = None) -> ReportConfig:
     """``HOTLINE_REPORT_CONFIG`` or config/report.toml; a missing default file gives the defaults."""
-    p = Path(path or os.environ.get("HOTLINE_REPORT_CONFIG") or REPORT_CONFIG)
-    if not p.exists():
-        if path is not None or "HOTLINE_REPORT_CONFIG" in os.environ:
-            raise ReportError(f"通报设置文件不存在：{p}")
+    try:
+        p, data = read_toml(path, "HOTLINE_REPORT_CONFIG", REPORT_CONFIG, "通报设置文件")
+    except SettingsError as exc:
+        raise ReportError(str(exc)) from exc
+    if data is None:
         return ReportConfig()
-    data = tomllib.loads(p.read_text(encoding="utf-8"))
     known = set(ReportConfig.__dataclass_fields__)
     unknown = set(data) - known
     if unknown:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reports.narrative import fmt_count, fmt_pct
+from reports.formatting import fmt_count, fmt_pct
 from warehouse.integrity import redo_gap
 from warehouse.registry import get_metric
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from reports.compare import below_table, compare_note, rate_marks, target_text
-from reports.narrative import fmt_count, fmt_pct, fmt_score, rank_change_mark
+from reports.compare import below_text, compare_note, rate_marks, target_text
+from reports.formatting import fmt_count, fmt_pct, fmt_score, rank_change_mark
 from warehouse.registry import get_metric
 from warehouse.scoring import growth
 
@@ -286,6 +286,13 @@ def red_black_table(key: str, entry: dict[str, Any], by: str = "score") -> Table
     figure = "得分" if by == "score" else get_metric(by).label_zh
     header = ("红榜名次", "单位", figure, "黑榜名次", "单位", figure)
     return Table(key, title, header, rows, widths=(9, 27, 12, 9, 27, 12))
+
+
+def below_table(key: str, title: str, rows: list[dict[str, Any]], unit_label: str) -> Table:
+    """The units of a league table below a target, with the gaps: 单位 | 低于目标的率（差距）."""
+    below = [(Cell(x["unit"]), Cell(below_text(x))) for x in rows if x.get("below_target")]
+    note = "差距为实际值与目标之差（个百分点）；目标按单位所在排名组的设置。"
+    return Table(key, title, (unit_label, "低于目标的率（差距，个百分点）"), below, note, widths=(35, 65))
 
 
 def _growth_text(count: int | None, prev: int | None) -> str:

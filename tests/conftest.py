@@ -13,7 +13,7 @@ import pytest
 from etl.democity.generate import write_demo
 from etl.load import load_files
 from warehouse.calendar import Period
-from warehouse.queries import default_period
+from warehouse.periods import default_period
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EXTERNAL = SHARED / "data" / "external"

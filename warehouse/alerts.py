@@ -38,9 +38,9 @@ import polars as pl
 
 from warehouse.access import Viewer
 from warehouse.calendar import Period
-from warehouse.drilldown import mask_for, scope_clauses
+from warehouse.drilldown import mask_for, scope_clauses, unit_clauses
+from warehouse.order_lists import LIST_COLUMNS
 from warehouse.problem_settings import AlertSettings, load_problem_settings
-from warehouse.queries_orders import LIST_COLUMNS
 from warehouse.registry import get_level
 from warehouse.stats import binomial_upper
 
@@ -267,8 +267,8 @@ def fetch_unit_alerts(
     (``unit_order_count``): the evidence pack's sheet. Aggregates only."""
     lvl = get_level(level)
     scan = fetch_alerts(con, period.start, period.end, settings).alerts
-    params: dict[str, Any] = {"unit": unit, **({"county": county} if lvl.name == "township" else {})}
-    own = f"{lvl.unit_col} = $unit" + (" AND county = $county" if lvl.name == "township" else "")
+    params: dict[str, Any] = {}
+    own = " AND ".join(unit_clauses(lvl, unit, county, params))
     counts = []
     for a in scan.iter_rows(named=True):
         sql = f"""SELECT count(*) FROM fct_work_orders WHERE received_date BETWEEN $start AND $end

@@ -34,6 +34,7 @@ import polars as pl
 
 from labels import t
 from warehouse.calendar import Period
+from warehouse.drilldown import unit_clauses
 from warehouse.problem_settings import load_problem_settings
 from warehouse.registry import CITY, METRIC_BY_KEY, get_level
 from warehouse.scoring import rate_row, rules_in_force, wilson
@@ -178,9 +179,8 @@ def fetch_unit_casemix_cells(
     Biggest shortfall first."""
     rules = rules_in_force(settings or load_settings(), period)
     lvl = get_level(level)
-    where, params = f"{lvl.unit_col} = $unit", {"unit": unit}
-    if lvl.name == "township":
-        where, params["county"] = where + " AND county = $county", county
+    params: dict[str, Any] = {}
+    where = " AND ".join(unit_clauses(lvl, unit, county, params))
     rates = city_reference(con, period, rules)
     rows = []
     for c in _cell_counts(con, (), period, where, params).iter_rows(named=True):

@@ -18,7 +18,8 @@ import polars as pl
 from warehouse import record
 from warehouse.cli_rankings import aligned, format_csv
 from warehouse.connection import connect_read
-from warehouse.publish import publish_month, reopen_months, rule_conflicts
+from warehouse.publish import publish_month, reopen_months
+from warehouse.published_rules import rule_conflicts
 from warehouse.record_diff import history_of, history_summary, rank_history, version_changes
 from warehouse.registry import LEVELS
 from warehouse.settings import load_settings

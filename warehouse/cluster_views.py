@@ -25,10 +25,10 @@ from labels import t
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.clusters import ClusterSet, find_clusters
-from warehouse.drilldown import mask_for, scope_clauses
+from warehouse.drilldown import mask_for, scope_clauses, unit_clauses
 from warehouse.masking import mask_text
+from warehouse.order_lists import LIST_COLUMNS
 from warehouse.problem_settings import ClusterSettings
-from warehouse.queries_orders import LIST_COLUMNS
 from warehouse.registry import get_level
 
 PUBLIC_DROP = ("place",)
@@ -92,11 +92,8 @@ def _touching(
 ) -> list[str]:
     """Clusters with at least one order of the unit (a department's, a county's, a township's)."""
     lvl = get_level(level)
-    params: dict[str, Any] = {"ids": found.members["order_id"].to_list(), "unit": unit}
-    where = f"{lvl.unit_col} = $unit"
-    if lvl.name == "township":
-        where += " AND county = $county"
-        params["county"] = unit_county
+    params: dict[str, Any] = {"ids": found.members["order_id"].to_list()}
+    where = " AND ".join(unit_clauses(lvl, unit, unit_county, params))
     ids = con.sql(
         f"SELECT order_id FROM fct_work_orders WHERE {where} AND list_contains($ids, order_id)", params=params
     ).pl()["order_id"]

@@ -17,7 +17,8 @@ import polars as pl
 from warehouse.access import OrderAccessError, Viewer
 from warehouse.backlog import fetch_backlog_counts
 from warehouse.calendar import Period
-from warehouse.rankings import INSUFFICIENT, fetch_period_counts, fetch_ranking
+from warehouse.period_counts import fetch_period_counts
+from warehouse.rankings import INSUFFICIENT, fetch_ranking
 from warehouse.registry import DEPARTMENT_IN_COUNTY, RANKING_RATES
 from warehouse.scoring import rate_row, rules_in_force
 from warehouse.settings import Settings, load_settings

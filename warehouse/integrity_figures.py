@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from warehouse.calendar import Period
+from warehouse.drilldown import unit_clauses
 from warehouse.metrics import fetch_as_of
 from warehouse.registry import CITY, METRIC_BY_KEY, get_level
 from warehouse.scoring import rate_row, rules_in_force
@@ -43,14 +44,8 @@ def fetch_category_on_time(
     when every deadline came from the export). Most due-or-closed orders first."""
     rules = rules_in_force(settings or load_settings(), period)
     params: dict[str, Any] = {"start": period.start, "end": period.end, "limit": limit}
-    clause = ""
-    if level != CITY.name:
-        lvl = get_level(level)
-        params["unit"] = unit
-        clause = f" AND {lvl.unit_col} = $unit"
-        if lvl.name == "township":
-            params["county"] = county
-            clause += " AND county = $county"
+    lvl = CITY if level == CITY.name else get_level(level)
+    clause = "".join(f" AND {c}" for c in unit_clauses(lvl, unit, county, params))
     counts = ",\n".join(f"count(*) FILTER (WHERE {METRIC_BY_KEY[k].where}) AS {k}" for k in _ON_TIME_COUNTS)
     sql = f"""
         SELECT category_l1, category_l2, {counts},

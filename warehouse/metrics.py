@@ -31,7 +31,8 @@ from warehouse.calendar import build_calendar
 from warehouse.limits import limit_params, read_limits
 from warehouse.metric_defs import Metric
 from warehouse.published import LIVE, PUBLISHED, monthly_rows
-from warehouse.registry import ALL_LEVELS, MEASURABLE, METRICS, Level, table_level
+from warehouse.published_rules import check_rules
+from warehouse.registry import ALL_LEVELS, MEASURABLE, METRIC_BY_KEY, METRICS, Level, table_level
 from warehouse.replies import read_rules, sql_case
 from warehouse.settings import APPEAL_TYPES, Settings, load_settings
 from warehouse.snapshots import (
@@ -99,8 +100,6 @@ def refresh(
 def _build(
     con: duckdb.DuckDBPyConnection, settings: Settings, first_load_id: int | None, reopening: tuple[str, ...] = ()
 ) -> str:
-    from warehouse.publish import check_rules  # publishing reads the tables this module builds
-
     check_rules(con, settings, reopening)  # a published month's rules are fixed by its record
     # Every reader orders explicitly; without insertion order DuckDB writes the big tables in parallel.
     (ordered,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0]
@@ -208,6 +207,16 @@ def count_columns(basis: str) -> str:
     return ",\n    ".join(
         count_column(m) for m in METRICS if m.where is not None and not m.is_rate and m.date_basis == basis
     )
+
+
+def rated_count_columns(*keys: str) -> str:
+    """SELECT columns (:func:`count_column`) of every registry count ``warehouse.scoring.rate_row`` needs
+    for ``keys`` at any grain: the counts named, what their figures require, and the bases those
+    requirements are measured against. For tables that rate per category as the league table rates per unit."""
+    needs = [n for k in keys for n in METRIC_BY_KEY[k].needs if n]
+    bases = [METRIC_BY_KEY[n].base for n in needs if METRIC_BY_KEY[n].base]
+    inputs = dict.fromkeys([k for k in keys if not METRIC_BY_KEY[k].is_rate] + needs + bases)
+    return ", ".join(count_column(METRIC_BY_KEY[k]) for k in inputs)
 
 
 def _snapshot_view(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:

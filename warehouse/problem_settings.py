@@ -10,12 +10,11 @@ unknown key is a typo), every error naming the key and the file.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from warehouse.settings import PROJECT_ROOT, SettingsError
+from warehouse.settings import PROJECT_ROOT, SettingsError, read_toml
 
 DEFAULT_PATH = PROJECT_ROOT / "config" / "problems.toml"
 
@@ -94,17 +93,8 @@ def problem_settings_path() -> Path:
 def load_problem_settings(path: str | os.PathLike[str] | None = None) -> ProblemSettings:
     """The file named, or ``HOTLINE_PROBLEMS``, or config/problems.toml; defaults when the default file
     is missing (a file named explicitly must exist)."""
-    explicit = path is not None or "HOTLINE_PROBLEMS" in os.environ
-    p = Path(path) if path is not None else problem_settings_path()
-    if not p.exists():
-        if explicit:
-            raise SettingsError(f"设置文件不存在 (settings file not found): {p}")
-        return ProblemSettings()
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{p}: TOML 格式错误 (invalid TOML): {exc}") from exc
-    return parse_problem_settings(data, str(p))
+    p, data = read_toml(path, "HOTLINE_PROBLEMS", DEFAULT_PATH, "分析设置文件")
+    return ProblemSettings() if data is None else parse_problem_settings(data, str(p))
 
 
 def parse_problem_settings(data: dict[str, Any], src: str = "<problems>") -> ProblemSettings:

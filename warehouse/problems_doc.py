@@ -9,7 +9,6 @@ document are the ones the command printed.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from warehouse.problem_settings import DEFAULT_PATH, load_problem_settings
@@ -175,7 +174,3 @@ def problems_markdown() -> str:
         lines += ["", "误报 / the false alarms: " + "; ".join(a["false_alarm_list"]) + "."]
     lines += ["", *NOTES]
     return "\n".join(lines) + "\n"
-
-
-def write_measures(result: dict[str, Any], path: Path = MEASURES_FILE) -> None:
-    path.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")

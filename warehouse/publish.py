@@ -9,8 +9,8 @@ fingerprint, plus who published it and when. A published month can only be chang
 version made from the live figures of the moment, with its reason; the old version stays.
 
 The rules of a published month are fixed by its record: a settings file whose rules for that month differ
-is refused by every load and rebuild (:func:`check_rules`, called by ``warehouse.metrics``) until the month
-is re-opened, which publishes the next version under the new rules.
+is refused by every load and rebuild (``warehouse.published_rules.check_rules``) until the month is re-opened,
+which publishes the next version under the new rules.
 """
 
 from __future__ import annotations
@@ -32,9 +32,8 @@ from warehouse.published import BASIS_SUFFIX, encode
 from warehouse.rankings import fetch_ranking, fetch_totals_with_previous
 from warehouse.record import Entry, RecordError
 from warehouse.registry import LEVELS, RANK_BY
-from warehouse.rule_sets import differences
 from warehouse.scoring import rules_in_force
-from warehouse.settings import Settings, SettingsError, load_settings
+from warehouse.settings import Settings, load_settings
 
 # the order fields the figures depend on, kept per order so a later change can be shown field by field
 ORDER_FIELDS = (
@@ -53,10 +52,6 @@ _DIGEST_OF = (
     "closed_at", "status", "return_count", "callback_at", "resolution", "satisfaction", "is_valid", "is_exempt",
 )  # fmt: skip
 MIN_REASON = 4
-
-
-class RulesConflictError(SettingsError):
-    """The settings change the rules of a published month; the message names the months, keys and the way out."""
 
 
 def order_snapshot(con: duckdb.DuckDBPyConnection, month: dt.date) -> pl.DataFrame:
@@ -210,34 +205,4 @@ def reopen_months(
     return out
 
 
-def rule_conflicts(
-    folder: Path | None, settings: Settings, reopening: tuple[str, ...] = ()
-) -> list[tuple[str, int, list[str]]]:
-    """(month, version, rule keys) for every published month whose rules in ``settings`` differ from those it
-    was published under (the months being re-opened excepted)."""
-    out = []
-    for month, entry in sorted(record.latest(record.read_chain(folder)).items()):
-        if month in reopening:
-            continue
-        now = rules_in_force(settings, Period.month(month)).rule_values()
-        keys = differences(entry.rules, now)
-        if keys:
-            out.append((month, entry.version, keys))
-    return out
-
-
-def check_rules(con: duckdb.DuckDBPyConnection, settings: Settings, reopening: tuple[str, ...] = ()) -> None:
-    """Raise :class:`RulesConflictError` when the settings change the rules of a published month."""
-    conflicts = rule_conflicts(record.record_dir_of(con), settings, reopening)
-    if not conflicts:
-        return
-    named = "；".join(f"{m}（第 {v} 版）：{'、'.join(keys[:6])}" for m, v, keys in conflicts)
-    first = conflicts[0][0]
-    raise RulesConflictError(
-        f"设置文件改变了已定榜月份的考核规则，已拒绝（仓库保持原样）：{named}。已定榜月份的规则不能悄悄改变："
-        f'要从以后的月份起改，请写成 [[rule_changes]] from = "YYYY-MM"（晚于这些月份）；要更正已定榜的月份，请运行 '
-        f"python -m warehouse reopen --month {first} --reason …（生成新版本）。"
-    )
-
-
-__all__ = ["RulesConflictError", "check_rules", "freeze", "order_snapshot", "publish_month", "reopen_months"]
+__all__ = ["freeze", "order_snapshot", "publish_month", "reopen_months"]

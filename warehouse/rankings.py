@@ -20,10 +20,10 @@ from warehouse import published
 from warehouse.calendar import Period
 from warehouse.integrity import mark_exclusions
 from warehouse.lists import mark_lists
-from warehouse.maturity import comparison_cutoff, fetch_counts_at, is_incomplete
-from warehouse.metrics import fetch_as_of, read_sql
-from warehouse.registry import CITY, COUNT_KEYS, METRICS, RANK_BY, Level, get_level, get_metric
-from warehouse.rule_sets import segments
+from warehouse.maturity import comparison_cutoff, is_incomplete
+from warehouse.metrics import fetch_as_of
+from warehouse.period_counts import fetch_period_counts
+from warehouse.registry import COUNT_KEYS, METRICS, RANK_BY, Level, get_level, get_metric
 from warehouse.scoring import (
     change,
     composite,
@@ -32,7 +32,6 @@ from warehouse.scoring import (
     rate_row,
     rate_row_exact,
     rules_in_force,
-    weighted_numerators,
     wilson,
 )
 from warehouse.settings import Settings, load_settings
@@ -44,67 +43,12 @@ __all__ = [
     "INSUFFICIENT",
     "Period",
     "composite",
-    "fetch_period_counts",
     "fetch_ranking",
     "fetch_totals",
     "fetch_totals_with_previous",
     "rate_row",
     "wilson",
 ]
-
-
-def fetch_period_counts(
-    con: duckdb.DuckDBPyConnection,
-    level: str | Level,
-    period: Period,
-    cutoff: dt.datetime | None = None,
-    settings: Settings | None = None,
-) -> list[dict]:
-    """Every count per unit of ``level`` ('city' allowed) summed over the period; with ``cutoff``, as the
-    counts stood at that instant (``warehouse.maturity``). With ``settings`` whose rule sets change the
-    answer weights inside the period, the weighted numerators are each stretch's under its own rules, summed
-    as exact fractions (``warehouse.rule_sets``): a year spanning a change is the sum of its months."""
-    lvl = level if isinstance(level, Level) else (CITY if level == "city" else get_level(level))
-    stretches = segments(settings, period.start, period.end) if settings is not None else []
-    weights = {(r.partial_resolution_weight, r.basic_satisfaction_weight) for _, _, r in stretches}
-    if len(weights) > 1:
-        return _summed(con, lvl, stretches, period.kind, cutoff)
-    return _period_counts(con, lvl, period, cutoff)
-
-
-def _summed(
-    con: duckdb.DuckDBPyConnection, lvl: Level, stretches: list, kind: str, cutoff: dt.datetime | None
-) -> list[dict]:
-    """The counts of each stretch summed per unit, the weighted numerators as exact fractions."""
-    total: dict[tuple, dict] = {}
-    for start, end, rules in stretches:
-        part = Period(start, end, "month" if kind == "month" else "range")
-        for row in _period_counts(con, lvl, part, cutoff):
-            row.update(weighted_numerators(row, rules))
-            key = tuple(row[k] for k in lvl.keys)
-            if key not in total:
-                total[key] = row
-                continue
-            acc = total[key]
-            for name, value in row.items():
-                if name not in lvl.keys and value is not None:
-                    acc[name] = value if acc.get(name) is None else acc[name] + value
-    return list(total.values())
-
-
-def _period_counts(
-    con: duckdb.DuckDBPyConnection, lvl: Level, period: Period, cutoff: dt.datetime | None
-) -> list[dict]:
-    if cutoff is not None:
-        return fetch_counts_at(con, lvl, period, cutoff)
-    grain, date_col = ("month", "month") if period.is_whole_months else ("day", "day")
-    sql = read_sql("met_level_period", lvl, grain=grain, date_col=date_col)
-    rel = con.sql(sql, params={"start": period.start, "end": period.end})
-    cols = rel.columns
-    # an aggregate without GROUP BY columns (the city) returns one all-NULL row when nothing matched
-    return [
-        dict(zip(cols, row, strict=True)) for row in rel.fetchall() if row[cols.index("received_count")] is not None
-    ]
 
 
 def fetch_totals(

@@ -15,14 +15,13 @@ measured on the labelled sample (``python -m etl.reply_eval``) are those of the 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from warehouse.settings import SettingsError
+from warehouse.settings import SettingsError, read_toml
 
 CLASSES = ("solved", "explained", "referred", "unable")
 UNCLASSIFIED = "unclassified"
@@ -44,12 +43,7 @@ class ReplyRule:
 
 def read_rules(path: Path) -> tuple[ReplyRule, ...]:
     """The rules in their file's order; a mistake names the file, the class and the fix."""
-    if not path.exists():
-        raise SettingsError(f"答复分类规则文件不存在 (reply_rules_file not found): {path}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: TOML 格式错误 (invalid TOML): {exc}") from exc
+    data = read_toml(path, None, path, "答复分类规则文件 reply_rules_file")[1]
     entries = data.get("class")
     if set(data) - {"class"} or not isinstance(entries, list) or not entries:
         raise SettingsError(f"{path}: 应为若干 [[class]] 表 (expected [[class]] tables only)")

@@ -88,7 +88,3 @@ def replies_markdown(path: Path = MEASURES_FILE) -> str:
 
 def _row(key: str, c: dict[str, Any]) -> str:
     return f"| {NAMES[key]} | {_pct(c['precision'])} | {_pct(c['recall'])} | {c['support']:,} | {c['predicted']:,} |"
-
-
-def write_measures(result: dict[str, Any], path: Path = MEASURES_FILE) -> None:
-    path.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")

@@ -46,7 +46,7 @@ def rules_in_force(settings: Settings, period: Any = None) -> Settings:
 
 def weighted_numerators(counts: Mapping[str, Any], rules: Settings) -> dict[str, Fraction]:
     """The weighted numerators (resolved, satisfied) of ``counts`` under ``rules``, exactly: summed per rule
-    set over a period that spans a change of the answer weights (``warehouse.rankings.fetch_period_counts``)."""
+    set over a period that spans a change of the answer weights (``warehouse.period_counts.fetch_period_counts``)."""
     return {k: Fraction(v) for k, v in _weighted_numerators(counts, rules).items()}
 
 

@@ -8,12 +8,11 @@ assessment settings, so an edit applies to the next login without a restart.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from warehouse.settings import PROJECT_ROOT, SettingsError
+from warehouse.settings import PROJECT_ROOT, SettingsError, read_toml
 
 DEFAULT_SECURITY_PATH = PROJECT_ROOT / "config" / "security.toml"
 
@@ -45,23 +44,12 @@ class Security:
     per_address: Throttle = field(default_factory=lambda: Throttle(backoff_after=10, lockout_after=30))
 
 
-def security_path() -> Path:
-    env = os.environ.get("HOTLINE_SECURITY")
-    return Path(env) if env else DEFAULT_SECURITY_PATH
-
-
 def load_security(path: str | os.PathLike[str] | None = None) -> Security:
     """The file's values over the defaults; a missing default file gives the defaults, an unknown or
     mistyped key is an error naming it (a typo must not silently switch a protection off)."""
-    p = Path(path) if path is not None else security_path()
-    if not p.exists():
-        if path is not None or "HOTLINE_SECURITY" in os.environ:
-            raise SettingsError(f"安全设置文件不存在 (security settings file not found): {p}")
+    p, data = read_toml(path, "HOTLINE_SECURITY", DEFAULT_SECURITY_PATH, "安全设置文件")
+    if data is None:
         return Security()
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{p}: TOML 格式错误 (invalid TOML): {exc}") from exc
     base = Security()
     top = _typed(data, base, p, skip=("per_user", "per_address"))
     throttles = {

@@ -7,6 +7,7 @@ person fixing it is an analyst with a text editor, not a programmer with a trace
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import hashlib
@@ -14,6 +15,7 @@ import json
 import os
 import tomllib
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -246,34 +248,104 @@ def settings_path() -> Path:
     return Path(env) if env else DEFAULT_SETTINGS_PATH
 
 
+def read_toml(
+    path: str | os.PathLike[str] | None, env: str | None, default: Path, what: str
+) -> tuple[Path, dict[str, Any] | None]:
+    """The settings file named, else ``$env``, else ``default``, parsed: every settings file is found and
+    read the same way. ``None`` when the default file is missing (the caller's defaults apply); a
+    file that was named (argument or environment) must exist, since silently falling back to
+    defaults would work under rules nobody chose. ``what`` names the file in the messages."""
+    named = os.environ.get(env) if env else None
+    explicit = path is not None or named is not None
+    p = Path(path) if path is not None else Path(named or default)
+    if not p.exists():
+        if explicit:
+            raise SettingsError(f"{what}不存在 (file not found): {p}")
+        return p, None
+    try:
+        return p, tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{p}: TOML 格式错误 (invalid TOML): {exc}") from exc
+
+
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     """Read and validate the settings file (``HOTLINE_SETTINGS`` or config/settings.toml).
 
     A missing default file gives the SPEC defaults; a missing file that was named explicitly is an
     error, since silently assessing with defaults would publish numbers under the wrong rules.
     """
-    explicit = path is not None or "HOTLINE_SETTINGS" in os.environ
-    p = Path(path) if path is not None else settings_path()
-    if not p.exists():
-        if explicit:
-            raise SettingsError(f"设置文件不存在 (settings file not found): {p}")
+    p, data = read_toml(path, "HOTLINE_SETTINGS", DEFAULT_SETTINGS_PATH, "设置文件")
+    if data is None:
         return Settings(units_file=PROJECT_ROOT / "config" / "units.csv", time_limits_file=DEFAULT_TIME_LIMITS)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{p}: TOML 格式错误 (invalid TOML): {exc}") from exc
     return parse_settings(data, source=p)
 
 
 def parse_settings(data: dict[str, Any], source: Path | None = None) -> Settings:
     """Validate a parsed TOML document; unknown keys are errors (they are usually typos). The top-level
     rules hold from the beginning; each ``[[rule_changes]]`` entry changes some of them from a month on."""
-    from warehouse.rule_sets import parse_rule_changes
-
     base = {k: v for k, v in data.items() if k != "rule_changes"}
     first = _parse_one(base, source)
-    later = parse_rule_changes(data.get("rule_changes", []), base, str(source or "<settings>"), _parse_one)
+    later = _parse_rule_changes(data.get("rule_changes", []), base, str(source or "<settings>"), _parse_one)
     return replace(first, rule_sets=later)
+
+
+_ENTRY_KEYS = ("from", "note")
+
+
+def _parse_rule_changes(
+    changes: Any, base: dict[str, Any], src: str, parse_one: Callable[[dict[str, Any]], Settings]
+) -> tuple[Settings, ...]:
+    """The later rule sets, in order of their months; an error names the entry and the key."""
+    if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
+        raise SettingsError(
+            f'{src}: rule_changes 必须写成 [[rule_changes]] 表 (use [[rule_changes]] tables with from = "YYYY-MM")'
+        )
+    raw = copy.deepcopy(base)
+    raw.setdefault("targets", dict(DEFAULT_TARGETS))  # a change of one target keeps the default others
+    out: list[Settings] = []
+    for number, change in enumerate(changes, start=1):
+        where = f"{src}: rule_changes 第 {number} 项"
+        month = _rule_month(change.get("from"), where)
+        if out and month <= out[-1].effective_from:  # type: ignore[operator]
+            raise SettingsError(
+                f"{where}: from 必须晚于上一项的 {out[-1].effective_from:%Y-%m} (entries in order of from)"
+            )
+        unknown = [k for k in change if k not in (*_ENTRY_KEYS, *RULE_KEYS)]
+        if unknown:
+            raise SettingsError(
+                f"{where}（from = {month:%Y-%m}）: 设置项 {unknown[0]} 不能按月份变更或未知 "
+                f"(a rule change may set: {', '.join(RULE_KEYS)})"
+            )
+        note = change.get("note", "")
+        if not isinstance(note, str):
+            raise SettingsError(f"{where}: note 必须是字符串 (must be a string)")
+        raw = _merged_tables(raw, {k: v for k, v in change.items() if k not in _ENTRY_KEYS})
+        try:
+            rules = parse_one(raw)
+        except SettingsError as exc:
+            raise SettingsError(f"{where}（from = {month:%Y-%m}）: {str(exc).removeprefix('<settings>: ')}") from None
+        out.append(replace(rules, effective_from=month, rule_note=note.strip()))
+    return tuple(out)
+
+
+def _rule_month(value: Any, where: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(str(value), "%Y-%m").date()
+    except ValueError:
+        raise SettingsError(
+            f'{where}: from 应为 "YYYY-MM"（生效月份 / the month it takes effect）, got {value!r}'
+        ) from None
+
+
+def _merged_tables(old: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """``old`` with ``change`` written over it; tables key by key (a change names only what changes)."""
+    out = copy.deepcopy(old)
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged_tables(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
 
 
 def _parse_one(data: dict[str, Any], source: Path | None = None) -> Settings:

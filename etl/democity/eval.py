@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from collections import Counter
 from math import comb
@@ -34,11 +33,11 @@ import duckdb
 
 from etl.democity import topics
 from etl.democity.problems import read_truth
+from etl.measures import emit_measures
 from warehouse.alerts import scan_alerts
 from warehouse.calendar import Period
 from warehouse.clusters import find_clusters
 from warehouse.problem_settings import AlertSettings, ClusterSettings, load_problem_settings
-from warehouse.problems_doc import write_measures
 
 _L2 = {t.l3: (t.l1, t.l2) for t in topics.TOPICS}
 # The settings in config/problems.toml were chosen on the demo of this seed; docs/metrics.md reports another.
@@ -158,10 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         "end_month": truth["end_month"], "tuned_on_seed": TUNED_ON_SEED,
         "command": "python -m etl.democity.eval --exports DIR --db PATH --out docs/problem_measures.json",
     }  # fmt: skip
-    json.dump(out, sys.stdout, ensure_ascii=False, indent=1, default=str)
-    sys.stdout.write("\n")
-    if args.out:
-        write_measures(out, Path(args.out))
+    emit_measures(out, args.out)
     return 0
 
 

@@ -8,11 +8,11 @@ import threading
 import polars as pl
 import streamlit as st
 
-from warehouse import drilldown, metrics, queries, rankings
+from warehouse import drilldown, intake, metrics, periods, rankings
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.connection import Reader, resolve_db_path
-from warehouse.queries_admin import fetch_raw_order
+from warehouse.raw_orders import fetch_raw_order
 from warehouse.record import CHAIN, record_dir
 from warehouse.settings import load_settings, settings_path
 
@@ -55,23 +55,18 @@ def _record_stamp() -> tuple[int, int] | None:
 
 @st.cache_data(ttl=600, max_entries=32)
 def is_demo(stamp: tuple[int, int] | None) -> bool:
-    return queries.fetch_is_demo(_con())
-
-
-@st.cache_data(ttl=600, max_entries=32)
-def monthly_volume(stamp: tuple[int, int] | None) -> pl.DataFrame:
-    return queries.fetch_monthly_volume(_con())
+    return intake.fetch_is_demo(_con())
 
 
 @st.cache_data(ttl=600, max_entries=32)
 def load_history(stamp: tuple[int, int] | None, viewer: Viewer) -> pl.DataFrame:
     """Per viewer: the messages quote the files (masked for all but admin)."""
-    return queries.fetch_load_history(_con(), viewer)
+    return intake.fetch_load_history(_con(), viewer)
 
 
 @st.cache_data(ttl=600, max_entries=32)
 def quarantine_summary(stamp: tuple[int, int] | None) -> pl.DataFrame:
-    return queries.fetch_quarantine_summary(_con())
+    return intake.fetch_quarantine_summary(_con())
 
 
 @st.cache_data(ttl=600, max_entries=32)
@@ -82,17 +77,17 @@ def build_info(stamp: tuple[int, int] | None) -> dict[str, str | None]:
 
 @st.cache_data(ttl=600, max_entries=32)
 def months(stamp: tuple[int, int] | None) -> list[dt.date]:
-    return queries.fetch_months(_con())
+    return periods.fetch_months(_con())
 
 
 @st.cache_data(ttl=600, max_entries=32)
 def intake_months(stamp: tuple[int, int] | None) -> list[dt.date]:
-    return queries.fetch_intake_months(_con())
+    return periods.fetch_intake_months(_con())
 
 
 @st.cache_data(ttl=600, max_entries=32)
 def units(stamp: tuple[int, int] | None) -> pl.DataFrame:
-    return queries.fetch_units(_con())
+    return periods.fetch_units(_con())
 
 
 # -- rankings, totals, trends, drill-down (overview, rankings, trends pages) ------------------------

@@ -16,7 +16,7 @@ from labels import t
 from pages.components import data
 from pages.components.auth import page_access
 from warehouse.calendar import COMPARE_BASES, PERIOD_KINDS, Period
-from warehouse.queries import latest_complete_month
+from warehouse.periods import latest_complete_month
 from warehouse.registry import LEVELS
 
 KEYS = ("f_kind", "f_month", "f_quarter", "f_year", "f_range", "f_level", "f_group", "f_county", "f_basis")

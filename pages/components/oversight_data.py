@@ -17,9 +17,11 @@ import polars as pl
 import streamlit as st
 
 from pages.components.data import _con
-from warehouse import evidence, hotwords, integrity_figures, quality, queries_orders
+from reports import evidence
+from warehouse import hot_topics, hotwords, intake, integrity_figures, quality, unit_profile
 from warehouse.access import Viewer
 from warehouse.calendar import Period
+from warehouse.order_lists import fetch_order_lists
 
 Stamp = tuple[int, int] | None
 
@@ -33,24 +35,24 @@ def _p(start: dt.date, end: dt.date, kind: str) -> Period:
 
 @st.cache_data(ttl=600, max_entries=32)
 def category_by_county(stamp: Stamp, start: dt.date, end: dt.date, kind: str, category: str) -> pl.DataFrame:
-    return queries_orders.fetch_category_by_county(_con(), _p(start, end, kind), category)
+    return hot_topics.fetch_category_by_county(_con(), _p(start, end, kind), category)
 
 
 @st.cache_data(ttl=600, max_entries=32)
 def category_risers(
     stamp: Stamp, start: dt.date, end: dt.date, kind: str, county: str | None, basis: str = "previous"
 ) -> pl.DataFrame:
-    return queries_orders.fetch_category_risers(_con(), _p(start, end, kind), county, basis=basis)
+    return hot_topics.fetch_category_risers(_con(), _p(start, end, kind), county, basis=basis)
 
 
 @st.cache_data(ttl=600, max_entries=32)
 def category_issues(stamp: Stamp, start: dt.date, end: dt.date, kind: str, county: str | None) -> pl.DataFrame:
-    return queries_orders.fetch_category_issues(_con(), _p(start, end, kind), county)
+    return hot_topics.fetch_category_issues(_con(), _p(start, end, kind), county)
 
 
 @st.cache_data(ttl=600, max_entries=32)
 def unit_issues(stamp: Stamp, level: str, start: dt.date, end: dt.date, kind: str, group: str | None) -> pl.DataFrame:
-    return queries_orders.fetch_unit_issues(_con(), level, _p(start, end, kind), group)
+    return hot_topics.fetch_unit_issues(_con(), level, _p(start, end, kind), group)
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
@@ -74,7 +76,7 @@ def hot_words(
 def unit_row(
     stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str
 ) -> dict[str, Any] | None:
-    return queries_orders.fetch_unit_ranking_row(_con(), level, unit, _p(start, end, kind), county)
+    return unit_profile.fetch_unit_ranking_row(_con(), level, unit, _p(start, end, kind), county)
 
 
 @st.cache_data(ttl=600, max_entries=64)
@@ -98,14 +100,14 @@ def unit_category_on_time(
 
 @st.cache_data(ttl=600, max_entries=64)
 def unit_trend(stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date) -> pl.DataFrame:
-    return queries_orders.fetch_unit_trend(_con(), level, unit, start, end, county)
+    return unit_profile.fetch_unit_trend(_con(), level, unit, start, end, county)
 
 
 @st.cache_data(ttl=600, max_entries=64)
 def unit_categories(
     stamp: Stamp, level: str, unit: str, county: str | None, start: dt.date, end: dt.date, kind: str
 ) -> pl.DataFrame:
-    return queries_orders.fetch_unit_categories(_con(), level, unit, _p(start, end, kind), county)
+    return unit_profile.fetch_unit_categories(_con(), level, unit, _p(start, end, kind), county)
 
 
 @st.cache_data(ttl=600, max_entries=64)
@@ -121,7 +123,7 @@ def order_lists(
     limit: int,
 ) -> dict[str, pl.DataFrame]:
     """Every one of ORDER_LISTS of the unit (one scan), newest first, at most ``limit`` orders each."""
-    return queries_orders.fetch_order_lists(_con(), viewer, level, unit, _p(start, end, kind), county, limit)
+    return fetch_order_lists(_con(), viewer, level, unit, _p(start, end, kind), county, limit)
 
 
 @st.cache_data(ttl=600, max_entries=4, show_spinner=False)
@@ -136,7 +138,7 @@ def evidence_pack(
 
 @st.cache_data(ttl=600, max_entries=8)
 def volume_by_month(stamp: Stamp) -> pl.DataFrame:
-    return queries_orders.fetch_volume_by_month(_con())
+    return intake.fetch_volume_by_month(_con())
 
 
 @st.cache_data(ttl=600, max_entries=8)

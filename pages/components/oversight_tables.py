@@ -18,7 +18,7 @@ from pages.components.grid import show_frame
 from pages.components.kpi import delta_colour, explain, format_change, format_value, kpi_label, missing_fields
 from pages.components.markup import md
 from pages.components.tables import missing_note
-from warehouse.queries_orders import ORDER_LISTS
+from warehouse.order_lists import ORDER_LISTS
 from warehouse.registry import METRIC_BY_KEY, RANKING_RATES
 from warehouse.scoring import change as figure_change
 from warehouse.settings import load_settings

@@ -20,7 +20,7 @@ from pages.components.grid import show_frame
 from warehouse import published, record_diff, rule_sets
 from warehouse.access import Viewer
 from warehouse.calendar import Period
-from warehouse.publish import rule_conflicts as rule_conflicts_of
+from warehouse.published_rules import rule_conflicts as rule_conflicts_of
 from warehouse.record import RecordError, record_dir_of
 from warehouse.settings import load_settings
 

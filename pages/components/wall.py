@@ -17,7 +17,7 @@ from pages.components.charts import BAD, FONT
 from pages.components.kpi import delta_colour, format_change, format_value, kpi_label
 from pages.components.markup import md, plot_text
 from warehouse.calendar import Period
-from warehouse.queries import latest_complete_month
+from warehouse.periods import latest_complete_month
 
 INK, PAPER = "#e5e7eb", "#0b1220"
 DEFAULT_REFRESH_S, MIN_REFRESH_S = 300, 30

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from reports.evidence import build_evidence_pack
 from tests.access_city import DEPARTMENTS, EXTRA_CELLS, HEADERLESS, MONTH, OTHER, OWN, STATUS_WITH_PHONE, build_city
 from tests.access_city import secrets as city_secrets
 from warehouse.access import OrderAccessError, Viewer
@@ -20,13 +21,12 @@ from warehouse.backlog import fetch_backlog
 from warehouse.calendar import Period
 from warehouse.cluster_views import fetch_cluster_orders
 from warehouse.drilldown import fetch_orders
-from warehouse.evidence import build_evidence_pack
 from warehouse.hotwords import fetch_hot_words
+from warehouse.intake import fetch_load_history
 from warehouse.integrity_orders import fetch_exclusions, fetch_review_sample
+from warehouse.order_lists import fetch_order_list, fetch_order_lists
 from warehouse.quality import fetch_cell_warnings, fetch_quarantine_rows
-from warehouse.queries import fetch_load_history
-from warehouse.queries_admin import fetch_raw_order
-from warehouse.queries_orders import fetch_order_list, fetch_order_lists
+from warehouse.raw_orders import fetch_raw_order
 
 PERIOD = Period.month(MONTH)
 PUBLIC = Viewer("public", "gong")
@@ -144,7 +144,9 @@ def test_free_text_of_order_rows_is_masked_for_all_but_admin(con) -> None:
         assert "13800001111" not in " ".join(orders["status"].drop_nulls()) and "已办结（回访电话138****1111）" in set(
             orders["status"]
         )
-    assert STATUS_WITH_PHONE in set(fetch_orders(con, ADMIN, "county", OWN, PERIOD, "response_rate", "denominator")["status"])
+    assert STATUS_WITH_PHONE in set(
+        fetch_orders(con, ADMIN, "county", OWN, PERIOD, "response_rate", "denominator")["status"]
+    )
 
 
 def _text(frame: pl.DataFrame) -> str:
@@ -189,6 +191,9 @@ def test_an_unknown_role_is_the_public() -> None:
     from warehouse.users import User
 
     assert Viewer.of(User("x", "superuser")) == Viewer("public", "x")
-    assert Viewer.of(User("y", "leader", OWN)).county_scope == OWN and Viewer.of(User("z", "oversight")).county_scope is None
+    assert (
+        Viewer.of(User("y", "leader", OWN)).county_scope == OWN
+        and Viewer.of(User("z", "oversight")).county_scope is None
+    )
     with pytest.raises(ValueError, match="未知角色"):
         Viewer("superuser")

@@ -70,7 +70,9 @@ def test_replace_demo_discards_every_demo_order_and_turns_the_warehouse_real(tmp
     assert "已丢弃全部演示数据（40 张" in out.stderr and "需要登录" in out.stderr  # said loudly
     summary = json.loads(out.stdout)
     assert summary["demo_discarded"] == 40 and summary["is_demo"] is False and summary["loaded"] == 12
-    assert query(demo_wh, "SELECT count(*), count(*) FILTER (WHERE order_id LIKE 'D%') FROM stg_work_orders") == [(12, 0)]
+    assert query(demo_wh, "SELECT count(*), count(*) FILTER (WHERE order_id LIKE 'D%') FROM stg_work_orders") == [
+        (12, 0)
+    ]
     assert query(demo_wh, "SELECT count(*) FROM raw_work_orders WHERE citizen_name = '云溪演示'") == [(0,)]
     assert query(demo_wh, "SELECT file_name, is_demo FROM load_log") == [("real-R.csv", False)]
     status = status_json(demo_wh)

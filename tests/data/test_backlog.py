@@ -13,8 +13,18 @@ import duckdb
 import polars as pl
 import pytest
 
-from tests.desk_city import A_WEEK_AGO, AS_OF, HOUSING, NOW, OTHER, OWN, STATUS_WITH_PHONE, TRANSPORT
-from tests.desk_city import build_desk_city, secrets
+from tests.desk_city import (
+    A_WEEK_AGO,
+    AS_OF,
+    HOUSING,
+    NOW,
+    OTHER,
+    OWN,
+    STATUS_WITH_PHONE,
+    TRANSPORT,
+    build_desk_city,
+    secrets,
+)
 from warehouse.access import OrderAccessError, Viewer
 from warehouse.backlog import (
     BACKLOG_COLUMNS,
@@ -73,7 +83,11 @@ def test_per_unit_counts_a_week_ago_cleared_and_new(con) -> None:
     counts = {r["department"]: r for r in fetch_backlog_counts(con, "department").iter_rows(named=True)}
     assert {k: v["backlog_count"] for k, v in counts.items()} == {HOUSING: 3, TRANSPORT: 2, None: 1}
     assert counts[TRANSPORT]["assessed_backlog_count"] == 1  # G is invalid
-    assert (counts[TRANSPORT]["last_week_count"], counts[TRANSPORT]["cleared_count"], counts[TRANSPORT]["new_count"]) == (2, 1, 1)
+    assert (
+        counts[TRANSPORT]["last_week_count"],
+        counts[TRANSPORT]["cleared_count"],
+        counts[TRANSPORT]["new_count"],
+    ) == (2, 1, 1)
     assert counts[HOUSING]["oldest_overdue_days"] == 20
     summary = fetch_backlog_summary(con)
     assert summary["as_of"] == AS_OF
@@ -154,7 +168,10 @@ def test_the_cli_lists_and_counts(city_db: Path, con, capsys: pytest.CaptureFixt
     assert listed[0]["effective_due_at"] == "2024-04-10 18:00:00" and listed[0]["overdue_days"] == 20
     assert main(["backlog", "--db", str(city_db), "--level", "department", "--unit", TRANSPORT, "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split(",")[:2] == ["order_id", "overdue_days"] and [x.split(",")[0] for x in lines[1:]] == ["G", "C"]
+    assert lines[0].split(",")[:2] == ["order_id", "overdue_days"] and [x.split(",")[0] for x in lines[1:]] == [
+        "G",
+        "C",
+    ]
     assert main(["backlog", "--db", str(city_db), "--level", "county", "--counts", "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines()[1:] == [f"{OWN},5,4,20,1,1,3,0,5,1,1", f"{OTHER},1,1,15,0,0,1,0,1,0,0"]
     assert main(["backlog", "--db", str(city_db), "--level", "township", "--unit", "松林镇"]) == 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from warehouse.access import OrderAccessError, Viewer
@@ -39,7 +38,8 @@ def test_text_is_kept_per_month_and_audited(demo_con, demo_month, store: Path) -
     assert month_notes("2020-01", path=store).issues == ""
     assert store.stat().st_mode & 0o777 == 0o600
     assert [e["details"]["action"] for e in read_events(10) if e["event"] == "bulletin"] == [
-        "text_requirements", "text_issues",
+        "text_requirements",
+        "text_issues",
     ]  # fmt: skip  (newest first)
     with pytest.raises(OrderAccessError):
         save_text(demo_con, LEADER, month, "issues", "x", path=store)

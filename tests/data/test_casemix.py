@@ -136,8 +136,8 @@ def test_the_evidence_pack_carries_the_comparison(con) -> None:
 
     import polars as pl
 
+    from reports.evidence import build_evidence_pack
     from warehouse.access import Viewer
-    from warehouse.evidence import build_evidence_pack
 
     pack = build_evidence_pack(con, Viewer("oversight", "zhou"), "department", "丙局", MARCH)
     sheets = pl.read_excel(io.BytesIO(pack), sheet_id=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from pathlib import Path
 
@@ -28,8 +29,10 @@ def test_rankings_by_a_rate(demo_db: Path, demo_month: Period, capsys: pytest.Ca
     assert {r["ranked_by"] for r in rows} == {"satisfaction_rate"}
     for group in {r["group"] for r in rows}:
         ranked = [r for r in rows if r["group"] == group and r["rank"] is not None]
-        assert [r["satisfaction_rate"] for r in ranked] == sorted((r["satisfaction_rate"] for r in ranked), reverse=True)
-        for a, b in zip(ranked, ranked[1:], strict=False):  # ties share a rank (1, 2, 2, 4)
+        assert [r["satisfaction_rate"] for r in ranked] == sorted(
+            (r["satisfaction_rate"] for r in ranked), reverse=True
+        )
+        for a, b in itertools.pairwise(ranked):  # ties share a rank (1, 2, 2, 4)
             assert (a["rank"] == b["rank"]) == (a["satisfaction_rate"] == b["satisfaction_rate"])
     table = _run(["rankings", "--level", "county", "--month", demo_month.label, "--db", str(demo_db), "--by", "on_time"],
                  capsys)  # fmt: skip

@@ -11,7 +11,6 @@ from collections import defaultdict
 from fractions import Fraction
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 

@@ -4,8 +4,6 @@ that county only. On the hand-worked warehouse of tests/desk_city.py (April 2024
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pytest
 
@@ -64,7 +62,9 @@ def test_townships_and_topics_of_the_county(con) -> None:
 def test_the_counts_are_the_facts(demo_con, demo_month) -> None:
     """Summing the fact table by department within a county gives the matrix's volumes (the contract tests
     check every count of met_department_county_* the same way)."""
-    county = demo_con.sql("SELECT unit FROM dim_units WHERE level = 'county' ORDER BY order_count DESC").fetchall()[0][0]
+    county = demo_con.sql("SELECT unit FROM dim_units WHERE level = 'county' ORDER BY order_count DESC").fetchall()[0][
+        0
+    ]
     rows = _rows(demo_con, Viewer("oversight", "z"), county, demo_month)
     facts = dict(demo_con.sql(
         "SELECT department, count(*) FROM fct_work_orders WHERE county = ? AND is_dispatched AND department IS NOT NULL "

@@ -11,11 +11,11 @@ import polars as pl
 import pytest
 
 from etl.load import load_files
+from reports.evidence import SHEETS, build_evidence_pack
 from tests.conftest import HEADER, order_row, write_csv
 from warehouse.access import Viewer
 from warehouse.calendar import Period
-from warehouse.evidence import SHEETS, build_evidence_pack
-from warehouse.queries_orders import ORDER_LISTS
+from warehouse.order_lists import ORDER_LISTS
 from warehouse.rankings import fetch_ranking, fetch_totals
 
 RATE_KEYS = ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "return_rate", "repeat_rate")

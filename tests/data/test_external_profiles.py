@@ -26,9 +26,6 @@ BALTIMORE_CSV = Path("baltimore311_sample_2014_2019") / "311_sample.csv"
 TAIDI_XLSX = Path("taidi2020_zhihuizhengwu") / "attachment4_messages_with_replies.xlsx"
 
 
-
-
-
 def test_profiles_state_the_mapping_decisions() -> None:
     balt = load_profile(BALTIMORE_PROFILE)
     assert balt.fields["order_id"][0] == "ServiceRequestNum"

@@ -13,10 +13,10 @@ import duckdb
 import pytest
 
 from etl.load import load_files
-from warehouse.backups import WarehouseCorruptError, list_backups, restore, verify
-from warehouse import parts
-from warehouse.connection import WarehouseBusyError, connect_read, load_lock
 from tests.conftest import order_row, write_csv
+from warehouse import parts
+from warehouse.backups import WarehouseCorruptError, list_backups, restore, verify
+from warehouse.connection import WarehouseBusyError, connect_read, load_lock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,9 +100,8 @@ def test_sigkill_while_reading_writing_refreshing_and_just_before_the_swap_loses
 def test_a_second_load_waits_and_is_refused_clearly(tmp_path: Path, db: Path, monkeypatch) -> None:
     load_files([write_csv(tmp_path / "a.csv", [order_row("A1")])], db=db)
     monkeypatch.setenv("HOTLINE_LOCK_WAIT", "0.5")
-    with load_lock(db):
-        with pytest.raises(WarehouseBusyError, match="另一个导入任务"):
-            load_files([write_csv(tmp_path / "b.csv", [order_row("B1")])], db=db)
+    with load_lock(db), pytest.raises(WarehouseBusyError, match="另一个导入任务"):
+        load_files([write_csv(tmp_path / "b.csv", [order_row("B1")])], db=db)
     assert load_files([tmp_path / "b.csv"], db=db).loaded == 1
 
 

@@ -20,10 +20,27 @@ from warehouse.metrics import fetch_as_of
 from warehouse.rankings import INSUFFICIENT, Period, fetch_ranking, fetch_totals
 from warehouse.settings import load_settings
 
-HEAD = (
-    "工单编号,受理时间,诉求类型,二级分类,联系电话,区县,乡镇街道,承办单位,紧急程度,派单时间,首次联系时间,办理时限,"
-    "办结时间,退单次数,回访时间,是否解决,满意度,是否有效,考核豁免"
-).split(",")
+HEAD = [
+    "工单编号",
+    "受理时间",
+    "诉求类型",
+    "二级分类",
+    "联系电话",
+    "区县",
+    "乡镇街道",
+    "承办单位",
+    "紧急程度",
+    "派单时间",
+    "首次联系时间",
+    "办理时限",
+    "办结时间",
+    "退单次数",
+    "回访时间",
+    "是否解决",
+    "满意度",
+    "是否有效",
+    "考核豁免",
+]
 # id, received, type, cat2, phone, county, township, dept, urgency, dispatched, responded, due, closed, returns,
 # callback, resolution, satisfaction, valid, exempt  ("" = empty; dates 2024, "MM-DD HH:MM:SS")
 ORDERS = """

@@ -27,10 +27,33 @@ from warehouse.integrity_orders import fetch_exclusions, fetch_review_sample
 from warehouse.rankings import fetch_ranking
 from warehouse.settings import load_settings
 
-HEAD = (
-    "工单编号,受理时间,诉求类型,问题分类,联系电话,来电人,区县,乡镇街道,承办单位,派单时间,办结时间,回访时间,是否解决,满意度,"
-    "是否有效,考核豁免,处置方式,终止原因,申诉理由,审核人,审核时间,原工单编号,延期后截止时间,延期审批,办理结果"
-).split(",")
+HEAD = [
+    "工单编号",
+    "受理时间",
+    "诉求类型",
+    "问题分类",
+    "联系电话",
+    "来电人",
+    "区县",
+    "乡镇街道",
+    "承办单位",
+    "派单时间",
+    "办结时间",
+    "回访时间",
+    "是否解决",
+    "满意度",
+    "是否有效",
+    "考核豁免",
+    "处置方式",
+    "终止原因",
+    "申诉理由",
+    "审核人",
+    "审核时间",
+    "原工单编号",
+    "延期后截止时间",
+    "延期审批",
+    "办理结果",
+]
 WY = "城乡建设->物业管理->物业收费"
 # id|received (= dispatched + 1 h earlier)|type|category|phone|dispatched|closed|callback|resolution|satisfaction|
 # valid|exempt|disposal|termination|appeal|reviewer|reviewed|original|extended due|approved|reply   (MM-DD HH:MM)
@@ -82,7 +105,9 @@ def _write(tmp: Path) -> tuple[Path, Path]:
             out.writerow([c[0], times[0], c[2], c[3], c[4], "王五", "东湖区", "一街道", UNITS[c[0][0]], times[1],
                           times[2], times[3], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], _at(c[16]), c[17],
                           _at(c[18]), c[19], c[20]])  # fmt: skip
-    head = "工单编号,受理时间,诉求类型,问题分类,联系电话,区县,承办单位,派单时间,办结时间,回访时间,满意度,是否有效,考核豁免"
+    head = (
+        "工单编号,受理时间,诉求类型,问题分类,联系电话,区县,承办单位,派单时间,办结时间,回访时间,满意度,是否有效,考核豁免"
+    )
     with (tmp / "proxy.csv").open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)
         out.writerow(head.split(","))

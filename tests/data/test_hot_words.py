@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.democity import city as demo_city, places as demo_places
+from etl.democity import city as demo_city
+from etl.democity import places as demo_places
 from etl.load import load_files
 from warehouse.access import Viewer
 from warehouse.calendar import Period

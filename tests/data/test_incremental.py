@@ -62,7 +62,13 @@ def test_the_fields_a_file_carries_are_counted_once_whatever_the_slices(tmp_path
 @pytest.mark.slow  # hundreds of tiny pieces each checked alone: make test runs it, make test-fast leaves it out
 @pytest.mark.parametrize(
     ("encoding", "ragged", "raw_quote"),
-    [("utf-8", False, False), ("utf-8-sig", True, False), ("gbk", True, False), ("utf-8", False, True), ("gbk", True, True)],
+    [
+        ("utf-8", False, False),
+        ("utf-8-sig", True, False),
+        ("gbk", True, False),
+        ("utf-8", False, True),
+        ("gbk", True, True),
+    ],
 )
 def test_a_csv_read_in_pieces_of_any_size_gives_what_it_gives_whole(
     tmp_path: Path, monkeypatch, encoding: str, ragged: bool, raw_quote: bool
@@ -231,7 +237,11 @@ def test_incremental_redo_chains_and_overdue_ages_equal_a_full_rebuild(tmp_path:
         assert load_files(paths, db=db).refresh == ("full" if i == 0 else "incremental"), i
     full = _rebuilt_in_full_equals(_tables(db), db, tmp_path)
     fct = {r["order_id"]: r for r in full["fct_work_orders"].iter_rows(named=True)}
-    assert (fct["A1"]["is_redone"], fct["A1"]["final_satisfaction"], fct["A1"]["second_satisfaction"]) == (True, "满意", "满意")
+    assert (fct["A1"]["is_redone"], fct["A1"]["final_satisfaction"], fct["A1"]["second_satisfaction"]) == (
+        True,
+        "满意",
+        "满意",
+    )
     assert fct["A1R"]["redo_of_order_id"] == "A1" and fct["D1R"]["redo_of_order_id"] == "D1"
     assert fct["D1"]["final_satisfaction"] == "满意"
     assert (fct["C2"]["redo_of_order_id"], fct["C1"]["final_satisfaction"]) == ("C1", "满意")

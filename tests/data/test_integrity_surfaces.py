@@ -81,9 +81,10 @@ def test_a_real_export_without_the_fields_reads_not_available(external: Path, db
 def test_the_bulletin_has_the_integrity_tables_and_names_the_redo_unit(demo_con) -> None:
     from reports.assemble import assemble_report
     from reports.document import document_blocks
+    from reports.formatting import fmt_pct
     from reports.issued_tables import issued_tables
     from reports.issued_text import integrity_sentence
-    from reports.narrative import build_narrative, fmt_pct
+    from reports.narrative import build_narrative
     from reports.tables import build_tables
 
     report = assemble_report(demo_con, "2026-09")
@@ -114,8 +115,8 @@ def test_the_evidence_pack_lists_exclusions_with_reason_and_approver_and_the_rev
     import io
 
     from etl.democity.integrity import REVIEWERS
+    from reports.evidence import SHEETS, build_evidence_pack
     from warehouse.access import Viewer
-    from warehouse.evidence import SHEETS, build_evidence_pack
     from warehouse.settings import load_settings
 
     oversight = Viewer("oversight", "test")

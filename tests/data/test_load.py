@@ -21,14 +21,10 @@ from etl.load import load_files
 from tests.conftest import HEADER, counts, csv_text, order_row, query, write_csv
 from warehouse.access import Viewer
 from warehouse.calendar import Period
+from warehouse.periods import default_period, fetch_intake_months, fetch_months, latest_complete_month
 from warehouse.quality import fetch_cell_warnings
-from warehouse.queries import default_period, fetch_intake_months, fetch_months, latest_complete_month
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-
-
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
@@ -77,7 +73,9 @@ def test_xlsx_with_title_row_date_cells_and_serials(tmp_path: Path, db: Path) ->
         "X2": datetime(2024, 3, 5, 12, 0),
         "1003": datetime(2024, 3, 5, 14, 2, 11),
     }
-    rows = query(db, "SELECT dispatched_at, satisfaction FROM stg_work_orders WHERE order_id IN ('X1', '1003') ORDER BY 1")
+    rows = query(
+        db, "SELECT dispatched_at, satisfaction FROM stg_work_orders WHERE order_id IN ('X1', '1003') ORDER BY 1"
+    )
     assert rows == [(datetime(2024, 3, 5, 10, 0), "满意"), (datetime(2024, 3, 5, 18, 0), None)]
 
 
@@ -178,7 +176,9 @@ def test_cells_past_the_header_are_a_warning_not_lost(tmp_path: Path, db: Path) 
     path.write_text("12345热线工单导出\n" + "\n".join(lines) + "\n,,,\n", encoding="utf-8-sig")  # a title row
     summary = load_files([path], db=db)
     assert (summary.rows_read, summary.loaded, summary.quarantined, summary.cell_warnings) == (3, 3, 0, 1)
-    [(row, order, message, extra)] = query(db, "SELECT source_row, order_id, message, extra_cells FROM raw_cell_warnings")
+    [(row, order, message, extra)] = query(
+        db, "SELECT source_row, order_id, message, extra_cells FROM raw_cell_warnings"
+    )
     assert (row, order) == (2, "E2") and "表头以外的单元格" in message and "本行已导入" in message
     assert extra == "多出的内容, 还有" and extra not in message  # verbatim in the raw layer only
     assert query(db, "SELECT order_id, source_row, county FROM stg_work_orders ORDER BY 1") == [
@@ -199,7 +199,12 @@ def test_the_header_is_found_under_blank_and_title_rows(tmp_path: Path, db: Path
     """Whatever stands above the header (blank rows, title rows, both), every data row is read, numbered
     from the row under the header (blank rows counted), and a row past the header is still caught."""
     header = ["工单编号", "受理时间", "满意度"]
-    rows = [["A1", "2024-03-05 10:00:00", "满意"], [], ["A2", "2024-03-05 10:00:00", "还行"], ["A3", "2024-03-05 10:00:00"]]
+    rows = [
+        ["A1", "2024-03-05 10:00:00", "满意"],
+        [],
+        ["A2", "2024-03-05 10:00:00", "还行"],
+        ["A3", "2024-03-05 10:00:00"],
+    ]
     if kind == "csv":
         lines = [*above, ",".join(header), *(",".join(r) for r in rows)]
         lines[-1] += ",,多出"
@@ -214,7 +219,9 @@ def test_the_header_is_found_under_blank_and_title_rows(tmp_path: Path, db: Path
         book.close()
     summary = load_files([path], db=db)
     assert (summary.rows_read, summary.loaded, summary.quarantined) == (3, 2, 1), summary.details[0].message
-    got = query(db, "SELECT order_id, source_row FROM stg_work_orders UNION ALL SELECT order_id, source_row FROM raw_quarantine")
+    got = query(
+        db, "SELECT order_id, source_row FROM stg_work_orders UNION ALL SELECT order_id, source_row FROM raw_quarantine"
+    )
     assert sorted(got) == [("A1", 1), ("A2", 3), ("A3", 4)]
     assert summary.cell_warnings == (1 if kind == "csv" else 0)
 
@@ -224,7 +231,9 @@ def test_the_header_is_found_under_blank_and_title_rows(tmp_path: Path, db: Path
 )
 def test_old_mac_and_mixed_line_ends(tmp_path: Path, db: Path, ends: str, encoding: str) -> None:
     """Lines ending in a lone CR (old Mac exports), alone or mixed with LF and CRLF, are lines."""
-    lines = csv_text([order_row("L1", 诉求内容="第一行\r\n第二行"), order_row("L2"), order_row("L3", 满意度="还行")]).split("\n")
+    lines = csv_text(
+        [order_row("L1", 诉求内容="第一行\r\n第二行"), order_row("L2"), order_row("L3", 满意度="还行")]
+    ).split("\n")
     if ends == "\r":
         text = "\r".join(lines)
     else:
@@ -233,7 +242,9 @@ def test_old_mac_and_mixed_line_ends(tmp_path: Path, db: Path, ends: str, encodi
     path.write_bytes(text.encode(encoding))
     summary = load_files([path], db=db)
     assert (summary.rows_read, summary.loaded, summary.quarantined, summary.rejected_files) == (3, 2, 1, 0)
-    got = query(db, "SELECT order_id, source_row FROM stg_work_orders UNION ALL SELECT order_id, source_row FROM raw_quarantine")
+    got = query(
+        db, "SELECT order_id, source_row FROM stg_work_orders UNION ALL SELECT order_id, source_row FROM raw_quarantine"
+    )
     assert sorted(got) == [("L1", 1), ("L2", 2), ("L3", 3)]
 
 
@@ -346,8 +357,12 @@ def test_the_same_bytes_twice_in_one_call_count_once_as_loaded_then_as_unchanged
         "quarantined": 0, "duplicates": 1, "rejected_files": 2,
     }  # fmt: skip
     assert [(r.file, r.status) for r in summary.details] == [
-        ("m.csv", "loaded"), ("old.csv", "already_loaded"), ("bad.csv", "rejected"),
-        ("copy.csv", "already_loaded"), ("m.csv", "already_loaded"), ("bad-copy.csv", "rejected"),
+        ("m.csv", "loaded"),
+        ("old.csv", "already_loaded"),
+        ("bad.csv", "rejected"),
+        ("copy.csv", "already_loaded"),
+        ("m.csv", "already_loaded"),
+        ("bad-copy.csv", "rejected"),
     ]  # fmt: skip: in the order given
     assert summary.details[5].message == summary.details[2].message
     assert query(db, "SELECT count(*) FROM stg_work_orders") == [(4,)]
@@ -439,7 +454,10 @@ def test_reader_process_keeps_working_during_a_load(tmp_path: Path, db: Path) ->
 def test_personal_data_stops_at_the_raw_layer(tmp_path: Path, db: Path) -> None:
     rows = [order_row("P1", 联系电话="139-1234-5678"), order_row("P2", 联系电话="+86 13912345678")]
     load_files([write_csv(tmp_path / "p.csv", rows)], db=db)
-    stg_cols = {r[0] for r in query(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'stg_work_orders'")}
+    stg_cols = {
+        r[0]
+        for r in query(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'stg_work_orders'")
+    }
     assert not stg_cols & {"citizen_name", "citizen_phone", "content"}
     hashes = query(db, "SELECT DISTINCT citizen_phone_hash FROM stg_work_orders")
     assert len(hashes) == 1 and "13912345678" not in hashes[0][0]  # same caller, one hash
@@ -507,9 +525,11 @@ def test_bad_bytes_in_the_second_half_name_their_offset(tmp_path: Path, monkeypa
     head = good + good.split(b"\n", 1)[1]  # the bad bytes come after the middle: the helper's half
     path.write_bytes(head + b"X1,\xff\xfe\n")
     monkeypatch.setattr(readers.utf8, "PARALLEL_TRANSCODE_BYTES", 0)
-    with pytest.raises(readers.ReadError, match="字节附近无法解码") as caught:
-        with readers.utf8_csv(readers.SourceFile(path, "csv", "gb18030")):
-            pass
+    with (
+        pytest.raises(readers.ReadError, match="字节附近无法解码") as caught,
+        readers.utf8_csv(readers.SourceFile(path, "csv", "gb18030")),
+    ):
+        pass
     offset = int(re.search(r"第 (\d+) 字节", str(caught.value)).group(1))
     assert abs(offset - (len(head) + 3)) <= 4
 

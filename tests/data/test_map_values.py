@@ -20,7 +20,10 @@ def test_rates_and_score_are_the_rankings(demo_con, demo_month, level: str) -> N
         values = fetch_map_values(demo_con, level, metric, demo_month)
         assert values.height == ranking.height
         expected = ranking[metric].to_list()
-        assert values["value"].to_list() == expected and values["sample_flag"].to_list() == ranking["sample_flag"].to_list()
+        assert (
+            values["value"].to_list() == expected
+            and values["sample_flag"].to_list() == ranking["sample_flag"].to_list()
+        )
     keys = fetch_map_values(demo_con, level, "score", demo_month)["key"].to_list()
     regions = {r.key for r in load_level(load_settings().map, level).regions}
     assert set(keys) <= regions  # the demo map has a region for every unit of the demo city
@@ -28,7 +31,9 @@ def test_rates_and_score_are_the_rankings(demo_con, demo_month, level: str) -> N
 
 def test_the_backlog_is_the_backlog_counts_per_township(demo_con, demo_month) -> None:
     values = fetch_map_values(demo_con, "township", "backlog_count", demo_month)
-    counts = fetch_backlog_counts(demo_con, "township").filter(pl.col("township").is_not_null() & pl.col("county").is_not_null())
+    counts = fetch_backlog_counts(demo_con, "township").filter(
+        pl.col("township").is_not_null() & pl.col("county").is_not_null()
+    )
     assert sorted(values["value"].to_list()) == sorted(float(n) for n in counts["backlog_count"])
     assert all(KEY_SEP in k for k in values["key"])
     one = fetch_map_values(demo_con, "township", "score", demo_month, county="枫渚县")

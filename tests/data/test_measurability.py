@@ -51,7 +51,10 @@ def test_fields_the_export_lacks_make_rates_unavailable_not_zero(tmp_path: Path,
         assert row["response_rate"] is None and row["resolution_rate"] is None and row["satisfaction_rate"] is None
         assert row["return_rate"] is None and row["callback_rate"] is None and row["repeat_rate"] is None
         assert row["returned_count"] is None and row["repeat_count"] is None  # not a count of 0
-        assert row["missing_rates"] == "response_rate,resolution_rate,satisfaction_rate,return_rate,callback_rate,repeat_rate"
+        assert (
+            row["missing_rates"]
+            == "response_rate,resolution_rate,satisfaction_rate,return_rate,callback_rate,repeat_rate"
+        )
         # no weighted rate left: no score, not ranked on it, and the row says why
         assert row["score"] is None and row["rank"] is None and row["unranked_reason"] == "not_available"
         assert row["sample_flag"] is None and not row["is_red"] and not row["is_black"]
@@ -79,7 +82,9 @@ def test_a_unit_that_never_responded_has_a_true_zero(tmp_path: Path, db: Path) -
 
 
 def test_a_period_mixing_files_rates_over_the_orders_whose_file_carries_the_field(tmp_path: Path, db: Path) -> None:
-    with_field = write_csv(tmp_path / "a.csv", _dept("A", "水务局", 6) + [order_row("A9", 承办单位="水务局", 首次联系时间="", 签收时间="")])
+    with_field = write_csv(
+        tmp_path / "a.csv", [*_dept("A", "水务局", 6), order_row("A9", 承办单位="水务局", 首次联系时间="", 签收时间="")]
+    )
     without = write_csv(tmp_path / "b.csv", _dept("B", "水务局", 5), header=BARE)
     load_files([with_field, without], db=db)
     row = _ranking(db)["水务局"]
@@ -144,11 +149,11 @@ def test_without_a_dispatch_time_no_order_looks_answered_directly(tmp_path: Path
     assert city["direct_answer_count"] == 2 and city["direct_answer_rate"] == pytest.approx(2 / 4)  # not 2/8, not 6/8
 
 
-
 def test_category_tables_say_not_available_not_zero(tmp_path: Path, db: Path) -> None:
     """The unit profile's category table and the category issues had their own sums: a source without a
     return count showed 退单 0 and 退单率 0 % per category. They now go through the one rate function."""
-    from warehouse.queries_orders import fetch_category_issues, fetch_unit_categories
+    from warehouse.hot_topics import fetch_category_issues
+    from warehouse.unit_profile import fetch_unit_categories
 
     no_returns = [h for h in HEADER if h != "退单次数"]
     load_files([write_csv(tmp_path / "a.csv", _dept("A", "水务局", 5), header=no_returns)], db=db)

@@ -64,16 +64,14 @@ def _cli_json(args: list[str], capsys: pytest.CaptureFixture) -> list[dict]:
     return json.loads(capsys.readouterr().out)
 
 
-def test_a_weight_change_shows_the_same_score_on_every_surface(
-    warehouse: Path, capsys: pytest.CaptureFixture
-) -> None:
+def test_a_weight_change_shows_the_same_score_on_every_surface(warehouse: Path, capsys: pytest.CaptureFixture) -> None:
     from reports.assemble import assemble_report
-    from warehouse.calendar import Period
+    from reports.evidence import build_evidence_pack
     from warehouse.access import Viewer
-    from warehouse.evidence import build_evidence_pack
+    from warehouse.calendar import Period
     from warehouse.metrics import fetch_monthly
-    from warehouse.queries_orders import fetch_unit_ranking_row, fetch_unit_trend
     from warehouse.rankings import fetch_ranking, fetch_totals
+    from warehouse.unit_profile import fetch_unit_ranking_row, fetch_unit_trend
 
     want, before = _score(ZJ, NEW_WEIGHTS), _score(ZJ, {"response": 0.2, "resolution": 0.4, "satisfaction": 0.4})
     assert want != pytest.approx(before)
@@ -85,11 +83,14 @@ def test_a_weight_change_shows_the_same_score_on_every_surface(
             "profile row": fetch_unit_ranking_row(con, "department", UNIT, period)["score"],
             "profile trend": fetch_unit_trend(con, "department", UNIT).filter(pl.col("series") == "unit")["score"][0],
             "trends page data": fetch_monthly(con, "department", unit=UNIT)["score"][0],
-            "bulletin": next(r for _, rows in assemble_report(con, MONTH).departments for r in rows if r["unit"] == UNIT)[
-                "score"
-            ],
+            "bulletin": next(
+                r for _, rows in assemble_report(con, MONTH).departments for r in rows if r["unit"] == UNIT
+            )["score"],
         }
-        pack = pl.read_excel(io.BytesIO(build_evidence_pack(con, Viewer("oversight", "test"), "department", UNIT, period)), sheet_name="指标")
+        pack = pl.read_excel(
+            io.BytesIO(build_evidence_pack(con, Viewer("oversight", "test"), "department", UNIT, period)),
+            sheet_name="指标",
+        )
         seen["evidence pack"] = pack.filter(pl.col("指标代码") == "score")["本单位"][0]
         city = fetch_totals(con, period)["score"]
         assert fetch_monthly(con, "city")["score"][0] == pytest.approx(city, abs=1e-12)  # overview trend = totals

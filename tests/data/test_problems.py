@@ -12,16 +12,17 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl.democity import city as demo_city, places as demo_places
+from etl.democity import city as demo_city
+from etl.democity import places as demo_places
 from etl.democity.eval import evaluate_alerts, evaluate_clusters
 from etl.democity.problems import read_truth
+from reports.evidence import build_evidence_pack
 from warehouse.__main__ import main
 from warehouse.access import OrderAccessError, Viewer
 from warehouse.alerts import fetch_alert_orders, fetch_alerts
 from warehouse.calendar import Period
 from warehouse.cluster_views import fetch_cluster_orders, fetch_clusters
 from warehouse.clusters import find_clusters
-from warehouse.evidence import build_evidence_pack
 
 PUBLIC = Viewer("public", "gong")
 ANALYST = Viewer("analyst", "ana")

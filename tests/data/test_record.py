@@ -126,7 +126,9 @@ def test_a_correction_is_a_new_version_and_both_are_listed(city, capsys) -> None
     assert wh(["verify", "--db", str(db)]) == 0
 
 
-def test_a_rule_change_for_a_published_month_is_refused_until_reopened(city, tmp_path: Path, monkeypatch, capsys) -> None:
+def test_a_rule_change_for_a_published_month_is_refused_until_reopened(
+    city, tmp_path: Path, monkeypatch, capsys
+) -> None:
     db = city["db"]
     settings = tmp_path / "settings.toml"
     committed = DEFAULT_SETTINGS_PATH.read_text(encoding="utf-8")
@@ -188,7 +190,10 @@ def test_history_counts_the_months_on_the_black_list(city, capsys) -> None:
     assert wh(["history", "--level", "department", "--unit", "市卫生健康委员会", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "2024 年：定榜 2 个月，上黑榜 2 个月（2024-03、2024-04），上红榜 0 个月" in out
-    assert wh(["history", "--level", "department", "--unit", "市住房和城乡建设局", "--db", str(db), "--format", "json"]) == 0
+    assert (
+        wh(["history", "--level", "department", "--unit", "市住房和城乡建设局", "--db", str(db), "--format", "json"])
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out)
     assert [(r["month"], r["rank"], r["is_red"]) for r in rows] == [("2024-03", 1, True), ("2024-04", 1, True)]
     assert wh(["history", "--level", "department", "--unit", "无此单位", "--db", str(db)]) == 2

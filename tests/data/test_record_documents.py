@@ -16,12 +16,12 @@ from docx import Document
 from etl.__main__ import main as etl_main
 from reports.assemble import assemble_report
 from reports.build import generate_report
+from reports.evidence import build_evidence_pack
 from tests.record_city import first_export, later_export
 from warehouse.__main__ import main as wh
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.connection import connect_read
-from warehouse.evidence import build_evidence_pack
 from warehouse.settings import DEFAULT_SETTINGS_PATH
 
 REASON = "申诉通过：市卫生健康委员会 4 件工单考核豁免"
@@ -89,8 +89,12 @@ def test_an_unpublished_month_is_marked_and_a_published_one_shows_its_figures(co
 def test_the_evidence_pack_carries_the_record_and_the_rank_history(corrected: Path) -> None:
     con = connect_read(corrected)
     try:
-        pack = build_evidence_pack(con, Viewer("oversight", "o"), "department", "市卫生健康委员会", Period.month("2024-04"))
-        live = build_evidence_pack(con, Viewer("oversight", "o"), "department", "市卫生健康委员会", Period.month("2024-05"))
+        pack = build_evidence_pack(
+            con, Viewer("oversight", "o"), "department", "市卫生健康委员会", Period.month("2024-04")
+        )
+        live = build_evidence_pack(
+            con, Viewer("oversight", "o"), "department", "市卫生健康委员会", Period.month("2024-05")
+        )
     finally:
         con.close()
     sheets = pl.read_excel(io.BytesIO(pack), sheet_id=0, infer_schema_length=None)

@@ -60,7 +60,9 @@ def test_ndjson_and_a_wrapped_list_read_the_same(tmp_path: Path, db: Path) -> No
     nd = tmp_path / "requests.ndjson"
     nd.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     wrapped = tmp_path / "wrapped.json"
-    wrapped.write_text(json.dumps({"requests": [request(f"W{i}", "2014-05-09T19:02:21-05:00", NOTES[:2]) for i in range(2)]}))
+    wrapped.write_text(
+        json.dumps({"requests": [request(f"W{i}", "2014-05-09T19:02:21-05:00", NOTES[:2]) for i in range(2)]})
+    )
     summary = load_files([nd, wrapped], db=db, profile="open311")
     assert [(d.status, d.loaded) for d in summary.details] == [("loaded", 3), ("loaded", 2)]
 

@@ -255,10 +255,10 @@ def test_xlsx_has_one_sheet_per_section(report: dict) -> None:
 
 
 def test_a_month_without_data_names_the_months_there_are(demo_con) -> None:
-    """The report's month check reads the warehouse's one month list (warehouse.queries.fetch_months)."""
+    """The report's month check reads the warehouse's one month list (warehouse.periods.fetch_months)."""
     from reports.assemble import assemble_report
     from reports.config import ReportError
-    from warehouse.queries import fetch_months
+    from warehouse.periods import fetch_months
 
     months = fetch_months(demo_con)
     with pytest.raises(ReportError, match=f"1999-01 没有数据。可选月份：{months[0]:%Y-%m} 至 {months[-1]:%Y-%m}"):

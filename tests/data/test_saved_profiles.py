@@ -14,10 +14,17 @@ import pytest
 
 from etl.load import load_files, prepare_file
 from etl.profile_draft import ProfileDraft, RuleDraft, draft_profile
-from etl.profiles import SHIPPED_PROFILES, ProfileError, load_profile, profile_names, resolve_profile_path, saved_profiles_dir
+from etl.profiles import (
+    SHIPPED_PROFILES,
+    ProfileError,
+    load_profile,
+    profile_names,
+    resolve_profile_path,
+    saved_profiles_dir,
+)
 from etl.saved_profiles import SaveRefused, read_saved, save_profile
-from tests.e2e.browser import ROOT
 from tests.conftest import boston_like_csv
+from tests.e2e.browser import ROOT
 from warehouse import audit
 from warehouse.access import OrderAccessError, Viewer
 

@@ -39,7 +39,9 @@ def test_a_quote_opening_the_last_cell_is_a_warning_on_the_loaded_row(tmp_path: 
     assert main(["load", str(path), "--db", str(db), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["rows_read"], out["loaded"], out["quarantined"], out["warnings"]) == (300, 300, 0, 1)
-    assert out["details"][0]["warnings"][0].startswith("第 300 行：「考核豁免」这一格以一个未配对的引号开始，其后 19,700 行")
+    assert out["details"][0]["warnings"][0].startswith(
+        "第 300 行：「考核豁免」这一格以一个未配对的引号开始，其后 19,700 行"
+    )
     [(row, message)] = query(db, "SELECT source_row, message FROM raw_cell_warnings")
     assert row == 300 and "19,700" in message and message.endswith("本行已导入")
     again = stray_quote_csv(tmp_path / "again.csv", row=5, column="考核豁免")

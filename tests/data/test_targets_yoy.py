@@ -54,7 +54,10 @@ def test_changing_a_target_moves_the_marks(con) -> None:
     default = load_settings()  # 满意率 ≥ 90 %
     assert _marks(fetch_ranking(con, "county", MARCH, default)) == {YI: (True, None), JIA: (False, "satisfaction_rate")}
     city = fetch_totals_with_previous(con, MARCH, default)[0]
-    assert city["satisfaction_rate_target_gap"] == pytest.approx(-0.1, abs=1e-15) and city["below_target"] == "satisfaction_rate"
+    assert (
+        city["satisfaction_rate_target_gap"] == pytest.approx(-0.1, abs=1e-15)
+        and city["below_target"] == "satisfaction_rate"
+    )
     lowered = parse_settings({"targets": {"response": 0.95, "on_time": 0.95, "satisfaction": 0.5}})
     assert _marks(fetch_ranking(con, "county", MARCH, lowered)) == {YI: (True, None), JIA: (True, None)}
     assert fetch_totals_with_previous(con, MARCH, lowered)[0]["below_target"] is None
@@ -68,14 +71,18 @@ def test_a_group_may_have_its_own_target(demo_con, demo_month) -> None:
     for row in ranking.iter_rows(named=True):
         assert row["satisfaction_rate_target"] == (0.5 if row["group_name"] == "公共企业" else 0.9)
         if row["satisfaction_rate"] is not None:
-            assert row["satisfaction_rate_meets_target"] == (row["satisfaction_rate"] >= row["satisfaction_rate_target"])
+            assert row["satisfaction_rate_meets_target"] == (
+                row["satisfaction_rate"] >= row["satisfaction_rate_target"]
+            )
 
 
 def test_year_on_year_against_the_same_month_a_year_earlier(con) -> None:
     _, before, previous = fetch_totals_with_previous(con, MARCH)
     _, year_ago, yoy = fetch_totals_with_previous(con, MARCH, basis="year_ago")
     assert (previous["base"], yoy["base"]) == ("2024-02", "2023-03") and yoy["reaches"] and yoy["has_previous"]
-    assert str(previous["changes"]["satisfaction_rate"]) == "-10.0" and str(yoy["changes"]["satisfaction_rate"]) == "10.0"
+    assert (
+        str(previous["changes"]["satisfaction_rate"]) == "-10.0" and str(yoy["changes"]["satisfaction_rate"]) == "10.0"
+    )
     assert year_ago["satisfaction_rate"] == 0.7 and before["satisfaction_rate"] == 0.9
     ranks = {r["unit"]: (r["rank"], r["previous_rank"], r["rank_change"], r["compared_with"])
              for r in fetch_ranking(con, "county", MARCH, basis="year_ago").iter_rows(named=True)}  # fmt: skip
@@ -110,7 +117,9 @@ def test_the_same_period_a_year_earlier(period: str, year_ago: str) -> None:
     assert Period.parse(period).year_ago().label == year_ago
 
 
-def test_the_cli_compares_year_on_year_and_exports_the_targets(city_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_compares_year_on_year_and_exports_the_targets(
+    city_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from warehouse.__main__ import main
 
     assert main(["rankings", "--level", "county", "--month", "2024-03", "--compare", "year_ago", "--db", str(city_db),

@@ -116,7 +116,10 @@ def both(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _due(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[dt.datetime, str]]:
-    return {r[0]: (r[1], r[2]) for r in con.sql("SELECT order_id, effective_due_at, due_source FROM fct_work_orders").fetchall()}
+    return {
+        r[0]: (r[1], r[2])
+        for r in con.sql("SELECT order_id, effective_due_at, due_source FROM fct_work_orders").fetchall()
+    }
 
 
 def test_the_catalogue_moves_derived_deadlines_across_the_holidays(both: tuple) -> None:
@@ -126,7 +129,9 @@ def test_the_catalogue_moves_derived_deadlines_across_the_holidays(both: tuple) 
         assert got[oid][0] == expected, oid
         assert spec[oid] == (rule, "derived"), oid
     assert {oid: got[oid][1] for oid in ORDERS} == {
-        **dict.fromkeys(ORDERS, "catalogue"), "L4": "derived", "L11": "derived"
+        **dict.fromkeys(ORDERS, "catalogue"),
+        "L4": "derived",
+        "L11": "derived",
     }
 
 

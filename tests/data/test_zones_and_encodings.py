@@ -30,7 +30,9 @@ def rows(*cells: tuple[str, str, str, str]) -> list[dict[str, str]]:
 
 
 def test_one_rule_fixes_the_boston_ward_column(tmp_path: Path, db: Path) -> None:
-    data = rows(("1", "2022-01-03 09:00", "", "Ward 7"), ("2", "2022-01-03 09:00", "", "07"), ("3", "2022-01-03 09:00", "", "7"))
+    data = rows(
+        ("1", "2022-01-03 09:00", "", "Ward 7"), ("2", "2022-01-03 09:00", "", "07"), ("3", "2022-01-03 09:00", "", "7")
+    )
     path = write_csv(tmp_path / "b.csv", data, header=HEADER)
     assert load_files([path], db=db, profile=profile(tmp_path)).loaded == 3
     assert query(db, "SELECT count(DISTINCT township) FROM stg_work_orders") == [(3,)]  # without the rule
@@ -46,10 +48,13 @@ def test_one_rule_fixes_the_boston_ward_column(tmp_path: Path, db: Path) -> None
 
 def test_rules_apply_in_order_before_synonyms_and_keep_the_raw_record(tmp_path: Path, db: Path) -> None:
     extra = (
-        "[normalize.township]\ncase = \"upper\"\ntrim_prefix = [\"DISTRICT \"]\n"
-        + "rewrite = [['\\s+', ' ']]\n[synonyms.township]\n\"NORTH  END\" = \"unused\"\n\"NORTH END\" = \"北端\"\n"
+        '[normalize.township]\ncase = "upper"\ntrim_prefix = ["DISTRICT "]\n'
+        + 'rewrite = [[\'\\s+\', \' \']]\n[synonyms.township]\n"NORTH  END" = "unused"\n"NORTH END" = "北端"\n'
     )
-    data = rows(("1", "2022-01-03 09:00", "2022-01-02 09:00", "district north   end"), ("2", "2022-01-03 09:00", "", "North End"))
+    data = rows(
+        ("1", "2022-01-03 09:00", "2022-01-02 09:00", "district north   end"),
+        ("2", "2022-01-03 09:00", "", "North End"),
+    )
     path = write_csv(tmp_path / "n.csv", data, header=HEADER)
     summary = load_files([path], db=db, profile=profile(tmp_path, extra))
     assert (summary.loaded, summary.quarantined) == (1, 1)
@@ -67,7 +72,10 @@ OFFSET = "2024-03-05T14:18:52-06:00"
         ("", datetime(2024, 3, 6, 4, 18, 52)),  # converted to the site zone, Asia/Shanghai (was 20:18:52, UTC)
         ('[timestamps]\nformats = ["%Y-%m-%dT%H:%M:%S%:z"]\n', datetime(2024, 3, 6, 4, 18, 52)),
         ('[timestamps]\ntime_zone = "America/Chicago"\n', datetime(2024, 3, 5, 14, 18, 52)),  # source wall clock
-        ('[timestamps]\nformats = ["%Y-%m-%dT%H:%M:%S%z"]\ntime_zone = "America/Chicago"\n', datetime(2024, 3, 5, 14, 18, 52)),
+        (
+            '[timestamps]\nformats = ["%Y-%m-%dT%H:%M:%S%z"]\ntime_zone = "America/Chicago"\n',
+            datetime(2024, 3, 5, 14, 18, 52),
+        ),
     ],
 )
 def test_offset_times_become_wall_clock_time_of_one_zone(tmp_path: Path, db: Path, extra: str, expected) -> None:
@@ -93,14 +101,18 @@ def test_the_site_zone_is_a_setting(tmp_path: Path, db: Path, monkeypatch) -> No
 
 
 def test_a_windows_1252_csv_is_not_loaded_as_mojibake(tmp_path: Path, db: Path) -> None:
-    data = rows(*((f"B{i}", "2022-01-03 09:00", "", "Dorchéster") for i in range(20)), ("X", "2022-01-03", "", "Mission Hill – “Roxbury”"))
+    data = rows(
+        *((f"B{i}", "2022-01-03 09:00", "", "Dorchéster") for i in range(20)),
+        ("X", "2022-01-03", "", "Mission Hill – “Roxbury”"),
+    )
     path = tmp_path / "w.csv"
     path.write_bytes(csv_text(data, HEADER).encode("cp1252"))
     summary = load_files([path], db=db, profile=profile(tmp_path))
     res = summary.details[0]
     assert (res.loaded, res.encoding, res.warnings) == (21, "cp1252", [])
     assert query(db, "SELECT DISTINCT township FROM stg_work_orders ORDER BY 1") == [
-        ("Dorchéster",), ("Mission Hill – “Roxbury”",)
+        ("Dorchéster",),
+        ("Mission Hill – “Roxbury”",),
     ]
 
 

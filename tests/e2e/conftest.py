@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import ARGS, CHROMIUM
+from tests.e2e.browser import ARGS, CHROMIUM, streamlit_server
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +33,19 @@ def _close_what_a_test_left_open(request: pytest.FixtureRequest):
     if "browser" in request.fixturenames:
         for context in list(request.getfixturevalue("browser").contexts):
             context.close()
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_db: Path):
+    """One dashboard over the demo warehouse per test process, shared by every file that only reads it
+    (each test still opens its own browser context, so no session state is shared)."""
+    with streamlit_server(demo_db) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop-sized Chinese page (a file that needs more, e.g. blocked outside requests, defines its own)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    yield page
+    page.close()

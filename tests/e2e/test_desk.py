@@ -9,27 +9,21 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import settled, streamlit_server, wait_for_page
+from tests.e2e.browser import settled, wait_for_page
 
 SHOTS = Path(__file__).parent / "screenshots"
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def server(demo_db: Path):
-    with streamlit_server(demo_db) as url:
-        yield url
-
-
 @pytest.fixture
-def page(browser, server: str):
+def page(browser, demo_server: str):
     """A page that may talk to the server only: anything else (a CDN's world map, a font) is refused
     and recorded, so a chart that needs the internet fails here."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     page.outside = []
 
     def guard(route) -> None:
-        if route.request.url.startswith(server):
+        if route.request.url.startswith(demo_server):
             route.continue_()
         else:
             page.outside.append(route.request.url)
@@ -50,8 +44,8 @@ def _shot(page, name: str, height: int | None = None) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_the_backlog_page(server: str, page) -> None:
-    page.goto(f"{server}/backlog")
+def test_the_backlog_page(demo_server: str, page) -> None:
+    page.goto(f"{demo_server}/backlog")
     wait_for_page(page, "督办")
     expect(page.get_by_text("超期未办结").first).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(2)  # the counts and the list
@@ -59,8 +53,8 @@ def test_the_backlog_page(server: str, page) -> None:
     _shot(page, "desk_backlog", 2400)
 
 
-def test_the_map_is_drawn_offline_and_a_click_opens_the_profile(server: str, page) -> None:
-    page.goto(f"{server}/map")
+def test_the_map_is_drawn_offline_and_a_click_opens_the_profile(demo_server: str, page) -> None:
+    page.goto(f"{demo_server}/map")
     wait_for_page(page, "地图")
     wide = page.locator(".st-key-wide_only_map")
     expect(wide.locator(".choroplethlocation")).to_have_count(7, timeout=60_000)
@@ -76,9 +70,9 @@ def test_the_map_is_drawn_offline_and_a_click_opens_the_profile(server: str, pag
     expect(page.locator('[data-testid="stSidebar"]').get_by_text("乡镇街道").first).to_be_visible()
 
 
-def test_the_wall_screen(server: str, page) -> None:
+def test_the_wall_screen(demo_server: str, page) -> None:
     page.set_viewport_size({"width": 1920, "height": 1080})
-    page.goto(f"{server}/wall")
+    page.goto(f"{demo_server}/wall")
     expect(page.get_by_text("12345 热线 · ").first).to_be_visible(timeout=60_000)
     settled(page)
     expect(page.locator('[data-testid="stMetric"]')).to_have_count(8)
@@ -90,9 +84,11 @@ def test_the_wall_screen(server: str, page) -> None:
 
 
 @pytest.mark.parametrize(("path", "heading"), [("", "总览"), ("rankings", "排名")])
-def test_a_phone_sees_the_main_figures_without_scrolling_sideways(server: str, page, path: str, heading: str) -> None:
+def test_a_phone_sees_the_main_figures_without_scrolling_sideways(
+    demo_server: str, page, path: str, heading: str
+) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{server}/{path}")
+    page.goto(f"{demo_server}/{path}")
     wait_for_page(page, heading)
     main = page.locator('[data-testid="stMain"]')
     assert main.evaluate("e => e.scrollWidth <= e.clientWidth"), "the page itself scrolls sideways"

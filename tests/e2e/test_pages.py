@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import ROOT, streamlit_server, wait_for_page
+from tests.e2e.browser import ROOT, wait_for_page
 
 SHOTS = Path(__file__).parent / "screenshots"
 # (url path, Chinese heading, page file). The default page (总览) is served at the root URL.
@@ -29,23 +29,10 @@ PAGES = [
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def server(demo_db: Path):
-    with streamlit_server(demo_db) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    yield page
-    page.close()
-
-
-def test_a_deep_link_first_goes_through_the_router(server: str, page) -> None:
+def test_a_deep_link_first_goes_through_the_router(demo_server: str, page) -> None:
     """The first request after a start names a page: it must still get app.py's sidebar and navigation
     (a pages/ folder otherwise makes Streamlit run the page file alone)."""
-    page.goto(f"{server}/rankings")
+    page.goto(f"{demo_server}/rankings")
     wait_for_page(page, "排名")
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text("简体中文")).to_have_count(1)
@@ -54,11 +41,11 @@ def test_a_deep_link_first_goes_through_the_router(server: str, page) -> None:
 
 
 @pytest.mark.parametrize(("path", "heading", "source"), PAGES, ids=[p[2].split("/")[-1][:-3] for p in PAGES])
-def test_page_renders(server: str, page, path: str, heading: str, source: str) -> None:
+def test_page_renders(demo_server: str, page, path: str, heading: str, source: str) -> None:
     if not (ROOT / source).exists():
         pytest.skip(f"{source} is not written yet")
     SHOTS.mkdir(exist_ok=True)
-    page.goto(f"{server}/{path}")
+    page.goto(f"{demo_server}/{path}")
     wait_for_page(page, heading)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     expect(page.get_by_text("Page not found")).to_have_count(0)

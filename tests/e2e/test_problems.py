@@ -8,23 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import settled, streamlit_server, wait_for_page
+from tests.e2e.browser import settled, wait_for_page
 
 SHOTS = Path(__file__).parent / "screenshots"
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def server(demo_db: Path):
-    with streamlit_server(demo_db) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    yield page
-    page.close()
 
 
 def _to(page, heading: str):
@@ -35,9 +22,9 @@ def _to(page, heading: str):
     return h
 
 
-def test_the_orders_behind_a_recurring_problem(server: str, page) -> None:
+def test_the_orders_behind_a_recurring_problem(demo_server: str, page) -> None:
     SHOTS.mkdir(exist_ok=True)
-    page.goto(f"{server}/hot_topics")
+    page.goto(f"{demo_server}/hot_topics")
     wait_for_page(page, "热点")
     _to(page, "一类问题（同一地点反复出现的问题）")
     expect(page.get_by_text("写明了小区、道路、村或场所").first).to_be_visible()
@@ -53,9 +40,9 @@ def test_the_orders_behind_a_recurring_problem(server: str, page) -> None:
     page.screenshot(path=str(SHOTS / "hot_topics_alerts.png"))
 
 
-def test_the_overview_shows_the_warnings(server: str, page) -> None:
+def test_the_overview_shows_the_warnings(demo_server: str, page) -> None:
     SHOTS.mkdir(exist_ok=True)
-    page.goto(server)
+    page.goto(demo_server)
     wait_for_page(page, "总览")
     _to(page, "预警：受理量异常升高")
     expect(page.get_by_text("检验自").first).to_be_visible()

@@ -16,11 +16,11 @@ import pytest
 import xlsxwriter
 
 from pages.components.export import to_csv_bytes, to_xlsx_bytes
+from reports.evidence_sheets import sheet_formats as evidence_formats
+from reports.evidence_sheets import write_sheet
 from reports.tables import Cell, Table
 from reports.xlsx import _formats as report_formats
 from reports.xlsx import _Sheet
-from warehouse.evidence import _formats as evidence_formats
-from warehouse.evidence import _write_table
 from warehouse.excel import FORMULA_PREFIXES, csv_text
 
 NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -108,6 +108,6 @@ def test_evidence_pack_sheet(lead: str) -> None:
     value = _hostile(lead)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
-    _write_table(book, evidence_formats(book), "t", pl.DataFrame({"category_l1": [value], "order_count": [3]}), {})
+    write_sheet(book, evidence_formats(book), "t", pl.DataFrame({"category_l1": [value], "order_count": [3]}), {})
     book.close()
     _expect_disarmed(*_the_cell(buf.getvalue(), value), value, lead)

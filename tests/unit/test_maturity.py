@@ -14,8 +14,9 @@ import pytest
 
 from tests.unit.engine_support import build_warehouse, order
 from warehouse.calendar import Period
-from warehouse.maturity import comparison_cutoff, fetch_counts_at, is_incomplete, period_end
-from warehouse.rankings import fetch_period_counts, fetch_ranking, fetch_totals, fetch_totals_with_previous
+from warehouse.maturity import comparison_cutoff, is_incomplete, period_end
+from warehouse.period_counts import fetch_counts_at, fetch_period_counts
+from warehouse.rankings import fetch_ranking, fetch_totals, fetch_totals_with_previous
 from warehouse.registry import ALL_LEVELS, COUNT_KEYS
 from warehouse.settings import Settings, Targets
 

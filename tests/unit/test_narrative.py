@@ -6,18 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from reports.narrative import (
-    count_change,
-    describe_settings,
-    fmt_count,
-    fmt_pct,
-    fmt_score,
-    rank_change_mark,
-    ranking_summary,
-    rate_change,
-    score_change,
-    score_formula,
-)
+from reports.formatting import count_change, fmt_count, fmt_pct, fmt_score, rank_change_mark, rate_change, score_change
+from reports.narrative import describe_settings, ranking_summary, score_formula
 from warehouse.scoring import change, growth
 from warehouse.settings import Settings
 

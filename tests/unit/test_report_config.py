@@ -60,3 +60,24 @@ def test_a_bad_setting_is_named(tmp_path: Path, text: str, message: str) -> None
 
 def test_defaults_without_a_file() -> None:
     assert ReportConfig().doc_number == "{city_short}热线通〔{year}〕{number}号"
+
+
+def test_every_settings_file_is_found_and_read_the_same_way(tmp_path: Path, monkeypatch) -> None:
+    """One reader (warehouse.settings.read_toml) for settings, security, problems, reply rules and the
+    report: a named file must exist, broken TOML is an error naming the file (the report config used
+    to let tomllib's own error escape)."""
+    from warehouse.problem_settings import load_problem_settings
+    from warehouse.security import load_security
+    from warehouse.settings import SettingsError, load_settings
+
+    broken = _write(tmp_path, 'office = "未闭合')
+    with pytest.raises(ReportError, match=r"report\.toml: TOML 格式错误"):
+        load_report_config(broken)
+    for load in (load_settings, load_security, load_problem_settings):
+        with pytest.raises(SettingsError, match=r"report\.toml: TOML 格式错误"):
+            load(broken)
+        with pytest.raises(SettingsError, match=r"不存在.*nowhere\.toml"):
+            load(tmp_path / "nowhere.toml")
+    monkeypatch.setenv("HOTLINE_REPORT_CONFIG", str(tmp_path / "gone.toml"))
+    with pytest.raises(ReportError, match=r"通报设置文件不存在.*gone\.toml"):
+        load_report_config()

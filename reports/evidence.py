@@ -4,7 +4,8 @@ One XLSX: a cover (unit, period, as-of time, settings fingerprint, what each she
 unit's rates with numerators, denominators and 95% Wilson intervals against the city and its rank
 (exactly the league table's figures), the monthly trend, the categories that pull it down, and the
 order lists behind the unsatisfied, overdue, returned and repeat figures. No personal data at all:
-no names, phones or content. Every text cell that could run as a formula is neutralised.
+no names, phones or content. Every text cell that could run as a formula is neutralised (the sheets are
+written by reports.evidence_sheets).
 """
 
 from __future__ import annotations
@@ -18,29 +19,22 @@ import polars as pl
 import xlsxwriter
 
 from labels import missing_fields, t
+from reports.evidence_sheets import sheet_formats, write_sheet
 from warehouse.access import Viewer
 from warehouse.alerts import fetch_unit_alerts
 from warehouse.calendar import Period
 from warehouse.casemix import casemix_sentence, casemix_sheet, unit_casemix
 from warehouse.cluster_views import problems_sheet
-from warehouse.excel import neutralise_cell, neutralise_frame
-from warehouse.fields import FIELD_BY_NAME
+from warehouse.intake import fetch_is_demo
 from warehouse.integrity_orders import integrity_sheets
 from warehouse.metrics import fetch_build_info
+from warehouse.order_lists import ORDER_LISTS, fetch_order_lists
 from warehouse.problem_settings import load_problem_settings
-from warehouse.queries import fetch_is_demo
-from warehouse.queries_orders import (
-    ORDER_LISTS,
-    fetch_order_lists,
-    fetch_unit_categories,
-    fetch_unit_ranking_row,
-    fetch_unit_trend,
-)
 from warehouse.rankings import fetch_totals
 from warehouse.record_diff import history_summary, rank_history, record_summary
 from warehouse.registry import FIELD_INPUTS, METRIC_BY_KEY, RATES, get_level
 from warehouse.settings import load_settings
-from warehouse.textwidth import display_width
+from warehouse.unit_profile import fetch_unit_categories, fetch_unit_ranking_row, fetch_unit_trend
 
 MAX_LIST_ROWS = 20_000
 TREND_MONTHS = 13
@@ -66,30 +60,6 @@ SHEETS = {
     "review": (t("ev_review_sheet"), ""),  # its note names the settings (see _cover)
     "history": ("定榜排名历史", "本单位在各已定榜月份（最新版本）的名次、得分和红黑榜，近 13 个月。"),
 }
-_EXTRA_LABELS = {
-    "month": "月份",
-    "series": "对象",
-    "effective_due_at": "办理时限（含推算）",
-    "urgency_level": "紧急程度",
-    "is_overdue_open": "超期未办结",
-    "is_returned": "退单",
-    "is_repeat": "重复诉求",
-    "repeat_of_order_id": "前次工单编号",
-    "category": "分类",
-    "satisfaction_rate": "满意率",
-    "city_satisfaction_rate": "全市同类满意率",
-    "satisfaction_shortfall": "较全市少满意（件）",
-    "figures": "数据",
-    "version": "定榜版本",
-    "published_on": "定榜日期",
-    "group_name": "排名分组",
-    "rank": "名次",
-    "ranked_units": "已排名单位数",
-    "rank_change": "名次变化",
-    "is_red": "红榜",
-    "is_black": "黑榜",
-    "unranked_reason": "未排名原因",
-}
 _RATE_KEYS = tuple(m.key for m in RATES if m.key != "direct_answer_rate")
 
 
@@ -112,26 +82,26 @@ def build_evidence_pack(
     history = rank_history(con, level, unit, county, start, period.end)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    fmt = _formats(wb)
+    fmt = sheet_formats(wb)
     cover = _cover(con, level, unit, period, row, lists, viewer.county_scope)
-    _write_table(wb, fmt, SHEETS["cover"][0], pl.concat([cover, _record_rows(con, period, history)]), {})
+    write_sheet(wb, fmt, SHEETS["cover"][0], pl.concat([cover, _record_rows(con, period, history)]), {})
     rates = _rates(row, fetch_totals(con, period))
-    _write_table(wb, fmt, SHEETS["rates"][0], rates, {rates.height - 1: fmt["num"]})  # the score is 0–100
+    write_sheet(wb, fmt, SHEETS["rates"][0], rates, {rates.height - 1: fmt["num"]})  # the score is 0–100
     trend = fetch_unit_trend(con, level, unit, start, period.end, county)
     trend = trend.with_columns(
         pl.col("series").replace({"unit": "本单位", "city": "全市"}),
         pl.col("figures").replace({"published": "定榜", "live": "实时（未定榜）"}),
     )
-    _write_table(wb, fmt, SHEETS["trend"][0], trend.select("month", "series", pl.exclude("month", "series")), {})
-    _write_table(wb, fmt, SHEETS["categories"][0], fetch_unit_categories(con, level, unit, period, county, 1000), {})
+    write_sheet(wb, fmt, SHEETS["trend"][0], trend.select("month", "series", pl.exclude("month", "series")), {})
+    write_sheet(wb, fmt, SHEETS["categories"][0], fetch_unit_categories(con, level, unit, period, county, 1000), {})
     for kind, frame in lists.items():
-        _write_table(wb, fmt, SHEETS[kind][0], frame, {})
-    _write_table(wb, fmt, SHEETS["casemix"][0], casemix_sheet(con, level, unit, period, county), {})
-    _write_table(wb, fmt, SHEETS["problems"][0], problems_sheet(con, viewer, level, unit, period, county), {})
-    _write_table(wb, fmt, SHEETS["alerts"][0], _alerts(con, level, unit, period, county), {})
+        write_sheet(wb, fmt, SHEETS[kind][0], frame, {})
+    write_sheet(wb, fmt, SHEETS["casemix"][0], casemix_sheet(con, level, unit, period, county), {})
+    write_sheet(wb, fmt, SHEETS["problems"][0], problems_sheet(con, viewer, level, unit, period, county), {})
+    write_sheet(wb, fmt, SHEETS["alerts"][0], _alerts(con, level, unit, period, county), {})
     for kind, frame in integrity_sheets(con, viewer, level, unit, period, county).items():  # issue 20
-        _write_table(wb, fmt, SHEETS[kind][0], frame, {})
-    _write_table(wb, fmt, SHEETS["history"][0], history, {})
+        write_sheet(wb, fmt, SHEETS[kind][0], frame, {})
+    write_sheet(wb, fmt, SHEETS["history"][0], history, {})
     wb.close()
     return buf.getvalue()
 
@@ -279,91 +249,3 @@ def _fields(key: str) -> str:
 def _missing(row: dict[str, Any]) -> str:
     keys = [k for k in (row["missing_rates"] or "").split(",") if k]
     return "；".join(f"{METRIC_BY_KEY[k].label_zh}（缺{_fields(k)}）" for k in keys)
-
-
-def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
-    base = {"font_name": "Noto Sans CJK SC", "font_size": 10, "valign": "top"}
-    return {
-        "header": wb.add_format({**base, "bold": True, "bg_color": "#E8EEF5", "bottom": 1, "text_wrap": True}),
-        "text": wb.add_format(base),
-        "wrap": wb.add_format({**base, "text_wrap": True}),
-        "int": wb.add_format({**base, "num_format": "#,##0"}),
-        "num": wb.add_format({**base, "num_format": "0.00"}),
-        "general": wb.add_format({**base, "num_format": "General"}),
-        "pct": wb.add_format({**base, "num_format": "0.0%"}),
-        "datetime": wb.add_format({**base, "num_format": "yyyy-mm-dd hh:mm"}),
-        "date": wb.add_format({**base, "num_format": "yyyy-mm"}),
-    }
-
-
-def _header(col: str) -> str:
-    if col in _EXTRA_LABELS:
-        return _EXTRA_LABELS[col]
-    if col in METRIC_BY_KEY:
-        return METRIC_BY_KEY[col].label_zh
-    if col in FIELD_BY_NAME:
-        return FIELD_BY_NAME[col].label_zh
-    return col
-
-
-def _column_format(col: str, dtype: pl.DataType, fmt: dict[str, Any]) -> tuple[Any, int]:
-    """(cell format, width) per column: rates as %, counts as integers, timestamps as dates."""
-    if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
-        return fmt["datetime"], 17
-    if dtype == pl.Date:
-        return fmt["date"], 10
-    if col in ("分子", "分母", "全市分子", "全市分母"):
-        return fmt["general"], 10
-    if dtype.is_float():
-        is_rate = col.endswith(("_rate", "_low", "_high")) or col in (
-            "本单位",
-            "全市",
-            "95%区间下限",
-            "95%区间上限",
-            "目标",
-        )
-        return (fmt["pct"], 12) if is_rate and col != "score" else (fmt["num"], 12)
-    if dtype.is_integer():
-        return fmt["int"], 11
-    return fmt["text"], 0
-
-
-def _excel_values(frame: pl.DataFrame) -> pl.DataFrame:
-    """Timestamps as Excel serial days (local time, as stored), booleans as 是/否, text neutralised."""
-    epoch = dt.datetime(1899, 12, 30)
-    exprs = []
-    for name, dtype in frame.schema.items():
-        col = pl.col(name)
-        if isinstance(dtype, pl.Datetime) or dtype == pl.Date:
-            exprs.append(((col.cast(pl.Datetime("us")) - epoch).dt.total_microseconds() / 86_400_000_000).alias(name))
-        elif dtype == pl.Boolean:
-            exprs.append(pl.when(col).then(pl.lit("是")).when(~col).then(pl.lit("否")).alias(name))
-        else:
-            exprs.append(col)
-    return neutralise_frame(frame.select(exprs))
-
-
-def _write_table(
-    wb: xlsxwriter.Workbook, fmt: dict[str, Any], name: str, frame: pl.DataFrame, row_formats: dict[int, Any]
-) -> None:
-    """One sheet: a header row, then the frame; ``row_formats`` overrides the column formats of some rows."""
-    ws = wb.add_worksheet(name)
-    headers = [neutralise_cell(_header(c)) for c in frame.columns]
-    ws.write_row(0, 0, headers, fmt["header"])
-    values = _excel_values(frame)
-    for i, col in enumerate(frame.columns):
-        cell_fmt, width = _column_format(col, frame.schema[col], fmt)
-        if not width:  # text: as wide as its longest value (a CJK character is two columns), capped
-            sample = values.to_series(i).head(500).cast(pl.String).drop_nulls()
-            longest = max((display_width(v) for v in sample), default=0)
-            width = min(max(longest, display_width(headers[i])) + 2, 60)
-            cell_fmt = fmt["wrap"] if longest > 60 else cell_fmt
-        ws.set_column(i, i, max(width, display_width(headers[i]) + 2), cell_fmt)
-    for r, row in enumerate(values.iter_rows(), start=1):
-        if r - 1 in row_formats:
-            ws.write_row(r, 0, row, row_formats[r - 1])
-        else:
-            ws.write_row(r, 0, row)
-    ws.freeze_panes(1, 0)
-    if frame.height:
-        ws.autofilter(0, 0, frame.height, len(frame.columns) - 1)

@@ -5,9 +5,7 @@ table), and nothing personal leaks into hot words or the quarantine view."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -15,22 +13,18 @@ from bench.calls import ORDER_CALLS, QUERY_CALLS, busiest
 from warehouse.access import Viewer
 from warehouse.calendar import Period
 from warehouse.drilldown import fetch_orders
-from warehouse.hotwords import fetch_hot_words, name_parts
-from warehouse.metrics import fetch_monthly
-from warehouse.quality import fetch_quality_by_file, fetch_quality_by_month, fetch_quarantine_rows
-from warehouse.queries_orders import (
-    ORDER_LISTS,
+from warehouse.hot_topics import (
     fetch_category_by_county,
     fetch_category_issues,
     fetch_category_risers,
-    fetch_order_list,
-    fetch_order_lists,
-    fetch_unit_categories,
     fetch_unit_issues,
-    fetch_unit_ranking_row,
-    fetch_unit_trend,
 )
+from warehouse.hotwords import fetch_hot_words, name_parts
+from warehouse.metrics import fetch_monthly
+from warehouse.order_lists import ORDER_LISTS, fetch_order_list, fetch_order_lists
+from warehouse.quality import fetch_quality_by_file, fetch_quality_by_month, fetch_quarantine_rows
 from warehouse.rankings import fetch_ranking
+from warehouse.unit_profile import fetch_unit_categories, fetch_unit_ranking_row, fetch_unit_trend
 
 CITYWIDE = Viewer("oversight", "zhou")
 ANALYST = Viewer("analyst", "ana")
@@ -114,7 +108,9 @@ def test_order_lists_have_as_many_orders_as_the_figures_say(con, month: Period, 
         assert orders.height == row[metric], kind
         assert orders["order_id"].is_unique().all()
         assert not {"citizen_name", "citizen_phone", "content", "citizen_phone_hash"} & set(orders.columns)
-    assert fetch_order_list(con, CITYWIDE, "bounced", level, unit, month, county, limit=2).height == min(2, row["returned_count"])
+    assert fetch_order_list(con, CITYWIDE, "bounced", level, unit, month, county, limit=2).height == min(
+        2, row["returned_count"]
+    )
 
 
 @pytest.mark.parametrize("level", ["department", "township"])
