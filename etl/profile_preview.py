@@ -121,6 +121,7 @@ def check_file(path, profile: Profile) -> FileCheck:
     base = FileCheck(str(path))
     try:
         prep = prepare_file(path, profile)
+        checked = prep.checked  # the file is read as it is checked: a bad byte past the header shows here
     except ReadError as exc:
         return replace(base, error=str(exc), readable=False)
     except UnmappableError as exc:
@@ -138,7 +139,7 @@ def check_file(path, profile: Profile) -> FileCheck:
             headers=headers, mapping=mapping, values=column_values(frames, shown),
             warnings=(src.warning,) if src.warning else (),
         )  # fmt: skip
-    checked, mapping = prep.checked, prep.cmap.sources
+    mapping = prep.cmap.sources
     shown = {h for hs in mapping.values() for h in hs} - private_headers(mapping)
     return replace(
         base, kind=prep.source.kind, encoding=prep.source.encoding, sheet=prep.source.sheet,

@@ -13,7 +13,7 @@ from etl.profile_preview import check_file
 from etl.profiles import load_profile
 from pages.components.upload import save_upload
 from tests.app.pages import open_page, plotly_specs
-from tests.conftest import csv_text, order_row, query
+from tests.conftest import HEADER, csv_text, order_row, query
 from warehouse.users import User
 
 PAGE = "pages/data.py"
@@ -145,6 +145,10 @@ def test_upload_helpers(tmp_path: Path) -> None:
     assert preview.rows_read == 2 and preview.good == 2 and preview.mapping["order_id"] == ("工单编号",)
     bad = check_file(save_upload("x.csv", b"a,b\n1,2\n", tmp_path), load_profile())
     assert "无法识别表头" in (bad.error or "") and bad.readable and bad.headers == ("a", "b")
+    # a byte that is not UTF-8 after a good header: said as unreadable, as a load says it (no traceback)
+    broken = save_upload("y.csv", ",".join(HEADER).encode() + b"\n\r\xc2", tmp_path)
+    unreadable = check_file(broken, load_profile())
+    assert not unreadable.readable and "无法解析 CSV 文件 y.csv" in (unreadable.error or "")
 
 
 def test_data_page_in_english(app_env: Path) -> None:
