@@ -41,14 +41,18 @@ def _tables(db: Path) -> dict[str, object]:
     try:
         present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         out: dict[str, object] = {"load_log": _rows(con, f"SELECT {LOAD_LOG} FROM load_log ORDER BY load_id")}
-        for name in TABLES:
-            if name in present:
-                out[name] = _rows(con, f"SELECT * FROM {name} ORDER BY ALL")
-        for name in sorted(n for n in present if n.startswith("met_")):
-            out[name] = _rows(con, f"SELECT * FROM {name} ORDER BY ALL")
+        for name in [*(t for t in TABLES if t in present), *sorted(n for n in present if n.startswith("met_"))]:
+            out[name] = _rows(con, f"SELECT {_by_name(con, name)} FROM {name} ORDER BY ALL")
         return out
     finally:
         con.close()
+
+
+def _by_name(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The table's columns in name order: a column added by ALTER in the old layout and declared in the
+    new one compares as the same column, not as a shifted row."""
+    names = sorted(r[0] for r in con.execute(f"DESCRIBE {table}").fetchall())
+    return ", ".join('"' + n.replace('"', '""') + '"' for n in names)
 
 
 def _frame(frame: object) -> list[list[object]]:
