@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from etl.load import load_files, prepare_file
@@ -45,6 +45,7 @@ def test_arbitrary_bytes(tmp_path: Path, data: bytes) -> None:
 
 @FAST
 @given(st.binary(max_size=600))
+@example(b"\r\xc2")  # not UTF-8 past the header: the one-pass reader raises it while checking, not opening
 def test_arbitrary_bytes_after_a_valid_header(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "y.csv"
     path.write_bytes(",".join(HEADER).encode() + b"\n" + data)
