@@ -35,7 +35,7 @@ def fmt_score(score: float | None) -> str:
     return DASH if score is None else str(_decimal(score, "0.01"))
 
 
-def rate_change(diff: Decimal | None, same_age: bool = False) -> str:
+def rate_change(diff: Decimal | None, same_age: bool = False, unit: str = "个百分点") -> str:
     """'比上月提高 1.2 个百分点' / '比上月下降 0.3 个百分点' / '与上月持平' from a change in percentage points
     (already rounded once); '比上月同一时点…' when last month is taken as it stood at the same age."""
     if diff is None:
@@ -43,16 +43,12 @@ def rate_change(diff: Decimal | None, same_age: bool = False) -> str:
     than = "上月同一时点" if same_age else "上月"
     if diff == 0:
         return f"与{than}持平"
-    return f"比{than}{'提高' if diff > 0 else '下降'} {abs(diff)} 个百分点"
+    return f"比{than}{'提高' if diff > 0 else '下降'} {abs(diff)} {unit}"
 
 
 def score_change(diff: Decimal | None, same_age: bool = False) -> str:
-    if diff is None:
-        return ""
-    than = "上月同一时点" if same_age else "上月"
-    if diff == 0:
-        return f"与{than}持平"
-    return f"比{than}{'提高' if diff > 0 else '下降'} {abs(diff)} 分"
+    """The same for the composite score, in points (分)."""
+    return rate_change(diff, same_age, unit="分")
 
 
 def count_change(growth: Decimal | None) -> str:
