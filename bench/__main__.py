@@ -1,8 +1,10 @@
 """``python -m bench [all|load|queries] ...``: the scale benchmark (SPEC §8).
 
-- ``python -m bench`` (= ``all``): at 1M and 10M orders (``--huge`` adds 30M): load vs floor (best of
-  ``--repeat``), pandas + SQLite at 1M, the metric rebuild, an incremental monthly load, every dashboard
-  data call (p50/p95); writes docs/benchmarks.json and docs/benchmarks.md.
+- ``python -m bench`` (= ``all``): at 1M, 3M and 10M orders (``--huge`` adds 30M): load vs floor (best of
+  ``--repeat``; ``--huge-repeat`` above 10M), GBK at 1M, pandas + SQLite at 1M, the metric rebuild, one
+  fixed 100,000-row monthly load into each history, every dashboard data call (p50/p95), and at 10M
+  (``--browser-rows``) the browser timing of every page; writes docs/benchmarks.json and docs/benchmarks.md.
+- ``python -m bench browser --db PATH``: the browser timing alone, on an existing warehouse.
 - ``python -m bench load --rows N``: floor, project and ratio per encoding (UTF-8 and GBK).
 - ``python -m bench queries --db PATH``: the dashboard calls on an existing warehouse.
 - ``python -m bench stages FILE...``: one load per file with the stages the load reports, side by side
@@ -30,6 +32,7 @@ def _sizes(text: str) -> list[int]:
 
 def cmd_all(args: argparse.Namespace) -> int:
     from bench.baseline import measure_pandas_sqlite
+    from bench.browser_bench import time_pages
     from bench.incremental_bench import measure_monthly
     from bench.query_bench import time_queries, time_rebuild
     from bench.report import RESULTS, load_results, render, save_results
@@ -54,7 +57,8 @@ def cmd_all(args: argparse.Namespace) -> int:
         encodings = ("utf-8", "gbk") if rows <= args.gbk_max else ("utf-8",)
         warehouse = work / f"wh-{rows}" / "hotline.duckdb"
         before = load_average()
-        size["load"] = measure_load(rows, encodings, args.repeat, workdir=work, keep_db=warehouse)
+        repeat = args.repeat if rows <= 10_000_000 else args.huge_repeat
+        size["load"] = measure_load(rows, encodings, repeat, workdir=work, keep_db=warehouse)
         size["load_loadavg"] = f"{before} / {load_average()}"
         _say(f"{rows}: load {json.dumps(size['load'])}")
         if rows <= args.pandas_max:
@@ -64,8 +68,15 @@ def cmd_all(args: argparse.Namespace) -> int:
         size["queries"] = time_queries(warehouse, args.runs)
         size["queries"].update(runs=args.runs, loadavg=f"{before} / {load_average()}")
         _say(f"{rows}: {len(size['queries']['calls'])} dashboard calls timed")
-        size["incremental"] = measure_monthly(warehouse, rows, work)
-        _say(f"{rows}: incremental {size['incremental']}")
+        before = load_average()
+        size["incremental"] = measure_monthly(warehouse, work, repeat=args.monthly_repeat)
+        size["incremental"]["loadavg"] = f"{before} / {load_average()}"
+        _say(f"{rows}: monthly load {size['incremental']}")
+        if rows in _sizes(args.browser_rows):
+            before = load_average()
+            size["browser"] = time_pages(warehouse, args.changes)
+            size["browser"].update(changes=args.changes, loadavg=f"{before} / {load_average()}")
+            _say(f"{rows}: browser {json.dumps(size['browser'], ensure_ascii=False)}")
         size["rebuild"] = time_rebuild(warehouse)
         _say(f"{rows}: rebuild {size['rebuild']}")
         results["sizes"][str(rows)] = size
@@ -102,6 +113,17 @@ def cmd_queries(args: argparse.Namespace) -> int:
             f"{c['name']:<50} "
             + (f"error {c['error']}" if c["error"] else f"p50 {c['p50_ms']:>8} p95 {c['p95_ms']:>8} ms")
         )
+    return 0
+
+
+def cmd_browser(args: argparse.Namespace) -> int:
+    from bench.browser_bench import time_pages
+
+    for row in time_pages(Path(args.db), args.changes)["pages"]:
+        if row["error"]:
+            print(f"{row['page']:<14} error {row['error']}")
+        else:
+            print(f"{row['page']:<14} p50 {row['p50_s']:>6} s  p95 {row['p95_s']:>6} s  max {row['max_s']:>6} s")
     return 0
 
 
@@ -167,9 +189,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     sub = parser.add_subparsers(dest="command", required=True)
     full = sub.add_parser("all", help="the whole benchmark; writes docs/benchmarks.md")
-    full.add_argument("--rows", default="1000000,10000000", help="comma-separated sizes")
+    full.add_argument("--rows", default="1000000,3000000,10000000", help="comma-separated sizes")
     full.add_argument("--huge", action="store_true", help="also 30,000,000 orders")
     full.add_argument("--repeat", type=int, default=3, help="rounds of floor/project (best kept)")
+    full.add_argument("--huge-repeat", type=int, default=1, help="rounds of floor/project above 10M orders")
+    full.add_argument("--monthly-repeat", type=int, default=3, help="monthly loads per size (best kept)")
+    full.add_argument("--browser-rows", default="10000000", help="sizes timed in the browser (comma-separated)")
+    full.add_argument("--changes", type=int, default=20, help="filter changes timed per page in the browser")
     full.add_argument("--runs", type=int, default=20, help="timed runs per dashboard call")
     full.add_argument("--gbk-max", type=int, default=1_000_000, help="largest size also timed as GBK")
     full.add_argument("--pandas-max", type=int, default=1_000_000, help="largest size timed with pandas + SQLite")
@@ -188,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     queries.add_argument("--db", required=True)
     queries.add_argument("--runs", type=int, default=20)
     queries.set_defaults(run=cmd_queries)
+    browser = sub.add_parser("browser", help="time filter changes in headless Chromium on a warehouse")
+    browser.add_argument("--db", required=True)
+    browser.add_argument("--changes", type=int, default=20)
+    browser.set_defaults(run=cmd_browser)
     stages = sub.add_parser("stages", help="one load per FILE with its stages timed, side by side")
     stages.add_argument("files", nargs="+", metavar="FILE")
     stages.add_argument("--floor", action="store_true", help="also the floor of each file, in parts")

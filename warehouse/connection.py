@@ -82,6 +82,7 @@ class Reader:
         self.path = resolve_db_path(db)
         self._con: duckdb.DuckDBPyConnection | None = None
         self._stamp: tuple[int, int] | None = None
+        self._views: list[str] = []  # the parts' temp views of the open connection (warehouse.parts)
 
     def _current_stamp(self) -> tuple[int, int] | None:
         try:
@@ -99,7 +100,18 @@ class Reader:
             self.close()
             self._con = open_read_only(self.path)
             self._stamp = stamp
+            self._views = parts.view_statements(self._con)
         return self._con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of :meth:`connection` (one per thread: a DuckDB connection must not be shared) that
+        reads the part files natively, as the connection does. Temp views belong to one connection, so
+        a bare cursor would read the head's own views over ``read_duckdb`` of absolute paths instead:
+        slower, and broken once the warehouse folder has moved (warehouse.parts)."""
+        cur = self.connection().cursor()
+        for sql in self._views:
+            cur.execute(sql)
+        return cur
 
     def close(self) -> None:
         if self._con is not None:
@@ -107,6 +119,7 @@ class Reader:
                 self._con.close()
         self._con = None
         self._stamp = None
+        self._views = []
 
 
 def private_dir(folder: Path) -> None:

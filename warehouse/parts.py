@@ -135,7 +135,17 @@ def attach_parts(con: duckdb.DuckDBPyConnection, head: Path, published_only: boo
             if not path.exists():
                 raise FileNotFoundError(f"数据仓库的分区文件缺失：{path}")
             con.execute(f"ATTACH {_literal(path)} AS {alias} (READ_ONLY)")
+    for sql in view_statements(con, published_only):
+        con.execute(sql)
+
+
+def view_statements(con: duckdb.DuckDBPyConnection, published_only: bool = True) -> list[str]:
+    """The CREATE TEMP VIEW statements of :func:`attach_parts` (the parts attached already). Temp views
+    belong to one connection: a cursor of a reading connection runs them again to read the parts natively
+    (warehouse.connection.Reader.cursor) instead of through the head's views."""
+    parts = listed(con)
     own = not published_only and writing_part(con)
+    out = []
     for table in TABLES:
         # a writing session retires rows as it goes: its views filter every part, not only those with retired rows
         sources = _live_sources(con, parts, table, native=True, always=own)
@@ -144,13 +154,14 @@ def attach_parts(con: duckdb.DuckDBPyConnection, head: Path, published_only: boo
         everything = [s for _p, s in sources] + ([f"SELECT * FROM {OWN}.{table}"] if mine else [])
         if not everything:
             continue
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS " + " UNION ALL BY NAME ".join(everything))
+        out.append(f"CREATE OR REPLACE TEMP VIEW {table} AS " + " UNION ALL BY NAME ".join(everything))
         short = table.split("_")[0]
         if published or mine:
-            con.execute(
+            out.append(
                 f"CREATE OR REPLACE TEMP VIEW {short}_published AS "
                 + (published or f"SELECT *, NULL::VARCHAR AS part FROM {OWN}.{table} WHERE FALSE")
             )
+    return out
 
 
 def _literal_text(text: str) -> str:

@@ -30,7 +30,7 @@ def _con():
     Streamlit's script threads, a cursor per call is cheap. The lock keeps two sessions from
     reopening (and closing) the connection at once right after a load swapped the file."""
     with _OPEN_LOCK:
-        return _reader(str(resolve_db_path())).connection().cursor()
+        return _reader(str(resolve_db_path())).cursor()
 
 
 def warehouse_stamp() -> tuple[int, int, str, tuple[int, int] | None] | None:

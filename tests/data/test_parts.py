@@ -107,3 +107,32 @@ def test_restore_refuses_a_version_whose_part_is_gone(tmp_path: Path, db: Path) 
     with pytest.raises(WarehouseCorruptError, match=older):
         restore(db, 0)
     assert db.read_bytes() == live and not list(db.parent.glob("hotline.duckdb.replaced-*"))  # untouched
+
+
+def test_the_dashboard_reads_the_parts_natively_also_after_the_folder_moved(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages read through cursors of one connection, and temp views belong to one connection: a bare
+    cursor read the head's own views over absolute part paths, so a warehouse folder moved (a backup put
+    back elsewhere, a new disk) showed "cannot be read" until the next load. Reader.cursor reads the parts
+    through the connection's native views."""
+    import shutil
+
+    from pages.components import data
+
+    for month in (1, 2):
+        load_files([monthly(tmp_path, month, 3)], db=db)
+    seen = figures(db)
+    moved = tmp_path / "moved" / db.name
+    shutil.copytree(db.parent, moved.parent)
+    shutil.rmtree(db.parent)
+    monkeypatch.setenv("HOTLINE_DB", str(moved))
+    cur = data._con()  # what every page's data call reads through
+    try:
+        assert cur.execute("SELECT order_id, load_id FROM fct_work_orders ORDER BY order_id").fetchall() == seen[0]
+        assert cur.execute("SELECT order_id, citizen_name FROM raw_work_orders ORDER BY order_id").fetchall() == seen[1]
+        assert cur.execute("SELECT count(*) FROM stg_work_orders").fetchall()[0][0] == len(seen[0])
+        plan = "".join(str(r) for r in cur.execute("EXPLAIN SELECT count(*) FROM stg_work_orders").fetchall())
+        assert "read_duckdb" not in plan.lower()
+    finally:
+        cur.close()
