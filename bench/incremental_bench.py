@@ -31,7 +31,8 @@ total = con.execute("SELECT count(*) FROM fct_work_orders").fetchall()[0][0]
 con.close()
 print(json.dumps({"seconds": time.perf_counter() - t, "file_s": s.details[0].seconds, "rebuild_s": s.rebuild_seconds,
                   "refresh": s.refresh, "loaded": s.loaded, "updated": s.updated, "peak_mb": r.ru_maxrss / 1024,
-                  "scope": scope[0][0] if scope else None, "orders_total": total}))
+                  "scope": scope[0][0] if scope else None, "orders_total": total,
+                  "steps": dict(sorted(s.steps.items(), key=lambda kv: -kv[1])[:8])}))
 """
 
 

@@ -211,6 +211,9 @@ def _size_section(size: dict) -> list[str]:
             f"Command: `{size['load_command']}` (same run).",
             "",
         ]
+        if inc.get("steps"):
+            steps = "; ".join(f"{name} {seconds:.2f} s" for name, seconds in inc["steps"].items())
+            out += [f"Its slowest steps (the load's own timings): {steps}.", ""]
     br = size.get("browser")
     if br:
         out += [

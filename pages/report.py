@@ -9,11 +9,11 @@ import streamlit as st
 from labels import t
 from pages.components import data
 from pages.components import record_view as rv
-from pages.components.auth import audit_export, page_access
+from pages.components.auth import audited, page_access
 from pages.components.bulletin_notes import text_editors
 from pages.components.filters import period_label
 from pages.components.layout import page_header
-from pages.components.report_data import monthly_report, settings_key
+from pages.components.report_data import monthly_report, report_file, settings_key
 from warehouse.calendar import Period
 from warehouse.periods import latest_complete_month
 
@@ -38,9 +38,10 @@ month = st.selectbox(
     t("report_month", lang), options, key="report_month", format_func=lambda m: period_label(Period.month(m), lang)
 )
 
+fingerprint = settings_key()
 try:
     with st.spinner(t("report_generating", lang)):
-        report = monthly_report(stamp, month, settings_key())
+        report = monthly_report(stamp, month, fingerprint)
 except Exception as exc:  # a report that cannot be built is explained, never a traceback
     st.error(t("report_failed", lang).format(error=exc), icon=":material/error:")
     st.stop()
@@ -52,14 +53,14 @@ if not report["text_written"]:
     st.info(t("bn_draft_note", lang), icon=":material/edit_note:")
 cols = st.columns(4)
 for col, ext in zip(cols, ("pdf", "docx", "html", "xlsx"), strict=True):
-    col.download_button(
+    name = f"{report['stem']}.{ext}"
+    col.download_button(  # the file is rendered when the button is pressed (seconds for the PDF), then cached
         t(f"report_download_{ext}", lang),
-        data=report[ext],
-        file_name=f"{report['stem']}.{ext}",
+        data=audited(name, lambda ext=ext: report_file(stamp, month, fingerprint, ext)),
+        file_name=name,
         mime=MIME[ext],
         icon=":material/download:",
-        on_click=audit_export,
-        args=(f"{report['stem']}.{ext}",),
+        on_click="ignore",
         width="stretch",
         key=f"report_dl_{ext}",
     )

@@ -1,4 +1,8 @@
-"""One monthly report from a warehouse: assemble -> narrative and tables -> charts -> HTML, PDF, XLSX, DOCX."""
+"""One monthly report from a warehouse: assemble -> narrative and tables -> charts -> HTML, PDF, XLSX, DOCX.
+
+:func:`draft_report` does the part every file needs (the figures, the text, the chart images and the HTML,
+which the 通报 page previews); the PDF, Word and Excel files are rendered from the draft, all at once by
+:func:`build_report` (the CLI, the tests) or one at a time when a download button asks (the page)."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -47,28 +52,62 @@ class ReportFiles:
         return paths
 
 
-def generate_report(
-    db: str | os.PathLike[str] | None,
-    month: str,
-    *,
-    settings: Settings | None = None,
-    config: ReportConfig | None = None,
-    city: str | None = None,
-    title: str | None = None,
-    by: str = "score",
-) -> ReportFiles:
-    """Everything for ``month`` from the warehouse at ``db`` (None: HOTLINE_DB or data/hotline.duckdb)."""
+@dataclass(frozen=True)
+class ReportDraft:
+    """What every file of one month's report is rendered from, and its HTML (the page's preview)."""
+
+    data: ReportData
+    narrative: dict[str, list[str]]
+    tables: dict[str, Any]
+    images: dict[str, bytes]
+    html: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def stem(self) -> str:
+        return f"hotline-report-{self.data.month}"
+
+    def render(self, ext: str) -> bytes:
+        """One file: ``pdf``, ``docx``, ``xlsx`` or ``html`` (UTF-8)."""
+        if ext == "pdf":
+            return render_pdf(self.html)
+        if ext == "docx":
+            return render_docx(self.data, self.narrative, self.tables, self.images)
+        if ext == "xlsx":
+            return render_xlsx(self.data, self.narrative, self.tables)
+        if ext == "html":
+            return self.html.encode("utf-8")
+        raise ValueError(ext)
+
+
+def generate_report(db: str | os.PathLike[str] | None, month: str, **options: Any) -> ReportFiles:
+    """Everything for ``month`` from the warehouse at ``db`` (None: HOTLINE_DB or data/hotline.duckdb);
+    ``options``: :func:`draft_report`'s keywords."""
     started = time.perf_counter()
     con = connect_read(db)
     try:
-        files = build_report(con, month, settings=settings, config=config, city=city, title=title, by=by)
+        files = build_report(con, month, **options)
     finally:
         con.close()
     files.timings["open"] = round(time.perf_counter() - started - files.timings["total"], 3)
     return files
 
 
-def build_report(
+def build_report(con: duckdb.DuckDBPyConnection, month: str, **options: Any) -> ReportFiles:
+    """The report from an open (read-only) connection: the draft and every file (``options``:
+    :func:`draft_report`'s keywords)."""
+    draft = draft_report(con, month, **options)
+    timings = dict(draft.timings)
+    files = {}
+    for ext in ("pdf", "xlsx", "docx"):
+        started = time.perf_counter()
+        files[ext] = draft.render(ext)
+        timings[ext] = round(time.perf_counter() - started, 3)
+    timings["total"] = round(sum(timings.values()), 3)
+    return ReportFiles(draft.data, draft.html, files["pdf"], files["xlsx"], files["docx"], timings)
+
+
+def draft_report(
     con: duckdb.DuckDBPyConnection,
     month: str,
     *,
@@ -77,8 +116,9 @@ def build_report(
     city: str | None = None,
     title: str | None = None,
     by: str = "score",
-) -> ReportFiles:
-    """The report from an open (read-only) connection; the dashboard passes its shared one."""
+) -> ReportDraft:
+    """The figures, text, chart images and HTML of ``month``'s report (the dashboard passes its shared
+    connection); the files are rendered from it (:meth:`ReportDraft.render`)."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -95,11 +135,4 @@ def build_report(
     lap("charts")
     html = render_html(data, narrative, tables, images)
     lap("html")
-    pdf = render_pdf(html)
-    lap("pdf")
-    xlsx = render_xlsx(data, narrative, tables)
-    lap("xlsx")
-    docx = render_docx(data, narrative, tables, images)
-    lap("docx")
-    timings["total"] = round(sum(timings.values()), 3)
-    return ReportFiles(data, html, pdf, xlsx, docx, timings)
+    return ReportDraft(data, narrative, tables, images, html, timings)

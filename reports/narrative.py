@@ -68,6 +68,8 @@ def overview(r: ReportData) -> list[str]:
             _rc(r, "direct_answer_rate"),
         ]
     )
+    if t["direct_answer_rate"] is None:  # no dispatch time of the source's own (absent, or the receipt column)
+        direct = "数据来源无法区分直接答复与派单，直接答复量和直接答复率以“—”表示（不是 0）"
     dispatched = (
         f"派单至承办单位办理 {fmt_count(t['dispatched_count'])} 件，其中纳入考核 {fmt_count(t['assessed_count'])} 件"
         f"（无效 {fmt_count(t['invalid_count'])} 件、考核豁免 {fmt_count(t['exempt_count'])} 件不计入考核）"

@@ -27,6 +27,10 @@ class Metric:
     requires: str | None = None
     inputs: tuple[str, ...] = ()  # on a *_measurable_count: canonical fields its source file must carry
     any_input: bool = False  # ... any one of ``inputs`` is enough (else all of them)
+    # ... of which these must be read from a column of their own: a profile that feeds one export column into
+    # two fields (Baltimore's CreatedDate into receipt and dispatch time) carries them, but cannot tell orders
+    # apart by them (every order would look dispatched, none answered directly)
+    own_column: tuple[str, ...] = ()
     base: str | None = None  # on a *_measurable_count: the count it covers (coverage = this ÷ base)
     lagging: bool = False  # grows for weeks after the period ends (closure, callback): marked 未完整 until mature
     where_at: str | None = None  # ``where`` as it stood at $cutoff (like-for-like comparisons), when it differs
@@ -69,9 +73,15 @@ def _measurable(key: str, zh: str, en: str, inputs: tuple[str, ...], base: str, 
             "（没有时，带「联系电话」和「二级分类」也可，按重复来电推算）",
             " (else phone and category_l2: the proxy)",
         )
+    own_zh = own_en = ""
+    if own := kw.get("own_column"):
+        own_zh = "，且" + "、".join(f"「{FIELD_BY_NAME[f].label_zh}」" for f in own) + "不与其他字段取自同一列"
+        own_en = ", " + " and ".join(own) + " read from a column of its own (not one another field is read from)"
     kind = {"is_dispatched": "派单", "TRUE": "受理"}.get(pre, "考核")
-    def_zh = f"来源文件带有{names}字段（且至少一行有值）{proxy_zh}的{kind}工单数。"
-    def_en = f"{base.removesuffix('_count').capitalize()} orders whose source file carries {fields_en}{proxy_en}."
+    def_zh = f"来源文件带有{names}字段（且至少一行有值{own_zh}）{proxy_zh}的{kind}工单数。"
+    def_en = (
+        f"{base.removesuffix('_count').capitalize()} orders whose source file carries {fields_en}{own_en}{proxy_en}."
+    )
     return Metric(key, zh, en, "count", None, def_zh, def_en, where=f"{pre} AND {flag}", inputs=inputs, base=base, **kw)
 
 

@@ -359,6 +359,7 @@ def _rule_params(settings: Settings, as_of: dt.datetime | None) -> dict[str, Any
     starts = [r.effective_from or dt.date(1, 1, 1) for r in sets]
     return {
         **{f"{m.fct_flag}_inputs": list(m.inputs) for m in MEASURABLE},
+        **{f"{m.fct_flag}_own": list(m.own_column) for m in MEASURABLE if m.own_column},
         "rs_id": list(range(len(sets))),
         "rs_from": starts,
         "rs_until": [*starts[1:], dt.date(9999, 12, 31)],

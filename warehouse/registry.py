@@ -75,9 +75,11 @@ METRICS: tuple[Metric, ...] = (
     _count("received_count", "受理量", "Orders received", "TRUE", "按受理时间计入当月的工单数（含直接答复）。",
            "Orders received in the period (by received_at), including those answered directly.",
            date_basis="received"),
-    # without a dispatch time in the source every order would look answered directly: not available instead
+    # without a dispatch time in the source every order would look answered directly: not available instead;
+    # with the receipt time's column standing in for it (Baltimore's CreatedDate) every order would look
+    # dispatched: not available either
     _measurable("dispatch_measurable_count", "可计派单工单量", "Dispatch measurable", ("dispatched_at",), "received_count",
-                date_basis="received"),
+                date_basis="received", own_column=("dispatched_at",)),
     _count("direct_answer_count", "直接答复量", "Answered directly", "NOT is_dispatched AND is_dispatch_measurable",
            "受理后未派单、由热线直接答复的工单数（按受理时间；来源带派单时间的工单）。",
            "Orders never dispatched, answered by the hotline itself (by received_at; of sources with a dispatch time).",

@@ -58,7 +58,8 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None = 
 
 def fct_sql(settings: Settings) -> str:
     """fct_work_orders.sql with one is_<x>_measurable column per registry *_measurable_count: the order's
-    source file carries all (or, for some, any) of its input fields, or a proxy's. The tests run once per
+    source file carries all (or, for some, any) of its input fields, or a proxy's (and those that must be
+    read from a column of their own are not read from the column of another field). The tests run once per
     loaded file (src_flags: they depend only on the file; per order they were a large part of a load); an
     order of no recorded file gets TRUE. The field lists are bound parameters; so are the reply
     classifier's patterns (``{reply_class}``, warehouse.replies)."""
@@ -68,6 +69,8 @@ def fct_sql(settings: Settings) -> str:
         flag = f"{test}(fields, ${m.fct_flag}_inputs::VARCHAR[])"
         if m.proxy:
             flag += f" OR list_has_all(fields, ${METRIC_BY_KEY[m.proxy].fct_flag}_inputs::VARCHAR[])"
+        if m.own_column:
+            flag = f"({flag}) AND NOT list_has_any(shared, ${m.fct_flag}_own::VARCHAR[])"
         flags.append(f"{flag} AS {m.fct_flag}")
         columns.append(f"coalesce(sf.{m.fct_flag}, TRUE) AS {m.fct_flag}")
     case, _ = sql_case(read_rules(settings.reply_rules_file), "rw.reply")

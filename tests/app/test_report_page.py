@@ -22,10 +22,8 @@ def test_report_page_previews_and_offers_four_files(app_env: Path) -> None:
     assert any("演示数据" in w.value for w in at.warning)
     month = at.selectbox(key="report_month")
     assert month.label == "通报月份" and month.value == "2026-10"
-    buttons = {b.label: b.proto for b in at.get("download_button")}
-    assert set(buttons) == {"下载 PDF", "下载 Word", "下载 HTML", "下载 Excel"}
-    assert buttons["下载 PDF"].url.endswith(".pdf") and buttons["下载 Excel"].url.endswith(".xlsx")
-    assert buttons["下载 Word"].url.endswith(".docx")
+    # the files are rendered when a button is pressed (tests/e2e/test_report_page.py downloads the PDF)
+    assert {b.label for b in at.get("download_button")} == {"下载 PDF", "下载 Word", "下载 HTML", "下载 Excel"}
     assert any("尚未填写" in i.value for i in at.info)  # the office's text is a draft until written
     first = _preview(at)
     assert "2026年10月运行情况通报" in first and "演示数据" in first

@@ -146,6 +146,17 @@ def test_baltimore311_figures_the_source_cannot_supply(external: Path, db: Path,
     assert "末位" not in text and "0.00 分" not in text  # no worst unit named on a tie, no score from nothing
     assert "本期数据来源不含首次联系时间" in text and "响应率、解决率、满意率" in text
     assert "无法按综合得分排名" in text
+    assert "无法区分直接答复与派单" in text and "直接答复率 0" not in text
+    # CreatedDate is also the dispatch time: the export cannot tell a direct answer (was 0.0 %)
+    from warehouse.calendar import Period
+    from warehouse.rankings import fetch_totals
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        city = fetch_totals(con, Period.month("2019-01"))
+    finally:
+        con.close()
+    assert city["dispatched_count"] > 0 and city["direct_answer_rate"] is None and city["direct_answer_count"] is None
 
 
 def test_taidi2020_has_no_units_and_no_false_nothing(external: Path, db: Path) -> None:

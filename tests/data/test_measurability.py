@@ -149,6 +149,26 @@ def test_without_a_dispatch_time_no_order_looks_answered_directly(tmp_path: Path
     assert city["direct_answer_count"] == 2 and city["direct_answer_rate"] == pytest.approx(2 / 4)  # not 2/8, not 6/8
 
 
+def test_a_dispatch_time_read_from_the_receipt_column_tells_no_direct_answer(tmp_path: Path, db: Path) -> None:
+    """Baltimore 311's profile reads CreatedDate as both the receipt and the dispatch time: every order
+    looked dispatched, and 直接答复率 showed 0.0 % — a figure the export cannot supply. Not available; the
+    assessment built on the stand-in dispatch time (assessed orders, on-time closure) stays."""
+    profile = tmp_path / "created.toml"
+    profile.write_text('name = "created"\n[fields]\ndispatched_at = ["受理时间"]\n', encoding="utf-8")
+    header = [h for h in HEADER if h not in ("派单时间", "转办时间")]
+    load_files([write_csv(tmp_path / "a.csv", _dept("A", "水务局", 4), header=header)], db=db, profile=profile)
+    city = _city(db)
+    assert city["received_count"] == 4 and city["dispatched_count"] == 4 and city["assessed_count"] == 4
+    assert city["dispatch_measurable_count"] == 0
+    assert city["direct_answer_count"] is None and city["direct_answer_rate"] is None  # was 0 and 0.0
+    assert city["on_time_rate"] is not None
+    direct = [order_row("D0", 派单时间="", 承办单位=""), order_row("D1", 派单时间="", 承办单位="")]
+    load_files([write_csv(tmp_path / "b.csv", _dept("B", "水务局", 2) + direct)], db=db)  # the default profile
+    city = _city(db)
+    assert city["dispatch_measurable_count"] == 4
+    assert city["direct_answer_rate"] == pytest.approx(2 / 4)  # over the file with a dispatch time of its own
+
+
 def test_category_tables_say_not_available_not_zero(tmp_path: Path, db: Path) -> None:
     """The unit profile's category table and the category issues had their own sums: a source without a
     return count showed 退单 0 and 退单率 0 % per category. They now go through the one rate function."""

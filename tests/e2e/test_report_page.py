@@ -1,5 +1,6 @@
 """The 通报 page in the real server and headless Chromium: the report is built, the preview shows the
-bulletin (its title and 文号 inside the iframe), the four downloads are offered; a screenshot is saved."""
+bulletin (its title and 文号 inside the iframe), the four downloads are offered and the PDF, rendered
+when its button is pressed, downloads; a screenshot is saved."""
 
 from __future__ import annotations
 
@@ -32,3 +33,8 @@ def test_report_page_shows_the_bulletin(browser, demo_server: str) -> None:
     for i in range(images.count()):
         expect(images.nth(i)).to_have_js_property("complete", True, timeout=60_000)
     page.screenshot(path=str(SHOTS / "report_preview.png"), full_page=True)
+    # the PDF is rendered when its button is pressed, not with the page
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="下载 PDF").click()
+    assert download.value.suggested_filename == "hotline-report-2026-10.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")

@@ -30,15 +30,23 @@ WITH rule_sets AS (
         unnest($rs_repeat_window_days::INTEGER[]) AS rule_repeat_window_days
 ),
 src_fields AS (
-    -- per loaded file, the canonical fields it carries (mapped, and a value in at least one row); a file
-    -- loaded before load_fields existed falls back to its column map; an order of no recorded file (built
-    -- straight into staging) carries everything
-    SELECT load_id, list(field) FILTER (WHERE rows_with_value > 0) AS fields FROM load_fields GROUP BY load_id
+    -- per loaded file, the canonical fields it carries (mapped, and a value in at least one row) and those
+    -- read from an export column that feeds another field too (shared); a file loaded before load_fields
+    -- existed falls back to its column map; an order of no recorded file (built straight into staging)
+    -- carries everything
+    SELECT load_id, list(field) FILTER (WHERE rows_with_value > 0) AS fields, coalesce(list(field) FILTER (WHERE shared), []) AS shared
+    FROM (
+        SELECT
+            *,
+            source IS NOT NULL AND source <> '(constant)' AND count(*) OVER (PARTITION BY load_id, source) > 1 AS shared
+        FROM load_fields
+    )
+    GROUP BY load_id
     UNION ALL
     SELECT load_id, list_concat(
         json_keys(column_map),
         CASE WHEN json_exists(column_map, '$.category_path') THEN ['category_l1', 'category_l2', 'category_l3'] END
-    )
+    ), []::VARCHAR[]
     FROM load_log
     WHERE column_map IS NOT NULL AND load_id NOT IN (SELECT load_id FROM load_fields)
 ),
