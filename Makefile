@@ -47,7 +47,8 @@ test: install lint
 test-fast: install
 	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not slow" tests/unit tests/data
 
-# The scale benchmark (about 20 minutes: 1M and 10M orders); writes docs/benchmarks.md. Bench-only
+# The scale benchmark (about 45 minutes on 2 cores: 1M, 3M and 10M orders; --huge adds 30M, about an hour
+# more); writes docs/benchmarks.md. Bench-only
 # extras (pandas baseline, pyspark) come from requirements-bench.txt.
 bench: install
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
