@@ -130,21 +130,25 @@ def _targets(sizes: list[dict]) -> str:
                 f"| filter change to page settled, p95 ≤ {BROWSER_P95_TARGET_S} s on every page at {n} | {figure} | "
                 f"{_ok(not slow)} |"
             )
-    small, large = min(ratios, default=0), max(ratios, default=0)
-    if small != large:
-        growth = ratios[large] / ratios[small]
+    if grown := _growth(ratios):
+        small, large, growth = grown
         rows.append(
             f"| load ratio grows ≤ {round((RATIO_GROWTH_TARGET - 1) * 100)} % from {_n(small)} to {_n(large)} | "
             f"{ratios[small]}× → {ratios[large]}× = {(growth - 1) * 100:+.0f} % | {_ok(growth <= RATIO_GROWTH_TARGET)} |"
         )
-    small, large = min(monthly, default=0), max(monthly, default=0)
-    if small != large:
-        growth = monthly[large] / monthly[small]
+    if grown := _growth(monthly):
+        small, large, growth = grown
         rows.append(
             f"| the same monthly load into {_n(large)} ≤ {MONTHLY_GROWTH_TARGET}× its time into {_n(small)} | "
             f"{monthly[large]} s / {monthly[small]} s = {growth:.2f}× | {_ok(growth <= MONTHLY_GROWTH_TARGET)} |"
         )
     return "\n".join(rows)
+
+
+def _growth(values: dict[int, float]) -> tuple[int, int, float] | None:
+    """(smallest size, largest size, the largest's value ÷ the smallest's); None with fewer than two sizes."""
+    small, large = min(values, default=0), max(values, default=0)
+    return (small, large, values[large] / values[small]) if small != large else None
 
 
 def _size_section(size: dict) -> list[str]:
@@ -229,12 +233,7 @@ def _size_section(size: dict) -> list[str]:
             "| page | changes | p50 s | p95 s | max s | |",
             "|---|---|---|---|---|---|",
         ]
-        for p in br["pages"]:
-            if p.get("error"):
-                out.append(f"| {p['heading']} | {p['changes']} | | | | error: {p['error']} |")
-            else:
-                flag = f"**over {BROWSER_P95_TARGET_S} s**" if p["p95_s"] > BROWSER_P95_TARGET_S else ""
-                out.append(f"| {p['heading']} | {p['changes']} | {p['p50_s']} | {p['p95_s']} | {p['max_s']} | {flag} |")
+        out += [_timing_row([p["heading"], p["changes"]], p, "s", BROWSER_P95_TARGET_S) for p in br["pages"]]
         out.append("")
     q = size.get("queries")
     if q:
@@ -256,14 +255,20 @@ def _size_section(size: dict) -> list[str]:
             "|---|---|---|---|---|",
         ]
         for c in q["calls"]:
-            if c.get("error"):
-                out.append(f"| {c['name']} | | | | error: {c['error']} |")
-            else:
-                limit = DOWNLOAD_P95_TARGET_MS if is_download(c["name"]) else QUERY_P95_TARGET_MS
-                flag = f"**over {limit} ms**" if c["p95_ms"] > limit else ""
-                out.append(f"| {c['name']} | {c['p50_ms']} | {c['p95_ms']} | {c['max_ms']} | {flag} |")
+            limit = DOWNLOAD_P95_TARGET_MS if is_download(c["name"]) else QUERY_P95_TARGET_MS
+            out.append(_timing_row([c["name"]], c, "ms", limit))
         out.append("")
     return out
+
+
+def _timing_row(cells: list, timed: dict, unit: str, limit: float) -> str:
+    """A table row: ``cells``, then p50, p95 and max in ``unit`` (the keys ``p50_<unit>`` ...) and a flag
+    when p95 is over ``limit``; an error instead of the times when the timing failed."""
+    head = "| " + " | ".join(str(c) for c in cells) + " | "
+    if timed.get("error"):
+        return head + f"| | | error: {timed['error']} |"
+    flag = f"**over {limit} {unit}**" if timed[f"p95_{unit}"] > limit else ""
+    return head + f"{timed[f'p50_{unit}']} | {timed[f'p95_{unit}']} | {timed[f'max_{unit}']} | {flag} |"
 
 
 def _list_name(where: str) -> str:
