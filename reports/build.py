@@ -26,6 +26,11 @@ from warehouse.settings import Settings
 DEFAULT_OUT = Path(__file__).parent / "out"
 
 
+def report_stem(month: str) -> str:
+    """The files' name without extension, e.g. hotline-report-2026-10."""
+    return f"hotline-report-{month}"
+
+
 @dataclass(frozen=True)
 class ReportFiles:
     """The four deliverables in memory, plus seconds per step (the benchmark reads them)."""
@@ -39,7 +44,7 @@ class ReportFiles:
 
     @property
     def stem(self) -> str:
-        return f"hotline-report-{self.data.month}"
+        return report_stem(self.data.month)
 
     def write(self, out_dir: str | os.PathLike[str] = DEFAULT_OUT) -> dict[str, Path]:
         out = Path(out_dir)
@@ -65,7 +70,7 @@ class ReportDraft:
 
     @property
     def stem(self) -> str:
-        return f"hotline-report-{self.data.month}"
+        return report_stem(self.data.month)
 
     def render(self, ext: str) -> bytes:
         """One file: ``pdf``, ``docx``, ``xlsx`` or ``html`` (UTF-8)."""
