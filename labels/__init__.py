@@ -87,7 +87,11 @@ def missing_fields(rates: list[str] | tuple[str, ...], lang: str = "zh") -> str:
         for need in (METRIC_BY_KEY[n] for n in METRIC_BY_KEY[key].needs):
             if not need.inputs:
                 continue
-            labels = [t(f"field_{f}", lang) for f in need.inputs]
+            labels = [
+                t("field_own_column", lang).format(field=t(f"field_{f}", lang)) if f in need.own_column
+                else t(f"field_{f}", lang)
+                for f in need.inputs
+            ]  # fmt: skip
             if need.proxy:  # the redo links, or else what the proxy needs: one phrase
                 proxy = both.join(t(f"field_{f}", lang) for f in METRIC_BY_KEY[need.proxy].inputs)
                 named.append(either.join([*labels, proxy]))
