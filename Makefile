@@ -36,8 +36,9 @@ format: install
 
 # The whole suite on every core (pytest-xdist): a test file stays on one worker, so its module fixtures
 # (a browser server, a built city) are built once; each worker has its own temp dirs, demo warehouse and
-# browser servers on free ports.
-PYTEST_PARALLEL ?= -n auto --dist loadfile
+# browser servers on free ports. Files go out in collection order (tests/conftest.py puts the browser
+# files first), not xdist's default of most tests first, which left a browser file running alone at the end.
+PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 
 test: install lint
 	$(PY) -m pytest $(PYTEST_PARALLEL)

@@ -86,6 +86,19 @@ def counts(summary) -> dict[str, int]:
     return {k: getattr(summary, k) for k in keys}
 
 
+# The order the workers take test files in (make test: pytest-xdist, one file per worker at a time, in
+# collection order): the slowest kinds first, so that the last files to finish are short ones and no
+# worker sits idle while another runs a browser file alone at the end.
+HEAVY_FIRST = ("tests/e2e/", "tests/app/", "tests/data/", "tests/differential/", "tests/unit/")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next((i for i, folder in enumerate(HEAVY_FIRST) if item.nodeid.startswith(folder)), len(HEAVY_FIRST))
+
+    items.sort(key=rank)  # stable: within a folder, files and tests keep their order
+
+
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A warehouse path in a temp dir (the file is created by the first load); key beside it."""
