@@ -28,10 +28,16 @@ def browser():
 @pytest.fixture(autouse=True)
 def _close_what_a_test_left_open(request: pytest.FixtureRequest):
     """The browser lives for the whole run: a page a test left open would keep trying to reconnect to
-    its stopped server in the background, so every context still open after a test is closed."""
+    its stopped server in the background, so every context the test opened and left open is closed
+    (a module's own tab, opened before the test, stays: its fixture closes it)."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    before = set(browser.contexts)
     yield
-    if "browser" in request.fixturenames:
-        for context in list(request.getfixturevalue("browser").contexts):
+    for context in list(browser.contexts):
+        if context not in before:
             context.close()
 
 
