@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.__main__ import main as etl_main
 from pages.components.tables import ranking_table
-from tests.app.pages import signed_in
+from tests.app.pages import open_page, signed_in
 from tests.record_city import first_export, later_export
 from warehouse import record
 from warehouse.__main__ import main as wh
@@ -25,25 +25,55 @@ from warehouse.users import User
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-@pytest.fixture
-def city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _build(root: Path) -> Path:
     """March and April loaded, March published, then the later export (4 of March's orders exempted)."""
-    db = tmp_path / "wh" / "hotline.duckdb"
-    for name, value in (("HOTLINE_KEY_FILE", tmp_path / "key"), ("HOTLINE_SETTINGS", DEFAULT_SETTINGS_PATH),
-                        ("HOTLINE_AUDIT", tmp_path / "audit.log"), ("HOTLINE_DB", db)):  # fmt: skip
-        monkeypatch.setenv(name, str(value))
-    monkeypatch.delenv("HOTLINE_RECORD", raising=False)
-    assert etl_main(["load", str(first_export(tmp_path / "ex")), "--db", str(db)]) == 0
+    db = root / "wh" / "hotline.duckdb"
+    assert etl_main(["load", str(first_export(root / "ex")), "--db", str(db)]) == 0
     assert wh(["publish", "--month", "2024-03", "--db", str(db), "--user", "zhang"]) == 0
-    assert etl_main(["load", str(later_export(tmp_path / "ex")), "--db", str(db)]) == 0
+    assert etl_main(["load", str(later_export(root / "ex")), "--db", str(db)]) == 0
     return db
 
 
+def _env(root: Path, db: Path) -> dict[str, str]:
+    return {"HOTLINE_KEY_FILE": str(root / "key"), "HOTLINE_SETTINGS": str(DEFAULT_SETTINGS_PATH),
+            "HOTLINE_DB": str(db)}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """One city for the tests that only read it (built once: two loads and a publication)."""
+    root = tmp_path_factory.mktemp("record_city")
+    env = _env(root, root / "wh" / "hotline.duckdb")
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        mp.setenv("HOTLINE_AUDIT", str(root / "audit.log"))
+        mp.delenv("HOTLINE_RECORD", raising=False)
+        return _build(root), env
+
+
+@pytest.fixture
+def city(built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The module's city, read only; each test's audit log is its own."""
+    db, env = built
+    for name, value in {**env, "HOTLINE_AUDIT": str(tmp_path / "audit.log")}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("HOTLINE_RECORD", raising=False)
+    return db
+
+
+@pytest.fixture
+def own_city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A city of the test's own, for a test that publishes, re-opens or corrects."""
+    db = tmp_path / "wh" / "hotline.duckdb"
+    for name, value in {**_env(tmp_path, db), "HOTLINE_AUDIT": str(tmp_path / "audit.log")}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("HOTLINE_RECORD", raising=False)
+    return _build(tmp_path)
+
+
 def rankings_in_march(role: str, county: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    signed_in(at, User(f"u_{role}", role, county))
-    at.run()
-    at.switch_page("pages/rankings.py").run()
+    at = open_page("pages/rankings.py", User(f"u_{role}", role, county))
     at.sidebar.radio(key="f_level").set_value("department").run()
     at.sidebar.selectbox(key="f_month").set_value("2024-03").run()
     return at
@@ -108,10 +138,7 @@ def test_a_county_leader_sees_the_changed_orders_of_that_county_only(city: Path)
 
 
 def test_the_county_page_and_the_wall_say_whether_the_month_is_published(city: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    signed_in(at, User("zhao", "leader", "青岚区"))
-    at.run()
-    at.switch_page("pages/county.py").run()
+    at = open_page("pages/county.py", User("zhao", "leader", "青岚区"))
     at.sidebar.selectbox(key="f_month").set_value("2024-03").run()
     assert not at.exception
     assert "已定榜" in markdown(at) and any("不属于定榜内容" in c.value for c in at.caption)  # the matrix is live
@@ -125,8 +152,8 @@ def test_the_county_page_and_the_wall_say_whether_the_month_is_published(city: P
     assert not wall.exception and "已定榜" in markdown(wall)
 
 
-def test_the_record_page_lists_the_versions_for_oversight_only(city: Path) -> None:
-    assert wh(["reopen", "--month", "2024-03", "--db", str(city), "--reason", "申诉通过：四件考核豁免"]) == 0
+def test_the_record_page_lists_the_versions_for_oversight_only(own_city: Path) -> None:
+    assert wh(["reopen", "--month", "2024-03", "--db", str(own_city), "--reason", "申诉通过：四件考核豁免"]) == 0
     at = AppTest.from_file(APP, default_timeout=60)
     signed_in(at, User("o", "oversight"))
     at.run()
@@ -143,7 +170,7 @@ def test_the_record_page_lists_the_versions_for_oversight_only(city: Path) -> No
         public.switch_page("pages/record.py")
 
 
-def test_the_admin_publishes_and_corrects(city: Path) -> None:
+def test_the_admin_publishes_and_corrects(own_city: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
     signed_in(at, User("wang", "admin"))
     at.run()
@@ -157,7 +184,7 @@ def test_the_admin_publishes_and_corrects(city: Path) -> None:
     next(b for b in at.button if b.label == "重新打开并发布新版本").click().run()  # the form's submit button
     assert not at.exception
     assert any("2024-03 已更正为第 2 版" in s.value for s in at.success)
-    entries = record.read_chain(city.parent / "record")
+    entries = record.read_chain(own_city.parent / "record")
     assert [(e.month, e.version, e.user, e.role) for e in entries][1:] == [
         ("2024-04", 1, "wang", "admin"), ("2024-03", 2, "wang", "admin"),
     ]  # fmt: skip
