@@ -92,7 +92,7 @@ def counts(summary) -> dict[str, int]:
 HEAVY_FIRST = ("tests/e2e/", "tests/app/", "tests/data/", "tests/differential/", "tests/unit/")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
         return next((i for i, folder in enumerate(HEAVY_FIRST) if item.nodeid.startswith(folder)), len(HEAVY_FIRST))
 

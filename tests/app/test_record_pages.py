@@ -27,46 +27,47 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 def _build(root: Path) -> Path:
     """March and April loaded, March published, then the later export (4 of March's orders exempted)."""
-    db = root / "wh" / "hotline.duckdb"
+    db = _db(root)
     assert etl_main(["load", str(first_export(root / "ex")), "--db", str(db)]) == 0
     assert wh(["publish", "--month", "2024-03", "--db", str(db), "--user", "zhang"]) == 0
     assert etl_main(["load", str(later_export(root / "ex")), "--db", str(db)]) == 0
     return db
 
 
-def _env(root: Path, db: Path) -> dict[str, str]:
+def _db(root: Path) -> Path:
+    return root / "wh" / "hotline.duckdb"
+
+
+def _env(root: Path, audit: Path) -> dict[str, str]:
+    """The city's warehouse, key and settings, and an audit log."""
     return {"HOTLINE_KEY_FILE": str(root / "key"), "HOTLINE_SETTINGS": str(DEFAULT_SETTINGS_PATH),
-            "HOTLINE_DB": str(db)}  # fmt: skip
+            "HOTLINE_DB": str(_db(root)), "HOTLINE_AUDIT": str(audit)}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One city for the tests that only read it (built once: two loads and a publication)."""
     root = tmp_path_factory.mktemp("record_city")
-    env = _env(root, root / "wh" / "hotline.duckdb")
     with pytest.MonkeyPatch.context() as mp:
-        for name, value in env.items():
+        for name, value in _env(root, root / "audit.log").items():
             mp.setenv(name, value)
-        mp.setenv("HOTLINE_AUDIT", str(root / "audit.log"))
         mp.delenv("HOTLINE_RECORD", raising=False)
-        return _build(root), env
+        return _build(root)
 
 
 @pytest.fixture
-def city(built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def city(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The module's city, read only; each test's audit log is its own."""
-    db, env = built
-    for name, value in {**env, "HOTLINE_AUDIT": str(tmp_path / "audit.log")}.items():
+    for name, value in _env(built.parents[1], tmp_path / "audit.log").items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("HOTLINE_RECORD", raising=False)
-    return db
+    return built
 
 
 @pytest.fixture
 def own_city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A city of the test's own, for a test that publishes, re-opens or corrects."""
-    db = tmp_path / "wh" / "hotline.duckdb"
-    for name, value in {**_env(tmp_path, db), "HOTLINE_AUDIT": str(tmp_path / "audit.log")}.items():
+    for name, value in _env(tmp_path, tmp_path / "audit.log").items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("HOTLINE_RECORD", raising=False)
     return _build(tmp_path)

@@ -6,8 +6,8 @@ on a server with accounts but no warehouse yet, 120 rows were loaded anonymously
 
 Every page obeys one rule, "its first call is page_header (the access check)", which
 tests/unit/test_routing.py checks in each page file; here a cold server per address shows in a real
-browser that the rule holds the visitor at the login form on four of them (a server costs ~5 s to
-start): the default page, the data page (it loads files; the bug was found there), the bulletin
+browser that the rule holds the visitor at the login form on four of them (a cold server and its
+first page cost 5–8 s in the suite): the default page, the data page (it loads files; the bug was found there), the bulletin
 (it hands out files) and the accounts page.
 """
 
