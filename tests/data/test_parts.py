@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl.load import load_files
@@ -136,3 +137,16 @@ def test_the_dashboard_reads_the_parts_natively_also_after_the_folder_moved(
         assert "read_duckdb" not in plan.lower()
     finally:
         cur.close()
+
+
+def test_what_a_version_lists_is_read_again_when_its_file_changes(tmp_path: Path, db: Path) -> None:
+    """referenced_parts remembers a kept version's list by the file's identity (a load looks at every
+    backup); the live file a load replaces, and a file changed in place, are read again."""
+    load_files([monthly(tmp_path, 1, 2)], db=db)
+    first = listed(db)
+    assert len(first) == 1 and listed(db) == first  # the second answer is the remembered one
+    load_files([monthly(tmp_path, 2, 2)], db=db)
+    assert len(listed(db)) == 2 and first < listed(db)  # the new live file, read again
+    with duckdb.connect(str(db)) as con:  # changed in place (no load does this; a hand edit might)
+        con.execute("DELETE FROM warehouse_parts WHERE part = ?", [next(iter(first))])
+    assert not listed(db) & first and len(listed(db)) == 1
