@@ -11,6 +11,7 @@ circle (two modules may name each other's types). Read from the source with ``as
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,13 +39,12 @@ def _typing_only(tree: ast.Module) -> set[int]:
     return {id(i) for g in guarded for b in g.body for i in ast.walk(b) if isinstance(i, ast.Import | ast.ImportFrom)}
 
 
-def _imported_names(name: str, path: Path, runtime: bool = False) -> set[str]:
-    """Every dotted name ``path`` imports, anywhere in the file (with ``runtime``, not those under
-    TYPE_CHECKING): ``from a.b import c`` gives ``a.b.c`` (a module or a name in a.b, resolved later);
-    relative imports are made absolute."""
+def _imported_names(name: str, path: Path, tree: ast.Module, runtime: bool = False) -> set[str]:
+    """Every dotted name ``path`` (parsed: ``tree``) imports, anywhere in the file (with ``runtime``, not
+    those under TYPE_CHECKING): ``from a.b import c`` gives ``a.b.c`` (a module or a name in a.b, resolved
+    later); relative imports are made absolute."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     names: set[str] = set()
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     skip = _typing_only(tree) if runtime else set()
     for node in ast.walk(tree):
         if id(node) in skip:
@@ -70,12 +70,26 @@ def _project_module(dotted: str) -> str | None:
     return None
 
 
-IMPORTS = {name: _imported_names(name, path) for name, path in SOURCES.items()}
-# the modules each one imports when it runs (what can go round in a circle)
-GRAPH = {
-    name: {m for m in map(_project_module, _imported_names(name, path, runtime=True)) if m not in (None, name)}
-    for name, path in SOURCES.items()
-}
+@cache
+def _trees() -> dict[str, ast.Module]:
+    """Every module parsed once, when a test first asks (not at collection, in every worker)."""
+    return {name: ast.parse(path.read_text(encoding="utf-8"), filename=str(path)) for name, path in SOURCES.items()}
+
+
+@cache
+def imports() -> dict[str, set[str]]:
+    return {name: _imported_names(name, SOURCES[name], tree) for name, tree in _trees().items()}
+
+
+@cache
+def graph() -> dict[str, set[str]]:
+    """The modules each one imports when it runs (what can go round in a circle)."""
+    return {
+        name: {
+            m for m in map(_project_module, _imported_names(name, SOURCES[name], tree, True)) if m not in (None, name)
+        }
+        for name, tree in _trees().items()
+    }
 
 
 def _a_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -107,7 +121,7 @@ def _top(dotted: str) -> str:
 def _offenders(package: str, forbidden: set[str]) -> list[str]:
     return sorted(
         f"{name} imports {dotted}"
-        for name, names in IMPORTS.items()
+        for name, names in imports().items()
         if _top(name) == package
         for dotted in names
         if _top(dotted) in forbidden
@@ -115,10 +129,10 @@ def _offenders(package: str, forbidden: set[str]) -> list[str]:
 
 
 def test_the_graph_is_read() -> None:
-    assert {"app", "warehouse.registry", "pages.components.data", "reports.evidence", "labels"} <= set(GRAPH)
-    assert "warehouse.registry" in GRAPH["warehouse.rankings"]
-    assert "pages.components.data" in GRAPH["pages.components.oversight_data"]
-    assert "warehouse.registry" in GRAPH["labels"]  # imported only inside labels' functions
+    assert {"app", "warehouse.registry", "pages.components.data", "reports.evidence", "labels"} <= set(graph())
+    assert "warehouse.registry" in graph()["warehouse.rankings"]
+    assert "pages.components.data" in graph()["pages.components.oversight_data"]
+    assert "warehouse.registry" in graph()["labels"]  # imported only inside labels' functions
 
 
 def test_the_cycle_finder_finds_a_circle() -> None:
@@ -128,7 +142,7 @@ def test_the_cycle_finder_finds_a_circle() -> None:
 
 
 def test_no_import_circle() -> None:
-    cycle = _a_cycle(GRAPH)
+    cycle = _a_cycle(graph())
     assert cycle is None, "import circle: " + " -> ".join(cycle or [])
 
 
