@@ -46,6 +46,11 @@ def context(browser, site):
 
 def _login(page, url: str, name: str = "li", password: str = PASSWORD) -> None:
     page.goto(f"{url}/rankings")
+    _sign_in(page, name, password)
+
+
+def _sign_in(page, name: str, password: str = PASSWORD) -> None:
+    """The login form already opened in ``page``, filled in and sent."""
     expect(page.get_by_role("heading", name="登录")).to_be_visible(timeout=60_000)
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(password)
@@ -65,7 +70,7 @@ def test_login_wrong_then_right(context, site, monkeypatch) -> None:
     expect(page.get_by_text("排名")).to_have_count(0)  # no navigation, no figures before login
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "login.png"), full_page=True)
-    _login(page, url, password="not the password")
+    _sign_in(page, "li", password="not the password")
     expect(page.get_by_text("用户名或密码不正确")).to_be_visible(timeout=60_000)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
@@ -144,7 +149,7 @@ def test_the_admin_reads_the_audit_log_of_logins_and_loads(context, site, monkey
     page.set_viewport_size({"width": 1400, "height": 1400})
     _login(page, url, "wang")
     wait_for_page(page, "排名")
-    page.goto(f"{url}/admin")
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("管理", exact=True).click()
     wait_for_page(page, "管理")
     expect(page.get_by_text("审计日志（最近 200 条）")).to_be_visible()
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
