@@ -150,3 +150,54 @@ def test_what_a_version_lists_is_read_again_when_its_file_changes(tmp_path: Path
     with duckdb.connect(str(db)) as con:  # changed in place (no load does this; a hand edit might)
         con.execute("DELETE FROM warehouse_parts WHERE part = ?", [next(iter(first))])
     assert not listed(db) & first and len(listed(db)) == 1
+
+
+def _many_loads(tmp_path: Path, db: Path) -> list[tuple]:
+    """Eleven loads, each re-answering orders of earlier ones (rows retired in earlier parts); the figures
+    after each."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    seen = []
+    for month in range(1, 10):
+        load_files([monthly(tmp_path, month, 3)], db=db)
+        seen.append(figures(db))
+    for k, again in enumerate((2, 5)):  # later snapshots of orders in the parts of months 2 and 5
+        rows = [order_row(f"M{again}-{i}", f"2024-0{again}-05 09:00:00", 满意度="不满意", 来电人=f"再次{k}")
+                for i in range(2)]  # fmt: skip
+        load_files([write_csv(tmp_path / f"again{k}.csv", rows)], db=db)
+        seen.append(figures(db))
+    return seen
+
+
+def _every_row(db: Path, table: str) -> list[tuple]:
+    con = open_read_only(db)
+    try:
+        return con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+
+
+def test_the_smallest_parts_are_merged_and_every_figure_stays(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every load adds a part and every reader scans each one, so a load that would leave more than
+    MAX_PARTS merges the smallest into its own. The same loads without merging give the same orders,
+    personal data and figures after every load; kept versions still read theirs, and no file is lost."""
+    monkeypatch.setenv("HOTLINE_KEY_FILE", str(tmp_path / "key"))  # one phone-hash key: rows equal to the byte
+    merged_seen = _many_loads(tmp_path / "merged", db)
+    assert len(listed(db)) <= parts.MAX_PARTS
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM warehouse_parts").fetchall()[0][0] <= parts.MAX_PARTS
+    at_most = parts.MAX_PARTS
+    monkeypatch.setattr(parts, "MAX_PARTS", 10**6)
+    plain = tmp_path / "plain" / "hotline.duckdb"
+    plain_seen = _many_loads(tmp_path / "plain_files", plain)
+    assert len(listed(plain)) > at_most  # a part a load (one whose every row a later load replaced is gone)
+    assert merged_seen == plain_seen
+    for table in ("fct_work_orders", "raw_work_orders", "met_county_month", "met_department_day"):  # every column
+        assert _every_row(db, table) == _every_row(plain, table), table
+    for kept in [b.path for b in list_backups(db)]:
+        verify(kept, db)  # each kept version still reads every part it lists
+    on_disk = {p.name for p in parts.parts_dir(db).glob("part-*.duckdb")}
+    assert on_disk == set().union(*(listed(h) for h in [db, *(b.path for b in list_backups(db))]))
+    restore(db, 0)  # the version before the last load, with its own parts
+    assert figures(db) == merged_seen[-2]
