@@ -127,6 +127,18 @@ def cmd_browser(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_parts(args: argparse.Namespace) -> int:
+    from bench.parts_bench import run
+    from warehouse import parts
+
+    if args.max_parts:  # e.g. 1000000: the loads without merging, for comparison
+        parts.MAX_PARTS = args.max_parts
+    print("| loads | parts | 2-order load s | count over the orders ms |\n|---|---|---|---|")
+    for row in run(args.loads, tuple(int(x) for x in args.at.split(","))):
+        print(f"| {row['loads']} | {row['parts']} | {row['load_s']} | {row['count_ms']} |", flush=True)
+    return 0
+
+
 def cmd_stages(args: argparse.Namespace) -> int:
     """One load per FILE with the stages it reports, side by side, each also per million rows (a step
     whose per-million figure grows with the file is the superlinear one); then the floor in parts."""
@@ -223,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     stages.add_argument("--floor", action="store_true", help="also the floor of each file, in parts")
     stages.add_argument("--sequential", action="store_true", help="checks not overlapping writes; CPU per stage")
     stages.set_defaults(run=cmd_stages)
+    many = sub.add_parser("parts", help="small loads one after another: load and query time as parts add up")
+    many.add_argument("--loads", type=int, default=40)
+    many.add_argument("--at", default="1,5,10,20,30,40", help="loads after which to measure (comma-separated)")
+    many.add_argument("--max-parts", type=int, help="merge above this many parts (default warehouse.parts.MAX_PARTS)")
+    many.set_defaults(run=cmd_parts)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -233,8 +233,8 @@ def replace_facts(con: duckdb.DuckDBPyConnection, where: str) -> None:
 
 
 # Every reader scans every part, so each load that adds one makes every later query and load a little
-# slower (measured: a 2-row load took 1.1 s with 2 parts and 6.3 s with 41; a one-table count 3 ms and
-# 55 ms). A session that would leave more than MAX_PARTS merges the smallest into its own part, leaving
+# slower (python -m bench parts: a 2-order load took 1.0 s with 2 parts and 5.7 s with 41, a count over
+# the orders 4 ms and 36 ms). A session that would leave more than MAX_PARTS merges the smallest into its own part, leaving
 # KEEP_PARTS; a big part (the history) is rarely copied again.
 MAX_PARTS, KEEP_PARTS = 8, 4
 
