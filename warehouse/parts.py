@@ -234,8 +234,8 @@ def replace_facts(con: duckdb.DuckDBPyConnection, where: str) -> None:
 
 # Every reader scans every part, so each load that adds one makes every later query and load a little
 # slower (python -m bench parts: a 2-order load took 1.0 s with 2 parts and 5.7 s with 41, a count over
-# the orders 4 ms and 36 ms). A session that would leave more than MAX_PARTS merges the smallest into its own part, leaving
-# KEEP_PARTS; a big part (the history) is rarely copied again.
+# the orders 4 ms and 36 ms). A session that would leave more than MAX_PARTS merges the smallest into its
+# own part, leaving KEEP_PARTS; a big part (the history) is rarely copied again.
 MAX_PARTS, KEEP_PARTS = 8, 4
 
 
@@ -283,7 +283,8 @@ def merge_small_parts(con: duckdb.DuckDBPyConnection) -> list[str]:
     merged = []
     for _size, i, name, tables in sorted(sizes)[: len(parts) + 1 - KEEP_PARTS]:
         for table in tables:
-            live = f"FROM part{i}.{table} WHERE order_id NOT IN (SELECT order_id FROM retired_rows WHERE part = $part AND table_name = $table)"
+            retired = "SELECT order_id FROM retired_rows WHERE part = $part AND table_name = $table"
+            live = f"FROM part{i}.{table} WHERE order_id NOT IN ({retired})"
             con.execute(f"INSERT INTO {OWN}.main.{table} BY NAME SELECT * {live}", {"part": name, "table": table})
             con.execute(
                 f"INSERT INTO retired_rows SELECT $part, $table, order_id {live}", {"part": name, "table": table}
@@ -296,10 +297,8 @@ def _live_count(con: duckdb.DuckDBPyConnection, i: int, name: str, table: str) -
     if not _table_exists(con, table, f"part{i}"):
         return 0
     held = con.execute(f"SELECT count(*) FROM part{i}.{table}").fetchall()[0][0]
-    gone = con.execute("SELECT count(*) FROM retired_rows WHERE part = ? AND table_name = ?", [name, table]).fetchall()[
-        0
-    ][0]
-    return held - gone
+    sql = "SELECT count(*) FROM retired_rows WHERE part = ? AND table_name = ?"
+    return held - con.execute(sql, [name, table]).fetchall()[0][0]
 
 
 def _fits(con: duckdb.DuckDBPyConnection, database: str, table: str) -> bool:
