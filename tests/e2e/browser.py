@@ -111,6 +111,7 @@ def settled(page, timeout_ms: int = TIMEOUT_MS) -> None:
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout_ms)
     skeletons = page.locator('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')
     expect(skeletons).to_have_count(0, timeout=timeout_ms)
-    charts = page.locator('[data-testid="stPlotlyChart"]')
-    for i in range(charts.count()):
-        expect(charts.nth(i).locator(".main-svg").first).to_be_attached(timeout=timeout_ms)
+    # every chart drawn, asked of the whole page at each retry: a count taken once could still include a
+    # chart of the run that was being replaced, and wait for it forever (seen once in a fresh-clone CI)
+    undrawn = page.locator('[data-testid="stPlotlyChart"]:not(:has(.main-svg))')
+    expect(undrawn).to_have_count(0, timeout=timeout_ms)
