@@ -7,20 +7,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import polars as pl
-
+from bench.generate import generate_frame
 from etl.load import load_files
 
-# the columns of a small valid export (the demo city's header, one order per row)
-_ROW = {
-    "工单编号": "", "受理时间": "2024-03-05 09:00:00", "来电类别": "投诉", "诉求内容": "噪声扰民",
-    "所属区县": "青岚区", "所属街道": "东湖街道", "承办单位": "市住房和城乡建设局", "派单时间": "2024-03-05 10:00:00",
-    "办结时间": "2024-03-07 16:00:00", "满意度": "满意", "联系电话": "13900000001",
-}  # fmt: skip
 
-
-def _export(path: Path, ids: list[str]) -> Path:
-    pl.DataFrame([{**_ROW, "工单编号": i} for i in ids]).write_csv(path)
+def _export(path: Path, rows: int, seed: int, prefix: str) -> Path:
+    generate_frame(rows, seed=seed, prefix=prefix).write_csv(path)
     return path
 
 
@@ -33,9 +25,9 @@ def run(loads: int = 40, checkpoints: tuple[int, ...] = (1, 5, 10, 20, 30, 40)) 
     with tempfile.TemporaryDirectory(prefix="bench-parts-") as tmp:
         root = Path(tmp)
         db = root / "wh" / "hotline.duckdb"
-        load_files([_export(root / "first.csv", [f"A{i}" for i in range(30)])], db=db)
+        load_files([_export(root / "first.csv", 30, 0, "A")], db=db)
         for k in range(1, loads + 1):
-            path = _export(root / f"l{k}.csv", [f"B{k}-1", f"B{k}-2"])
+            path = _export(root / f"l{k}.csv", 2, k, f"B{k}-")
             started = time.perf_counter()
             load_files([path], db=db)
             took = time.perf_counter() - started

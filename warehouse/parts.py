@@ -233,8 +233,8 @@ def replace_facts(con: duckdb.DuckDBPyConnection, where: str) -> None:
 
 
 # Every reader scans every part, so each load that adds one makes every later query and load a little
-# slower (python -m bench parts: a 2-order load took 1.0 s with 2 parts and 5.7 s with 41, a count over
-# the orders 4 ms and 36 ms). A session that would leave more than MAX_PARTS merges the smallest into its
+# slower (python -m bench parts: a 2-order load took 1.3 s with 2 parts and 6.1 s with 41, a count over
+# the orders 2.5 ms and 50 ms). A session that would leave more than MAX_PARTS merges the smallest into its
 # own part, leaving KEEP_PARTS; a big part (the history) is rarely copied again.
 MAX_PARTS, KEEP_PARTS = 8, 4
 
@@ -277,9 +277,10 @@ def merge_small_parts(con: duckdb.DuckDBPyConnection) -> list[str]:
         return []
     sizes = []
     for i, (name, fct_live) in enumerate(parts):
-        tables = [t for t in TABLES if (t != "fct_work_orders" or fct_live) and _live_count(con, i, name, t)]
+        live = {t: _live_count(con, i, name, t) for t in _counted(fct_live)}
+        tables = [t for t, n in live.items() if n]
         if all(_fits(con, f"part{i}", t) for t in tables):
-            sizes.append((sum(_live_count(con, i, name, t) for t in tables), i, name, tables))
+            sizes.append((sum(live.values()), i, name, tables))
     merged = []
     for _size, i, name, tables in sorted(sizes)[: len(parts) + 1 - KEEP_PARTS]:
         for table in tables:
@@ -293,7 +294,13 @@ def merge_small_parts(con: duckdb.DuckDBPyConnection) -> list[str]:
     return merged
 
 
+def _counted(fct_live: bool) -> tuple[str, ...]:
+    """The tables whose rows count for a part: its fact rows only while they are still the fact rows."""
+    return TABLES if fct_live else tuple(t for t in TABLES if t != "fct_work_orders")
+
+
 def _live_count(con: duckdb.DuckDBPyConnection, i: int, name: str, table: str) -> int:
+    """The rows of part ``i`` (``name``) in ``table`` that no later load retired."""
     if not _table_exists(con, table, f"part{i}"):
         return 0
     held = con.execute(f"SELECT count(*) FROM part{i}.{table}").fetchall()[0][0]
@@ -310,19 +317,11 @@ def _fits(con: duckdb.DuckDBPyConnection, database: str, table: str) -> bool:
 
 def _drop_dead_parts(con: duckdb.DuckDBPyConnection) -> None:
     """Parts with no live row left leave the list (and their retired rows the head)."""
-    dead = []
-    for i, (name, fct_live) in enumerate(listed(con)):
-        live = 0
-        for table in TABLES:
-            if table == "fct_work_orders" and not fct_live:
-                continue
-            gone = con.execute(
-                "SELECT count(*) FROM retired_rows WHERE part = ? AND table_name = ?", [name, table]
-            ).fetchall()[0][0]
-            held = con.execute(f"SELECT count(*) FROM part{i}.{table}").fetchall()[0][0]
-            live += held - gone
-        if live <= 0:
-            dead.append(name)
+    dead = [
+        name
+        for i, (name, fct_live) in enumerate(listed(con))
+        if sum(_live_count(con, i, name, t) for t in _counted(fct_live)) <= 0
+    ]
     for name in dead:
         con.execute("DELETE FROM retired_rows WHERE part = ?", [name])
         con.execute("DELETE FROM warehouse_parts WHERE part = ?", [name])
